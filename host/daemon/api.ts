@@ -1,0 +1,112 @@
+import type { PicodeEvent } from '../bus/envelope.js';
+import type { PaneInfo, CaptureOptions } from '../mux/types.js';
+import type { PicodeConfig } from '../config/schema.js';
+import type { Store } from '../store/db.js';
+
+/**
+ * What the host process offers to the parts that run inside it (the plugin runtime, the hook
+ * engine, the LLM wiring, jobs and agents). Each part is a HostExtension, started by the host
+ * after it has attached and stopped before it exits. This is the only surface they use: they
+ * never talk to the multiplexer or the IPC server directly.
+ */
+export interface HostApi {
+  readonly session: string;
+  readonly config: PicodeConfig;
+  readonly store: Store;
+  readonly bus: BusApi;
+  readonly panes: PanesApi;
+  readonly ipc: IpcRegistry;
+  readonly gates: GateRegistry;
+  readonly log: HostLogger;
+}
+
+/** Input of `HostApi.bus.emit`: the envelope without what the bus fills in. */
+export interface EventInput<TData = unknown> {
+  readonly type: string;
+  readonly pane?: string | undefined;
+  readonly data: TData;
+}
+
+export interface EventFilter {
+  /** Exact types, or prefixes ending in `*` (`pane.*`). Omitted = every event. */
+  readonly types?: readonly string[];
+  readonly pane?: string;
+}
+
+export type Unsubscribe = () => void;
+
+export interface BusApi {
+  /** Persists and delivers an event; returns it with its id. Never blocks on subscribers. */
+  emit<TData>(event: EventInput<TData>): PicodeEvent<string, TData>;
+  /**
+   * Delivers matching events in order. Handlers run after the emit returns (asynchronously);
+   * a handler that throws is logged and does not affect other subscribers.
+   */
+  subscribe(filter: EventFilter, handler: (event: PicodeEvent) => void): Unsubscribe;
+}
+
+export interface RunResult {
+  readonly exitCode: number | null;
+  readonly output: string;
+  readonly durationMs: number;
+  /** True when the pane closed or the timeout passed before the command finished. */
+  readonly interrupted: boolean;
+}
+
+export interface PanesApi {
+  list(): PaneInfo[];
+  /** Resolves a tmux/Zellij pane id or a layout pane name; undefined when unknown. */
+  resolve(paneIdOrName: string): PaneInfo | undefined;
+  capture(pane: string, options?: CaptureOptions): Promise<string>;
+  /** Passes the blocking `pane.send.before` gate first; rejects with the gate's reason when denied. */
+  sendText(pane: string, text: string, options: { enter: boolean; origin: string }): Promise<void>;
+  sendKeys(pane: string, keys: readonly string[], options: { origin: string }): Promise<void>;
+  /** Runs a command line in the pane's shell and waits for it (OSC 133 marks or an injected sentinel). */
+  run(pane: string, command: string, options: { origin: string; timeoutMs?: number }): Promise<RunResult>;
+}
+
+/** JSON-RPC methods served on the host's socket. Method names are `area.verb` (`plugin.list`). */
+export interface IpcRegistry {
+  register(method: string, handler: (params: unknown, context: IpcCallContext) => unknown | Promise<unknown>): void;
+}
+
+export interface IpcCallContext {
+  /** Sends a JSON-RPC notification to the calling client (for streaming methods). */
+  notify(method: string, params: unknown): void;
+  /** Aborted when the client disconnects. */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * Blocking events (`llm.request`, `agent.tool.before`, `pane.send.before`) pass through gates
+ * before the action they announce happens. The hook engine registers itself as a gate; the
+ * verdicts of every gate are combined: deny beats ask beats allow.
+ */
+export interface GateDecision {
+  readonly decision: 'allow' | 'ask' | 'deny';
+  readonly reason?: string;
+  /** A replacement payload (applied in gate registration order, then hook order). */
+  readonly updatedData?: unknown;
+  /** Extra context to add (for `llm.request` and `agent.tool.before`). */
+  readonly additionalContext?: string;
+}
+
+export interface GateRegistry {
+  register(name: string, gate: (event: PicodeEvent) => Promise<GateDecision | undefined>): Unsubscribe;
+  /** Emits the blocking event, runs every gate in parallel and combines their decisions. */
+  pass<TData>(event: EventInput<TData>): Promise<GateDecision & { readonly data: TData }>;
+}
+
+export interface HostLogger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** A part that runs inside the host process. Listed in host/daemon/extensions.ts. */
+export interface HostExtension {
+  readonly name: string;
+  start(host: HostApi): Promise<void>;
+  stop(): Promise<void>;
+}

@@ -1,0 +1,8 @@
+import type { HostExtension } from './api.js';
+
+/**
+ * The parts that run inside the host, in start order. Each is imported only when the host
+ * starts, so CLI commands never load them. An extension that fails to start is reported
+ * (event `host.extension.failed`) and the host carries on without it.
+ */
+export const extensionModules: ReadonlyArray<{ readonly name: string; readonly load: () => Promise<HostExtension> }> = [];

@@ -1,0 +1,72 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { createRequire } from 'node:module';
+import type BetterSqlite3 from 'better-sqlite3';
+import { PicodeError } from '../core/errors.js';
+import { databasePath } from '../core/paths.js';
+import type { Migration } from './migration.js';
+import { migrations as allMigrations } from './migrations/index.js';
+
+export type Database = BetterSqlite3.Database;
+
+/**
+ * The one module that owns the SQLite connection. better-sqlite3 is loaded lazily (it is a
+ * native module) so commands that never touch the store do not pay for it.
+ *
+ * WAL mode lets the host write while CLI commands read; the busy timeout makes concurrent
+ * writers (the host and a CLI command) wait for each other instead of failing.
+ */
+export interface Store {
+  readonly db: Database;
+  readonly path: string;
+  close(): void;
+}
+
+const require = createRequire(import.meta.url);
+
+export function openStore(path: string = databasePath(), migrations: readonly Migration[] = allMigrations): Store {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const Sqlite = require('better-sqlite3') as typeof BetterSqlite3;
+  let db: Database;
+  try {
+    db = new Sqlite(path);
+  } catch (error) {
+    throw new PicodeError(`cannot open the picode database ${path}: ${(error as Error).message}`, {
+      hint: 'check the permissions of the state directory (PICODE_HOME), or move the file away to start afresh',
+    });
+  }
+  db.pragma('journal_mode = WAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  try {
+    migrate(db, path, migrations);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return { db, path, close: () => db.close() };
+}
+
+/** Applies the migrations the database has not seen yet, each in its own transaction. */
+export function migrate(db: Database, path: string, migrations: readonly Migration[]): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
+  const row = db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null };
+  const current = row.v ?? 0;
+  const latest = migrations.reduce((max, m) => Math.max(max, m.version), 0);
+  if (current > latest) {
+    throw new PicodeError(
+      `the database ${path} was written by a newer picode (schema version ${current}; this picode knows up to ${latest})`,
+      { hint: 'upgrade picode, or point PICODE_HOME at another state directory' },
+    );
+  }
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (m.version <= current) continue;
+    db.transaction(() => {
+      if (m.sql.trim()) db.exec(m.sql);
+      record.run(m.version, m.name, Date.now());
+    })();
+  }
+}
