@@ -1,0 +1,42 @@
+import type { Usage } from './types.js';
+
+/**
+ * Prices in USD per million tokens (config/prices.json). `cachedInput` and `cacheWrite`
+ * default to `input` when a provider does not price them differently.
+ */
+export interface ModelPrice {
+  readonly input: number;
+  readonly output: number;
+  readonly cachedInput?: number;
+  readonly cacheWrite?: number;
+}
+
+/** Keyed by `provider:model`; a key ending in `*` matches a prefix (`ollama:*` = free). */
+export type PriceTable = Readonly<Record<string, ModelPrice>>;
+
+export function findPrice(prices: PriceTable, model: string): ModelPrice | undefined {
+  const exact = prices[model];
+  if (exact) return exact;
+  let best: { key: string; price: ModelPrice } | undefined;
+  for (const [key, price] of Object.entries(prices)) {
+    if (!key.endsWith('*')) continue;
+    const prefix = key.slice(0, -1);
+    if (model.startsWith(prefix) && (!best || prefix.length > best.key.length)) best = { key: prefix, price };
+  }
+  return best?.price;
+}
+
+/**
+ * Cost of one call. Usage is normalised (types.ts): `input` includes cached reads and cache
+ * writes, so each is billed once at its own rate; reasoning tokens are part of `output`.
+ */
+export function costOf(usage: Usage, price: ModelPrice | undefined): number | undefined {
+  if (!price) return undefined;
+  const uncached = Math.max(0, usage.input - usage.cachedInput - usage.cacheWrite);
+  const micro =
+    uncached * price.input +
+    usage.cachedInput * (price.cachedInput ?? price.input) +
+    usage.cacheWrite * (price.cacheWrite ?? price.input) +
+    usage.output * price.output;
+  return micro / 1_000_000;
+}
