@@ -110,7 +110,9 @@ export type LlmErrorKind =
   /** The caller's signal aborted the call. */
   | 'aborted'
   /** The stream ended (cleanly or by disconnect) without its final event. */
-  | 'truncated';
+  | 'truncated'
+  /** The `llm.request` gate (hooks) or the approval policy refused to send it. */
+  | 'denied';
 
 export interface LlmErrorInfo {
   readonly kind: LlmErrorKind;

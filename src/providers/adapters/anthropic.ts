@@ -1,0 +1,161 @@
+import type { MessageCreateParamsStreaming, MessageParam, ContentBlockParam, Tool } from '@anthropic-ai/sdk/resources/messages';
+import type { FinishReason, Message, Usage } from '../types.js';
+import { anthropicClient } from './clients.js';
+import { structuredOutputTool, type Adapter, type AdapterCall, type AdapterPart } from './adapter.js';
+
+/** Messages API requires max_tokens; this is used when the caller gives none. */
+const defaultMaxTokens = 8192;
+
+/**
+ * Anthropic Messages, streamed. Structured output goes through a forced tool (`respond`)
+ * whose input is the JSON answer: its argument fragments are passed on as text deltas, so
+ * callers see structured output the same way for every provider.
+ */
+export const anthropicAdapter: Adapter = async function* (call: AdapterCall): AsyncGenerator<AdapterPart> {
+  const { target, request } = call;
+  const client = await anthropicClient({
+    baseUrl: target.provider.baseUrl,
+    apiKey: call.apiKey ?? 'no-key',
+    headers: target.provider.headers,
+    timeoutMs: call.headersTimeoutMs,
+  });
+  const body: MessageCreateParamsStreaming = {
+    model: target.model,
+    max_tokens: request.maxTokens ?? defaultMaxTokens,
+    messages: toAnthropicMessages(request.messages),
+    stream: true,
+  };
+  if (request.system) body.system = request.system;
+  // The 1.x SDK types no longer list temperature (newer models fix it); pass it only when asked.
+  if (request.temperature !== undefined) (body as unknown as Record<string, unknown>).temperature = request.temperature;
+  const tools: Tool[] = (request.tools ?? []).map((t, i) => ({
+    name: t.name,
+    description: t.description,
+    input_schema: call.toolSchemas[i] as Tool['input_schema'],
+  }));
+  const structured = call.outputSchema !== undefined;
+  if (structured) {
+    tools.push({
+      name: structuredOutputTool,
+      description: 'Give the final answer as JSON matching the schema.',
+      input_schema: call.outputSchema as Tool['input_schema'],
+    });
+    body.tool_choice = { type: 'tool', name: structuredOutputTool };
+  } else if (request.toolChoice !== undefined && tools.length) {
+    const c = request.toolChoice;
+    body.tool_choice = c === 'required' ? { type: 'any' } : c === 'auto' ? { type: 'auto' } : c === 'none' ? { type: 'none' }
+      : { type: 'tool', name: c.name };
+  }
+  if (tools.length) body.tools = tools;
+
+  const stream = await client.messages.create(body, { signal: call.signal });
+  let input = 0;
+  let cacheRead = 0;
+  let cacheWrite = 0;
+  let output = 0;
+  let reasoning = 0;
+  let stop: FinishReason | undefined;
+  // The open content block, by index: tool input JSON accumulates until content_block_stop.
+  const blocks = new Map<number, { id: string; name: string; json: string }>();
+  for await (const event of stream) {
+    call.touch();
+    switch (event.type) {
+      case 'message_start': {
+        const u = event.message.usage;
+        input = u.input_tokens ?? 0;
+        cacheRead = u.cache_read_input_tokens ?? 0;
+        cacheWrite = u.cache_creation_input_tokens ?? 0;
+        output = u.output_tokens ?? 0;
+        break;
+      }
+      case 'content_block_start':
+        if (event.content_block.type === 'tool_use') {
+          blocks.set(event.index, { id: event.content_block.id, name: event.content_block.name, json: '' });
+        }
+        break;
+      case 'content_block_delta': {
+        const d = event.delta;
+        if (d.type === 'text_delta') {
+          if (!structured) yield { type: 'text-delta', text: d.text };
+        } else if (d.type === 'input_json_delta') {
+          const block = blocks.get(event.index);
+          if (block) {
+            block.json += d.partial_json;
+            if (structured && block.name === structuredOutputTool && d.partial_json) yield { type: 'text-delta', text: d.partial_json };
+          }
+        }
+        break;
+      }
+      case 'content_block_stop': {
+        const block = blocks.get(event.index);
+        if (block) {
+          blocks.delete(event.index);
+          if (!(structured && block.name === structuredOutputTool)) {
+            yield { type: 'tool-call', id: block.id, name: block.name, argsText: block.json };
+          }
+        }
+        break;
+      }
+      case 'message_delta': {
+        // Cumulative counts; input fields are present only when they changed (server tools).
+        const u = event.usage;
+        if (u.input_tokens != null) input = u.input_tokens;
+        if (u.cache_read_input_tokens != null) cacheRead = u.cache_read_input_tokens;
+        if (u.cache_creation_input_tokens != null) cacheWrite = u.cache_creation_input_tokens;
+        output = u.output_tokens ?? output;
+        reasoning = u.output_tokens_details?.thinking_tokens ?? reasoning;
+        if (event.delta.stop_reason) stop = mapStop(event.delta.stop_reason, structured);
+        break;
+      }
+      case 'message_stop': {
+        // input_tokens EXCLUDES cache reads and writes: add them back (types.ts Usage).
+        const usage: Usage = { input: input + cacheRead + cacheWrite, cachedInput: cacheRead, cacheWrite, output, reasoning };
+        yield { type: 'usage', usage };
+        yield { type: 'finish', reason: stop ?? 'stop' };
+        return;
+      }
+      default:
+        break;
+    }
+  }
+  // Ended without message_stop: report the usage seen so far; the caller reports `truncated`.
+  if (input || output) yield { type: 'usage', usage: { input: input + cacheRead + cacheWrite, cachedInput: cacheRead, cacheWrite, output, reasoning } };
+};
+
+function mapStop(reason: string, structured: boolean): FinishReason {
+  switch (reason) {
+    case 'end_turn':
+    case 'stop_sequence': return 'stop';
+    case 'max_tokens':
+    case 'model_context_window_exceeded': return 'length';
+    // A forced structured-output tool call is the answer, not a request to run a tool.
+    case 'tool_use': return structured ? 'stop' : 'tool-calls';
+    case 'refusal': return 'content-filter';
+    default: return 'other';
+  }
+}
+
+/**
+ * Tool results become `tool_result` blocks of a user turn; consecutive user-side messages
+ * (results, then a follow-up question) are merged, as the API wants alternating turns.
+ */
+function toAnthropicMessages(messages: readonly Message[]): MessageParam[] {
+  const out: MessageParam[] = [];
+  const pushUser = (block: ContentBlockParam): void => {
+    const last = out.at(-1);
+    if (last?.role === 'user' && Array.isArray(last.content)) last.content.push(block);
+    else out.push({ role: 'user', content: [block] });
+  };
+  for (const m of messages) {
+    if (m.role === 'user') pushUser({ type: 'text', text: m.content });
+    else if (m.role === 'tool') {
+      pushUser({ type: 'tool_result', tool_use_id: m.toolCallId, content: m.content, ...(m.isError ? { is_error: true } : {}) });
+    } else {
+      const content: ContentBlockParam[] = [];
+      if (m.content) content.push({ type: 'text', text: m.content });
+      for (const tc of m.toolCalls ?? []) content.push({ type: 'tool_use', id: tc.id, name: tc.name, input: tc.args ?? {} });
+      out.push({ role: 'assistant', content: content.length ? content : [{ type: 'text', text: '' }] });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,54 @@
+/**
+ * SDK clients, imported lazily (each SDK costs 0.1-0.4 s to import) and cached per endpoint
+ * and key so connections are reused across calls. `maxRetries: 0`: picode owns retries
+ * (the SDKs would otherwise sleep through any Retry-After, ignoring abort). `timeout` is the
+ * SDKs' wait for response headers only; the idle watchdog in stream.ts covers the body.
+ */
+import type OpenAI from 'openai';
+import type Anthropic from '@anthropic-ai/sdk';
+
+const cache = new Map<string, Promise<unknown>>();
+
+export interface ClientOptions {
+  readonly baseUrl: string | undefined;
+  readonly apiKey: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly timeoutMs: number;
+}
+
+function cacheKey(kind: string, o: ClientOptions): string {
+  return `${kind}\0${o.baseUrl ?? ''}\0${o.apiKey}\0${o.timeoutMs}\0${JSON.stringify(o.headers)}`;
+}
+
+export function openaiClient(o: ClientOptions): Promise<OpenAI> {
+  const key = cacheKey('openai', o);
+  let client = cache.get(key) as Promise<OpenAI> | undefined;
+  if (!client) {
+    client = import('openai').then(({ default: OpenAIClient }) => new OpenAIClient({
+      apiKey: o.apiKey,
+      // null (not undefined) would be ignored; undefined lets the SDK use its default host.
+      ...(o.baseUrl ? { baseURL: o.baseUrl } : { baseURL: 'https://api.openai.com/v1' }),
+      maxRetries: 0,
+      timeout: o.timeoutMs,
+      defaultHeaders: { ...o.headers },
+    }));
+    cache.set(key, client);
+  }
+  return client;
+}
+
+export function anthropicClient(o: ClientOptions): Promise<Anthropic> {
+  const key = cacheKey('anthropic', o);
+  let client = cache.get(key) as Promise<Anthropic> | undefined;
+  if (!client) {
+    client = import('@anthropic-ai/sdk').then(({ default: AnthropicClient }) => new AnthropicClient({
+      apiKey: o.apiKey,
+      baseURL: o.baseUrl ?? 'https://api.anthropic.com',
+      maxRetries: 0,
+      timeout: o.timeoutMs,
+      defaultHeaders: { ...o.headers },
+    }));
+    cache.set(key, client);
+  }
+  return client;
+}

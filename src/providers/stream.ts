@@ -1,0 +1,306 @@
+import type { FailoverConfig } from './configSchema.js';
+import { findPrice, costOf } from './cost.js';
+import { classifyError, isTransient } from './errors.js';
+import { resolveKey, keySourceDescription, redact } from './keys.js';
+import { resolveChain, resolveTarget, type ModelTarget } from './registry.js';
+import type { Adapter, AdapterCall } from './adapters/adapter.js';
+import { emptyUsage, toJsonSchema } from './adapters/adapter.js';
+import {
+  LlmError,
+  type CallRecord,
+  type CompletionRequest,
+  type CompletionResult,
+  type JsonSchemaObject,
+  type LlmErrorInfo,
+  type ProviderDeps,
+  type StreamPart,
+  type ToolCall,
+  type Usage,
+} from './types.js';
+
+/**
+ * The reliability layer over the adapters: resolves the failover chain, runs one attempt at a
+ * time with the idle-stall watchdog, retries transient failures with backoff and jitter
+ * (honouring Retry-After up to a cap), fails over to the next model, never retries silently
+ * once output has reached the caller, and records every attempt.
+ */
+export function failoverSettings(config: ProviderDeps['config']): Required<FailoverConfig> {
+  const f = config.failover ?? {};
+  return {
+    retries: f.retries ?? 2,
+    baseDelayMs: f.baseDelayMs ?? 500,
+    maxDelayMs: f.maxDelayMs ?? 8000,
+    maxRetryAfterMs: f.maxRetryAfterMs ?? 20_000,
+    stallMs: f.stallMs ?? 30_000,
+    headersTimeoutMs: f.headersTimeoutMs ?? 60_000,
+  };
+}
+
+async function loadAdapter(target: ModelTarget): Promise<Adapter> {
+  // Each adapter (and so each SDK) is imported only when a call needs it.
+  if (target.provider.type === 'anthropic') return (await import('./adapters/anthropic.js')).anthropicAdapter;
+  return (await import('./adapters/openai.js')).openaiAdapter;
+}
+
+export async function* streamCompletion(request: CompletionRequest, deps: ProviderDeps): AsyncGenerator<StreamPart, void, undefined> {
+  const settings = failoverSettings(deps.config);
+  const sleep = deps.sleep ?? abortableSleep;
+  const random = deps.random ?? Math.random;
+  const signal = request.signal;
+
+  let chain: string[];
+  let toolSchemas: JsonSchemaObject[];
+  let outputSchema: JsonSchemaObject | undefined;
+  try {
+    chain = resolveChain(request.model, request.purpose, deps.config, deps.env);
+    toolSchemas = await Promise.all((request.tools ?? []).map((t) => toJsonSchema(t.parameters)));
+    outputSchema = request.output ? await toJsonSchema(request.output as never) : undefined;
+  } catch (error) {
+    yield { type: 'error', error: asInfo(error, 'bad-request') };
+    return;
+  }
+
+  let last: LlmErrorInfo | undefined;
+  let attemptNo = 0;
+  chain: for (const id of chain) {
+    let target: ModelTarget;
+    let apiKey: string | undefined;
+    try {
+      target = resolveTarget(id, deps.config, deps.env);
+      apiKey = await resolveKey(target.provider, deps.env);
+    } catch (error) {
+      last = asInfo(error, 'auth', id);
+      continue;
+    }
+    if (!apiKey && target.provider.keyRequired) {
+      // An unusable link of the chain is skipped, with the reason kept for the final error.
+      last = { kind: 'auth', model: target.id, message: `no API key for ${target.provider.name}: set ${keySourceDescription(target.provider)}` };
+      continue;
+    }
+    const adapter = await loadAdapter(target);
+    for (let retry = 0; ; retry++) {
+      if (signal?.aborted) {
+        yield { type: 'error', error: { kind: 'aborted', model: target.id, message: 'aborted' } };
+        return;
+      }
+      attemptNo++;
+      yield { type: 'attempt', model: target.id, attempt: attemptNo, ...(last ? { reason: last } : {}) };
+      const outcome = yield* runAttempt(adapter, target, apiKey, request, toolSchemas, outputSchema, settings, deps, attemptNo);
+      if (outcome === undefined) return; // finished
+      last = outcome.error;
+      if (outcome.error.kind === 'aborted' || outcome.outputStarted || !isTransient(outcome.error.kind)) {
+        yield { type: 'error', error: outcome.error };
+        return;
+      }
+      const wait = outcome.error.retryAfterMs;
+      if (retry >= settings.retries || (wait !== undefined && wait > settings.maxRetryAfterMs)) continue chain;
+      const backoff = Math.min(settings.maxDelayMs, settings.baseDelayMs * 2 ** retry) * random();
+      try {
+        await sleep(wait ?? backoff, signal);
+      } catch {
+        yield { type: 'error', error: { kind: 'aborted', model: target.id, message: 'aborted while waiting to retry' } };
+        return;
+      }
+    }
+  }
+  yield { type: 'error', error: last ?? { kind: 'bad-request', message: 'no model to try' } };
+}
+
+interface AttemptFailure {
+  readonly error: LlmErrorInfo;
+  readonly outputStarted: boolean;
+}
+
+/** One attempt: returns undefined when it finished, or the failure (the error part is the caller's to yield). */
+async function* runAttempt(
+  adapter: Adapter,
+  target: ModelTarget,
+  apiKey: string | undefined,
+  request: CompletionRequest,
+  toolSchemas: readonly JsonSchemaObject[],
+  outputSchema: JsonSchemaObject | undefined,
+  settings: Required<FailoverConfig>,
+  deps: ProviderDeps,
+  attempt: number,
+): AsyncGenerator<StreamPart, AttemptFailure | undefined, undefined> {
+  const startedAt = Date.now();
+  const t0 = performance.now();
+  const controller = new AbortController();
+  const userSignal = request.signal;
+  const onUserAbort = (): void => controller.abort();
+  userSignal?.addEventListener('abort', onUserAbort, { once: true });
+
+  // The watchdog compares a timestamp instead of re-arming a timer per event: cheap per token.
+  let lastActivity = t0;
+  let stalled = false;
+  let responseStarted = false;
+  const interval = Math.max(25, Math.min(1000, Math.floor(settings.stallMs / 4)));
+  const watchdog = setInterval(() => {
+    if (performance.now() - lastActivity > settings.stallMs) {
+      stalled = true;
+      controller.abort();
+    }
+  }, interval);
+  watchdog.unref?.();
+
+  let ttftMs: number | undefined;
+  let usage: Usage = emptyUsage;
+  let text = '';
+  const toolCalls: ToolCall[] = [];
+  let finished = false;
+  let failure: LlmErrorInfo | undefined;
+  const call: AdapterCall = {
+    target, apiKey, request, toolSchemas, outputSchema,
+    signal: controller.signal,
+    headersTimeoutMs: settings.headersTimeoutMs,
+    touch: () => { lastActivity = performance.now(); responseStarted = true; },
+  };
+  try {
+    for await (const part of adapter(call)) {
+      switch (part.type) {
+        case 'text-delta':
+          ttftMs ??= performance.now() - t0;
+          text += part.text;
+          yield part;
+          break;
+        case 'tool-call': {
+          ttftMs ??= performance.now() - t0;
+          const parsed = parseArgs(part.argsText);
+          const tc = { type: 'tool-call' as const, id: part.id, name: part.name, args: parsed.args, argsText: part.argsText,
+            ...(parsed.error ? { argsError: parsed.error } : {}) };
+          toolCalls.push({ id: tc.id, name: tc.name, args: tc.args });
+          yield tc;
+          break;
+        }
+        case 'usage':
+          usage = part.usage;
+          yield part;
+          break;
+        case 'finish':
+          finished = true;
+          yield { type: 'finish', reason: part.reason, model: target.id };
+          break;
+      }
+    }
+    if (!finished) {
+      // Raw SDK iteration ends silently on abort and on a clean close without the final event.
+      failure = stalled ? { kind: 'stalled', model: target.id, message: `no data from ${target.id} for ${settings.stallMs} ms` }
+        : userSignal?.aborted ? { kind: 'aborted', model: target.id, message: 'aborted' }
+          : { kind: 'truncated', model: target.id, message: `the stream from ${target.id} ended without its final event` };
+    }
+  } catch (error) {
+    failure = classifyError(error, {
+      model: target.id, aborted: userSignal?.aborted ?? false, stalled, responseStarted, stallMs: settings.stallMs,
+    });
+  } finally {
+    clearInterval(watchdog);
+    userSignal?.removeEventListener('abort', onUserAbort);
+    // Stop the HTTP body if the consumer left early (break out of for-await).
+    if (!finished) controller.abort();
+  }
+
+  const outputStarted = ttftMs !== undefined;
+  if (failure && outputStarted) failure = { ...failure, afterOutput: true };
+  const costUsd = deps.prices ? costOf(usage, findPrice(deps.prices, target.id)) : undefined;
+  const record: CallRecord = {
+    provider: target.provider.name,
+    model: target.model,
+    purpose: request.purpose ?? 'unspecified',
+    startedAt,
+    usage,
+    costUsd,
+    ttftMs,
+    durationMs: performance.now() - t0,
+    outcome: failure ? failure.kind : 'ok',
+    error: failure ? redact(failure.message) : undefined,
+    attempt,
+    sources: request.sources ?? [],
+  };
+  safely(() => deps.record?.(record));
+  if (!failure) safely(() => deps.transcript?.(record, request, { text, toolCalls }));
+  return failure ? { error: failure, outputStarted } : undefined;
+}
+
+function parseArgs(text: string): { args: unknown; error?: string } {
+  if (!text.trim()) return { args: {} };
+  try {
+    return { args: JSON.parse(text) as unknown };
+  } catch (error) {
+    return { args: {}, error: `the tool arguments are not valid JSON: ${(error as Error).message}` };
+  }
+}
+
+function safely(fn: () => void): void {
+  try { fn(); } catch { /* a failing recorder must never break a call */ }
+}
+
+function asInfo(error: unknown, fallback: LlmErrorInfo['kind'], model?: string): LlmErrorInfo {
+  if (error instanceof LlmError) {
+    return { kind: error.kind, message: redact(error.message), ...(error.model ?? model ? { model: error.model ?? model } : {}) };
+  }
+  return { kind: fallback, message: redact(error instanceof Error ? error.message : String(error)), ...(model ? { model } : {}) };
+}
+
+export function abortableSleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) { reject(new Error('aborted')); return; }
+    const timer = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
+    const onAbort = (): void => { clearTimeout(timer); reject(new Error('aborted')); };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * Collects a stream into a result; throws an LlmError when it ends with an error. With
+ * `request.output`, the JSON text is parsed and validated by the schema into `object`.
+ */
+export async function collect(stream: AsyncIterable<StreamPart>, request: CompletionRequest, prices?: ProviderDeps['prices']): Promise<CompletionResult> {
+  let text = '';
+  const toolCalls: Array<Extract<StreamPart, { type: 'tool-call' }>> = [];
+  let usage: Usage = emptyUsage;
+  let finish: Extract<StreamPart, { type: 'finish' }> | undefined;
+  for await (const part of stream) {
+    switch (part.type) {
+      case 'text-delta': text += part.text; break;
+      case 'tool-call': toolCalls.push(part); break;
+      case 'usage': usage = part.usage; break;
+      case 'attempt':
+        // A retry starts from scratch (a failed attempt never streamed output: stream.ts).
+        usage = emptyUsage; text = ''; toolCalls.length = 0;
+        break;
+      case 'finish': finish = part; break;
+      case 'error': throw new LlmError(part.error);
+    }
+  }
+  if (!finish) throw new LlmError({ kind: 'truncated', message: 'the stream ended without a result' });
+  const result: CompletionResult = {
+    model: finish.model,
+    text,
+    toolCalls,
+    usage,
+    finishReason: finish.reason,
+    costUsd: prices ? costOf(usage, findPrice(prices, finish.model)) : undefined,
+  };
+  if (!request.output) return result;
+  return { ...result, object: parseStructured(text, request, finish.model) };
+}
+
+function parseStructured(text: string, request: CompletionRequest, model: string): unknown {
+  const json = text.trim().replace(/^```(?:json)?\s*/i, '').replace(/\s*```$/, '');
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch (error) {
+    throw new LlmError({ kind: 'bad-request', model, message: `the structured answer is not valid JSON: ${(error as Error).message}` });
+  }
+  const parsed = request.output!.safeParse(value);
+  if (!parsed.success) {
+    throw new LlmError({ kind: 'bad-request', model, message: `the structured answer does not match the schema: ${parsed.error.message}` });
+  }
+  return parsed.data;
+}
+
+/** `complete(request, deps)`: the whole answer at once (see collect). */
+export function complete(request: CompletionRequest, deps: ProviderDeps): Promise<CompletionResult> {
+  return collect(streamCompletion(request, deps), request, deps.prices);
+}
