@@ -1,0 +1,127 @@
+import type { PicodeEvent } from '../bus/envelope.js';
+import { PicodeError } from '../core/errors.js';
+import { hookActionKinds, type HookActionKind, type HookConfig } from '../config/sections/hooks.js';
+import { compileEventMatcher, compileMatch, type EventTest, type TextTest } from './matcher.js';
+import { eventFields, type EventFields } from './fields.js';
+
+/** A hook from the config, with its matchers compiled. */
+export interface CompiledHook {
+  readonly name: string;
+  /** Position in the `hooks` list: the order modifications of blocking events apply in. */
+  readonly order: number;
+  readonly action: HookActionKind;
+  readonly config: HookConfig;
+  readonly eventTest: TextTest;
+  /** The exact event types it listens to, when it names only exact types (used to index hooks). */
+  readonly exactTypes: readonly string[] | undefined;
+  readonly matches: EventTest;
+}
+
+/** Built-in actions that may run on blocking events: the rest would loop through the gate or stall it. */
+const blockingSafe = new Set<HookActionKind>(['command', 'plugin', 'notify', 'emit']);
+
+export function hookName(hook: HookConfig, index: number): string {
+  if (hook.name) return hook.name;
+  const event = Array.isArray(hook.event) ? hook.event.join(',') : hook.event;
+  return `${event}#${index}`;
+}
+
+export function actionOf(hook: HookConfig): HookActionKind {
+  return hookActionKinds.find((k) => hook[k] !== undefined)!;
+}
+
+/** The type an `emit` action puts on the bus: user events only, so a hook cannot forge host events. */
+export function emittedType(name: string): string {
+  return name.startsWith('user.') ? name : `user.${name}`;
+}
+
+export function compileHooks(hooks: readonly HookConfig[], blockingTypes: ReadonlySet<string>): CompiledHook[] {
+  const names = new Set<string>();
+  return hooks.map((config, order) => {
+    const name = hookName(config, order);
+    const where = `hooks[${order}] (${name})`;
+    if (names.has(name)) {
+      throw new PicodeError(`${where}: another hook is already named ${JSON.stringify(name)}`, {
+        hint: 'give each hook a distinct `name` (it identifies the hook in `hooks log` and `hook_runs`)',
+      });
+    }
+    names.add(name);
+    const eventTest = compileEventMatcher(config.event, `${where}.event`);
+    const action = actionOf(config);
+    const compiled: CompiledHook = {
+      name,
+      order,
+      action,
+      config,
+      eventTest,
+      exactTypes: 'exact' in eventTest ? eventTest.exact : undefined,
+      matches: compileMatch(config.match, config.matcher, where),
+    };
+    checkLoops(compiled, where, blockingTypes);
+    return compiled;
+  });
+}
+
+function checkLoops(hook: CompiledHook, where: string, blockingTypes: ReadonlySet<string>): void {
+  const selfTypes: string[] = [];
+  if (hook.config.emit) selfTypes.push(emittedType(hook.config.emit.event));
+  if (hook.config.notify) selfTypes.push('notification');
+  for (const type of selfTypes) {
+    if (hook.eventTest(type)) {
+      throw new PicodeError(`${where}: it listens to ${type} and emits ${type}, so it would trigger itself forever`, {
+        hint: 'narrow its `event`, or emit a different event',
+      });
+    }
+  }
+  if (!blockingSafe.has(hook.action)) {
+    const blocking = [...blockingTypes].filter((t) => hook.eventTest(t));
+    if (blocking.length > 0) {
+      throw new PicodeError(`${where}: a \`${hook.action}\` action cannot run on the blocking event ${blocking.join(', ')}`, {
+        hint: 'blocking events take `command` or `plugin` hooks (which decide), or `notify` / `emit`; a pane action there would pass through the same gate again',
+      });
+    }
+  }
+}
+
+/** Hooks grouped for fast dispatch: exact event types in a map, the rest scanned. */
+export class HookIndex {
+  private readonly byType = new Map<string, CompiledHook[]>();
+  private readonly scanned: CompiledHook[] = [];
+
+  constructor(readonly hooks: readonly CompiledHook[]) {
+    for (const hook of hooks) {
+      if (!hook.config.enabled) continue;
+      if (hook.exactTypes) {
+        for (const type of hook.exactTypes) {
+          const list = this.byType.get(type) ?? [];
+          list.push(hook);
+          this.byType.set(type, list);
+        }
+      } else {
+        this.scanned.push(hook);
+      }
+    }
+  }
+
+  /** Enabled hooks listening to this event type, in config order. */
+  candidates(type: string): CompiledHook[] {
+    const exact = this.byType.get(type);
+    if (this.scanned.length === 0) return exact ?? [];
+    const out = exact ? [...exact] : [];
+    for (const hook of this.scanned) if (hook.eventTest(type)) out.push(hook);
+    return exact && out.length > exact.length ? out.sort((a, b) => a.order - b.order) : out;
+  }
+
+  /** Enabled hooks whose event type and conditions match, in config order. */
+  match(event: PicodeEvent, fields?: EventFields): CompiledHook[] {
+    const candidates = this.candidates(event.type);
+    if (candidates.length === 0) return candidates;
+    const f = fields ?? eventFields(event);
+    return candidates.filter((hook) => hook.matches(event, f));
+  }
+
+  /** True when some enabled hook listens to this type (e.g. whether to start the file watcher). */
+  listensTo(type: string): boolean {
+    return this.candidates(type).length > 0;
+  }
+}

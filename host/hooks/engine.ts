@@ -1,0 +1,343 @@
+import type { PicodeEvent } from '../bus/envelope.js';
+import type { GateDecision } from '../daemon/api.js';
+import type { HookConfig, HookLimits } from '../config/sections/hooks.js';
+import { runHookAction, type ActionResult } from './actions.js';
+import { compileHooks, HookIndex, emittedType, type CompiledHook } from './compile.js';
+import { combineVerdicts, type HookVerdict, type RankedVerdict } from './decisions.js';
+import { Semaphore, TokenBucket } from './limits.js';
+import type { HookRunRow } from './runLog.js';
+import type { HookServices } from './services.js';
+import { fillTemplate } from './template.js';
+
+/**
+ * The hook engine: matches events against the configured hooks and runs what they say.
+ *
+ * Non-blocking events (`dispatch`) never wait: matching is synchronous and cheap (hooks are
+ * indexed by exact event type), runs start in the background. Per hook, a token bucket
+ * limits runs per window, and while a run is in progress further events are coalesced to the
+ * latest one (`concurrency: coalesce`, the default) so a storm becomes at most one extra run.
+ * Shell hooks share a process pool with a bounded queue. What is dropped is counted and
+ * reported as `hook.dropped` (at most once per second per hook).
+ *
+ * Blocking events (`decide`, called by the host's gate) run every matching `command` and
+ * `plugin` hook in parallel, outside the rate limit and the pool (a guard must always run
+ * and must never queue behind a slow test hook), and combine their verdicts
+ * (see decisions.ts). `notify`/`emit` hooks on blocking events run without being waited for.
+ */
+export interface EngineOptions {
+  readonly hooks: readonly HookConfig[];
+  readonly limits: HookLimits;
+  readonly services: HookServices;
+  /** Event types that are blocking (from the catalog): `dispatch` ignores them, the gate handles them. */
+  readonly blockingTypes: ReadonlySet<string>;
+  readonly runLog?: { record(row: HookRunRow): void } | undefined;
+  readonly now?: () => number;
+}
+
+type DropReason = 'rate-limit' | 'coalesced' | 'queue-full';
+
+interface HookState {
+  readonly bucket: TokenBucket;
+  running: number;
+  pending: PicodeEvent | undefined;
+  runs: number;
+  failures: number;
+  lastOutcome: string | undefined;
+  lastRunAt: number | undefined;
+  readonly dropped: Map<DropReason, number>;
+  readonly droppedTotal: Map<DropReason, number>;
+}
+
+export interface HookStats {
+  readonly name: string;
+  readonly event: string | readonly string[];
+  readonly action: string;
+  readonly enabled: boolean;
+  readonly running: number;
+  readonly runs: number;
+  readonly failures: number;
+  readonly dropped: Record<string, number>;
+  readonly lastOutcome: string | undefined;
+  readonly lastRunAt: number | undefined;
+}
+
+export interface DryRunEntry {
+  readonly hook: string;
+  readonly action: string;
+  readonly matched: boolean;
+  /** Why it did not match: `disabled`, `event type`, `conditions`. */
+  readonly why?: string;
+  /** For built-in actions and plugins: what would happen (not performed in a dry run). */
+  readonly wouldDo?: string;
+  readonly outcome?: string;
+  readonly decision?: string | undefined;
+  readonly reason?: string | undefined;
+  readonly output?: string;
+  readonly durationMs?: number;
+}
+
+export interface DryRunReport {
+  readonly event: PicodeEvent;
+  readonly blocking: boolean;
+  readonly hooks: readonly DryRunEntry[];
+  /** The combined decision of the hooks that decided (blocking events only). */
+  readonly decision: (GateDecision & { data: unknown }) | undefined;
+}
+
+export class HookEngine {
+  readonly index: HookIndex;
+  private readonly states = new Map<string, HookState>();
+  private readonly pool: Semaphore;
+  private readonly inflight = new Set<Promise<unknown>>();
+  private dropTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private readonly now: () => number;
+
+  constructor(private readonly options: EngineOptions) {
+    this.now = options.now ?? Date.now;
+    this.index = new HookIndex(compileHooks(options.hooks, options.blockingTypes));
+    const { limits } = options;
+    for (const hook of this.index.hooks) {
+      this.states.set(hook.name, {
+        bucket: new TokenBucket(limits.maxRuns, limits.perSeconds * 1000, this.now),
+        running: 0,
+        pending: undefined,
+        runs: 0,
+        failures: 0,
+        lastOutcome: undefined,
+        lastRunAt: undefined,
+        dropped: new Map(),
+        droppedTotal: new Map(),
+      });
+    }
+    this.pool = new Semaphore(limits.maxProcesses, limits.maxQueued);
+  }
+
+  get hooks(): readonly CompiledHook[] {
+    return this.index.hooks;
+  }
+
+  /** Handles a non-blocking event; returns at once. */
+  dispatch(event: PicodeEvent): void {
+    if (this.stopped || this.options.blockingTypes.has(event.type)) return;
+    const matched = this.index.match(event);
+    for (const hook of matched) this.schedule(hook, event);
+  }
+
+  /** Runs the hooks of a blocking event and combines their verdicts (undefined = no hook had an opinion). */
+  async decide(event: PicodeEvent): Promise<(GateDecision & { data: unknown }) | undefined> {
+    if (this.stopped) return undefined;
+    const matched = this.index.match(event);
+    if (matched.length === 0) return undefined;
+    const verdicts: Array<Promise<RankedVerdict>> = [];
+    for (const hook of matched) {
+      if (hook.action === 'command' || hook.action === 'plugin') {
+        verdicts.push(this.execute(hook, event, true).then((r) => ({ hook: hook.name, order: hook.order, verdict: r?.verdict })));
+      } else {
+        void this.execute(hook, event, true);
+      }
+    }
+    return combineVerdicts(await Promise.all(verdicts), event.data);
+  }
+
+  /**
+   * Dry run: which hooks match the event and what they decide. Shell hooks are run for real
+   * (their exit code and output ARE their decision); plugins and built-in actions are only
+   * described. Nothing is recorded.
+   */
+  async test(event: PicodeEvent): Promise<DryRunReport> {
+    const blocking = this.options.blockingTypes.has(event.type);
+    const entries: Array<Promise<DryRunEntry>> = [];
+    for (const hook of this.index.hooks) {
+      const base = { hook: hook.name, action: hook.action };
+      if (!hook.config.enabled) { entries.push(Promise.resolve({ ...base, matched: false, why: 'disabled' })); continue; }
+      if (!hook.eventTest(event.type)) { entries.push(Promise.resolve({ ...base, matched: false, why: 'event type' })); continue; }
+      if (!hook.matches(event)) { entries.push(Promise.resolve({ ...base, matched: false, why: 'conditions' })); continue; }
+      if (hook.action !== 'command') {
+        entries.push(Promise.resolve({ ...base, matched: true, wouldDo: describeAction(hook, event) }));
+        continue;
+      }
+      entries.push((async () => {
+        const started = performance.now();
+        const r = await runHookAction(hook, event, this.options.services, this.options.limits);
+        return {
+          ...base,
+          matched: true,
+          outcome: r.outcome,
+          decision: r.verdict?.decision,
+          reason: r.reason,
+          output: r.output,
+          durationMs: performance.now() - started,
+        };
+      })());
+    }
+    const done = await Promise.all(entries);
+    let decision: DryRunReport['decision'];
+    if (blocking) {
+      const ranked: RankedVerdict[] = [];
+      for (const entry of done) {
+        const hook = this.index.hooks.find((h) => h.name === entry.hook)!;
+        if (entry.matched && entry.decision) {
+          ranked.push({ hook: entry.hook, order: hook.order, verdict: { decision: entry.decision as HookVerdict['decision'], reason: entry.reason } });
+        }
+      }
+      decision = combineVerdicts(ranked, event.data);
+    }
+    return { event, blocking, hooks: done, decision };
+  }
+
+  stats(): HookStats[] {
+    return this.index.hooks.map((hook) => {
+      const s = this.states.get(hook.name)!;
+      return {
+        name: hook.name,
+        event: hook.config.event,
+        action: hook.action,
+        enabled: hook.config.enabled,
+        running: s.running,
+        runs: s.runs,
+        failures: s.failures,
+        dropped: Object.fromEntries(s.droppedTotal),
+        lastOutcome: s.lastOutcome,
+        lastRunAt: s.lastRunAt,
+      };
+    });
+  }
+
+  /** Resolves when every run started so far (and the runs they queued) has finished. */
+  async idle(): Promise<void> {
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+  }
+
+  /** Stops accepting events and waits (up to `graceMs`) for runs in progress. */
+  async stop(graceMs = 5000): Promise<void> {
+    this.stopped = true;
+    this.reportDrops();
+    for (const s of this.states.values()) s.pending = undefined;
+    await Promise.race([this.idle(), new Promise((r) => setTimeout(r, graceMs).unref())]);
+  }
+
+  private schedule(hook: CompiledHook, event: PicodeEvent): void {
+    const state = this.states.get(hook.name)!;
+    if (state.running > 0 && (hook.config.concurrency ?? 'coalesce') === 'coalesce') {
+      if (state.pending) this.drop(hook, 'coalesced');
+      state.pending = event;
+      return;
+    }
+    if (!state.bucket.take()) {
+      this.drop(hook, 'rate-limit');
+      return;
+    }
+    state.running++;
+    const run = this.execute(hook, event, false).finally(() => {
+      state.running--;
+      const next = state.pending;
+      if (next && state.running === 0 && !this.stopped) {
+        state.pending = undefined;
+        this.schedule(hook, next);
+      }
+    });
+    this.track(run);
+  }
+
+  private track(promise: Promise<unknown>): void {
+    this.inflight.add(promise);
+    void promise.finally(() => this.inflight.delete(promise));
+  }
+
+  private async execute(hook: CompiledHook, event: PicodeEvent, blocking: boolean): Promise<ActionResult | undefined> {
+    let release: (() => void) | undefined;
+    if (hook.action === 'command' && !blocking) {
+      release = await this.pool.acquire();
+      if (!release) {
+        this.drop(hook, 'queue-full');
+        return undefined;
+      }
+    }
+    const state = this.states.get(hook.name)!;
+    const startedAt = this.now();
+    const t0 = performance.now();
+    let res: ActionResult;
+    try {
+      res = await runHookAction(hook, event, this.options.services, this.options.limits);
+    } finally {
+      release?.();
+    }
+    const durationMs = performance.now() - t0;
+    state.runs++;
+    if (res.outcome === 'error' || res.outcome === 'timeout') state.failures++;
+    state.lastOutcome = res.outcome;
+    state.lastRunAt = startedAt;
+    if (res.outcome === 'error' || res.outcome === 'timeout') {
+      this.options.services.log.warn(`hook ${hook.name} ${res.outcome}`, { event: event.type, reason: res.reason });
+    }
+    this.options.runLog?.record({
+      session: this.options.services.session,
+      eventId: event.id,
+      eventType: event.type,
+      hook: hook.name,
+      action: hook.action,
+      startedAt,
+      durationMs,
+      outcome: res.outcome,
+      decision: res.verdict?.decision,
+      reason: res.reason,
+      exitCode: res.exitCode,
+      output: res.output,
+      truncated: res.truncated,
+    });
+    if (!event.type.startsWith('hook.') && !this.stopped) {
+      this.options.services.emit({
+        type: 'hook.run',
+        pane: event.pane,
+        data: {
+          hook: hook.name,
+          action: hook.action,
+          eventId: event.id,
+          eventType: event.type,
+          outcome: res.outcome,
+          ...(res.verdict?.decision ? { decision: res.verdict.decision } : {}),
+          ...(res.reason ? { reason: res.reason.slice(0, 500) } : {}),
+          durationMs,
+        },
+      });
+    }
+    return res;
+  }
+
+  private drop(hook: CompiledHook, reason: DropReason): void {
+    const state = this.states.get(hook.name)!;
+    state.dropped.set(reason, (state.dropped.get(reason) ?? 0) + 1);
+    state.droppedTotal.set(reason, (state.droppedTotal.get(reason) ?? 0) + 1);
+    if (!this.dropTimer) {
+      this.dropTimer = setTimeout(() => this.reportDrops(), 1000);
+      this.dropTimer.unref();
+    }
+  }
+
+  private reportDrops(): void {
+    clearTimeout(this.dropTimer);
+    this.dropTimer = undefined;
+    for (const [name, state] of this.states) {
+      for (const [reason, count] of state.dropped) {
+        this.options.services.emit({ type: 'hook.dropped', data: { hook: name, reason, count } });
+      }
+      state.dropped.clear();
+    }
+  }
+}
+
+/** What a built-in action or plugin hook would do for this event (dry runs, `hooks test`). */
+export function describeAction(hook: CompiledHook, event: PicodeEvent): string {
+  const c = hook.config;
+  switch (hook.action) {
+    case 'command': return `run shell hook: ${c.command}`;
+    case 'plugin': return `deliver the event to plugin ${c.plugin}`;
+    case 'run': return `run \`${fillTemplate(c.run!.command, event, 'shell')}\` in pane ${fillTemplate(c.run!.pane, event)}`;
+    case 'send': return `send ${c.send!.text !== undefined ? JSON.stringify(fillTemplate(c.send!.text, event)) : ''}${c.send!.keys ? ` keys ${c.send!.keys.join(' ')}` : ''} to pane ${fillTemplate(c.send!.pane, event)}`;
+    case 'notify': return `notify (${c.notify!.level}): ${fillTemplate(c.notify!.message, event)}${c.notify!.context ? ` with the last ${c.notify!.context.lines} lines of pane ${c.notify!.context.pane}` : ''}`;
+    case 'emit': return `emit ${emittedType(fillTemplate(c.emit!.event, event))}`;
+    case 'ask': return `ask the model: ${fillTemplate(c.ask!.prompt, event)}`;
+    case 'plan': return `ask the planner (plan.create): ${fillTemplate(c.plan!.task, event)}`;
+  }
+}

@@ -1,0 +1,101 @@
+import type { Database } from '../store/db.js';
+import type { RunOutcome } from './contract.js';
+
+/**
+ * `hook_runs`: the record of every hook run. Rows are queued and written in one transaction
+ * per flush (every `flushMs`, or at `maxBatch` rows), so a blocking event never waits on
+ * SQLite and a storm of runs costs one write per batch.
+ */
+export interface HookRunRow {
+  readonly session: string;
+  readonly eventId: number;
+  readonly eventType: string;
+  readonly hook: string;
+  readonly action: string;
+  readonly startedAt: number;
+  readonly durationMs: number;
+  readonly outcome: RunOutcome;
+  readonly decision: 'allow' | 'ask' | 'deny' | undefined;
+  readonly reason: string | undefined;
+  readonly exitCode: number | null;
+  readonly output: string;
+  readonly truncated: boolean;
+}
+
+export interface StoredHookRun extends HookRunRow {
+  readonly id: number;
+}
+
+export class HookRunLog {
+  private queue: HookRunRow[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private readonly insert;
+
+  constructor(private readonly db: Database, private readonly options: { flushMs: number; maxBatch: number } = { flushMs: 50, maxBatch: 200 }) {
+    this.insert = db.prepare(`INSERT INTO hook_runs
+      (session, event_id, event_type, hook, action, started_at, duration_ms, outcome, decision, reason, exit_code, output, truncated)
+      VALUES (@session, @eventId, @eventType, @hook, @action, @startedAt, @durationMs, @outcome, @decision, @reason, @exitCode, @output, @truncated)`);
+  }
+
+  record(row: HookRunRow): void {
+    this.queue.push(row);
+    if (this.queue.length >= this.options.maxBatch) this.flush();
+    else if (!this.timer) {
+      this.timer = setTimeout(() => this.flush(), this.options.flushMs);
+      this.timer.unref();
+    }
+  }
+
+  flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.queue.length === 0) return;
+    const rows = this.queue;
+    this.queue = [];
+    const write = this.db.transaction((batch: HookRunRow[]) => {
+      for (const r of batch) {
+        this.insert.run({
+          ...r,
+          decision: r.decision ?? null,
+          reason: r.reason ?? null,
+          truncated: r.truncated ? 1 : 0,
+        });
+      }
+    });
+    write(rows);
+  }
+}
+
+export interface HookRunQuery {
+  readonly session?: string | undefined;
+  readonly hook?: string | undefined;
+  readonly outcome?: string | undefined;
+  readonly limit?: number | undefined;
+}
+
+/** The latest runs, newest last. */
+export function readHookRuns(db: Database, query: HookRunQuery = {}): StoredHookRun[] {
+  const where: string[] = [];
+  const params: Record<string, unknown> = { limit: query.limit ?? 50 };
+  if (query.session) { where.push('session = @session'); params.session = query.session; }
+  if (query.hook) { where.push('hook = @hook'); params.hook = query.hook; }
+  if (query.outcome) { where.push('outcome = @outcome'); params.outcome = query.outcome; }
+  const sql = `SELECT * FROM hook_runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT @limit`;
+  const rows = db.prepare(sql).all(params) as Array<Record<string, unknown>>;
+  return rows.reverse().map((r) => ({
+    id: r.id as number,
+    session: r.session as string,
+    eventId: r.event_id as number,
+    eventType: r.event_type as string,
+    hook: r.hook as string,
+    action: r.action as string,
+    startedAt: r.started_at as number,
+    durationMs: r.duration_ms as number,
+    outcome: r.outcome as RunOutcome,
+    decision: (r.decision as 'allow' | 'ask' | 'deny' | null) ?? undefined,
+    reason: (r.reason as string | null) ?? undefined,
+    exitCode: r.exit_code as number | null,
+    output: r.output as string,
+    truncated: r.truncated === 1,
+  }));
+}
