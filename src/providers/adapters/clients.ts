@@ -43,6 +43,8 @@ export function anthropicClient(o: ClientOptions): Promise<Anthropic> {
   if (!client) {
     client = import('@anthropic-ai/sdk').then(({ default: AnthropicClient }) => new AnthropicClient({
       apiKey: o.apiKey,
+      // Explicit null: the SDK would otherwise read ANTHROPIC_AUTH_TOKEN from process.env itself.
+      authToken: null,
       baseURL: o.baseUrl ?? 'https://api.anthropic.com',
       maxRetries: 0,
       timeout: o.timeoutMs,
