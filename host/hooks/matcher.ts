@@ -66,7 +66,7 @@ export function compileEventMatcher(spec: string | readonly string[], where: str
 
 export type ExitCodeSpec = number | readonly number[] | 'nonzero' | 'zero' | 'any' | undefined;
 
-/** `nonzero` matches any exit that is not 0, including an unknown one (a pane closed mid-command). */
+/** `nonzero` matches a known exit status other than 0; an unknown one (a pane closed mid-command) matches only `any`. */
 export function compileExitCodeMatcher(spec: ExitCodeSpec): (code: number | null | undefined, known: boolean) => boolean {
   if (spec === undefined || spec === 'any') return () => true;
   if (spec === 'zero') return (code) => code === 0;
