@@ -1,0 +1,172 @@
+import { join } from 'node:path';
+import { PicodeError } from '../../core/errors.js';
+import { packageRoot } from '../../core/paths.js';
+import type { SessionSpec } from '../../layout/model.js';
+import type { CaptureOptions, LaunchOptions, LaunchResult, Multiplexer, PaneInfo } from '../types.js';
+import { chain, runTmux, runTmuxInteractive, TmuxError, type TmuxTarget } from './exec.js';
+import { buildPlan } from './plan.js';
+import { sendWhenReady } from './typed.js';
+
+/**
+ * The tmux adapter. A launch is one tmux invocation (see plan.ts) plus, only for imported
+ * layouts that type commands into shells, one poll loop and one send. Nothing here imports
+ * anything heavy: this module is on `picode up`'s critical path.
+ */
+export interface TmuxMuxOptions {
+  readonly socket?: string | undefined;
+  readonly binary?: string;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+const PANE_FORMAT = ['#{pane_id}', '#{@picode_name}', '#{pane_title}', '#{window_id}', '#{window_name}', '#{pane_index}',
+  '#{pane_width}', '#{pane_height}', '#{pane_active}', '#{pane_current_command}', '#{pane_current_path}', '#{pane_pid}',
+  '#{pane_dead}'].join('\t');
+
+export class TmuxMux implements Multiplexer {
+  readonly kind = 'tmux' as const;
+  readonly target: TmuxTarget;
+  private readonly env: NodeJS.ProcessEnv;
+
+  constructor(options: TmuxMuxOptions = {}) {
+    this.env = options.env ?? process.env;
+    this.target = { socket: options.socket, binary: options.binary ?? 'tmux' };
+  }
+
+  run(args: readonly string[]): Promise<string> {
+    return runTmux(this.target, args, { env: this.env });
+  }
+
+  async version(): Promise<string | undefined> {
+    try {
+      return (await runTmux({ socket: undefined, binary: this.target.binary }, ['-V'], { env: this.env })).trim().replace(/^tmux\s+/, '');
+    } catch {
+      return undefined;
+    }
+  }
+
+  async hasSession(session: string): Promise<boolean> {
+    try {
+      await this.run(['has-session', '-t', `=${session}`]);
+      return true;
+    } catch (error) {
+      if (error instanceof TmuxError) return false;
+      throw error;
+    }
+  }
+
+  async listSessions(): Promise<string[]> {
+    try {
+      return (await this.run(['list-sessions', '-F', '#{session_name}'])).split('\n').filter(Boolean);
+    } catch (error) {
+      // No server running = no sessions.
+      if (error instanceof TmuxError && /no server running|error connecting|No such file/i.test(error.stderr)) return [];
+      throw error;
+    }
+  }
+
+  async launch(layout: SessionSpec, options: LaunchOptions): Promise<LaunchResult> {
+    let invocations = 0;
+    if (options.replace) {
+      invocations++;
+      await this.kill(options.session).catch(() => undefined);
+    }
+    const shell = this.env.SHELL || '/bin/sh';
+    const plan = buildPlan(layout, {
+      session: options.session,
+      width: options.width,
+      height: options.height,
+      shell,
+      shellInitArgv: await shellInitArgv(layout, shell, this.env),
+      picodeArgv: [process.execPath, join(packageRoot(), 'bin', 'picode.js')],
+      tmuxSocket: this.target.socket,
+    });
+    invocations++;
+    try {
+      await this.run(chain(plan.commands));
+    } catch (error) {
+      if (error instanceof TmuxError && /duplicate session/.test(error.stderr)) throw sessionExists(options.session);
+      throw error;
+    }
+    if (plan.typed.length) {
+      const panes = await this.listPanes(options.session);
+      invocations += 1 + (await sendWhenReady(this, options.session, panes, plan.typed));
+    }
+    const panes = await this.listPanes(options.session);
+    return { session: options.session, panes, invocations: invocations + 1 };
+  }
+
+  /** Attaches this terminal (or switches the current client when already inside this tmux server). */
+  async attach(session: string): Promise<number> {
+    const insideSameServer = this.env.TMUX !== undefined && this.env.TMUX.split(',')[0] === this.socketPath();
+    if (insideSameServer) return runTmuxInteractive(this.target, ['switch-client', '-t', `=${session}`], this.env);
+    // Attaching from inside another tmux server nests it: tmux refuses while $TMUX is set.
+    const env = { ...this.env };
+    delete env.TMUX;
+    return runTmuxInteractive(this.target, ['attach-session', '-t', `=${session}`], env);
+  }
+
+  async kill(session: string): Promise<void> {
+    await this.run(['kill-session', '-t', `=${session}`]);
+  }
+
+  async listPanes(session: string): Promise<PaneInfo[]> {
+    const out = await this.run(['list-panes', '-s', '-t', `=${session}`, '-F', PANE_FORMAT]);
+    return out.split('\n').filter(Boolean).map(parsePane);
+  }
+
+  async capture(paneId: string, options: CaptureOptions = {}): Promise<string> {
+    const args = ['capture-pane', '-p', '-J', '-t', paneId];
+    if (options.ansi) args.push('-e');
+    if (options.lines) args.push('-S', String(-options.lines));
+    return this.run(args);
+  }
+
+  async sendText(paneId: string, text: string, enter: boolean): Promise<void> {
+    const commands = [['send-keys', '-t', paneId, '-l', '--', text]];
+    if (enter) commands.push(['send-keys', '-t', paneId, 'Enter']);
+    await this.run(chain(commands));
+  }
+
+  async sendKeys(paneId: string, keys: readonly string[]): Promise<void> {
+    await this.run(['send-keys', '-t', paneId, '--', ...keys]);
+  }
+
+  /** The server's socket path, as tmux puts it in $TMUX (TMUX_TMPDIR or /tmp, tmux-UID, name). */
+  socketPath(): string {
+    const dir = this.env.TMUX_TMPDIR || '/tmp';
+    const uid = typeof process.getuid === 'function' ? process.getuid() : 0;
+    return join(dir, `tmux-${uid}`, this.target.socket ?? 'default');
+  }
+}
+
+export function sessionExists(session: string): PicodeError {
+  return new PicodeError(`a tmux session named "${session}" already exists`, {
+    hint: `attach to it with picode up --attach-existing, replace it with --replace, or pick another name with --session NAME`,
+  });
+}
+
+function parsePane(line: string): PaneInfo {
+  const [id, name, title, windowId, windowName, index, width, height, active, command, cwd, pid, dead] = line.split('\t');
+  return {
+    id: id!,
+    name: name || title || undefined,
+    windowId: windowId!,
+    windowName: windowName ?? '',
+    index: Number(index),
+    width: Number(width),
+    height: Number(height),
+    active: active === '1',
+    command: command ?? '',
+    cwd: cwd ?? '',
+    pid: pid ? Number(pid) : undefined,
+    dead: dead === '1',
+  };
+}
+
+/** Only loads the shell-integration module when a pane asks for it. */
+async function shellInitArgv(layout: SessionSpec, shell: string, env: NodeJS.ProcessEnv): Promise<string[] | undefined> {
+  const wanted = layout.windows.some((w) => JSON.stringify(w.root).includes('"shellInit":true'));
+  if (!wanted) return undefined;
+  const { shellInitCommand } = await import('../../daemon/shellInit.js');
+  return shellInitCommand(shell, env);
+}
