@@ -89,7 +89,7 @@ export class JobOrchestrator {
     if (job.status === 'queued' || job.status === 'interrupted' || job.status === 'failed') {
       this.jobs.finish(id, 'cancelled', { error: job.error });
       const cancelled = this.jobs.get(id)!;
-      this.kinds.get(job.kind)?.onCancelled?.(cancelled);
+      this.notifyKind(cancelled);
       this.emit('job.finished', cancelled);
       return cancelled;
     }
@@ -118,6 +118,23 @@ export class JobOrchestrator {
     if (this.running.has(id) || job.status === 'running' || job.status === 'queued') {
       throw new PicodeError(`job ${id} is already ${job.status}`, { hint: 'watch it with `picode jobs list`' });
     }
+    this.start(id, true);
+    return this.jobs.get(id)!;
+  }
+
+  /**
+   * Runs a finished job again from the named stage, keeping the results of the stages
+   * before it (an agent run continued with a new message re-enters its `run` stage).
+   */
+  rerunFrom(id: number, stage: string): JobRecord {
+    const job = this.require(id);
+    if (this.running.has(id) || job.status === 'running' || job.status === 'queued') {
+      throw new PicodeError(`job ${id} is still ${job.status}`, { hint: `cancel it first: picode jobs cancel ${id}` });
+    }
+    const index = job.stages.indexOf(stage);
+    if (index < 0) throw new PicodeError(`job ${id} has no stage "${stage}"`, { hint: `its stages: ${job.stages.join(', ')}` });
+    const state = Object.fromEntries(Object.entries(job.state).filter(([name]) => job.stages.indexOf(name) < index));
+    this.jobs.stageDone(id, Math.min(index, job.stagesDone), state, index / job.stages.length);
     this.start(id, true);
     return this.jobs.get(id)!;
   }
@@ -176,6 +193,7 @@ export class JobOrchestrator {
       if (abort instanceof JobAbort && abort.reason === 'shutdown') {
         this.jobs.finish(id, 'interrupted', { error: 'the host stopped while the job was running' });
         const interrupted = this.jobs.get(id)!;
+        this.notifyKind(interrupted);
         this.emit('job.interrupted', interrupted);
         return interrupted;
       }
@@ -183,9 +201,17 @@ export class JobOrchestrator {
       else this.jobs.finish(id, 'failed', { error: describeError(error) });
     }
     const final = this.jobs.get(id)!;
-    if (final.status === 'cancelled') def.onCancelled?.(final);
+    this.notifyKind(final);
     this.emit('job.finished', final);
     return final;
+  }
+
+  private notifyKind(job: JobRecord): void {
+    try {
+      this.kinds.get(job.kind)?.onFinished?.(job);
+    } catch {
+      // The kind's bookkeeping failing must not hide the job's own outcome.
+    }
   }
 
   private reportProgress(id: number, progress: number, message: string | undefined): void {
@@ -216,6 +242,12 @@ export class JobOrchestrator {
     }
     return job;
   }
+}
+
+/** Why a job's signal was aborted: cancelled by a person, or the host stopping. */
+export function abortReason(signal: AbortSignal): 'cancel' | 'shutdown' | undefined {
+  const reason = signal.aborted ? (signal.reason as unknown) : undefined;
+  return reason instanceof JobAbort ? reason.reason : undefined;
 }
 
 function clamp(x: number): number {

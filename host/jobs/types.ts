@@ -57,8 +57,8 @@ export interface JobKind<TInput = unknown> {
   readonly kind: string;
   title(input: TInput): string;
   readonly stages: readonly JobStage<TInput>[];
-  /** Called when a job of this kind is cancelled while not running (to update what it owns). */
-  onCancelled?(job: JobRecord): void;
+  /** Called after a job of this kind ends in any way (done, failed, cancelled, interrupted). */
+  onFinished?(job: JobRecord): void;
 }
 
 /** What the orchestrator reports, as bus events (`job.*`) and to in-process watchers. */
