@@ -5,4 +5,6 @@ import type { HostExtension } from './api.js';
  * starts, so CLI commands never load them. An extension that fails to start is reported
  * (event `host.extension.failed`) and the host carries on without it.
  */
-export const extensionModules: ReadonlyArray<{ readonly name: string; readonly load: () => Promise<HostExtension> }> = [];
+export const extensionModules: ReadonlyArray<{ readonly name: string; readonly load: () => Promise<HostExtension> }> = [
+  { name: 'hooks', load: async () => (await import('../hooks/extension.js')).hooksExtension() },
+];

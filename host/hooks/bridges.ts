@@ -1,0 +1,118 @@
+import type { PicodeEvent } from '../bus/envelope.js';
+import type { PluginReply } from './services.js';
+import { ServiceUnavailable } from './services.js';
+
+/**
+ * The hook engine's links to the other extensions in the host: the plugin runtime (WASM
+ * hooks), the LLM service (`ask`) and the planner (`plan`, an IPC method of the agents
+ * area). Each is looked up when a hook needs it, so the engine starts whether or not those
+ * parts are present, and a hook that needs a missing one reports `not available: <why>`.
+ */
+
+type Data = Record<string, unknown>;
+const isData = (v: unknown): v is Data => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** What the plugin runtime's `deliver(plugin, event)` resolves with, as far as hooks read it. */
+interface DeliveryLike {
+  readonly actions?: readonly unknown[];
+  readonly decision?: unknown;
+}
+
+export async function deliverToPlugin(plugin: string, event: PicodeEvent): Promise<PluginReply> {
+  let runtime: { deliver(plugin: string, event: PicodeEvent): Promise<unknown> } | undefined;
+  try {
+    const mod = (await import(runtimeModule)) as { getPluginRuntime?: () => typeof runtime };
+    runtime = mod.getPluginRuntime?.();
+  } catch (error) {
+    throw new ServiceUnavailable(`the plugin runtime cannot be loaded (${(error as Error).message})`);
+  }
+  if (!runtime) throw new ServiceUnavailable('the plugin runtime is not running in this host');
+  const reply = await runtime.deliver(plugin, event);
+  return pluginReply(reply);
+}
+
+// A variable, so that TypeScript does not resolve the module at build time: the runtime is
+// another area's and is looked up when the first plugin hook runs.
+const runtimeModule = '../sandbox/runtime.js';
+
+/** Reads a decision from a plugin's reply: a `decision` field, or a `decide`/`block` action among its actions. */
+export function pluginReply(reply: unknown): PluginReply {
+  const r: DeliveryLike = isData(reply) ? reply : {};
+  const actions = Array.isArray(reply) ? reply : (r.actions ?? []);
+  let decision: PluginReply['decision'];
+  let reason: string | undefined;
+  let updatedData: unknown;
+  let additionalContext: string | undefined;
+  const take = (d: unknown): void => {
+    if (!isData(d)) return;
+    const verdict = d.decision ?? d.verdict;
+    if (verdict === 'allow' || verdict === 'ask' || verdict === 'deny') decision = verdict;
+    if (typeof d.reason === 'string') reason = d.reason;
+    if (d.updatedData !== undefined) updatedData = d.updatedData;
+    if (typeof d.additionalContext === 'string') additionalContext = d.additionalContext;
+  };
+  take(r.decision);
+  if (typeof r.decision === 'string') take(r);
+  const kinds: string[] = [];
+  for (const action of actions) {
+    if (!isData(action)) continue;
+    const kind = typeof action.tag === 'string' ? action.tag : typeof action.type === 'string' ? action.type : 'action';
+    kinds.push(kind);
+    if (kind === 'decide' || kind === 'decision') take(isData(action.val) ? action.val : action);
+  }
+  const summary = kinds.length > 0 ? `plugin actions: ${kinds.join(', ')}` : 'plugin returned no actions';
+  return { decision, reason, updatedData, additionalContext, summary };
+}
+
+export async function askModel(request: { prompt: string; model?: string | undefined; origin: string }): Promise<string> {
+  let service: { complete(request: unknown): Promise<unknown> } | undefined;
+  try {
+    const mod = (await import(llmModule)) as { getLlmService?: () => typeof service };
+    service = mod.getLlmService?.();
+  } catch (error) {
+    throw new ServiceUnavailable(`the LLM service cannot be loaded (${(error as Error).message})`);
+  }
+  if (!service) throw new ServiceUnavailable('the LLM service is not running in this host (no provider configured?)');
+  const response = await service.complete({
+    messages: [{ role: 'user', content: request.prompt }],
+    ...(request.model ? { model: request.model } : {}),
+    purpose: 'hook',
+    origin: request.origin,
+  });
+  return completionText(response);
+}
+
+const llmModule = '../llm/service.js';
+
+/** The text of a completion, whatever its exact shape (`text`, `content` string or parts). */
+export function completionText(response: unknown): string {
+  if (typeof response === 'string') return response;
+  if (!isData(response)) return '';
+  if (typeof response.text === 'string') return response.text;
+  if (typeof response.content === 'string') return response.content;
+  if (Array.isArray(response.content)) {
+    return response.content.map((p) => (isData(p) && typeof p.text === 'string' ? p.text : '')).join('');
+  }
+  return JSON.stringify(response);
+}
+
+/**
+ * Calls `plan.create` on this host's own IPC socket: the planner belongs to the agents area,
+ * which serves it as an IPC method; going through the socket keeps the two areas decoupled
+ * exactly as the CLI is.
+ */
+export async function createPlanThroughIpc(session: string, tmuxSocket: string | undefined, request: { task: string; context?: string | undefined; origin: string }): Promise<unknown> {
+  const { connectHost } = await import('../ipc/client.js');
+  const client = await connectHost(session, tmuxSocket);
+  try {
+    return await client.call('plan.create', request);
+  } catch (error) {
+    const message = (error as Error).message;
+    if (/method not found|unknown method|-32601/i.test(message)) {
+      throw new ServiceUnavailable('the planner (IPC method plan.create) is not registered in this host');
+    }
+    throw error;
+  } finally {
+    client.close();
+  }
+}

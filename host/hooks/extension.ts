@@ -1,0 +1,122 @@
+import { resolve } from 'node:path';
+import type { PicodeEvent } from '../bus/envelope.js';
+import type { HostApi, HostExtension, Unsubscribe } from '../daemon/api.js';
+import { PicodeError } from '../core/errors.js';
+import { HookEngine } from './engine.js';
+import { HookRunLog, readHookRuns } from './runLog.js';
+import { askModel, createPlanThroughIpc, deliverToPlugin } from './bridges.js';
+import type { HookServices } from './services.js';
+import { watchFiles, type FileWatcher } from './watcher.js';
+import { emittedType } from './compile.js';
+
+/**
+ * The hook engine as a host extension: subscribes to the bus (non-blocking events), registers
+ * the `hooks` gate (blocking events), runs the file watcher when a hook wants `file.changed`,
+ * and serves `hooks.list`, `hooks.test`, `hooks.log` and `events.emit` over IPC.
+ */
+export interface HooksExtensionOptions {
+  /** The tmux server of this host (for calling the host's own IPC methods); default from argv/env. */
+  readonly tmuxSocket?: string | undefined;
+}
+
+export function hooksExtension(options: HooksExtensionOptions = {}): HostExtension {
+  const cleanups: Array<() => void | Promise<void>> = [];
+  let engine: HookEngine | undefined;
+  let runLog: HookRunLog | undefined;
+
+  return {
+    name: 'hooks',
+    async start(host: HostApi): Promise<void> {
+      const { eventCatalog } = await import('../bus/catalog/index.js');
+      const blockingTypes = new Set(eventCatalog.filter((d) => d.blocking).map((d) => d.type));
+      const cwd = resolve(process.cwd(), host.config.watch.root ?? '.');
+      const tmuxSocket = options.tmuxSocket ?? hostTmuxSocket();
+      const services: HookServices = {
+        session: host.session,
+        cwd,
+        env: process.env,
+        panes: host.panes,
+        emit: (event) => host.bus.emit(event),
+        log: host.log,
+        deliverToPlugin,
+        ask: askModel,
+        createPlan: (request) => createPlanThroughIpc(host.session, tmuxSocket, request),
+      };
+      runLog = new HookRunLog(host.store.db);
+      const log = runLog;
+      engine = new HookEngine({ hooks: host.config.hooks, limits: host.config.hookLimits, services, blockingTypes, runLog: log });
+      const e = engine;
+
+      const unsubscribe: Unsubscribe = host.bus.subscribe({}, (event) => e.dispatch(event));
+      cleanups.push(unsubscribe);
+      cleanups.push(host.gates.register('hooks', (event) => e.decide(event)));
+
+      const watch = host.config.watch;
+      let watcher: FileWatcher | undefined;
+      if (watch.enabled === true || (watch.enabled === 'auto' && e.index.listensTo('file.changed'))) {
+        watcher = await watchFiles({ ...watch, root: cwd }, (batch) => host.bus.emit({ type: 'file.changed', data: batch }));
+        await watcher.ready;
+        const w = watcher;
+        cleanups.push(() => w.close());
+        host.log.info('watching files', { root: cwd, paths: watch.paths });
+      }
+
+      host.ipc.register('hooks.list', () => ({
+        session: host.session,
+        watching: watcher ? { root: cwd, paths: watch.paths, debounceMs: watch.debounceMs } : null,
+        hooks: e.stats(),
+      }));
+      host.ipc.register('hooks.test', async (params) => {
+        const p = testParams(params);
+        const info = p.pane ? host.panes.resolve(p.pane) : undefined;
+        if (p.pane && !info) throw new PicodeError(`no pane ${JSON.stringify(p.pane)} in session ${host.session}`, { hint: 'see `picode panes`' });
+        const event: PicodeEvent = {
+          id: 0, type: p.event, time: Date.now(), session: host.session,
+          window: info?.windowId, pane: info?.id, paneName: info?.name, data: p.data,
+        };
+        return e.test(event);
+      });
+      host.ipc.register('hooks.log', (params) => {
+        log.flush();
+        const p = (params ?? {}) as { hook?: string; limit?: number; outcome?: string };
+        return readHookRuns(host.store.db, { session: host.session, hook: p.hook, limit: p.limit, outcome: p.outcome });
+      });
+      host.ipc.register('events.emit', (params) => {
+        const p = (params ?? {}) as { name?: unknown; data?: unknown; pane?: unknown };
+        if (typeof p.name !== 'string' || !/^[A-Za-z0-9_.:-]+$/.test(p.name)) {
+          throw new PicodeError(`invalid event name ${JSON.stringify(p.name)}`, { hint: 'use letters, digits and _ . : - (it is emitted as user.NAME)' });
+        }
+        let pane: string | undefined;
+        if (typeof p.pane === 'string') {
+          const info = host.panes.resolve(p.pane);
+          if (!info) throw new PicodeError(`no pane ${JSON.stringify(p.pane)} in session ${host.session}`, { hint: 'see `picode panes`' });
+          pane = info.id;
+        }
+        const event = host.bus.emit({ type: emittedType(p.name), pane, data: p.data ?? {} });
+        return { id: event.id, type: event.type };
+      });
+    },
+    async stop(): Promise<void> {
+      for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+      await engine?.stop();
+      runLog?.flush();
+    },
+  };
+}
+
+function testParams(params: unknown): { event: string; data: unknown; pane: string | undefined } {
+  const p = (params ?? {}) as { event?: unknown; data?: unknown; pane?: unknown };
+  if (typeof p.event !== 'string' || p.event.length === 0) {
+    throw new PicodeError('hooks.test needs an event type', { hint: 'picode hooks test EVENT [--data JSON]' });
+  }
+  return { event: p.event, data: p.data ?? {}, pane: typeof p.pane === 'string' ? p.pane : undefined };
+}
+
+/** The tmux server the host was started for: `picode host --tmux-socket X`, or PICODE_TMUX_SOCKET. */
+function hostTmuxSocket(): string | undefined {
+  const i = process.argv.indexOf('--tmux-socket');
+  if (i >= 0 && process.argv[i + 1]) return process.argv[i + 1];
+  const inline = process.argv.find((a) => a.startsWith('--tmux-socket='));
+  if (inline) return inline.slice('--tmux-socket='.length);
+  return process.env.PICODE_TMUX_SOCKET || undefined;
+}
