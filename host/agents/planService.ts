@@ -24,6 +24,8 @@ export interface PlanServiceDeps {
 interface PlanJobInput {
   readonly plan: number;
   readonly cwd: string;
+  /** Context the requester passed along (a hook's event, a person's note). */
+  readonly extraContext?: readonly PlanContextItem[];
 }
 
 /**
@@ -47,7 +49,8 @@ export class PlanService {
           name: 'context',
           run: async (ctx) => {
             ctx.progress(0, 'reading the project and panes');
-            return gatherPlanContext({ cwd: ctx.input.cwd, panes: deps.paneContext, signal: ctx.signal });
+            const gathered = await gatherPlanContext({ cwd: ctx.input.cwd, panes: deps.paneContext, signal: ctx.signal });
+            return [...(ctx.input.extraContext ?? []), ...gathered];
           },
         },
         {
@@ -85,9 +88,9 @@ export class PlanService {
     });
   }
 
-  create(task: string, options: { cwd: string; model?: string | undefined }): { plan: PlanRecord; job: JobRecord } {
+  create(task: string, options: { cwd: string; model?: string | undefined; extraContext?: readonly PlanContextItem[] }): { plan: PlanRecord; job: JobRecord } {
     const plan = this.deps.plans.create({ session: this.deps.session, task, model: options.model });
-    return this.startJob(plan, options.cwd);
+    return this.startJob(plan, options.cwd, options.extraContext);
   }
 
   revise(id: number, feedback: string, options: { cwd: string }): { plan: PlanRecord; job: JobRecord } {
@@ -165,8 +168,8 @@ export class PlanService {
     this.deps.plans.updateStep(step.id, { status: 'running', assignee: `agent:${run.id}` });
   }
 
-  private startJob(plan: PlanRecord, cwd: string): { plan: PlanRecord; job: JobRecord } {
-    const job = this.deps.jobs.submit<PlanJobInput>('plan', { plan: plan.id, cwd });
+  private startJob(plan: PlanRecord, cwd: string, extraContext: readonly PlanContextItem[] = []): { plan: PlanRecord; job: JobRecord } {
+    const job = this.deps.jobs.submit<PlanJobInput>('plan', { plan: plan.id, cwd, extraContext });
     this.deps.plans.setJob(plan.id, job.id);
     const current = this.require(plan.id);
     this.changed(current, 'plan.created');

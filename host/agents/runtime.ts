@@ -1,12 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { AgentTool } from '../../src/agents/types.js';
 import type { ApprovalPolicy } from '../../src/agents/policy.js';
 import type { PlanContextItem } from '../../src/plans/generate.js';
-import { costOf, findPrice, type PriceTable } from '../../src/providers/cost.js';
+import { costOf, findPrice } from '../../src/providers/cost.js';
 import type { LlmService, ToolCall } from '../../src/providers/types.js';
 import type { AgentsConfig } from '../config/sections/agents.js';
-import { shippedConfigDir } from '../core/paths.js';
+import { loadPrices } from '../llm/prices.js';
 import { JobOrchestrator, type JobEmitter } from '../jobs/orchestrator.js';
 import type { Store } from '../store/db.js';
 import { AgentService, defaultPolicy, type AgentServiceDeps } from './agentService.js';
@@ -36,6 +34,7 @@ export interface AgentsRuntimeOptions {
   readonly paneContext?: (() => Promise<PlanContextItem[]>) | undefined;
   /** Bus events; omitted for a CLI run without a host. */
   readonly emit?: ((type: string, pane: string | undefined, data: Record<string, unknown>) => void) | undefined;
+  readonly env?: NodeJS.ProcessEnv | undefined;
 }
 
 /**
@@ -49,7 +48,7 @@ export function createAgentsRuntime(options: AgentsRuntimeOptions): AgentsRuntim
   const jobs = new JobOrchestrator(options.store, options.session, jobEmitter);
   const runs = new AgentRunStore(options.store.db);
   const planStore = new PlanStore(options.store.db);
-  const prices = loadPrices();
+  const prices = loadPrices(options.env ?? process.env);
   const agentsConfig = options.config.agents;
   let plans: PlanService | undefined;
   const agents = new AgentService({
@@ -63,7 +62,7 @@ export function createAgentsRuntime(options: AgentsRuntimeOptions): AgentsRuntim
     environment: options.environment,
     tools: async (env) => [...hostTools(env), ...((await options.extraTools?.(env)) ?? [])],
     gate: options.gate,
-    costOf: prices ? (usage, model) => costOf(usage, findPrice(prices, model)) : undefined,
+    costOf: (usage, model) => costOf(usage, findPrice(prices, model)),
     emit: (type, run, data) => {
       emit?.(type, run.workPane, { run: runSummary(run), ...data });
       if (type === 'agent.finished' && run.planStepId !== undefined) plans?.agentFinished(run.planStepId, run.id, run.status);
@@ -85,18 +84,6 @@ export function createAgentsRuntime(options: AgentsRuntimeOptions): AgentsRuntim
 /** The configured policy over picode's defaults (read-only tools allowed, the rest asked). */
 export function mergePolicy(config: AgentsConfig['approvals']): ApprovalPolicy {
   return { default: config.default, tools: { ...defaultPolicy.tools, ...config.tools } };
-}
-
-function loadPrices(): PriceTable | undefined {
-  const file = join(shippedConfigDir(), 'prices.json');
-  if (!existsSync(file)) return undefined;
-  try {
-    const data = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-    // Keep only entries that look like prices (the file may carry a $comment or metadata).
-    return Object.fromEntries(Object.entries(data).filter(([, v]) => typeof v === 'object' && v !== null && 'input' in v)) as PriceTable;
-  } catch {
-    return undefined;
-  }
 }
 
 export function runSummary(run: AgentRunRecord): Record<string, unknown> {

@@ -7,4 +7,5 @@ import type { HostExtension } from './api.js';
  */
 export const extensionModules: ReadonlyArray<{ readonly name: string; readonly load: () => Promise<HostExtension> }> = [
   { name: 'hooks', load: async () => (await import('../hooks/extension.js')).hooksExtension() },
+  { name: 'agents', load: async () => (await import('../agents/extension.js')).agentsExtension() },
 ];

@@ -1,0 +1,196 @@
+import type { AgentTool } from '../../src/agents/types.js';
+import type { ApprovalAnswer } from '../../src/agents/policy.js';
+import type { PlanContextItem } from '../../src/plans/generate.js';
+import type { HostApi, HostExtension, IpcCallContext } from '../daemon/api.js';
+import type { JobStatus } from '../jobs/types.js';
+import { jobStatuses } from '../jobs/types.js';
+import type { AgentsConfig } from '../config/sections/agents.js';
+import { hostEnvironment, type ToolEnvironment } from './environment.js';
+import { int, objectParams, oneOf, str } from './params.js';
+import { createAgentsRuntime, jobSummary, type AgentsRuntime } from './runtime.js';
+import type { StepAction } from './planService.js';
+
+/**
+ * Jobs, agents and plans inside the host. Everything a pane view or a CLI command does goes
+ * through the IPC methods registered here; the `*.watch` methods answer with a snapshot and
+ * then stream notifications on the same connection until the client goes away, which is
+ * how the views redraw on events without polling.
+ */
+export function agentsExtension(): HostExtension {
+  let runtime: AgentsRuntime | undefined;
+  return {
+    name: 'agents',
+    async start(host: HostApi) {
+      runtime = createAgentsRuntime({
+        store: host.store,
+        session: host.session,
+        config: configOf(host),
+        llm: async () => (await import('../llm/service.js')).getLlmService(),
+        environment: (run, root) => hostEnvironment(host, { root, workPane: run.workPane, origin: `agent:${run.id}`, cdFirst: run.worktree !== undefined }),
+        extraTools: pluginTools,
+        gate: async (run, call) => {
+          const verdict = await host.gates.pass({
+            type: 'agent.tool.before',
+            pane: run.workPane,
+            data: { run: run.id, task: run.task, tool: call.name, callId: call.id, args: call.args, cwd: run.worktree ?? run.cwd },
+          });
+          return { decision: verdict.decision, reason: verdict.reason, args: verdict.data.args, additionalContext: verdict.additionalContext };
+        },
+        paneContext: () => paneContext(host),
+        emit: (type, pane, data) => { host.bus.emit({ type, pane, data }); },
+      });
+      const interrupted = runtime.jobs.recoverInterrupted();
+      runtime.runs.interruptStale(host.session);
+      if (interrupted.length) host.log.info('jobs interrupted by the previous host', { jobs: interrupted.map((j) => j.id) });
+      registerIpc(host, runtime);
+    },
+    async stop() {
+      await runtime?.jobs.stop();
+    },
+  };
+}
+
+function configOf(host: HostApi): { agents: AgentsConfig; plans: { model?: string | undefined } } {
+  const config = host.config as unknown as { agents: AgentsConfig; plans: { model?: string } };
+  return { agents: config.agents, plans: config.plans ?? {} };
+}
+
+function registerIpc(host: HostApi, rt: AgentsRuntime): void {
+  const ipc = host.ipc;
+  const p = objectParams;
+
+  // Plans
+  ipc.register('plan.create', (raw) => {
+    const params = p('plan.create', raw);
+    const extra = str('plan.create', params, 'context', true);
+    return rt.plans.create(str('plan.create', params, 'task'), {
+      cwd: str('plan.create', params, 'cwd', true) ?? process.cwd(),
+      model: str('plan.create', params, 'model', true),
+      extraContext: extra ? [{ source: str('plan.create', params, 'origin', true) ?? 'request', text: extra }] : [],
+    });
+  });
+  ipc.register('plan.get', (raw) => rt.plans.get(int('plan.get', p('plan.get', raw), 'plan', true)) ?? null);
+  ipc.register('plan.list', () => rt.plans.list());
+  ipc.register('plan.revise', (raw) => {
+    const params = p('plan.revise', raw);
+    return rt.plans.revise(int('plan.revise', params, 'plan'), str('plan.revise', params, 'feedback'), {
+      cwd: str('plan.revise', params, 'cwd', true) ?? process.cwd(),
+    });
+  });
+  ipc.register('plan.step', (raw) => {
+    const params = p('plan.step', raw);
+    const actions: StepAction[] = ['approve', 'unapprove', 'skip', 'done', 'fail', 'reset', 'agent'];
+    return rt.plans.step(int('plan.step', params, 'step'), oneOf('plan.step', params, 'action', actions), {
+      cwd: str('plan.step', params, 'cwd', true), model: str('plan.step', params, 'model', true),
+    });
+  });
+  ipc.register('plan.edit', (raw) => {
+    const params = p('plan.edit', raw);
+    const title = str('plan.edit', params, 'title', true);
+    const detail = str('plan.edit', params, 'detail', true);
+    return rt.plans.edit(int('plan.edit', params, 'step'), { ...(title ? { title } : {}), ...(detail !== undefined ? { detail } : {}) });
+  });
+  ipc.register('plan.watch', (_raw, context) => {
+    stream(context, rt.plans.watch((plan) => context.notify('plan.changed', { plan })));
+    return { plan: rt.plans.get() ?? null };
+  });
+
+  // Agents
+  ipc.register('agent.start', (raw) => {
+    const params = p('agent.start', raw);
+    const limits = p('agent.start', params.limits);
+    return rt.agents.start({
+      task: str('agent.start', params, 'task'),
+      model: str('agent.start', params, 'model', true),
+      pane: str('agent.start', params, 'pane', true),
+      cwd: str('agent.start', params, 'cwd', true) ?? process.cwd(),
+      worktree: params.worktree === true,
+      interactive: params.interactive === true,
+      limits: {
+        ...(int('agent.start', limits, 'maxTurns', true) !== undefined ? { maxTurns: int('agent.start', limits, 'maxTurns') } : {}),
+        ...(typeof limits.maxCostUsd === 'number' ? { maxCostUsd: limits.maxCostUsd } : {}),
+        ...(int('agent.start', limits, 'maxTokens', true) !== undefined ? { maxTokens: int('agent.start', limits, 'maxTokens') } : {}),
+      },
+    });
+  });
+  ipc.register('agent.list', () => rt.agents.list());
+  ipc.register('agent.get', (raw) => {
+    const params = p('agent.get', raw);
+    const id = int('agent.get', params, 'run');
+    return { run: rt.agents.get(id), entries: rt.runs.entries(id, int('agent.get', params, 'afterSeq', true) ?? 0), pendingApproval: rt.agents.pendingApproval(id) ?? null };
+  });
+  ipc.register('agent.message', (raw) => {
+    const params = p('agent.message', raw);
+    return rt.agents.message(int('agent.message', params, 'run'), str('agent.message', params, 'text'));
+  });
+  ipc.register('agent.approve', (raw) => {
+    const params = p('agent.approve', raw);
+    return rt.agents.approve(int('agent.approve', params, 'run'), oneOf<ApprovalAnswer>('agent.approve', params, 'answer', ['yes', 'no', 'always']));
+  });
+  ipc.register('agent.stop', (raw) => rt.agents.stop(int('agent.stop', p('agent.stop', raw), 'run')));
+  ipc.register('agent.watch', (_raw, context) => {
+    stream(context, rt.agents.watch((n) => context.notify('agent.update', n)));
+    return { runs: rt.agents.list().map((run) => ({ ...run, pendingApproval: rt.agents.pendingApproval(run.id) ?? null })) };
+  });
+
+  // Jobs
+  ipc.register('jobs.list', (raw) => {
+    const params = p('jobs.list', raw);
+    const status = str('jobs.list', params, 'status', true);
+    const statuses = status ? status.split(',').filter((s): s is JobStatus => (jobStatuses as readonly string[]).includes(s)) : undefined;
+    return rt.jobs.list({ ...(statuses ? { statuses } : {}), limit: int('jobs.list', params, 'limit', true) ?? 100 });
+  });
+  ipc.register('jobs.get', (raw) => {
+    const id = int('jobs.get', p('jobs.get', raw), 'job');
+    return rt.jobs.get(id) ?? null;
+  });
+  ipc.register('jobs.cancel', (raw) => rt.jobs.cancel(int('jobs.cancel', p('jobs.cancel', raw), 'job')));
+  ipc.register('jobs.retry', (raw) => rt.jobs.retry(int('jobs.retry', p('jobs.retry', raw), 'job')));
+  ipc.register('jobs.resume', (raw) => rt.jobs.resume(int('jobs.resume', p('jobs.resume', raw), 'job')));
+  ipc.register('jobs.watch', (_raw, context) => {
+    const off = host.bus.subscribe({ types: ['job.*'] }, (event) => context.notify('jobs.changed', event.data));
+    stream(context, off);
+    return { jobs: rt.jobs.list({ limit: 100 }).map(jobSummary) };
+  });
+}
+
+/** Keeps a subscription for as long as the client stays connected. */
+function stream(context: IpcCallContext, unsubscribe: () => void): void {
+  if (context.signal.aborted) unsubscribe();
+  else context.signal.addEventListener('abort', unsubscribe, { once: true });
+}
+
+/** Tools plugins offer (engineer C's runtime), named `plugin_<plugin>_<tool>` for the model. */
+async function pluginTools(_env: ToolEnvironment): Promise<AgentTool[]> {
+  const { getPluginRuntime } = await import('../sandbox/runtime.js');
+  const runtime = getPluginRuntime();
+  if (!runtime) return [];
+  return runtime.listTools().map((t) => {
+    const schema = t.inputSchema && typeof t.inputSchema === 'object' && (t.inputSchema as { type?: unknown }).type === 'object'
+      ? (t.inputSchema as { type: 'object' })
+      : { type: 'object' as const, properties: {} };
+    return {
+      name: `plugin_${t.plugin}_${t.name}`.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64),
+      description: `${t.description} (from plugin ${t.plugin})`,
+      parameters: schema,
+      execute: async (args) => ({ content: await runtime.callTool(t.plugin, t.name, JSON.stringify(args ?? {})) }),
+    };
+  });
+}
+
+/** The recent output of the session's shell panes, for plan context. */
+async function paneContext(host: HostApi): Promise<PlanContextItem[]> {
+  const items: PlanContextItem[] = [];
+  for (const pane of host.panes.list().slice(0, 8)) {
+    if (pane.dead || /picode/.test(pane.command)) continue;
+    try {
+      const text = (await host.panes.capture(pane.id, { lines: 60 })).trimEnd();
+      if (text) items.push({ source: `pane:${pane.name ?? pane.id}`, text: text.split('\n').slice(-60).join('\n') });
+    } catch {
+      // A pane that closed meanwhile has nothing to add.
+    }
+  }
+  return items;
+}
+
+export default agentsExtension;
