@@ -7,5 +7,6 @@ import type { HostExtension } from './api.js';
  */
 export const extensionModules: ReadonlyArray<{ readonly name: string; readonly load: () => Promise<HostExtension> }> = [
   { name: 'hooks', load: async () => (await import('../hooks/extension.js')).hooksExtension() },
+  { name: 'llm', load: async () => (await import('../llm/extension.js')).createLlmExtension() },
   { name: 'agents', load: async () => (await import('../agents/extension.js')).agentsExtension() },
 ];

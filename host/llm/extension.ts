@@ -1,0 +1,164 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { HostApi, HostExtension, IpcCallContext } from '../daemon/api.js';
+import { PicodeError } from '../core/errors.js';
+import { costOf, findPrice, type PriceTable } from '../../src/providers/cost.js';
+import type { CompletionRequest, Message, StreamPart, Usage } from '../../src/providers/types.js';
+import type { ApprovalPrompt, ApprovalRequest } from './approval.js';
+import { newRequestId } from './gate.js';
+import { loadPrices } from './prices.js';
+import { createLlmService, setLlmService } from './service.js';
+
+/**
+ * The llm part of the host: starts the LLM service other extensions get from
+ * `getLlmService()`, serves it over IPC, and puts answers on the bus.
+ *
+ * IPC methods:
+ * - `llm.stream { request, question? }`: runs a request (gate, approval, recording) and sends
+ *   each StreamPart back as a `llm.part` notification; used by `picode ask` when a host runs.
+ *   If approval is needed, the caller gets a `llm.approval` notification (ApprovalRequest +
+ *   `approvalId`) and answers with `llm.approve`.
+ * - `llm.approve { approvalId, approve }`: answers a pending approval (from the asking
+ *   terminal, or any client that saw the `llm.approval.requested` event).
+ *
+ * Events: `llm.response.delta` (coalesced text of `ask` answers, for the agent pane),
+ * `llm.response` (every request's outcome, tokens, cost), `llm.approval.requested`.
+ */
+const approvalTimeoutMs = 10 * 60_000;
+const deltaFlushMs = 100;
+
+export function createLlmExtension(): HostExtension {
+  const pending = new Map<string, (approve: boolean) => void>();
+  const caller = new AsyncLocalStorage<{ ctx: IpcCallContext; question: string | undefined }>();
+  const timers = new Set<NodeJS.Timeout>();
+  let prices: PriceTable = {};
+
+  return {
+    name: 'llm',
+    async start(host: HostApi): Promise<void> {
+      prices = loadPrices(process.env);
+      const prompt: ApprovalPrompt = (req) => waitForApproval(host, req);
+      const observer = createObserver(host, () => prices, () => caller.getStore()?.question, timers);
+      const service = createLlmService(host, { prompt, observe: observer });
+      setLlmService(service);
+
+      host.ipc.register('llm.stream', async (params, ctx) => {
+        const { request, question } = parseStreamParams(params);
+        await caller.run({ ctx, question }, async () => {
+          for await (const part of service.stream({ ...request, signal: ctx.signal })) ctx.notify('llm.part', { part });
+        });
+        return { done: true };
+      });
+      host.ipc.register('llm.approve', (params) => {
+        const p = (params ?? {}) as { approvalId?: unknown; approve?: unknown };
+        const resolve = typeof p.approvalId === 'string' ? pending.get(p.approvalId) : undefined;
+        if (!resolve) throw new PicodeError(`no pending approval ${String(p.approvalId)}`, { hint: 'it was answered already, or timed out' });
+        resolve(p.approve === true);
+        return { ok: true };
+      });
+    },
+    async stop(): Promise<void> {
+      for (const resolve of pending.values()) resolve(false);
+      pending.clear();
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      setLlmService(undefined);
+    },
+  };
+
+  function waitForApproval(host: HostApi, req: ApprovalRequest): Promise<boolean> {
+    const approvalId = newRequestId();
+    const store = caller.getStore();
+    host.bus.emit({ type: 'llm.approval.requested', data: { approvalId, models: req.models, sources: req.sources, preview: req.preview } });
+    store?.ctx.notify('llm.approval', { approvalId, ...req });
+    return new Promise<boolean>((resolve) => {
+      const finish = (yes: boolean): void => {
+        pending.delete(approvalId);
+        clearTimeout(timer);
+        timers.delete(timer);
+        store?.ctx.signal.removeEventListener('abort', onAbort);
+        resolve(yes);
+      };
+      const onAbort = (): void => finish(false);
+      const timer = setTimeout(() => finish(false), approvalTimeoutMs);
+      timer.unref();
+      timers.add(timer);
+      store?.ctx.signal.addEventListener('abort', onAbort, { once: true });
+      pending.set(approvalId, finish);
+    });
+  }
+}
+
+/** Turns stream parts into bus events: coalesced deltas for `ask`, one `llm.response` per request. */
+function createObserver(host: HostApi, prices: () => PriceTable, question: () => string | undefined, timers: Set<NodeJS.Timeout>) {
+  interface Acc { text: string; unsent: string; timer: NodeJS.Timeout | undefined; toolCalls: number; usage: Usage | undefined; model: string | undefined }
+  const open = new Map<string, Acc>();
+  const flush = (id: string, purpose: string, acc: Acc): void => {
+    if (acc.timer) { clearTimeout(acc.timer); timers.delete(acc.timer); acc.timer = undefined; }
+    if (!acc.unsent) return;
+    host.bus.emit({ type: 'llm.response.delta', data: { requestId: id, purpose, text: acc.unsent } });
+    acc.unsent = '';
+  };
+  return (request: CompletionRequest, id: string, part: StreamPart): void => {
+    const purpose = request.purpose ?? 'unspecified';
+    let acc = open.get(id);
+    if (!acc) { acc = { text: '', unsent: '', timer: undefined, toolCalls: 0, usage: undefined, model: undefined }; open.set(id, acc); }
+    switch (part.type) {
+      case 'attempt': acc.model = part.model; acc.text = ''; break;
+      case 'text-delta':
+        acc.text += part.text;
+        if (purpose === 'ask') {
+          acc.unsent += part.text;
+          if (!acc.timer) {
+            const a = acc;
+            a.timer = setTimeout(() => flush(id, purpose, a), deltaFlushMs);
+            timers.add(a.timer);
+          }
+        }
+        break;
+      case 'tool-call': acc.toolCalls++; break;
+      case 'usage': acc.usage = part.usage; break;
+      case 'finish':
+      case 'error': {
+        flush(id, purpose, acc);
+        open.delete(id);
+        const usage = acc.usage ?? { input: 0, cachedInput: 0, cacheWrite: 0, output: 0, reasoning: 0 };
+        const model = part.type === 'finish' ? part.model : (part.error.model ?? acc.model);
+        const cost = model ? costOf(usage, findPrice(prices(), model)) : undefined;
+        const q = question();
+        host.bus.emit({
+          type: 'llm.response',
+          data: {
+            requestId: id, purpose, ...(q ? { question: q } : {}), ...(model ? { model } : {}),
+            text: part.type === 'finish' ? acc.text : '', toolCalls: acc.toolCalls, sources: [...(request.sources ?? [])],
+            usage, ...(cost !== undefined ? { costUsd: cost } : {}),
+            outcome: part.type === 'finish' ? 'ok' : part.error.kind,
+            ...(part.type === 'error' ? { error: part.error.message } : {}),
+          },
+        });
+        break;
+      }
+    }
+  };
+}
+
+function parseStreamParams(params: unknown): { request: CompletionRequest; question: string | undefined } {
+  const p = (params ?? {}) as { request?: Record<string, unknown>; question?: unknown };
+  const r = p.request;
+  if (!r || !Array.isArray(r.messages)) {
+    throw new PicodeError('llm.stream needs { request: { messages: [...] } }');
+  }
+  const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+  const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
+  const model = Array.isArray(r.model) ? r.model.filter((m): m is string => typeof m === 'string') : str(r.model);
+  const request: CompletionRequest = {
+    messages: r.messages as Message[],
+    ...(model !== undefined ? { model } : {}),
+    ...(str(r.system) !== undefined ? { system: str(r.system)! } : {}),
+    ...(num(r.maxTokens) !== undefined ? { maxTokens: num(r.maxTokens)! } : {}),
+    ...(num(r.temperature) !== undefined ? { temperature: num(r.temperature)! } : {}),
+    purpose: str(r.purpose) ?? 'ask',
+    sources: Array.isArray(r.sources) ? r.sources.filter((s): s is string => typeof s === 'string') : [],
+  };
+  return { request, question: str(p.question) };
+}
+
