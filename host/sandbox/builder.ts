@@ -1,0 +1,139 @@
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { PicodeError } from '../core/errors.js';
+import { packageRoot } from '../core/paths.js';
+import { readManifest, type PluginManifest } from './manifest.js';
+
+/**
+ * `picode plugin build`: JavaScript or TypeScript source -> a WebAssembly component.
+ *
+ * The builder is componentize-qjs (QuickJS), chosen by measurement over componentize-js
+ * (SpiderMonkey): 1.1-1.6 MB components instead of 12.5 MB, 1-1.5 s builds instead of 5-17 s,
+ * and a lower per-call cost (docs/plugins.md, "Why QuickJS"). Components are built with
+ * `stubWasi` (no WASI imports at all) and the synchronous runtime.
+ *
+ * The component imports exactly the capabilities listed in the manifest: the build writes a
+ * world `built` that includes `base` (the exports) plus one `import` per permission.
+ */
+
+export interface BuildResult {
+  readonly manifest: PluginManifest;
+  readonly component: string;
+  readonly bytes: number;
+  readonly ms: number;
+}
+
+const witDir = (): string => join(packageRoot(), 'plugins', 'wit');
+const sdkDir = (): string => join(packageRoot(), 'plugins', 'sdk');
+
+export function worldSource(permissions: readonly string[]): string {
+  const imports = permissions.map((p) => `  import ${p};\n`).join('');
+  return `package picode:plugin@0.1.0;\n\nworld built {\n  include base;\n${imports}}\n`;
+}
+
+export async function buildPlugin(dir: string, options: { optSize?: boolean; out?: string } = {}): Promise<BuildResult> {
+  const manifest = readManifest(dir);
+  if (!existsSync(manifest.source)) {
+    throw new PicodeError(`plugin ${manifest.name}: source ${manifest.source} does not exist`, {
+      hint: 'set "picode.source" in its package.json to the entry file (src/plugin.js or src/plugin.ts)',
+    });
+  }
+  const started = performance.now();
+  const work = mkdtempSync(join(tmpdir(), 'picode-build-'));
+  try {
+    // WIT: the shipped package plus the plugin's world.
+    mkdirSync(join(work, 'wit'));
+    cpSync(join(witDir(), 'plugin.wit'), join(work, 'wit', 'plugin.wit'));
+    writeFileSync(join(work, 'wit', 'world.wit'), worldSource(manifest.permissions));
+
+    // Sources: the entry's directory, TypeScript compiled to JavaScript, and the SDK as the
+    // bare module `@picode/sdk` (QuickJS resolves bare imports under the module root).
+    const srcRoot = dirname(manifest.source);
+    const outSrc = join(work, 'src');
+    copySources(srcRoot, outSrc, manifest.dir);
+    const sdkOut = join(work, 'node_modules', '@picode', 'sdk');
+    mkdirSync(sdkOut, { recursive: true });
+    cpSync(join(sdkDir(), 'index.js'), join(sdkOut, 'index.js'));
+    writeFileSync(join(sdkOut, 'package.json'), '{"name":"@picode/sdk","type":"module","main":"index.js","exports":"./index.js"}\n');
+
+    const entry = join(outSrc, relative(srcRoot, manifest.source).replace(/\.(m?ts)$/, '.js'));
+    const { componentize } = await import('componentize-qjs');
+    let component: Buffer;
+    try {
+      ({ component } = await componentize({
+        witPath: join(work, 'wit'),
+        world: 'built',
+        jsSource: readFileSync(entry, 'utf8'),
+        jsPath: entry,
+        moduleRoot: work,
+        stubWasi: true,
+        sync: true,
+        optSize: options.optSize === true,
+      }));
+    } catch (error) {
+      throw new PicodeError(`plugin ${manifest.name} did not build: ${(error as Error).message}`, {
+        hint: 'check the source for syntax errors and that it exports `guest` with describe, onEvent, gatherContext and callTool',
+      });
+    }
+    const out = options.out ?? manifest.component;
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, component);
+    return { manifest, component: out, bytes: component.length, ms: performance.now() - started };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function copySources(from: string, to: string, pluginDir: string): void {
+  mkdirSync(to, { recursive: true });
+  for (const name of readdirSync(from)) {
+    if (name === 'node_modules' || name.startsWith('.')) continue;
+    const src = join(from, name);
+    const dst = join(to, name);
+    if (statSync(src).isDirectory()) {
+      copySources(src, dst, pluginDir);
+    } else if (/\.(m?ts)$/.test(name) && !name.endsWith('.d.ts') && !name.endsWith('.test.ts')) {
+      writeFileSync(dst.replace(/\.(m?ts)$/, '.js'), compileTypeScript(readFileSync(src, 'utf8'), src, pluginDir));
+    } else if (/\.(m?js|json)$/.test(name) && !name.endsWith('.test.js')) {
+      cpSync(src, dst);
+    }
+  }
+}
+
+interface TypeScriptApi {
+  transpileModule(input: string, options: { compilerOptions: Record<string, unknown>; fileName: string; reportDiagnostics: boolean }): {
+    outputText: string;
+    diagnostics?: Array<{ messageText: string | { messageText: string } }>;
+  };
+  ModuleKind: { ESNext: number };
+  ScriptTarget: { ES2022: number };
+}
+
+/** TypeScript from the plugin's own dependencies, else picode's (a development install). */
+function loadTypeScript(pluginDir: string): TypeScriptApi {
+  for (const base of [join(pluginDir, 'package.json'), join(packageRoot(), 'package.json')]) {
+    try {
+      return createRequire(base)('typescript') as TypeScriptApi;
+    } catch { /* try the next place */ }
+  }
+  throw new PicodeError('building a TypeScript plugin needs the typescript package', {
+    hint: 'run `npm install --save-dev typescript` in the plugin directory, or write the plugin in JavaScript (--lang js)',
+  });
+}
+
+function compileTypeScript(source: string, file: string, pluginDir: string): string {
+  const ts = loadTypeScript(pluginDir);
+  const result = ts.transpileModule(source, {
+    fileName: file,
+    reportDiagnostics: true,
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false, isolatedModules: true },
+  });
+  const errors = result.diagnostics ?? [];
+  if (errors.length > 0) {
+    const first = errors[0]!.messageText;
+    throw new PicodeError(`${file}: ${typeof first === 'string' ? first : first.messageText}`, { hint: 'fix the TypeScript syntax error' });
+  }
+  return result.outputText;
+}

@@ -1,0 +1,634 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { PicodeEvent } from '../bus/envelope.js';
+import type { BusApi, GateDecision, GateRegistry, HostLogger, PanesApi, Unsubscribe } from '../daemon/api.js';
+import type { PluginEntryConfig, PluginPermission, PluginsConfig } from '../config/sections/plugins.js';
+import type { Database } from '../store/db.js';
+import { PicodeError } from '../core/errors.js';
+import { checkActions, checkContextItems } from './actions.js';
+import { createCapabilityHandler, type CompletionRequest, type LogLevel } from './capabilities.js';
+import { checkGrants, effectiveGrants, permissionInterface } from './grants.js';
+import { compileCoreModules, transpileCached } from './loader.js';
+import { discoverPlugins, expandHome, type PluginManifest } from './manifest.js';
+import {
+  addPluginStats, appendPluginLogs, emptyStats, memoryKv, pluginKv, readGrantOverrides, readPluginStates,
+  writePluginStatus, writePluginStatusLine, type PluginLogRow, type PluginStats,
+} from './state.js';
+import { PluginCallError, PluginSupervisor, defaultLimits, type SupervisorState, type WireEvent } from './supervisor.js';
+import type { Action, ContextItem, ContextRequest, Description, Tool } from './witTypes.js';
+
+/**
+ * The plugin runtime: finds plugins, checks their grants, loads each into its own supervised
+ * worker, routes bus events to them, applies their actions, registers the gates they ask
+ * for, and serves context and tools to the rest of picode. It runs inside the host
+ * (extension.ts) and, without panes or bus, in `picode plugin test` and the benchmarks.
+ */
+
+export interface RuntimeEnvironment {
+  readonly session: string;
+  readonly db: Database | undefined;
+  readonly bus: BusApi | undefined;
+  readonly panes: PanesApi | undefined;
+  readonly gates: GateRegistry | undefined;
+  readonly log: HostLogger;
+  readonly config: PluginsConfig | undefined;
+  /** Directory of the transpile cache. */
+  readonly cacheDir: string;
+  /** Default root of fs-read and git (the session's working directory). */
+  readonly cwd: string;
+  readonly complete: ((plugin: string, request: CompletionRequest) => Promise<string>) | undefined;
+  /** Called for each log line of a plugin (besides the store), e.g. to print it in `plugin test`. */
+  readonly onPluginLog?: (plugin: string, level: LogLevel, message: string) => void;
+}
+
+export type PluginState = 'running' | 'restarting' | 'failed' | 'disabled' | 'refused' | 'not-built' | 'stopped' | 'starting';
+
+export interface PluginStatus {
+  readonly name: string;
+  readonly version: string;
+  readonly dir: string;
+  readonly shipped: boolean;
+  readonly state: PluginState;
+  readonly detail: string | undefined;
+  readonly statusLine: string | undefined;
+  readonly permissions: readonly PluginPermission[];
+  readonly granted: readonly PluginPermission[];
+  readonly events: readonly string[];
+  readonly gates: readonly string[];
+  readonly tools: readonly string[];
+  readonly contextProviders: readonly string[];
+  readonly queued: number;
+  readonly stats: PluginStats;
+}
+
+export interface DeliveryResult {
+  readonly actions: Action[];
+  readonly decision?: GateDecision;
+}
+
+export interface PluginTool {
+  readonly plugin: string;
+  readonly name: string;
+  readonly description: string;
+  readonly inputSchema: unknown;
+}
+
+interface Loaded {
+  readonly manifest: PluginManifest;
+  readonly supervisor: PluginSupervisor;
+  readonly grants: ReadonlySet<PluginPermission>;
+  readonly description: Description;
+  readonly entry: PluginEntryConfig | undefined;
+  readonly maxActions: number;
+  readonly unsubscribe: Unsubscribe[];
+  /** Ids of the events this plugin emitted: never delivered back to it (no loops). */
+  readonly emitted: Set<number>;
+  /** Items added with the add-context action, by source (latest wins). */
+  readonly contextPool: Map<string, ContextItem>;
+  statusLine: string | undefined;
+  totals: PluginStats;
+}
+
+interface Unloaded {
+  readonly manifest: PluginManifest;
+  readonly state: PluginState;
+  readonly detail: string | undefined;
+}
+
+const maxPoolItems = 50;
+const maxWireData = 1 << 20;
+
+let current: PluginRuntime | undefined;
+
+/** The runtime of the running host (undefined outside a host, or before it started). */
+export function getPluginRuntime(): PluginRuntime | undefined {
+  return current;
+}
+
+export function setPluginRuntime(runtime: PluginRuntime | undefined): void {
+  current = runtime;
+}
+
+function matches(patterns: readonly string[], type: string): boolean {
+  return patterns.some((p) => (p.endsWith('*') ? type.startsWith(p.slice(0, -1)) : p === type));
+}
+
+export function toWireEvent(event: PicodeEvent): WireEvent {
+  let data = JSON.stringify(event.data ?? null) ?? 'null';
+  if (data.length > maxWireData) data = JSON.stringify({ truncated: true, bytes: data.length });
+  return { id: event.id, type: event.type, time: event.time, pane: event.pane, paneName: event.paneName, data };
+}
+
+export class PluginRuntime {
+  private readonly loaded = new Map<string, Loaded>();
+  private readonly unloaded = new Map<string, Unloaded>();
+  private readonly logBuffer: Array<Omit<PluginLogRow, 'id'>> = [];
+  private flushTimer: NodeJS.Timeout | undefined;
+  private readonly loading = new Map<string, Promise<void>>();
+
+  constructor(private readonly env: RuntimeEnvironment) {
+    this.flushTimer = setInterval(() => this.flush(), 1000);
+    this.flushTimer.unref();
+  }
+
+  /** Loads every enabled plugin; a plugin that cannot load is reported, never fatal. */
+  async loadAll(): Promise<void> {
+    const { plugins, problems } = discoverPlugins({ dirs: this.env.config?.dirs, cwd: this.env.cwd });
+    for (const p of problems) this.env.log.warn(`plugin directory skipped: ${p.message}`, { dir: p.dir });
+    await Promise.all(plugins.map((m) => this.loadManifest(m).catch(() => { /* status recorded */ })));
+  }
+
+  /** Loads (or reloads, keeping kv) one plugin from its manifest. Rejects with a PicodeError. */
+  loadManifest(manifest: PluginManifest, options: { force?: boolean } = {}): Promise<void> {
+    const previous = this.loading.get(manifest.name) ?? Promise.resolve();
+    const next = previous.catch(() => {}).then(() => this.doLoad(manifest, options.force === true));
+    this.loading.set(manifest.name, next);
+    return next;
+  }
+
+  private entryOf(name: string): PluginEntryConfig | undefined {
+    return this.env.config?.entries?.[name];
+  }
+
+  private isEnabled(manifest: PluginManifest): boolean {
+    const stored = this.env.db ? readPluginStates(this.env.db).get(manifest.name)?.enabled : undefined;
+    return stored ?? this.entryOf(manifest.name)?.enabled ?? true;
+  }
+
+  private grantsOf(manifest: PluginManifest): Set<PluginPermission> {
+    const overrides = this.env.db ? readGrantOverrides(this.env.db, manifest.name) : new Map<string, boolean>();
+    return effectiveGrants(manifest.name, this.entryOf(manifest.name), overrides, manifest.shipped);
+  }
+
+  private limit<K extends keyof typeof defaultLimits>(entry: PluginEntryConfig | undefined, key: K): number {
+    const fromEntry = (entry as Record<string, unknown> | undefined)?.[key];
+    const fromDefaults = (this.env.config?.defaults as Record<string, unknown> | undefined)?.[key];
+    return typeof fromEntry === 'number' ? fromEntry : typeof fromDefaults === 'number' ? fromDefaults : defaultLimits[key];
+  }
+
+  private setUnloaded(manifest: PluginManifest, state: PluginState, detail: string | undefined): void {
+    this.unloaded.set(manifest.name, { manifest, state, detail });
+    if (this.env.db) writePluginStatus(this.env.db, manifest.name, state, detail);
+    if (state === 'refused' || state === 'failed') this.env.log.warn(`plugin ${manifest.name} ${state}: ${detail ?? ''}`);
+  }
+
+  private async doLoad(manifest: PluginManifest, force: boolean): Promise<void> {
+    const name = manifest.name;
+    if (!force && !this.isEnabled(manifest)) {
+      await this.unload(name);
+      this.setUnloaded(manifest, 'disabled', 'disabled (picode plugin enable ' + name + ')');
+      return;
+    }
+    if (!existsSync(manifest.component)) {
+      await this.unload(name);
+      const detail = `no component at ${manifest.component}`;
+      this.setUnloaded(manifest, 'not-built', detail);
+      throw new PicodeError(`plugin ${name} is not built: ${detail}`, { hint: `build it with: picode plugin build ${manifest.dir}` });
+    }
+    const entry = this.entryOf(name);
+    const grants = this.grantsOf(manifest);
+    let supervisor: PluginSupervisor | undefined;
+    try {
+      const bytes = readFileSync(manifest.component);
+      const transpiled = await transpileCached(bytes, this.env.cacheDir);
+      const needed = checkGrants(name, transpiled.imports, grants);
+      const modules = await compileCoreModules(transpiled, this.limit(entry, 'memoryMiB'));
+      const roots = (entry?.roots ?? [this.env.cwd]).map((r) => resolve(this.env.cwd, expandHome(r)));
+      const kv = this.env.db ? pluginKv(this.env.db, name) : memoryKv();
+      const hostCall = createCapabilityHandler({
+        plugin: name,
+        grants,
+        roots,
+        kv,
+        panes: this.env.panes,
+        log: (level, message) => this.pluginLog(name, level, message),
+        notify: (level, title, body) => this.notify(name, level, title, body),
+        complete: this.env.complete ? (request) => this.env.complete!(name, request) : undefined,
+        llmBudget: { maxTokensPerCall: entry?.llm?.maxTokensPerCall ?? 1024, maxCallsPerHour: entry?.llm?.maxCallsPerHour ?? 30 },
+      });
+      let loaded: Loaded | undefined;
+      supervisor = new PluginSupervisor({
+        plugin: name,
+        jsFile: transpiled.jsFile,
+        modules,
+        interfaces: needed.map(permissionInterface),
+        limits: {
+          eventDeadlineMs: this.limit(entry, 'eventDeadlineMs'),
+          callDeadlineMs: this.limit(entry, 'callDeadlineMs'),
+          initDeadlineMs: defaultLimits.initDeadlineMs,
+          queueSize: this.limit(entry, 'queueSize'),
+          batchSize: this.limit(entry, 'batchSize'),
+          maxFailures: this.limit(entry, 'maxFailures'),
+          failureWindowMs: this.limit(entry, 'failureWindowMs'),
+        },
+        hostCall,
+        onActions: (actions) => { if (loaded) this.applyActions(loaded, actions, false); },
+        onStatus: (state, detail) => this.onSupervisorStatus(name, state, detail),
+      });
+      const description = normaliseDescription(await supervisor.start(), manifest);
+      loaded = {
+        manifest, supervisor, grants, description, entry,
+        maxActions: this.limit(entry, 'maxActions'),
+        unsubscribe: [], emitted: new Set(), contextPool: new Map(), statusLine: undefined, totals: emptyStats(),
+      };
+      // Swap: the old instance (hot reload) stops only once the new one is ready.
+      const old = this.loaded.get(name);
+      if (old) {
+        loaded.totals = old.totals;
+        for (const [k, v] of old.contextPool) loaded.contextPool.set(k, v);
+        await this.stopLoaded(old);
+      }
+      this.loaded.set(name, loaded);
+      this.unloaded.delete(name);
+      this.subscribe(loaded);
+      if (this.env.db) writePluginStatus(this.env.db, name, 'running', undefined);
+      this.env.bus?.emit({ type: 'plugin.loaded', data: { plugin: name, version: manifest.version, permissions: needed } });
+    } catch (error) {
+      await supervisor?.stop();
+      const refused = error instanceof PicodeError;
+      const message = error instanceof Error ? error.message : String(error);
+      if (!this.loaded.has(name)) this.setUnloaded(manifest, refused ? 'refused' : 'failed', message);
+      this.env.bus?.emit({ type: 'plugin.failed', data: { plugin: name, reason: message } });
+      throw refused ? error : new PicodeError(`plugin ${name} could not be loaded: ${message}`, {
+        hint: `rebuild it (picode plugin build ${manifest.dir}) and see picode plugin logs ${name}`,
+      });
+    }
+  }
+
+  private subscribe(loaded: Loaded): void {
+    const { bus, gates } = this.env;
+    const { description, supervisor } = loaded;
+    if (bus && description.events.length > 0) {
+      loaded.unsubscribe.push(bus.subscribe({ types: description.events }, (event) => {
+        if (loaded.emitted.delete(event.id)) return;
+        if (description.gates.length > 0 && matches(description.gates, event.type)) return; // handled by the gate
+        this.countDrops(loaded, supervisor.enqueue([toWireEvent(event)]));
+      }));
+    }
+    if (gates && description.gates.length > 0) {
+      loaded.unsubscribe.push(gates.register(`plugin:${loaded.manifest.name}`, async (event) => {
+        if (!matches(description.gates, event.type)) return undefined;
+        return (await this.runGate(loaded, event)).decision;
+      }));
+    }
+  }
+
+  private lastDropReport = new Map<string, number>();
+
+  private countDrops(loaded: Loaded, dropped: number): void {
+    if (dropped === 0) return;
+    const name = loaded.manifest.name;
+    const now = Date.now();
+    if (now - (this.lastDropReport.get(name) ?? 0) > 5000) {
+      this.lastDropReport.set(name, now);
+      this.pluginLog(name, 'warn', `event queue full (${loaded.supervisor.queued} waiting): dropping the oldest events`);
+      this.env.bus?.emit({ type: 'plugin.dropped', data: { plugin: name, queued: loaded.supervisor.queued } });
+    }
+  }
+
+  private onSupervisorStatus(name: string, state: SupervisorState, detail: string | undefined): void {
+    if (state === 'ready') {
+      if (this.env.db && this.loaded.has(name)) writePluginStatus(this.env.db, name, 'running', undefined);
+      return;
+    }
+    if (state === 'restarting') {
+      this.pluginLog(name, 'error', `restarting: ${detail ?? ''}`);
+      if (this.env.db) writePluginStatus(this.env.db, name, 'restarting', detail);
+    } else if (state === 'failed') {
+      this.pluginLog(name, 'error', `disabled after repeated failures: ${detail ?? ''}`);
+      if (this.env.db) writePluginStatus(this.env.db, name, 'failed', detail);
+      this.env.bus?.emit({ type: 'plugin.failed', data: { plugin: name, reason: detail ?? 'failed' } });
+    }
+  }
+
+  private async runGate(loaded: Loaded, event: PicodeEvent): Promise<DeliveryResult> {
+    const failure = loaded.entry?.gateFailure ?? 'deny';
+    try {
+      const raw = await loaded.supervisor.call('on-event', [toWireEvent(event)], this.limit(loaded.entry, 'eventDeadlineMs'));
+      return this.applyActions(loaded, raw, true);
+    } catch (error) {
+      const reason = `plugin ${loaded.manifest.name} could not decide on ${event.type}: ${(error as Error).message}`;
+      this.pluginLog(loaded.manifest.name, 'error', reason);
+      return { actions: [], decision: { decision: failure, reason } };
+    }
+  }
+
+  /** Applies checked actions; returns them with the gate decision (last `decide` wins). */
+  private applyActions(loaded: Loaded, raw: unknown, gate: boolean): DeliveryResult {
+    const name = loaded.manifest.name;
+    const { actions, rejected } = checkActions(raw, loaded.grants, loaded.maxActions);
+    const stats = loaded.totals;
+    stats.actions += actions.length;
+    stats.rejected += rejected.length;
+    if (rejected.length > 0) {
+      const sample = rejected.slice(0, 3).map((r) => `${r.tag}: ${r.reason}`).join('; ');
+      this.pluginLog(name, 'warn', `rejected ${rejected.length} action(s): ${sample}`);
+    }
+    let decision: GateDecision | undefined;
+    for (const action of actions) {
+      try {
+        decision = this.applyAction(loaded, action, gate) ?? decision;
+      } catch (error) {
+        this.pluginLog(name, 'warn', `action ${action.tag} failed: ${(error as Error).message}`);
+      }
+    }
+    return decision ? { actions, decision } : { actions };
+  }
+
+  private applyAction(loaded: Loaded, action: Action, gate: boolean): GateDecision | undefined {
+    const name = loaded.manifest.name;
+    const origin = `plugin:${name}`;
+    const { panes, bus } = this.env;
+    const report = (what: string) => (error: unknown) => this.pluginLog(name, 'warn', `${what} failed: ${(error as Error).message}`);
+    switch (action.tag) {
+      case 'notify':
+        this.notify(name, action.val.level, action.val.title, action.val.body);
+        return undefined;
+      case 'send-text': {
+        const pane = panes?.resolve(action.val.pane);
+        if (!panes || !pane) throw new Error(`unknown pane ${action.val.pane}`);
+        panes.sendText(pane.id, action.val.text, { enter: action.val.enter, origin }).catch(report('send-text'));
+        return undefined;
+      }
+      case 'send-keys': {
+        const pane = panes?.resolve(action.val.pane);
+        if (!panes || !pane) throw new Error(`unknown pane ${action.val.pane}`);
+        panes.sendKeys(pane.id, action.val.keys, { origin }).catch(report('send-keys'));
+        return undefined;
+      }
+      case 'run': {
+        const pane = panes?.resolve(action.val.pane);
+        if (!panes || !pane) throw new Error(`unknown pane ${action.val.pane}`);
+        panes.run(pane.id, action.val.command, { origin }).catch(report('run'));
+        return undefined;
+      }
+      case 'emit': {
+        const parsed = JSON.parse(action.val.data) as unknown;
+        const data = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) && !('plugin' in parsed) ? { plugin: name, ...parsed } : parsed;
+        if (bus) {
+          const emitted = bus.emit({ type: action.val.type, pane: action.val.pane, data });
+          loaded.emitted.add(emitted.id);
+          if (loaded.emitted.size > 10_000) loaded.emitted.clear();
+        }
+        return undefined;
+      }
+      case 'add-context': {
+        const item = action.val;
+        loaded.contextPool.delete(item.source);
+        loaded.contextPool.set(item.source, item);
+        while (loaded.contextPool.size > maxPoolItems) loaded.contextPool.delete(loaded.contextPool.keys().next().value!);
+        return undefined;
+      }
+      case 'set-status':
+        if (loaded.statusLine !== action.val) {
+          loaded.statusLine = action.val;
+          if (this.env.db) writePluginStatusLine(this.env.db, name, action.val);
+        }
+        return undefined;
+      case 'decide': {
+        if (!gate) throw new Error('decide outside a gate (list the event type in describe().gates)');
+        const d = action.val;
+        return {
+          decision: d.verdict,
+          ...(d.reason !== undefined ? { reason: d.reason } : {}),
+          ...(d.updatedData !== undefined ? { updatedData: JSON.parse(d.updatedData) as unknown } : {}),
+          ...(d.additionalContext !== undefined ? { additionalContext: d.additionalContext } : {}),
+        };
+      }
+    }
+  }
+
+  private pluginLog(plugin: string, level: LogLevel, message: string): void {
+    this.env.onPluginLog?.(plugin, level, message);
+    if (this.env.db) {
+      if (this.logBuffer.length < 10_000) this.logBuffer.push({ plugin, session: this.env.session, time: Date.now(), level, message });
+    }
+    this.env.log[level === 'error' ? 'warn' : 'debug'](`[${plugin}] ${message}`);
+  }
+
+  private notify(plugin: string, level: LogLevel, title: string, body: string): void {
+    this.pluginLog(plugin, level === 'debug' ? 'info' : level, `notify: ${title}${body ? ` - ${body}` : ''}`);
+    this.env.bus?.emit({ type: 'plugin.notify', data: { plugin, level, title, body } });
+  }
+
+  /** Writes buffered logs and stats to the store. */
+  flush(): void {
+    for (const loaded of this.loaded.values()) {
+      const delta = loaded.supervisor.takeStats();
+      const t = loaded.totals;
+      for (const k of Object.keys(delta) as Array<keyof PluginStats>) t[k] += delta[k];
+      if (this.env.db && (delta.calls || delta.failures || delta.dropped || delta.events)) {
+        addPluginStats(this.env.db, loaded.manifest.name, this.env.session, delta);
+      }
+    }
+    if (this.env.db && this.logBuffer.length > 0) {
+      try {
+        appendPluginLogs(this.env.db, this.logBuffer.splice(0));
+      } catch (error) {
+        this.env.log.warn(`cannot write plugin logs: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  // ---- what the rest of picode uses -------------------------------------------------------
+
+  /** Names of loaded plugins. */
+  names(): string[] {
+    return [...this.loaded.keys()].sort();
+  }
+
+  description(plugin: string): Description | undefined {
+    return this.loaded.get(plugin)?.description;
+  }
+
+  private get(plugin: string): Loaded {
+    const loaded = this.loaded.get(plugin);
+    if (!loaded) {
+      const un = this.unloaded.get(plugin);
+      throw new PicodeError(`plugin ${plugin} is not running${un ? ` (${un.state}: ${un.detail ?? ''})` : ''}`, {
+        hint: un?.state === 'disabled' ? `enable it with: picode plugin enable ${plugin}` : 'see picode plugin list',
+      });
+    }
+    return loaded;
+  }
+
+  /**
+   * Delivers one event to a plugin now (ahead of its queue) and applies its actions with the
+   * plugin's grants; returns the actions and, for a blocking event, the plugin's decision.
+   * This is how a hook targets a WASM plugin.
+   */
+  async deliver(plugin: string, event: PicodeEvent): Promise<DeliveryResult> {
+    const loaded = this.get(plugin);
+    if (matches(loaded.description.gates, event.type)) return this.runGate(loaded, event);
+    const raw = await loaded.supervisor.call('on-event', [toWireEvent(event)], this.limit(loaded.entry, 'eventDeadlineMs'));
+    return this.applyActions(loaded, raw, false);
+  }
+
+  /** Delivers a batch through the plugin's ordered queue (what the bus does); for tests and benchmarks. */
+  enqueue(plugin: string, events: readonly PicodeEvent[]): number {
+    const loaded = this.get(plugin);
+    const dropped = loaded.supervisor.enqueue(events.map(toWireEvent));
+    this.countDrops(loaded, dropped);
+    return dropped;
+  }
+
+  /** Runs on-event on a batch and returns the raw checked actions without applying them (plugin test). */
+  async dryRun(plugin: string, events: readonly PicodeEvent[]): Promise<{ actions: Action[]; rejected: Array<{ tag: string; reason: string }> }> {
+    const loaded = this.get(plugin);
+    const raw = await loaded.supervisor.call('on-event', events.map(toWireEvent), this.limit(loaded.entry, 'eventDeadlineMs'));
+    return checkActions(raw, loaded.grants, loaded.maxActions);
+  }
+
+  /** Context from every plugin with context providers (or the named ones), each within the budget. */
+  async gatherContext(request: { task?: string; tokenBudget: number; targets?: readonly string[]; plugins?: readonly string[] }): Promise<ContextItem[]> {
+    const wit: ContextRequest = { task: request.task ?? '', tokenBudget: Math.max(0, Math.floor(request.tokenBudget)), targets: [...(request.targets ?? [])] };
+    const chosen = [...this.loaded.values()].filter((l) => (request.plugins ? request.plugins.includes(l.manifest.name) : true));
+    const results = await Promise.all(chosen.map(async (loaded) => {
+      const name = loaded.manifest.name;
+      const pooled = [...loaded.contextPool.values()];
+      let gathered: unknown = [];
+      if (loaded.description.contextProviders.length > 0) {
+        try {
+          gathered = await loaded.supervisor.call('gather-context', wit, this.limit(loaded.entry, 'callDeadlineMs'));
+        } catch (error) {
+          this.pluginLog(name, 'warn', `gather-context failed: ${(error as Error).message}`);
+        }
+      }
+      const { items, rejected } = checkContextItems([...(Array.isArray(gathered) ? gathered : []), ...pooled], name, wit.tokenBudget);
+      if (rejected > 0) loaded.totals.rejected += rejected;
+      return items;
+    }));
+    return results.flat();
+  }
+
+  listTools(): PluginTool[] {
+    return [...this.loaded.values()].flatMap((l) => l.description.tools.map((t: Tool) => ({
+      plugin: l.manifest.name, name: t.name, description: t.description, inputSchema: parseSchema(t.inputSchema),
+    })));
+  }
+
+  async callTool(plugin: string, tool: string, argsJson: string): Promise<string> {
+    const loaded = this.get(plugin);
+    if (!loaded.description.tools.some((t) => t.name === tool)) {
+      throw new PicodeError(`plugin ${plugin} has no tool ${tool}`, { hint: `its tools: ${loaded.description.tools.map((t) => t.name).join(', ') || '(none)'}` });
+    }
+    try {
+      const result = await loaded.supervisor.call('call-tool', { name: tool, args: argsJson }, this.limit(loaded.entry, 'callDeadlineMs'));
+      return typeof result === 'string' ? result : JSON.stringify(result);
+    } catch (error) {
+      if (error instanceof PluginCallError && error.kind === 'plugin-error') throw new Error(`tool ${plugin}/${tool} failed: ${error.message}`);
+      throw error;
+    }
+  }
+
+  list(): PluginStatus[] {
+    const { plugins } = discoverPlugins({ dirs: this.env.config?.dirs, cwd: this.env.cwd });
+    const manifests = new Map(plugins.map((m) => [m.name, m]));
+    for (const l of this.loaded.values()) manifests.set(l.manifest.name, l.manifest);
+    for (const u of this.unloaded.values()) if (!manifests.has(u.manifest.name)) manifests.set(u.manifest.name, u.manifest);
+    return [...manifests.values()].sort((a, b) => a.name.localeCompare(b.name)).map((m) => this.statusOf(m));
+  }
+
+  private statusOf(manifest: PluginManifest): PluginStatus {
+    const loaded = this.loaded.get(manifest.name);
+    const base = {
+      name: manifest.name, version: manifest.version, dir: manifest.dir, shipped: manifest.shipped,
+      granted: [...this.grantsOf(manifest)].sort(),
+    };
+    if (loaded) {
+      const sup = loaded.supervisor;
+      const live = sup.takeStats();
+      const t = loaded.totals;
+      for (const k of Object.keys(live) as Array<keyof PluginStats>) t[k] += live[k];
+      if (this.env.db && (live.calls || live.failures || live.dropped)) addPluginStats(this.env.db, manifest.name, this.env.session, live);
+      const state: PluginState = sup.state === 'ready' ? 'running' : sup.state === 'restarting' ? 'restarting' : sup.state === 'failed' ? 'failed' : sup.state === 'stopped' ? 'stopped' : 'starting';
+      return {
+        ...base,
+        state,
+        detail: state === 'running' ? undefined : sup.failureDetail,
+        statusLine: loaded.statusLine,
+        permissions: requiredPermissionsOf(manifest),
+        events: loaded.description.events,
+        gates: loaded.description.gates,
+        tools: loaded.description.tools.map((t) => t.name),
+        contextProviders: loaded.description.contextProviders,
+        queued: sup.queued,
+        stats: { ...t },
+      };
+    }
+    const un = this.unloaded.get(manifest.name);
+    return {
+      ...base,
+      state: un?.state ?? 'stopped',
+      detail: un?.detail,
+      statusLine: undefined,
+      permissions: requiredPermissionsOf(manifest),
+      events: [], gates: [], tools: [], contextProviders: [],
+      queued: 0,
+      stats: emptyStats(),
+    };
+  }
+
+  /** Stops a plugin (disable). */
+  async unload(plugin: string): Promise<void> {
+    const loaded = this.loaded.get(plugin);
+    if (!loaded) return;
+    this.loaded.delete(plugin);
+    await this.stopLoaded(loaded);
+    this.unloaded.set(plugin, { manifest: loaded.manifest, state: 'stopped', detail: undefined });
+  }
+
+  private async stopLoaded(loaded: Loaded): Promise<void> {
+    for (const u of loaded.unsubscribe.splice(0)) u();
+    const delta = loaded.supervisor.takeStats();
+    if (this.env.db && (delta.calls || delta.failures || delta.dropped)) addPluginStats(this.env.db, loaded.manifest.name, this.env.session, delta);
+    await loaded.supervisor.stop();
+  }
+
+  /** The manifest of a known plugin (loaded or not). */
+  manifestOf(plugin: string): PluginManifest | undefined {
+    return this.loaded.get(plugin)?.manifest ?? this.unloaded.get(plugin)?.manifest
+      ?? discoverPlugins({ dirs: this.env.config?.dirs, cwd: this.env.cwd }).plugins.find((m) => m.name === plugin);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.flushTimer);
+    this.flushTimer = undefined;
+    for (const name of [...this.loaded.keys()]) {
+      const loaded = this.loaded.get(name)!;
+      this.loaded.delete(name);
+      await this.stopLoaded(loaded);
+      if (this.env.db) writePluginStatus(this.env.db, name, 'stopped', undefined);
+    }
+    this.flush();
+  }
+}
+
+/** The permissions a plugin's manifest declares (what its component imports when built by picode). */
+function requiredPermissionsOf(manifest: PluginManifest): PluginPermission[] {
+  return [...manifest.permissions];
+}
+
+function parseSchema(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return { type: 'object' };
+  }
+}
+
+function normaliseDescription(raw: unknown, manifest: PluginManifest): Description {
+  const d = (raw ?? {}) as Partial<Description>;
+  const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string').slice(0, 100) : []);
+  const tools = Array.isArray(d.tools) ? d.tools.filter((t): t is Tool => typeof t?.name === 'string' && typeof t.description === 'string').slice(0, 50) : [];
+  return {
+    name: typeof d.name === 'string' ? d.name : manifest.name,
+    version: typeof d.version === 'string' ? d.version : manifest.version,
+    summary: typeof d.summary === 'string' ? d.summary.slice(0, 500) : '',
+    events: strings(d.events),
+    gates: strings(d.gates),
+    contextProviders: strings(d.contextProviders),
+    tools: tools.map((t) => ({ name: t.name, description: t.description, inputSchema: typeof t.inputSchema === 'string' ? t.inputSchema : '{}' })),
+  };
+}
+

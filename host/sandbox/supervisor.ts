@@ -1,0 +1,378 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { packageRoot } from '../core/paths.js';
+import type { HostCallReply, WorkerInit, WorkerReply, WorkerRequest } from './worker.js';
+import { emptyStats, type PluginStats } from './state.js';
+
+/**
+ * Runs one plugin in its own worker thread and keeps it healthy:
+ * - calls are serialised; events queue in a bounded queue (oldest dropped and counted when
+ *   full) and are handed over in batches when they pile up, so a slow plugin never blocks
+ *   the bus or the other plugins;
+ * - each call has a deadline; V8 cannot pre-empt wasm, so a call past it is cut off by
+ *   terminating the worker, which is respawned after a backoff (compiled modules are reused);
+ * - a trap or a crash restarts only this plugin; after `maxFailures` failures within
+ *   `failureWindowMs` the plugin is marked failed and stays stopped until re-enabled.
+ * Time spent in host capabilities (git, llm, panes) does not count against the deadline.
+ */
+
+export interface SupervisorLimits {
+  readonly eventDeadlineMs: number;
+  readonly callDeadlineMs: number;
+  readonly initDeadlineMs: number;
+  readonly queueSize: number;
+  readonly batchSize: number;
+  readonly maxFailures: number;
+  readonly failureWindowMs: number;
+}
+
+export const defaultLimits = {
+  eventDeadlineMs: 100,
+  callDeadlineMs: 2000,
+  initDeadlineMs: 5000,
+  memoryMiB: 64,
+  queueSize: 1000,
+  batchSize: 64,
+  maxFailures: 5,
+  failureWindowMs: 60_000,
+  maxActions: 256,
+} as const;
+
+export type HostCallHandler = (iface: string, fn: string, args: unknown[]) => Promise<unknown>;
+
+export interface SupervisorOptions {
+  readonly plugin: string;
+  readonly jsFile: string;
+  readonly modules: Record<string, WebAssembly.Module>;
+  readonly interfaces: readonly string[];
+  readonly limits: SupervisorLimits;
+  readonly hostCall: HostCallHandler;
+  /** Actions (raw, unvalidated) returned for a batch of events. */
+  readonly onActions: (actions: unknown, events: readonly WireEvent[]) => void;
+  /** A state change worth showing to the user (restarting, failed). */
+  readonly onStatus: (status: SupervisorState, detail: string | undefined) => void;
+}
+
+/** An event as sent to the worker (ids and times as numbers; the worker makes them u64). */
+export interface WireEvent {
+  readonly id: number;
+  readonly type: string;
+  readonly time: number;
+  readonly pane: string | undefined;
+  readonly paneName: string | undefined;
+  readonly data: string;
+}
+
+export type SupervisorState = 'starting' | 'ready' | 'restarting' | 'failed' | 'stopped';
+
+export class PluginCallError extends Error {
+  constructor(readonly plugin: string, readonly kind: 'plugin-error' | 'trap' | 'crash' | 'timeout' | 'unavailable', message: string) {
+    super(message);
+    this.name = 'PluginCallError';
+  }
+}
+
+interface PendingCall {
+  readonly op: WorkerRequest['op'];
+  readonly arg: unknown;
+  readonly deadlineMs: number;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: PluginCallError) => void;
+}
+
+interface RunningCall extends PendingCall {
+  readonly id: number;
+  /** Deadline budget left (ms) when the timer was last armed. */
+  remaining: number;
+  armedAt: number;
+  startedAt: number;
+  hostTime: number;
+}
+
+function workerUrl(): URL | string {
+  const here = new URL('./worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(here))) return here;
+  // Running from TypeScript sources (tests): the worker must be the compiled one.
+  return join(packageRoot(), 'dist', 'host', 'sandbox', 'worker.js');
+}
+
+export class PluginSupervisor {
+  state: SupervisorState = 'starting';
+  description: unknown;
+  /** Counters since the last `takeStats()`. */
+  private stats: PluginStats = emptyStats();
+  private worker: Worker | undefined;
+  private hostPort: MessagePort | undefined;
+  private signal: Int32Array | undefined;
+  private readonly events: WireEvent[] = [];
+  private readonly priority: PendingCall[] = [];
+  private current: RunningCall | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private nextId = 1;
+  private failures: number[] = [];
+  private consecutiveFailures = 0;
+  private respawnTimer: NodeJS.Timeout | undefined;
+  private lastFailure: string | undefined;
+  private generation = 0;
+
+  constructor(private readonly options: SupervisorOptions) {}
+
+  get name(): string {
+    return this.options.plugin;
+  }
+
+  get queued(): number {
+    return this.events.length + this.priority.length;
+  }
+
+  get failureDetail(): string | undefined {
+    return this.lastFailure;
+  }
+
+  /** Starts the worker; rejects when the plugin cannot start (bad component, describe traps). */
+  async start(): Promise<unknown> {
+    await this.spawn();
+    return this.description;
+  }
+
+  /** Queues events for on-event; never blocks. Returns how many were dropped to make room. */
+  enqueue(events: readonly WireEvent[]): number {
+    if (this.state === 'failed' || this.state === 'stopped') {
+      this.stats.dropped += events.length;
+      return events.length;
+    }
+    this.events.push(...events);
+    const over = this.events.length - this.options.limits.queueSize;
+    if (over > 0) {
+      this.events.splice(0, over);
+      this.stats.dropped += over;
+    }
+    this.pump();
+    return Math.max(0, over);
+  }
+
+  /** A call ahead of queued events (gates, context, tools). */
+  call(op: WorkerRequest['op'], arg: unknown, deadlineMs: number): Promise<unknown> {
+    if (this.state === 'failed' || this.state === 'stopped') {
+      return Promise.reject(new PluginCallError(this.name, 'unavailable', `plugin ${this.name} is ${this.state}${this.lastFailure ? ` (${this.lastFailure})` : ''}`));
+    }
+    return new Promise((resolve, reject) => {
+      this.priority.push({ op, arg, deadlineMs, resolve, reject });
+      this.pump();
+    });
+  }
+
+  takeStats(): PluginStats {
+    const stats = this.stats;
+    this.stats = emptyStats();
+    return stats;
+  }
+
+  async stop(): Promise<void> {
+    this.state = 'stopped';
+    clearTimeout(this.respawnTimer);
+    clearTimeout(this.timer);
+    this.rejectAll('unavailable', `plugin ${this.name} was stopped`);
+    const worker = this.worker;
+    this.worker = undefined;
+    this.hostPort?.close();
+    if (worker) await worker.terminate();
+  }
+
+  private spawn(): Promise<void> {
+    const generation = ++this.generation;
+    const { port1, port2 } = new MessageChannel();
+    const signalBuffer = new SharedArrayBuffer(4);
+    const init: WorkerInit = {
+      plugin: this.name,
+      jsFile: this.options.jsFile,
+      modules: this.options.modules,
+      interfaces: this.options.interfaces,
+      signal: signalBuffer,
+      hostPort: port2,
+    };
+    const worker = new Worker(workerUrl(), {
+      workerData: init,
+      transferList: [port2],
+      env: {},
+      stdout: true,
+      stderr: true,
+      // Bounds the JS heap of jco's glue; wasm linear memory is capped separately (memoryCap.ts).
+      resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16, stackSizeMb: 4 },
+    });
+    this.worker = worker;
+    this.hostPort = port1;
+    this.signal = new Int32Array(signalBuffer);
+    port1.on('message', (request: { iface: string; fn: string; args: unknown[] }) => this.serveHostCall(generation, port1, request));
+
+    return new Promise<void>((resolve, reject) => {
+      let ready = false;
+      const initTimer = setTimeout(() => {
+        if (ready) return;
+        this.onWorkerFailure(generation, 'timeout', `did not start within ${this.options.limits.initDeadlineMs} ms`);
+        reject(new PluginCallError(this.name, 'timeout', `plugin ${this.name} did not start within ${this.options.limits.initDeadlineMs} ms`));
+      }, this.options.limits.initDeadlineMs);
+      worker.on('message', (reply: WorkerReply) => {
+        if (generation !== this.generation) return;
+        if (reply.type === 'ready') {
+          ready = true;
+          clearTimeout(initTimer);
+          this.description = reply.description;
+          this.state = 'ready';
+          this.options.onStatus('ready', undefined);
+          resolve();
+          this.pump();
+        } else if (reply.type === 'fatal') {
+          clearTimeout(initTimer);
+          this.onWorkerFailure(generation, 'crash', `failed to start: ${reply.error}`);
+          reject(new PluginCallError(this.name, 'crash', `plugin ${this.name} failed to start: ${reply.error}`));
+        } else {
+          this.onResult(generation, reply);
+        }
+      });
+      worker.on('error', (error) => {
+        clearTimeout(initTimer);
+        const message = (error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'ran out of memory' : `crashed: ${error.message}`;
+        this.onWorkerFailure(generation, 'crash', message);
+        if (!ready) reject(new PluginCallError(this.name, 'crash', `plugin ${this.name} ${message}`));
+      });
+      worker.on('exit', (code) => {
+        clearTimeout(initTimer);
+        if (generation === this.generation && this.worker === worker && this.state !== 'stopped') {
+          this.onWorkerFailure(generation, 'crash', `worker exited (code ${code})`);
+          if (!ready) reject(new PluginCallError(this.name, 'crash', `plugin ${this.name} exited while starting`));
+        }
+      });
+    });
+  }
+
+  private pump(): void {
+    if (this.current || this.state !== 'ready' || !this.worker) return;
+    let next = this.priority.shift();
+    if (!next && this.events.length > 0) {
+      const batch = this.events.splice(0, this.options.limits.batchSize);
+      next = {
+        op: 'on-event',
+        arg: batch,
+        deadlineMs: this.options.limits.eventDeadlineMs,
+        resolve: (actions) => this.options.onActions(actions, batch),
+        reject: () => { /* counted and logged by the failure path */ },
+      };
+      this.stats.events += batch.length;
+    }
+    if (!next) return;
+    const id = this.nextId++;
+    const now = performance.now();
+    this.current = { ...next, id, remaining: next.deadlineMs, armedAt: now, startedAt: now, hostTime: 0 };
+    this.stats.calls++;
+    this.worker.postMessage({ id, op: next.op, arg: next.arg } satisfies WorkerRequest);
+    this.arm();
+  }
+
+  private arm(): void {
+    const call = this.current;
+    if (!call) return;
+    call.armedAt = performance.now();
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      if (this.current !== call) return;
+      this.stats.timeouts++;
+      this.onWorkerFailure(this.generation, 'timeout', `${call.op} passed its ${call.deadlineMs} ms deadline`);
+    }, Math.max(0, call.remaining));
+  }
+
+  private serveHostCall(generation: number, port: MessagePort, request: { iface: string; fn: string; args: unknown[] }): void {
+    const call = this.current;
+    // Pause the deadline while the host works for the plugin.
+    if (call) {
+      clearTimeout(this.timer);
+      call.remaining -= performance.now() - call.armedAt;
+    }
+    const started = performance.now();
+    void this.options.hostCall(request.iface, request.fn, request.args).then(
+      (value): HostCallReply => ({ ok: true, value }),
+      (error: unknown): HostCallReply => ({ ok: false, error: error instanceof Error ? error.message : String(error) }),
+    ).then((reply) => {
+      if (generation !== this.generation || !this.signal) return;
+      try {
+        port.postMessage(reply);
+      } catch (error) {
+        port.postMessage({ ok: false, error: `host reply could not be sent: ${(error as Error).message}` } satisfies HostCallReply);
+      }
+      Atomics.store(this.signal, 0, 1);
+      Atomics.notify(this.signal, 0);
+      if (call && this.current === call) {
+        call.hostTime += performance.now() - started;
+        this.arm();
+      }
+    });
+  }
+
+  private onResult(generation: number, reply: Extract<WorkerReply, { type: 'result' }>): void {
+    const call = this.current;
+    if (generation !== this.generation || !call || call.id !== reply.id) return;
+    clearTimeout(this.timer);
+    this.current = undefined;
+    this.stats.busyMs += performance.now() - call.startedAt - call.hostTime;
+    if (reply.ok) {
+      this.consecutiveFailures = 0;
+      call.resolve(reply.value);
+      this.pump();
+    } else if (reply.kind === 'plugin-error') {
+      // The plugin returned `err`: its instance is fine.
+      this.stats.failures++;
+      call.reject(new PluginCallError(this.name, 'plugin-error', reply.error));
+      this.pump();
+    } else {
+      call.reject(new PluginCallError(this.name, reply.kind, reply.error));
+      this.onWorkerFailure(generation, reply.kind, `${reply.kind === 'trap' ? 'trapped' : 'crashed'} in ${call.op}: ${reply.error}`);
+    }
+  }
+
+  /** The worker is unusable: stop it, fail the call in flight, respawn later or give up. */
+  private onWorkerFailure(generation: number, kind: PluginCallError['kind'], message: string): void {
+    if (generation !== this.generation || this.state === 'stopped' || this.state === 'failed') return;
+    this.generation++;
+    clearTimeout(this.timer);
+    const call = this.current;
+    this.current = undefined;
+    if (call) {
+      this.stats.busyMs += performance.now() - call.startedAt - call.hostTime;
+      call.reject(new PluginCallError(this.name, kind, `plugin ${this.name}: ${message}`));
+    }
+    this.stats.failures++;
+    this.lastFailure = message;
+    const worker = this.worker;
+    this.worker = undefined;
+    this.hostPort?.close();
+    void worker?.terminate();
+
+    const now = Date.now();
+    this.failures = [...this.failures.filter((t) => now - t < this.options.limits.failureWindowMs), now];
+    if (this.failures.length >= this.options.limits.maxFailures) {
+      this.state = 'failed';
+      const detail = `${this.failures.length} failures within ${Math.round(this.options.limits.failureWindowMs / 1000)} s; last: ${message}`;
+      this.lastFailure = detail;
+      this.stats.dropped += this.events.length;
+      this.events.length = 0;
+      this.rejectAll('unavailable', `plugin ${this.name} failed: ${detail}`);
+      this.options.onStatus('failed', detail);
+      return;
+    }
+    this.state = 'restarting';
+    this.options.onStatus('restarting', message);
+    this.consecutiveFailures++;
+    const backoff = Math.min(5000, 50 * 2 ** (this.consecutiveFailures - 1));
+    this.respawnTimer = setTimeout(() => {
+      if (this.state !== 'restarting') return;
+      this.stats.restarts++;
+      this.spawn().catch(() => { /* handled by onWorkerFailure */ });
+    }, backoff);
+  }
+
+  private rejectAll(kind: PluginCallError['kind'], message: string): void {
+    for (const pending of this.priority.splice(0)) pending.reject(new PluginCallError(this.name, kind, message));
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * The worker thread that runs one plugin. It receives the component's compiled core modules
+ * (compiled once by the host process), instantiates jco's glue with only the granted
+ * capability interfaces, and serves calls from the host one at a time.
+ *
+ * Capability calls are synchronous for the plugin (WIT imports are sync) but asynchronous on
+ * the host (reading a pane, running git): the worker posts the request on a dedicated port
+ * and blocks in `Atomics.wait` until the host has posted the answer, then takes it with
+ * `receiveMessageOnPort`. The host can still terminate the worker while it waits.
+ */
+import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
+import { pathToFileURL } from 'node:url';
+
+export interface WorkerInit {
+  readonly plugin: string;
+  readonly jsFile: string;
+  readonly modules: Record<string, WebAssembly.Module>;
+  /** Capability interfaces to provide (`picode:plugin/log`), already checked against the grants. */
+  readonly interfaces: readonly string[];
+  /** Int32 flag the host sets to 1 when a capability answer is ready. */
+  readonly signal: SharedArrayBuffer;
+  readonly hostPort: MessagePort;
+}
+
+export type WorkerRequest = { readonly id: number; readonly op: 'on-event' | 'gather-context' | 'call-tool'; readonly arg: unknown };
+
+export type WorkerReply =
+  | { readonly type: 'ready'; readonly description: unknown }
+  | { readonly type: 'fatal'; readonly error: string }
+  | { readonly type: 'result'; readonly id: number; readonly ok: true; readonly value: unknown }
+  | { readonly type: 'result'; readonly id: number; readonly ok: false; readonly error: string; readonly kind: 'plugin-error' | 'trap' | 'crash' };
+
+export type HostCallReply = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: string };
+
+interface Guest {
+  describe(): unknown;
+  onEvent(events: unknown[]): unknown;
+  gatherContext(request: unknown): unknown;
+  callTool(name: string, args: string): unknown;
+}
+
+const init = workerData as WorkerInit;
+const signal = new Int32Array(init.signal);
+const port = parentPort!;
+
+/** Calls the host and blocks until it answers. */
+function hostCall(iface: string, fn: string, args: unknown[]): unknown {
+  Atomics.store(signal, 0, 0);
+  init.hostPort.postMessage({ iface, fn, args });
+  for (;;) {
+    const received = receiveMessageOnPort(init.hostPort);
+    if (received) {
+      Atomics.store(signal, 0, 0);
+      return received.message as HostCallReply;
+    }
+    Atomics.wait(signal, 0, 0, 100);
+  }
+}
+
+/** Per interface, the functions whose WIT result is `result<T, string>`: errors become `err`. */
+const fallible = new Set([
+  'panes-read.capture', 'panes-write.sendText', 'panes-write.sendKeys', 'kv.set', 'fs-read.readFile',
+  'fs-read.listDir', 'git.status', 'git.diffStat', 'git.log', 'llm.complete',
+]);
+
+function capability(iface: string): Record<string, (...args: unknown[]) => unknown> {
+  const short = iface.slice(iface.indexOf('/') + 1);
+  return new Proxy({}, {
+    get: (_target, fn) => {
+      if (typeof fn !== 'string') return undefined;
+      return (...args: unknown[]) => {
+        const reply = hostCall(short, fn, args) as HostCallReply;
+        if (!reply.ok) {
+          // jco turns a thrown object with a `payload` into the `err` case of a result.
+          if (fallible.has(`${short}.${fn}`)) throw { payload: reply.error };
+          throw new Error(reply.error);
+        }
+        if (short === 'fs-read' && fn === 'listDir') {
+          return (reply.value as Array<{ size: number }>).map((e) => ({ ...e, size: BigInt(e.size) }));
+        }
+        return reply.value;
+      };
+    },
+  });
+}
+
+async function start(): Promise<Guest> {
+  const glue = (await import(pathToFileURL(init.jsFile).href)) as {
+    instantiate(getCoreModule: (name: string) => WebAssembly.Module, imports: Record<string, unknown>): { guest: Guest };
+  };
+  const imports: Record<string, unknown> = {};
+  for (const iface of init.interfaces) imports[iface] = capability(iface);
+  const instance = glue.instantiate((name) => {
+    const module = init.modules[name];
+    if (!module) throw new Error(`core module ${name} missing from the transpiled component`);
+    return module;
+  }, imports);
+  return instance.guest;
+}
+
+function classify(error: unknown): { error: string; kind: 'plugin-error' | 'trap' | 'crash' } {
+  if (error !== null && typeof error === 'object' && 'payload' in error) {
+    const payload = (error as { payload: unknown }).payload;
+    return { error: typeof payload === 'string' ? payload : JSON.stringify(payload), kind: 'plugin-error' };
+  }
+  if (error instanceof WebAssembly.RuntimeError) return { error: error.message, kind: 'trap' };
+  return { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error), kind: 'crash' };
+}
+
+function toWitEvents(events: unknown): unknown[] {
+  return (events as Array<Record<string, unknown>>).map((e) => ({ ...e, id: BigInt(e.id as number), time: BigInt(e.time as number) }));
+}
+
+try {
+  const guest = await start();
+  const description = guest.describe();
+  port.postMessage({ type: 'ready', description } satisfies WorkerReply);
+  port.on('message', (request: WorkerRequest) => {
+    let reply: WorkerReply;
+    try {
+      let value: unknown;
+      if (request.op === 'on-event') value = guest.onEvent(toWitEvents(request.arg));
+      else if (request.op === 'gather-context') value = guest.gatherContext(request.arg);
+      else {
+        const { name, args } = request.arg as { name: string; args: string };
+        value = guest.callTool(name, args);
+      }
+      reply = { type: 'result', id: request.id, ok: true, value };
+    } catch (error) {
+      reply = { type: 'result', id: request.id, ok: false, ...classify(error) };
+    }
+    try {
+      port.postMessage(reply);
+    } catch (error) {
+      // A value that cannot be cloned (should not happen with WIT types): report, do not hang.
+      port.postMessage({ type: 'result', id: request.id, ok: false, error: String(error), kind: 'crash' } satisfies WorkerReply);
+    }
+  });
+} catch (error) {
+  port.postMessage({ type: 'fatal', error: classify(error).error } satisfies WorkerReply);
+}
