@@ -96,7 +96,7 @@ async function runAction(hook: CompiledHook, event: PicodeEvent, services: HookS
     }
     case 'notify': {
       const notify = config.notify!;
-      const context = notify.context ? await gather(services, fillTemplate(notify.context.pane, event), notify.context.lines) : undefined;
+      const context = notify.context ? await gather(services, fillTemplate(notify.context.pane, event), notify.context.lines, event) : undefined;
       const message = fillTemplate(notify.message, event);
       const sent = services.emit({
         type: 'notification',
@@ -119,7 +119,7 @@ async function runAction(hook: CompiledHook, event: PicodeEvent, services: HookS
     }
     case 'ask': {
       const ask = config.ask!;
-      const context = ask.context ? await gather(services, fillTemplate(ask.context.pane, event), ask.context.lines) : undefined;
+      const context = ask.context ? await gather(services, fillTemplate(ask.context.pane, event), ask.context.lines, event) : undefined;
       const question = fillTemplate(ask.prompt, event);
       const prompt = context ? `${question}\n\nContext (recent output of pane ${ask.context!.pane}):\n${context}` : question;
       const answer = await services.ask({ prompt, model: ask.model, origin });
@@ -128,16 +128,23 @@ async function runAction(hook: CompiledHook, event: PicodeEvent, services: HookS
     }
     case 'plan': {
       const plan = config.plan!;
-      const context = plan.context ? await gather(services, fillTemplate(plan.context.pane, event), plan.context.lines) : undefined;
+      const context = plan.context ? await gather(services, fillTemplate(plan.context.pane, event), plan.context.lines, event) : undefined;
       const created = await services.createPlan({ task: fillTemplate(plan.task, event), context, origin });
       return result('ok', recordOutput(`plan requested: ${JSON.stringify(created) ?? ''}`));
     }
   }
 }
 
-/** The last `lines` non-empty-trailing lines of a pane, capped like every hook string. */
-async function gather(services: HookServices, pane: string, lines: number): Promise<string> {
-  const text = await services.panes.capture(pane, { lines });
+/**
+ * The last `lines` lines of a pane's output, capped like every hook string. When the event is
+ * a `command.finished` of that same pane, its `outputTail` is the command's own output (exact,
+ * and free of what the pane printed since), so it is used instead of a capture.
+ */
+async function gather(services: HookServices, pane: string, lines: number, event: PicodeEvent): Promise<string> {
+  const tail = (event.data as { outputTail?: unknown } | null)?.outputTail;
+  const text = typeof tail === 'string' && (pane === event.paneName || pane === event.pane)
+    ? tail
+    : await services.panes.capture(pane, { lines });
   const all = text.replace(/\s+$/, '').split('\n');
   return capString(all.slice(-lines).join('\n'));
 }

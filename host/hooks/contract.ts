@@ -139,10 +139,11 @@ export function verdictFromJson(out: Data, event: PicodeEvent): HookVerdict {
   let updatedData: unknown;
   const data = asData(event.data);
   if (specific.updatedInput !== undefined && data) {
-    // Claude Code's updatedInput replaces the tool input; picode maps it back to the data key
-    // tool_input came from (`input` for agent tool calls).
-    const key = toolInputKey(data) ?? 'input';
-    updatedData = { [key]: specific.updatedInput };
+    // Claude Code's updatedInput replaces the tool input: on tool events picode maps it back to
+    // the data key tool_input came from (`args` for agent tool calls); on other events
+    // (`llm.request`: `{ system, messages }`) it is merged onto the data itself.
+    const isTool = typeof (data.tool ?? data.toolName ?? data.tool_name) === 'string';
+    updatedData = isTool ? { [toolInputKey(data) ?? 'input']: specific.updatedInput } : specific.updatedInput;
   }
   const picodeUpdate = out.updatedData ?? specific.updatedData;
   if (picodeUpdate !== undefined) {

@@ -84,6 +84,15 @@ describe('non-blocking events', () => {
     expect(rows).toHaveLength(1);
   });
 
+  it('gathers a finished command\'s own output tail rather than capturing the pane', async () => {
+    const services = fakeServices();
+    services.captureText = 'later output that is not the failure';
+    const { e } = engine([{ name: 'f', event: 'command.finished', notify: { message: 'm', context: { pane: 'tests', lines: 1 } } }], {}, services);
+    e.dispatch(makeEvent('command.finished', { command: 'npm test', exitCode: 1, outputTail: 'a\nFAIL x\n' }, { pane: '%2', paneName: 'tests' }));
+    await e.idle();
+    expect(services.emitted.find((ev) => ev.type === 'notification')!.data).toMatchObject({ context: 'FAIL x' });
+  });
+
   it('reports ask and plan as not available when their services are missing', async () => {
     const { e, rows } = engine([
       { name: 'q', event: 'user.x', ask: { prompt: 'why?' } },

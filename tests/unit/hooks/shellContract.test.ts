@@ -53,6 +53,14 @@ describe('shell hooks: the Claude Code contract', () => {
     else expect(out).toMatchObject(expected);
   });
 
+  it('maps updatedInput onto the tool arguments of agent.tool.before, and onto the data of llm.request', async () => {
+    const { e } = engine([{ name: 'h', event: 'agent.tool.before|llm.request', command: `cat >/dev/null; echo '{"hookSpecificOutput":{"updatedInput":{"messages":[{"role":"user","content":"[REDACTED]"}]}}}'` }]);
+    const tool = await e.decide(makeEvent('agent.tool.before', { tool: 'run_command', args: { command: 'x' }, run: 1 }));
+    expect(tool!.data).toEqual({ tool: 'run_command', args: { messages: [{ role: 'user', content: '[REDACTED]' }] }, run: 1 });
+    const llm = await e.decide(makeEvent('llm.request', { requestId: 'r', messages: [{ role: 'user', content: 'key sk-123' }], tools: [] }));
+    expect(llm!.data).toEqual({ requestId: 'r', messages: [{ role: 'user', content: '[REDACTED]' }], tools: [] });
+  });
+
   it('ignores JSON on stdout when the hook exits 2 (stderr is the reason)', async () => {
     const { e } = engine([{ name: 'h', event: 'agent.tool.before', command: `echo '{"decision":"approve"}'; echo because >&2; exit 2` }]);
     expect(await e.decide(toolCall('x'))).toMatchObject({ decision: 'deny', reason: 'h: because' });
