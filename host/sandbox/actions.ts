@@ -21,7 +21,7 @@ export interface CheckedActions {
 const maxText = 64 * 1024;
 const maxData = 256 * 1024;
 const maxStatus = 200;
-const customType = /^(plugin\.[a-z0-9][a-z0-9._-]{0,100}|diagnostic)$/;
+const customType = /^((plugin|user)\.[a-z0-9][a-z0-9._-]{0,100}|diagnostic)$/;
 const needs: Partial<Record<Action['tag'], PluginPermission>> = {
   'send-text': 'panes-write',
   'send-keys': 'panes-write',
@@ -47,7 +47,7 @@ function problem(action: Record<string, unknown>): string | undefined {
     case 'emit': {
       const bad = text('type', 120) ?? text('data', maxData);
       if (bad) return bad;
-      if (!customType.test(v.type as string)) return `event type ${JSON.stringify(v.type)} is not allowed: plugins emit "diagnostic" or "plugin.*" events`;
+      if (!customType.test(v.type as string)) return `event type ${JSON.stringify(v.type)} is not allowed: plugins emit "diagnostic", "plugin.*" or "user.*" events`;
       return parses(v.data as string) ? undefined : 'data is not valid JSON';
     }
     case 'add-context': return checkContextItem(v);

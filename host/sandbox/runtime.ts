@@ -364,7 +364,8 @@ export class PluginRuntime {
       }
       case 'emit': {
         const parsed = JSON.parse(action.val.data) as unknown;
-        const data = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) && !('plugin' in parsed) ? { plugin: name, ...parsed } : parsed;
+        const tagged = action.val.type.startsWith('plugin.') && parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) && !('plugin' in parsed);
+        const data = tagged ? { plugin: name, ...(parsed as object) } : parsed;
         if (bus) {
           const emitted = bus.emit({ type: action.val.type, pane: action.val.pane, data });
           loaded.emitted.add(emitted.id);
@@ -408,7 +409,8 @@ export class PluginRuntime {
 
   private notify(plugin: string, level: LogLevel, title: string, body: string): void {
     this.pluginLog(plugin, level === 'debug' ? 'info' : level, `notify: ${title}${body ? ` - ${body}` : ''}`);
-    this.env.bus?.emit({ type: 'plugin.notify', data: { plugin, level, title, body } });
+    const mapped = level === 'warn' ? 'warning' : level === 'error' ? 'error' : 'info';
+    this.env.bus?.emit({ type: 'notification', data: { level: mapped, title, message: body || title, source: `plugin:${plugin}` } });
   }
 
   /** Writes buffered logs and stats to the store. */

@@ -1,4 +1,60 @@
+import { z } from 'zod';
 import type { EventDefinition } from './index.js';
 
-/** Events of the plugins area (owned by that area). */
-export const pluginEvents: readonly EventDefinition[] = [];
+/**
+ * Events of the plugin runtime (host/sandbox). Plugins themselves emit `diagnostic` (defined
+ * with the hooks' events), `notification` (their notify capability and action), `user.*`
+ * and their own `plugin.*` events.
+ */
+
+export const pluginLoadedData = z.object({
+  plugin: z.string().describe('The plugin name.'),
+  version: z.string().describe('Its version (package.json).'),
+  permissions: z.array(z.string()).describe('The capabilities its component imports (all granted, or it would not load).'),
+});
+
+export const pluginFailedData = z.object({
+  plugin: z.string().describe('The plugin name.'),
+  reason: z.string().describe('Why: a missing grant (with the command that grants it), a trap, repeated deadline overruns...'),
+});
+
+export const pluginDroppedData = z.object({
+  plugin: z.string().describe('The plugin name.'),
+  queued: z.number().int().describe('Events waiting for the plugin when the oldest were dropped (its queue is full: plugins.defaults.queueSize).'),
+});
+
+export const pluginCustomData = z.unknown().describe('What the plugin emitted (JSON); objects get a `plugin` field naming the emitter.');
+
+export const pluginEvents: readonly EventDefinition[] = [
+  {
+    type: 'plugin.loaded',
+    description: 'A plugin was loaded (at host start, after `picode plugin enable`/`grant`, or on hot reload).',
+    data: pluginLoadedData,
+    blocking: false,
+    source: 'plugins',
+  },
+  {
+    type: 'plugin.failed',
+    description:
+      'A plugin could not be loaded (not granted, not built, bad component) or was stopped after repeated failures ' +
+      '(`plugins.defaults.maxFailures` within `failureWindowMs`). `picode plugin list` shows the status; fix it and ' +
+      '`picode plugin enable NAME`.',
+    data: pluginFailedData,
+    blocking: false,
+    source: 'plugins',
+  },
+  {
+    type: 'plugin.dropped',
+    description: 'A plugin falls behind: its event queue is full and the oldest events were dropped (at most one report per 5 s).',
+    data: pluginDroppedData,
+    blocking: false,
+    source: 'plugins',
+  },
+  {
+    type: 'plugin.*',
+    description: 'Custom events a plugin emits with its `emit` action (type `plugin.SOMETHING`). Never delivered back to the plugin that emitted them.',
+    data: pluginCustomData,
+    blocking: false,
+    source: 'plugins',
+  },
+];

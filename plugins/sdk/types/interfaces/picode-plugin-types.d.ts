@@ -67,7 +67,7 @@ declare module 'picode:plugin/types@0.1.0' {
     command: string,
   }
   /**
-   * A custom event: its type must start with `plugin.` or be `diagnostic`.
+   * A custom event: its type is `diagnostic`, `plugin.SOMETHING` or `user.SOMETHING`.
    */
   export interface CustomEvent {
     type: string,
