@@ -62,6 +62,8 @@ export interface Multiplexer {
   capture(paneId: string, options?: CaptureOptions): Promise<string>;
   sendText(paneId: string, text: string, enter: boolean): Promise<void>;
   sendKeys(paneId: string, keys: readonly string[]): Promise<void>;
+  /** An observer of a running session (what the host attaches with). */
+  observe(session: string): MuxObserver;
 }
 
 /**

@@ -25,8 +25,8 @@ export interface CommandMark {
 export interface FilterSink {
   /** A run of plain bytes (a subarray valid only during the call: copy it to keep it). */
   plain(bytes: Buffer): void;
-  /** An OSC 133 mark; `offset` is the position in the raw stream just after the mark. */
-  mark(mark: CommandMark, offset: number): void;
+  /** An OSC 133 mark; `start` and `end` delimit the mark's bytes in the raw stream. */
+  mark(mark: CommandMark, start: number, end: number): void;
 }
 
 const enum State { Ground, Esc, EscIntermediate, Csi, Osc, OscEsc, Str, StrEsc }
@@ -37,6 +37,8 @@ export class TerminalFilter {
   private state = State.Ground;
   private osc: number[] = [];
   private oscOverflow = false;
+  /** Raw offset of the ESC that began the current sequence. */
+  private sequenceStart = 0;
 
   /** Feeds `chunk`, whose first byte is at `offset` in the pane's raw stream. */
   push(chunk: Buffer, offset: number, sink: FilterSink): void {
@@ -56,7 +58,7 @@ export class TerminalFilter {
             if (runStart === -1) runStart = i;
           } else {
             flush(i);
-            if (b === 0x1b) this.state = State.Esc;
+            if (b === 0x1b) { this.state = State.Esc; this.sequenceStart = offset + i; }
           }
           break;
         case State.Esc:
@@ -64,17 +66,17 @@ export class TerminalFilter {
           else if (b === 0x5d) { this.state = State.Osc; this.osc = []; this.oscOverflow = false; }
           else if (b === 0x50 || b === 0x58 || b === 0x5e || b === 0x5f) this.state = State.Str;
           else if (b >= 0x20 && b <= 0x2f) this.state = State.EscIntermediate;
-          else if (b === 0x1b) this.state = State.Esc;
+          else if (b === 0x1b) this.sequenceStart = offset + i;
           else this.state = State.Ground;
           break;
         case State.EscIntermediate:
           if (b >= 0x30 && b <= 0x7e) this.state = State.Ground;
-          else if (b === 0x1b) this.state = State.Esc;
+          else if (b === 0x1b) { this.state = State.Esc; this.sequenceStart = offset + i; }
           else if (b < 0x20 || b > 0x2f) this.state = State.Ground;
           break;
         case State.Csi:
           if (b >= 0x40 && b <= 0x7e) this.state = State.Ground;
-          else if (b === 0x1b) this.state = State.Esc;
+          else if (b === 0x1b) { this.state = State.Esc; this.sequenceStart = offset + i; }
           else if (b === 0x18 || b === 0x1a) this.state = State.Ground; // CAN/SUB abort
           break;
         case State.Osc:
@@ -87,8 +89,13 @@ export class TerminalFilter {
         case State.OscEsc:
           this.dispatchOsc(offset + i + 1, sink);
           // ESC \ is the string terminator; ESC + anything else starts a new sequence.
-          this.state = b === 0x5c ? State.Ground : State.Esc;
-          if (b !== 0x5c) i--;
+          if (b === 0x5c) {
+            this.state = State.Ground;
+          } else {
+            this.state = State.Esc;
+            this.sequenceStart = offset + i - 1;
+            i--; // b is the byte after that ESC: read it again in the Esc state
+          }
           break;
         case State.Str:
           if (b === 0x07 || b === 0x18 || b === 0x1a) this.state = State.Ground;
@@ -107,7 +114,7 @@ export class TerminalFilter {
     const payload = Buffer.from(this.osc).toString('utf8');
     this.osc = [];
     const mark = parseCommandMark(payload);
-    if (mark) sink.mark(mark, offset);
+    if (mark) sink.mark(mark, this.sequenceStart, offset);
   }
 }
 

@@ -2,10 +2,11 @@ import { join } from 'node:path';
 import { PicodeError } from '../../core/errors.js';
 import { packageRoot } from '../../core/paths.js';
 import type { SessionSpec } from '../../layout/model.js';
-import type { CaptureOptions, LaunchOptions, LaunchResult, Multiplexer, PaneInfo } from '../types.js';
+import type { CaptureOptions, LaunchOptions, LaunchResult, Multiplexer, MuxObserver, PaneInfo } from '../types.js';
 import { chain, runTmux, runTmuxInteractive, TmuxError, type TmuxTarget } from './exec.js';
 import { buildPlan } from './plan.js';
 import { sendWhenReady } from './typed.js';
+import { TmuxControlObserver } from './control/observer.js';
 
 /**
  * The tmux adapter. A launch is one tmux invocation (see plan.ts) plus, only for imported
@@ -30,6 +31,11 @@ export class TmuxMux implements Multiplexer {
   constructor(options: TmuxMuxOptions = {}) {
     this.env = options.env ?? process.env;
     this.target = { socket: options.socket, binary: options.binary ?? 'tmux' };
+  }
+
+  /** The control-mode observer (host/mux/tmux/control, owned by the host area). */
+  observe(session: string): MuxObserver {
+    return new TmuxControlObserver({ session, socket: this.target.socket, tmuxBinary: this.target.binary, env: this.env });
   }
 
   run(args: readonly string[]): Promise<string> {

@@ -1,0 +1,39 @@
+import type { Multiplexer, MuxObserver } from '../mux/types.js';
+import { TmuxControlObserver } from '../mux/tmux/control/observer.js';
+
+/**
+ * What the host does to panes (capture, type, press keys) and how it observes them. For tmux
+ * both go through the one control-mode connection (a command there costs ~0.5 ms, a separate
+ * `tmux` process 5-7 ms); for another multiplexer, through its Multiplexer and its observer.
+ */
+export interface PaneDriver {
+  readonly observer: MuxObserver;
+  capture(paneId: string, historyLines: number, ansi: boolean): Promise<string>;
+  sendText(paneId: string, text: string, enter: boolean): Promise<void>;
+  sendKeys(paneId: string, keys: readonly string[]): Promise<void>;
+}
+
+export function tmuxDriver(options: {
+  session: string; socket: string | undefined; tmuxBinary: string; pauseAfterSeconds: number; env?: NodeJS.ProcessEnv;
+}): PaneDriver {
+  const observer = new TmuxControlObserver({
+    session: options.session, socket: options.socket, tmuxBinary: options.tmuxBinary,
+    pauseAfterSeconds: options.pauseAfterSeconds, env: options.env,
+  });
+  return {
+    observer,
+    capture: (pane, lines, ansi) => observer.capture(pane, lines, ansi),
+    sendText: (pane, text, enter) => observer.sendText(pane, text, enter),
+    sendKeys: (pane, keys) => observer.sendKeys(pane, keys),
+  };
+}
+
+/** A driver over any Multiplexer that can observe (Zellij). */
+export function muxDriver(mux: Multiplexer & { observe(session: string): MuxObserver }, session: string): PaneDriver {
+  return {
+    observer: mux.observe(session),
+    capture: (pane, lines, ansi) => mux.capture(pane, { lines, ansi }),
+    sendText: (pane, text, enter) => mux.sendText(pane, text, enter),
+    sendKeys: (pane, keys) => mux.sendKeys(pane, keys),
+  };
+}

@@ -1,0 +1,63 @@
+import type { EventInput, GateDecision, GateRegistry, HostLogger, Unsubscribe, BusApi } from './api.js';
+import type { PicodeEvent } from '../bus/envelope.js';
+
+type Gate = (event: PicodeEvent) => Promise<GateDecision | undefined>;
+
+const rank = { allow: 0, ask: 1, deny: 2 } as const;
+
+/**
+ * Gates for blocking events. `pass` emits the event (so it is persisted and visible like any
+ * other), asks every gate at once and combines the answers: deny beats ask beats allow; no
+ * answer is allow. A gate that throws denies (a broken policy must not silently allow);
+ * the error is logged with the gate's name.
+ */
+export class Gates implements GateRegistry {
+  private readonly gates: Array<{ name: string; gate: Gate }> = [];
+
+  constructor(private readonly bus: BusApi, private readonly log: HostLogger) {}
+
+  register(name: string, gate: Gate): Unsubscribe {
+    const entry = { name, gate };
+    this.gates.push(entry);
+    return () => {
+      const i = this.gates.indexOf(entry);
+      if (i !== -1) this.gates.splice(i, 1);
+    };
+  }
+
+  async pass<TData>(input: EventInput<TData>): Promise<GateDecision & { readonly data: TData }> {
+    const event = this.bus.emit(input);
+    const gates = [...this.gates];
+    const answers = await Promise.all(gates.map(async ({ name, gate }): Promise<GateDecision | undefined> => {
+      try {
+        return await gate(event);
+      } catch (error) {
+        this.log.error(`gate ${name} failed`, { type: event.type, error: (error as Error).stack ?? String(error) });
+        return { decision: 'deny', reason: `gate ${name} failed: ${(error as Error).message}` };
+      }
+    }));
+    return combineDecisions(answers, input.data);
+  }
+}
+
+/** Combines gate answers (in registration order): the strictest decision wins. */
+export function combineDecisions<TData>(answers: ReadonlyArray<GateDecision | undefined>, original: TData): GateDecision & { readonly data: TData } {
+  let decision: GateDecision['decision'] = 'allow';
+  let data = original;
+  const reasons: Record<GateDecision['decision'], string[]> = { allow: [], ask: [], deny: [] };
+  const context: string[] = [];
+  for (const answer of answers) {
+    if (!answer) continue;
+    if (rank[answer.decision] > rank[decision]) decision = answer.decision;
+    if (answer.reason) reasons[answer.decision].push(answer.reason);
+    if (answer.updatedData !== undefined) data = answer.updatedData as TData;
+    if (answer.additionalContext) context.push(answer.additionalContext);
+  }
+  const reason = reasons[decision].join('; ');
+  return {
+    decision,
+    data,
+    ...(reason ? { reason } : {}),
+    ...(context.length ? { additionalContext: context.join('\n') } : {}),
+  };
+}

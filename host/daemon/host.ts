@@ -1,0 +1,382 @@
+import { randomBytes } from 'node:crypto';
+import { PicodeError, ExitCode } from '../core/errors.js';
+import type { PicodeConfig } from '../config/schema.js';
+import type { Store } from '../store/db.js';
+import type { MuxObservation, PaneInfo } from '../mux/types.js';
+import type { PicodeEvent } from '../bus/envelope.js';
+import { EventBus } from '../bus/bus.js';
+import { EventWriter, nextEventId, queryEvents, type EventQuery } from '../bus/eventStore.js';
+import { IpcServer } from '../ipc/server.js';
+import { describeSession, hostKey, hostSocketFor } from '../ipc/address.js';
+import type { HostApi, HostExtension, HostLogger, PanesApi, RunResult } from './api.js';
+import { Gates } from './gates.js';
+import { acquireHostLock, releaseHostLock } from './lock.js';
+import { OutputLog } from './outputLog.js';
+import { PaneState } from './paneState.js';
+import type { PaneDriver } from './driver.js';
+import { registerHostMethods } from './methods.js';
+
+/**
+ * The host process for one session: it holds the session's lock, observes the multiplexer,
+ * keeps per-pane state, turns observations into bus events (persisted in batches), serves
+ * the IPC socket and runs the extensions (plugins, hooks, llm, agents) on its HostApi.
+ */
+export interface HostOptions {
+  readonly session: string;
+  readonly tmuxSocket: string | undefined;
+  readonly config: PicodeConfig;
+  readonly store: Store;
+  readonly driver: PaneDriver;
+  readonly log: HostLogger;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly extensions?: ReadonlyArray<{ readonly name: string; readonly load: () => Promise<HostExtension> }>;
+  readonly muxKind?: 'tmux' | 'zellij';
+}
+
+export interface HostExit {
+  readonly exitCode: number;
+  readonly reason: string;
+}
+
+export class Host {
+  readonly key: string;
+  readonly api: HostApi;
+  readonly bus: EventBus;
+  readonly ipc: IpcServer;
+  readonly gates: Gates;
+  readonly startedAt = Date.now();
+  /** Resolves when the host has stopped (session ended, `host.stop`, or a signal). */
+  readonly done: Promise<HostExit>;
+
+  private readonly panes = new Map<string, PaneState>();
+  private readonly events: EventWriter;
+  private readonly outputLog: OutputLog;
+  private readonly started: Array<{ name: string; extension: HostExtension }> = [];
+  private idleTimer: NodeJS.Timeout | undefined;
+  private resolveDone!: (exit: HostExit) => void;
+  private stopping: Promise<void> | undefined;
+  private lockHeld = false;
+  private dropped = 0;
+  readonly socketPath: string;
+
+  constructor(private readonly options: HostOptions) {
+    const { session, tmuxSocket, store, log, config } = options;
+    this.key = hostKey(session, tmuxSocket);
+    this.socketPath = hostSocketFor(session, tmuxSocket, options.env);
+    this.done = new Promise((resolve) => { this.resolveDone = resolve; });
+    const onError = (error: Error): void => log.error('writing to the store failed', { error: error.message });
+    this.events = new EventWriter(store.db, this.key, { ...config.host.events, onError });
+    this.outputLog = new OutputLog(store.db, this.key, { ...config.host.outputLog, onError });
+    this.bus = new EventBus(session, nextEventId(store.db, this.key), (id) => {
+      const pane = this.panes.get(id);
+      return pane && { window: pane.info.windowId, name: pane.info.name };
+    }, (event) => this.events.append(event), log);
+    this.gates = new Gates(this.bus, log);
+    this.ipc = new IpcServer(log);
+    this.api = {
+      session, config, store, log,
+      bus: this.bus,
+      panes: this.panesApi(),
+      ipc: this.ipc,
+      gates: this.gates,
+    };
+  }
+
+  get tmuxSocket(): string | undefined {
+    return this.options.tmuxSocket;
+  }
+
+  /** Takes the lock, serves the socket, attaches, then starts the extensions. */
+  async start(): Promise<void> {
+    const { session, tmuxSocket, store, log, driver } = this.options;
+    acquireHostLock(store.db, { session, tmuxSocket, socketPath: this.socketPath });
+    this.lockHeld = true;
+    try {
+      const resumed = this.bus.lastId > 0;
+      registerHostMethods(this);
+      await this.ipc.listen(this.socketPath);
+      try {
+        await driver.observer.start((o) => this.observe(o));
+      } catch (error) {
+        throw new PicodeError(`cannot attach to the session ${describeSession(session, tmuxSocket)}: ${(error as Error).message}`, {
+          hint: 'check that the session exists (`tmux ls`, with -L for a private server) and start it with `picode up`',
+          exitCode: ExitCode.unavailable,
+        });
+      }
+      this.bus.emit({
+        type: 'session.started',
+        data: {
+          mux: this.options.muxKind ?? 'tmux', ...(tmuxSocket ? { tmuxSocket } : {}), pid: process.pid, panes: this.panes.size, resumed,
+        },
+      });
+      const idleMs = this.options.config.host.idleMs;
+      this.idleTimer = setInterval(() => this.checkIdle(idleMs), Math.max(25, Math.min(250, idleMs / 4)));
+      log.info('host attached', { session, tmuxSocket, pid: process.pid, panes: this.panes.size, socket: this.socketPath });
+      await this.startExtensions();
+    } catch (error) {
+      await this.cleanup();
+      throw error;
+    }
+  }
+
+  /** Stops the host: `session.stopped`, extensions stopped, logs flushed, lock released. */
+  stop(reason: string, exitCode: number = ExitCode.ok): Promise<void> {
+    if (!this.stopping) this.stopping = this.shutdown(reason, exitCode);
+    return this.stopping;
+  }
+
+  paneStates(): PaneState[] {
+    return [...this.panes.values()].sort(comparePanes);
+  }
+
+  /** Events from the store (pending ones are written first, so the list is complete). */
+  listEvents(query: EventQuery): PicodeEvent[] {
+    this.events.flush();
+    return queryEvents(this.options.store.db, this.key, query);
+  }
+
+  stats(): { pid: number; session: string; tmuxSocket: string | undefined; startedAt: number; lastEventId: number; dropped: number; socket: string } {
+    return {
+      pid: process.pid, session: this.options.session, tmuxSocket: this.options.tmuxSocket, startedAt: this.startedAt,
+      lastEventId: this.bus.lastId, dropped: this.dropped, socket: this.socketPath,
+    };
+  }
+
+  requirePane(idOrName: string): PaneState {
+    const pane = this.findPane(idOrName);
+    if (!pane) {
+      const names = this.paneStates().map((p) => (p.info.name ? `${p.id} (${p.info.name})` : p.id)).join(', ');
+      throw new PicodeError(`no pane "${idOrName}" in session ${describeSession(this.options.session, this.options.tmuxSocket)}`, {
+        hint: `name a pane by its id or layout name: ${names || '(no panes)'}; \`picode panes\` lists them`,
+      });
+    }
+    return pane;
+  }
+
+  private findPane(idOrName: string): PaneState | undefined {
+    const byId = this.panes.get(idOrName);
+    if (byId) return byId;
+    return this.paneStates().find((p) => p.info.name === idOrName);
+  }
+
+  private observe(o: MuxObservation): void {
+    switch (o.type) {
+      case 'pane.output':
+        this.panes.get(o.paneId)?.output(Buffer.isBuffer(o.data) ? o.data : Buffer.from(o.data.buffer, o.data.byteOffset, o.data.byteLength));
+        return;
+      case 'pane.opened': {
+        const existing = this.panes.get(o.pane.id);
+        if (existing) { existing.info = o.pane; return; }
+        const state = new PaneState(o.pane, this.outputLog.endOffset(o.pane.id), {
+          ...this.options.config.host.output, runOutputBytes: this.options.config.host.runOutputBytes,
+        }, {
+          emit: (input) => { this.bus.emit(input); },
+          log: (pane, offset, data) => this.outputLog.append(pane, offset, data),
+        });
+        this.panes.set(o.pane.id, state);
+        this.bus.emit({ type: 'pane.opened', pane: o.pane.id, data: { pane: o.pane } });
+        return;
+      }
+      case 'pane.closed': {
+        const state = this.panes.get(o.paneId);
+        if (!state) return;
+        state.close();
+        this.panes.delete(o.paneId);
+        return;
+      }
+      case 'pane.resized': {
+        const state = this.panes.get(o.paneId);
+        if (state) state.info = { ...state.info, width: o.width, height: o.height };
+        this.bus.emit({ type: 'pane.resized', pane: o.paneId, data: { width: o.width, height: o.height } });
+        return;
+      }
+      case 'pane.focused':
+        this.bus.emit({ type: 'pane.focused', pane: o.paneId, data: {} });
+        return;
+      case 'pane.output.dropped':
+        this.dropped++;
+        this.panes.get(o.paneId)?.flush();
+        this.bus.emit({ type: 'pane.output.dropped', pane: o.paneId, data: { reason: o.reason, ...(o.bytes !== undefined ? { bytes: o.bytes } : {}) } });
+        return;
+      case 'session.stopped':
+        void this.stop(o.reason);
+        return;
+    }
+  }
+
+  private checkIdle(idleMs: number): void {
+    const now = Date.now();
+    for (const pane of this.panes.values()) {
+      if (!pane.idleReported && now - pane.lastOutputAt >= idleMs) {
+        pane.idleReported = true;
+        this.bus.emit({ type: 'pane.idle', pane: pane.id, data: { idleMs, offset: pane.offset } });
+      }
+    }
+  }
+
+  private async startExtensions(): Promise<void> {
+    for (const entry of this.options.extensions ?? []) {
+      let extension: HostExtension;
+      try {
+        extension = await entry.load();
+      } catch (error) {
+        this.extensionFailed(entry.name, 'load', error);
+        continue;
+      }
+      try {
+        await extension.start(this.api);
+        this.started.push({ name: entry.name, extension });
+        this.options.log.info('extension started', { extension: entry.name });
+      } catch (error) {
+        this.extensionFailed(entry.name, 'start', error);
+        // A half-started extension may hold resources: give it the chance to release them.
+        await extension.stop().catch(() => undefined);
+      }
+    }
+  }
+
+  private extensionFailed(name: string, phase: 'load' | 'start' | 'stop', error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    this.options.log.error(`extension ${name} failed to ${phase}`, { error: error instanceof Error ? (error.stack ?? message) : message });
+    this.bus.emit({ type: 'host.extension.failed', data: { extension: name, phase, error: message } });
+  }
+
+  private async shutdown(reason: string, exitCode: number): Promise<void> {
+    const { log } = this.options;
+    log.info('host stopping', { reason });
+    if (this.idleTimer) clearInterval(this.idleTimer);
+    for (const pane of this.panes.values()) pane.flush();
+    this.bus.emit({ type: 'session.stopped', data: { reason } });
+    // Let subscribers (hooks on session.stopped) see it before their extensions stop.
+    await new Promise((r) => setImmediate(r));
+    for (const { name, extension } of this.started.reverse()) {
+      try {
+        await withTimeout(extension.stop(), 5000, `extension ${name} did not stop within 5 s`);
+      } catch (error) {
+        this.extensionFailed(name, 'stop', error);
+      }
+    }
+    await this.options.driver.observer.stop().catch(() => undefined);
+    await this.cleanup();
+    log.info('host stopped', { reason });
+    this.resolveDone({ exitCode, reason });
+  }
+
+  private async cleanup(): Promise<void> {
+    if (this.idleTimer) clearInterval(this.idleTimer);
+    this.events.flush();
+    this.outputLog.flush();
+    await this.ipc.close();
+    if (this.lockHeld) {
+      releaseHostLock(this.options.store.db, this.options.session, this.options.tmuxSocket);
+      this.lockHeld = false;
+    }
+  }
+
+  private panesApi(): PanesApi {
+    const host = this;
+    const driver = this.options.driver;
+    return {
+      list: () => host.paneStates().map((p) => p.info),
+      resolve: (idOrName) => host.findPane(idOrName)?.info,
+      capture: async (pane, options = {}) => driver.capture(host.requirePane(pane).id, options.lines ?? 0, options.ansi ?? false),
+      async sendText(pane, text, options) {
+        const state = host.requirePane(pane);
+        const verdict = await host.gateSend(state, { text, enter: options.enter, origin: options.origin });
+        await driver.sendText(state.id, verdict.text ?? text, options.enter);
+      },
+      async sendKeys(pane, keys, options) {
+        const state = host.requirePane(pane);
+        const verdict = await host.gateSend(state, { keys: [...keys], enter: false, origin: options.origin });
+        await driver.sendKeys(state.id, verdict.keys ?? keys);
+      },
+      run: (pane, command, options) => host.run(pane, command, options),
+    };
+  }
+
+  private async gateSend(
+    pane: PaneState,
+    data: { text?: string; keys?: string[]; enter: boolean; origin: string },
+  ): Promise<{ text?: string; keys?: readonly string[] }> {
+    const verdict = await this.gates.pass({ type: 'pane.send.before', pane: pane.id, data });
+    if (verdict.decision !== 'allow') {
+      const what = data.keys ? `keys ${data.keys.join(' ')}` : `text ${JSON.stringify(data.text ?? '')}`;
+      throw new PicodeError(
+        `sending ${what} to pane ${pane.id}${pane.info.name ? ` (${pane.info.name})` : ''} was ${verdict.decision === 'deny' ? 'denied' : 'held for confirmation'} by a hook${verdict.reason ? `: ${verdict.reason}` : ''}`,
+        { hint: 'see the hooks on `pane.send.before` (`picode hooks list`)' },
+      );
+    }
+    const updated = verdict.data as { text?: unknown; keys?: unknown };
+    return {
+      ...(typeof updated.text === 'string' ? { text: updated.text } : {}),
+      ...(Array.isArray(updated.keys) ? { keys: updated.keys.map(String) } : {}),
+    };
+  }
+
+  /**
+   * Runs a command line in the pane's shell and waits for it. A shell with picode's marks
+   * reports the command itself; otherwise picode wraps the line in sentinel marks of its own
+   * (printf of OSC 133 C/D with a nonce), which delimit the output and carry the exit status.
+   */
+  private async run(paneRef: string, command: string, options: { origin: string; timeoutMs?: number }): Promise<RunResult> {
+    const pane = this.requirePane(paneRef);
+    const verdict = await this.gateSend(pane, { text: command, enter: true, origin: options.origin });
+    const line = (verdict.text ?? command).replace(/[\s;]+$/, '');
+    const started = Date.now();
+    let wait: ReturnType<PaneState['waitForCommand']>;
+    let typed: string;
+    if (pane.hasMarks) {
+      wait = pane.waitForCommand(undefined);
+      typed = line;
+    } else {
+      const nonce = randomBytes(6).toString('hex');
+      pane.registerRun(nonce, line);
+      wait = pane.waitForCommand(nonce);
+      typed = sentinelLine(line, nonce, pane.info.command);
+    }
+    try {
+      await this.options.driver.sendText(pane.id, typed, true);
+    } catch (error) {
+      wait.cancel();
+      throw error;
+    }
+    if (options.timeoutMs === undefined) return wait.promise;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<RunResult>((resolve) => {
+      timer = setTimeout(() => {
+        wait.cancel();
+        resolve({ exitCode: null, output: pane.text.tail(50).join('\n'), durationMs: Date.now() - started, interrupted: true });
+      }, options.timeoutMs);
+    });
+    try {
+      return await Promise.race([wait.promise, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+/**
+ * The line typed for `run` in a shell without marks. The leading space keeps it out of the
+ * history where HISTCONTROL=ignorespace; printf's octal escapes are not escape characters on
+ * the typed line, so the echo of the line is never mistaken for a mark.
+ */
+export function sentinelLine(command: string, nonce: string, shellProgram: string): string {
+  const status = shellProgram === 'fish' ? '$status' : '$?';
+  return ` printf '\\033]133;C;picode=${nonce}\\007'; ${command}; printf '\\033]133;D;%s;picode=${nonce}\\007' "${status}"`;
+}
+
+function comparePanes(a: PaneState, b: PaneState): number {
+  const wa = Number(a.info.windowId.replace(/\D/g, '')), wb = Number(b.info.windowId.replace(/\D/g, ''));
+  return wa - wb || a.info.index - b.info.index;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) => { timer = setTimeout(() => reject(new Error(message)), ms); }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+export type { PaneInfo };

@@ -1,0 +1,143 @@
+import { PicodeError } from '../core/errors.js';
+import type { PicodeEvent } from '../bus/envelope.js';
+import { matches } from '../bus/bus.js';
+import type { Host } from './host.js';
+
+/**
+ * The host's own IPC methods (extensions add theirs through HostApi.ipc):
+ *
+ *   host.status                 -> pid, session, socket, last event id, drops
+ *   host.stop {reason?}         -> stops the host after answering
+ *   panes.list                  -> PaneInfo[] with byte counts and whether the shell marks commands
+ *   panes.capture {pane, lines?, ansi?}   -> { text }
+ *   panes.send {pane, text, enter?}       -> {}
+ *   panes.keys {pane, keys}               -> {}
+ *   panes.run {pane, command, timeoutMs?} -> RunResult
+ *   events.list {afterId?, types?, pane?, limit?, last?} -> PicodeEvent[]
+ *   events.follow {afterId?, types?, pane?} -> notifications `event` (replay after afterId, then live)
+ *                                              until the client disconnects
+ */
+export function registerHostMethods(host: Host): void {
+  const { ipc, api } = host;
+
+  ipc.register('host.status', () => ({ ...host.stats(), panes: host.paneStates().length, methods: ipc.methods() }));
+
+  ipc.register('host.stop', (params) => {
+    const reason = optionalString(params, 'reason') ?? 'stopped over IPC';
+    setImmediate(() => void host.stop(reason));
+    return {};
+  });
+
+  ipc.register('panes.list', () => host.paneStates().map((p) => ({ ...p.info, bytes: p.offset, marks: p.hasMarks })));
+
+  ipc.register('panes.capture', async (params) => {
+    const pane = requiredString(params, 'pane');
+    const lines = optionalNumber(params, 'lines');
+    const ansi = optionalBoolean(params, 'ansi') ?? false;
+    return { text: await api.panes.capture(pane, { ...(lines !== undefined ? { lines } : {}), ansi }) };
+  });
+
+  ipc.register('panes.send', async (params) => {
+    await api.panes.sendText(requiredString(params, 'pane'), requiredString(params, 'text'), {
+      enter: optionalBoolean(params, 'enter') ?? false, origin: optionalString(params, 'origin') ?? 'cli',
+    });
+    return {};
+  });
+
+  ipc.register('panes.keys', async (params) => {
+    const keys = field(params, 'keys');
+    if (!Array.isArray(keys) || keys.length === 0 || !keys.every((k) => typeof k === 'string')) {
+      throw new PicodeError('panes.keys needs `keys`: a non-empty list of tmux key names');
+    }
+    await api.panes.sendKeys(requiredString(params, 'pane'), keys as string[], { origin: optionalString(params, 'origin') ?? 'cli' });
+    return {};
+  });
+
+  ipc.register('panes.run', async (params) => {
+    const timeoutMs = optionalNumber(params, 'timeoutMs');
+    return api.panes.run(requiredString(params, 'pane'), requiredString(params, 'command'), {
+      origin: optionalString(params, 'origin') ?? 'cli', ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    });
+  });
+
+  ipc.register('events.list', (params) => {
+    const query = eventQuery(params);
+    const limit = optionalNumber(params, 'limit');
+    const last = optionalBoolean(params, 'last');
+    return host.listEvents({ ...query, ...(limit !== undefined ? { limit } : {}), ...(last !== undefined ? { last } : {}) });
+  });
+
+  ipc.register('events.follow', async (params, context) => {
+    const query = eventQuery(params);
+    const filter = { ...(query.types ? { types: query.types } : {}), ...(query.pane !== undefined ? { pane: query.pane } : {}) };
+    // Subscribe first, then replay from the store: nothing falls between the two, and an event
+    // seen in both is sent once (ids only go up).
+    let lastSent = query.afterId ?? host.bus.lastId;
+    const live: PicodeEvent[] = [];
+    let replaying = true;
+    const send = (event: PicodeEvent): void => {
+      if (event.id <= lastSent) return;
+      lastSent = event.id;
+      context.notify('event', event);
+    };
+    const unsubscribe = api.bus.subscribe(filter, (event) => (replaying ? live.push(event) : send(event)));
+    try {
+      if (query.afterId !== undefined) for (const event of host.listEvents(query)) send(event);
+      replaying = false;
+      for (const event of live.splice(0)) if (matches(filter, event)) send(event);
+      await new Promise<void>((resolve) => {
+        if (context.signal.aborted) resolve();
+        context.signal.addEventListener('abort', () => resolve(), { once: true });
+        void host.done.then(() => resolve());
+      });
+    } finally {
+      unsubscribe();
+    }
+    return { lastId: lastSent };
+  });
+}
+
+function eventQuery(params: unknown): { afterId?: number; types?: string[]; pane?: string } {
+  const afterId = optionalNumber(params, 'afterId');
+  const types = field(params, 'types');
+  if (types !== undefined && (!Array.isArray(types) || !types.every((t) => typeof t === 'string'))) {
+    throw new PicodeError('`types` must be a list of event types (exact, or a prefix ending in *)');
+  }
+  const pane = optionalString(params, 'pane');
+  return {
+    ...(afterId !== undefined ? { afterId } : {}),
+    ...(types !== undefined && (types as string[]).length ? { types: types as string[] } : {}),
+    ...(pane !== undefined ? { pane } : {}),
+  };
+}
+
+function field(params: unknown, name: string): unknown {
+  return params !== null && typeof params === 'object' ? (params as Record<string, unknown>)[name] : undefined;
+}
+
+function requiredString(params: unknown, name: string): string {
+  const v = field(params, name);
+  if (typeof v !== 'string') throw new PicodeError(`missing parameter \`${name}\` (a string)`);
+  return v;
+}
+
+function optionalString(params: unknown, name: string): string | undefined {
+  const v = field(params, name);
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'string') throw new PicodeError(`parameter \`${name}\` must be a string`);
+  return v;
+}
+
+function optionalNumber(params: unknown, name: string): number | undefined {
+  const v = field(params, name);
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new PicodeError(`parameter \`${name}\` must be a non-negative number`);
+  return v;
+}
+
+function optionalBoolean(params: unknown, name: string): boolean | undefined {
+  const v = field(params, name);
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'boolean') throw new PicodeError(`parameter \`${name}\` must be true or false`);
+  return v;
+}

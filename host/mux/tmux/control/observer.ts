@@ -1,0 +1,217 @@
+import type { MuxObservation, MuxObserver, PaneInfo } from '../../types.js';
+import { ControlClient, tmuxQuote, type ControlClientOptions } from './client.js';
+
+/**
+ * The tmux MuxObserver: a control-mode client attached to the session. Pane output arrives
+ * as `%output` (exact bytes); windows and panes are tracked by re-listing the session's panes
+ * whenever tmux reports a structural change (`%window-add`, `%window-close`,
+ * `%layout-change`, ...) and diffing the lists, which yields opened, closed and resized panes
+ * in one place whatever the notification was.
+ *
+ * Flow control: the client attaches with `pause-after=N`. When the host falls N seconds
+ * behind on a pane, tmux drops that pane's queued output and sends `%pause`; the observer
+ * reports `pane.output.dropped` and resumes the pane at once (`refresh-client -A %P:continue`).
+ * (`%P:off` is never used: it crashed tmux 3.3a on a streaming pane.)
+ */
+export interface TmuxObserverOptions {
+  readonly session: string;
+  readonly socket?: string | undefined;
+  readonly tmuxBinary?: string;
+  /** Seconds a pane may lag before tmux drops its queued output (tmux's pause-after). 0 = never. */
+  readonly pauseAfterSeconds?: number;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** The fields read for each pane; joined by a separator no name can contain. */
+const separator = '\u001f';
+const paneFormat = [
+  '#{pane_id}', '#{window_id}', '#{window_name}', '#{pane_index}', '#{pane_width}', '#{pane_height}',
+  '#{pane_active}', '#{window_active}', '#{pane_current_command}', '#{pane_current_path}', '#{pane_pid}',
+  '#{pane_dead}', '#{@picode_name}',
+].join(separator);
+
+export class TmuxControlObserver implements MuxObserver {
+  private client: ControlClient | undefined;
+  private emit: (observation: MuxObservation) => void = () => {};
+  private readonly panes = new Map<string, PaneInfo>();
+  private focused: string | undefined;
+  private refreshing: Promise<void> | undefined;
+  private refreshAgain = false;
+  /** Output of panes not listed yet (a pane's first bytes can beat its `%layout-change`). */
+  private readonly early = new Map<string, Buffer[]>();
+  /** Panes whose output arrives although they are not in the session (linked windows): ignored. */
+  private readonly foreign = new Set<string>();
+  private stopped = false;
+  private stopping = false;
+
+  constructor(private readonly options: TmuxObserverOptions) {}
+
+  /** The control client, for the host's commands (send-keys, capture-pane) on the same connection. */
+  get control(): ControlClient {
+    if (!this.client) throw new Error('the tmux observer is not started');
+    return this.client;
+  }
+
+  async start(onObservation: (observation: MuxObservation) => void): Promise<void> {
+    this.emit = onObservation;
+    const pause = this.options.pauseAfterSeconds ?? 5;
+    const clientOptions: ControlClientOptions = {
+      session: this.options.session,
+      socket: this.options.socket,
+      tmuxBinary: this.options.tmuxBinary,
+      env: this.options.env,
+      flags: pause > 0 ? [`pause-after=${pause}`] : [],
+    };
+    const client = new ControlClient(clientOptions, {
+      output: (pane, data) => this.onOutput(pane, data),
+      notification: (name, args) => this.onNotification(name, args),
+      exit: (reason) => this.onExit(reason),
+    });
+    this.client = client;
+    client.start();
+    await client.attached;
+    await this.refresh();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.client?.close();
+  }
+
+  /** The panes as last listed. */
+  list(): PaneInfo[] {
+    return [...this.panes.values()];
+  }
+
+  /** Runs a tmux command on the control connection. */
+  command(line: string): Promise<string[]> {
+    return this.control.command(line);
+  }
+
+  async sendText(paneId: string, text: string, enter: boolean): Promise<void> {
+    const parts: string[] = [];
+    if (text.length > 0) parts.push(`send-keys -t ${paneId} -l -- ${tmuxQuote(text)}`);
+    if (enter) parts.push(`send-keys -t ${paneId} Enter`);
+    if (parts.length) await this.command(parts.join(' \\; '));
+  }
+
+  async sendKeys(paneId: string, keys: readonly string[]): Promise<void> {
+    if (keys.length) await this.command(`send-keys -t ${paneId} -- ${keys.map(tmuxQuote).join(' ')}`);
+  }
+
+  /** `capture-pane`: the visible screen plus `historyLines` of history, as tmux renders it. */
+  async capture(paneId: string, historyLines: number, ansi: boolean): Promise<string> {
+    const lines = await this.command(`capture-pane -p -J${ansi ? ' -e' : ''} -S -${Math.max(0, Math.floor(historyLines))} -t ${paneId}`);
+    return lines.join('\n');
+  }
+
+  private onOutput(pane: string, data: Buffer): void {
+    if (this.panes.has(pane)) {
+      this.emit({ type: 'pane.output', paneId: pane, data });
+      return;
+    }
+    if (this.foreign.has(pane)) return;
+    let queue = this.early.get(pane);
+    if (!queue) this.early.set(pane, (queue = []));
+    queue.push(data);
+    this.scheduleRefresh();
+  }
+
+  private onNotification(name: string, args: string): void {
+    switch (name) {
+      case 'pause': {
+        const pane = args.trim();
+        this.emit({ type: 'pane.output.dropped', paneId: pane, reason: `the host fell more than ${this.options.pauseAfterSeconds ?? 5} s behind; tmux dropped the queued output`, bytes: undefined });
+        this.client?.command(`refresh-client -A ${tmuxQuote(`${pane}:continue`)}`).catch(() => undefined);
+        return;
+      }
+      case 'window-add':
+      case 'window-close':
+      case 'unlinked-window-close':
+      case 'layout-change':
+      case 'window-pane-changed':
+      case 'session-window-changed':
+      case 'sessions-changed':
+      case 'window-renamed':
+        this.scheduleRefresh();
+        return;
+      default:
+        return;
+    }
+  }
+
+  private onExit(reason: string): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.stopping) return;
+    for (const [pane, queue] of this.early) {
+      for (const data of queue) this.emit({ type: 'pane.output', paneId: pane, data });
+    }
+    this.early.clear();
+    this.emit({ type: 'session.stopped', reason });
+  }
+
+  /** Coalesces bursts of notifications into one `list-panes` (and one more if more came meanwhile). */
+  private scheduleRefresh(): void {
+    if (this.refreshing) {
+      this.refreshAgain = true;
+      return;
+    }
+    this.refreshing = this.refresh().catch(() => undefined).finally(() => {
+      this.refreshing = undefined;
+      if (this.refreshAgain) {
+        this.refreshAgain = false;
+        this.scheduleRefresh();
+      }
+    });
+  }
+
+  private async refresh(): Promise<void> {
+    if (this.stopped) return;
+    const waiting = new Set(this.early.keys());
+    const lines = await this.command(`list-panes -s -t ${tmuxQuote(`=${this.options.session}`)} -F ${tmuxQuote(paneFormat)}`);
+    const seen = new Map<string, PaneInfo>();
+    let focused: string | undefined;
+    for (const line of lines) {
+      const f = line.split(separator);
+      if (f.length < 13) continue;
+      const info: PaneInfo = {
+        id: f[0]!, windowId: f[1]!, windowName: f[2]!, index: Number(f[3]), width: Number(f[4]), height: Number(f[5]),
+        active: f[6] === '1', command: f[8]!, cwd: f[9]!, pid: f[10] ? Number(f[10]) : undefined, dead: f[11] === '1',
+        name: f[12] || undefined,
+      };
+      seen.set(info.id, info);
+      if (info.active && f[7] === '1') focused = info.id;
+    }
+    for (const [id] of this.panes) {
+      if (!seen.has(id)) {
+        this.panes.delete(id);
+        this.emit({ type: 'pane.closed', paneId: id });
+      }
+    }
+    for (const [id, info] of seen) {
+      const before = this.panes.get(id);
+      this.panes.set(id, info);
+      if (!before) {
+        this.emit({ type: 'pane.opened', pane: info });
+        const queue = this.early.get(id);
+        this.early.delete(id);
+        for (const data of queue ?? []) this.emit({ type: 'pane.output', paneId: id, data });
+      } else if (before.width !== info.width || before.height !== info.height) {
+        this.emit({ type: 'pane.resized', paneId: id, width: info.width, height: info.height });
+      }
+    }
+    // A pane whose output was waiting before this listing and is still not listed is not in
+    // the session (a window linked from elsewhere): it is not observed.
+    for (const id of waiting) {
+      if (!seen.has(id)) {
+        this.early.delete(id);
+        this.foreign.add(id);
+      }
+    }
+    if (focused && focused !== this.focused) {
+      this.focused = focused;
+      this.emit({ type: 'pane.focused', paneId: focused });
+    }
+  }
+}
