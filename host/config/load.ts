@@ -2,9 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { PicodeError } from '../core/errors.js';
-import { shippedConfigDir, userConfigDir } from '../core/paths.js';
+import { userConfigDir } from '../core/paths.js';
 import { configSchema, type PicodeConfig } from './schema.js';
 import { deepMerge, type PlainObject } from './merge.js';
+import { defaultsFile, projectPlaces, userPlaces } from './places.js';
 
 /**
  * Loads the configuration: the shipped defaults (config/defaults.yaml), then the user file
@@ -25,30 +26,12 @@ interface Layer {
   readonly data: PlainObject;
 }
 
-const projectPlaces = [
-  'package.json',
-  '.picoderc',
-  '.picoderc.json',
-  '.picoderc.yaml',
-  '.picoderc.yml',
-  '.picoderc.js',
-  '.picoderc.mjs',
-  'picode.config.ts',
-  'picode.config.mjs',
-  'picode.config.js',
-  'picode.config.json',
-  'picode.config.yaml',
-  'picode.config.yml',
-];
-
-const userPlaces = ['config.yaml', 'config.yml', 'config.json', 'config.mjs', 'config.js', 'config.ts'];
-
 export async function loadConfig(options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<LoadedConfig> {
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? process.env;
   const layers: Layer[] = [];
 
-  const defaults = join(shippedConfigDir(), 'defaults.yaml');
+  const defaults = defaultsFile();
   if (existsSync(defaults)) layers.push({ file: defaults, data: await readYamlObject(defaults) });
 
   const { cosmiconfig } = await import('cosmiconfig');

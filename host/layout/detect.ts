@@ -3,7 +3,7 @@ import type { LayoutFormat } from './model.js';
 /**
  * Recognises which tool a layout file was written for, from its contents (not its name):
  *   - tmuxp: `session_name` at the top, or windows with `window_name`/`panes` lists of tmuxp shape;
- *   - tmuxinator: `project_name`, `root`, `tabs`, `pre_window`..., or windows written as
+ *   - tmuxinator: `project_name`, `root`, `tabs`, `pre_window`..., or windows all written as
  *     one-key maps (`- editor: vim`) that are not picode window keys;
  *   - picode: everything else (its own schema then reports what is wrong).
  * `.kdl` files are Zellij layouts.
@@ -21,7 +21,7 @@ export function detectFormat(file: string, data: unknown): LayoutFormat {
   const windows = top.windows;
   if (Array.isArray(windows)) {
     if (windows.some((w) => isObj(w) && ('window_name' in w || 'shell_command_before' in w))) return 'tmuxp';
-    const oneKeyForeign = windows.some((w) => isObj(w) && Object.keys(w).length === 1 && !PICODE_WINDOW_KEYS.has(Object.keys(w)[0]!));
+    const oneKeyForeign = windows.length > 0 && windows.every((w) => isObj(w) && Object.keys(w).length === 1 && !PICODE_WINDOW_KEYS.has(Object.keys(w)[0]!));
     if (oneKeyForeign) return 'tmuxinator';
   }
   return 'picode';

@@ -1,7 +1,8 @@
 import { basename, extname } from 'node:path';
 import { panesOf, type LayoutNode, type OnExit, type PaneRole, type PaneSpec, type SessionSpec, type Size, type WindowSpec } from './model.js';
-import { layoutSchema, paneSchema, windowSchema, type LayoutFile, type PaneFile, type SplitFile, type WindowFile } from './schema.js';
-import { problemsFromIssues, type Problem } from './issues.js';
+import { layoutSchema, paneSchema, splitSchema, windowSchema, type LayoutFile, type PaneFile, type SplitFile, type WindowFile } from './schema.js';
+import type { z } from 'zod';
+import { problemsFromIssues, valueAt, type Problem } from './issues.js';
 import { expandPath, type ExpandContext } from './expand.js';
 import { LayoutProblems, problem } from './problems.js';
 import type { SourceFile } from './source.js';
@@ -19,11 +20,28 @@ const HINT = 'see docs/layouts.md for the format; config/layout.schema.json lets
 
 export function loadPicodeLayout(source: SourceFile, ctx: PicodeLoadContext): SessionSpec {
   const parsed = layoutSchema.safeParse(source.data);
-  if (!parsed.success) throw new LayoutProblems(problemsFromIssues(parsed.error.issues, source.data, knownLayoutKeys), HINT);
+  if (!parsed.success) throw new LayoutProblems(problemsFromIssues(splitIssues(parsed.error.issues, source.data), source.data, knownLayoutKeys), HINT);
   const problems: Problem[] = [];
   const spec = normalise(parsed.data, source.file, ctx, problems);
   if (problems.length) throw new LayoutProblems(problems, HINT);
   return spec;
+}
+
+/**
+ * zod reports a pane entry that fails both as a split and as a pane with the pane branch's
+ * complaint ("unknown key split"). When the entry has a `split` key the user meant a split:
+ * validate it as one and report that instead (recursively, for nested splits).
+ */
+function splitIssues(issues: readonly z.core.$ZodIssue[], data: unknown, base: readonly PropertyKey[] = []): z.core.$ZodIssue[] {
+  return issues.flatMap((issue) => {
+    const path = [...base, ...issue.path];
+    const value = valueAt(data, path);
+    if (issue.code !== 'unrecognized_keys' || !issue.keys.includes('split') || value === null || typeof value !== 'object') {
+      return [{ ...issue, path }];
+    }
+    const asSplit = splitSchema.safeParse(value);
+    return asSplit.success ? [{ ...issue, path }] : splitIssues(asSplit.error.issues, data, path);
+  });
 }
 
 /** The keys allowed where an unknown key was written, for "did you mean". */

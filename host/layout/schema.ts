@@ -21,7 +21,7 @@ const optionsSchema = z.record(z.string(), z.union([z.string(), z.number(), z.bo
 /** `30%` (percent of the parent, borders excluded) or `30` (cells: columns in a row, lines in a column). */
 export const sizeSchema = z.union([
   z.number().int().positive(),
-  z.string().regex(/^\s*\d+(\.\d+)?\s*%\s*$/, 'a percentage such as "30%"'),
+  z.string().regex(/^\s*\d+(\.\d+)?\s*%\s*$/, 'a percentage such as "30%" or a number of cells such as 20'),
 ]).describe('Size along the parent split: "30%" (percent) or 30 (cells).');
 
 const commandSchema = z.union([

@@ -140,8 +140,8 @@ class Importer {
     if (tabs.length) {
       windows = tabs.map(({ node, template }) => this.tab(node, template, globalCwd));
     } else {
-      const body: Raw = rootPanes.length === 1 ? rootPanes[0]! : box(undefined, 'column', rootPanes);
-      const tree = this.defaultTabTemplate ? this.templateBody(this.defaultTabTemplate, body) : body;
+      const body: Raw | undefined = rootPanes.length === 0 ? undefined : rootPanes.length === 1 ? rootPanes[0]! : box(undefined, 'column', rootPanes);
+      const tree = this.defaultTabTemplate ? this.templateBody(this.defaultTabTemplate, body) : (body ?? leaf(undefined));
       windows = [this.window(undefined, false, globalCwd, tree)];
     }
     if (!windows.some((w) => w.focus) && windows.length > 0) windows[0] = { ...windows[0]!, focus: true };
@@ -262,6 +262,7 @@ class Importer {
       size: this.sizeOf(node),
       cwd: this.stringOf(node, 'cwd'),
     };
+    const direction = this.directionOf(node); // checked even where it has no effect, as Zellij does
     const children: Raw[] = [];
     for (const child of node.children?.nodes ?? []) {
       const childName = child.getName();
@@ -275,7 +276,7 @@ class Importer {
     if (children.length > 0) {
       const stacked = this.boolOf(node, 'stacked') ?? false;
       if (stacked) this.unsupported.add(`stacked panes${common.name ? ` (${common.name})` : ''} (shown as a column split)`);
-      return { ...common, kind: 'box', direction: stacked ? 'column' : this.directionOf(node), stacked, children };
+      return { ...common, kind: 'box', direction: stacked ? 'column' : direction, stacked, children };
     }
     const pluginNode = node.children?.nodes.find((c) => c.getName() === 'plugin');
     const plugin = pluginNode ? (this.stringOf(pluginNode, 'location') ?? this.fail(pluginNode, 'plugins must have a location (plugin location="...")')) : undefined;
@@ -351,7 +352,7 @@ class Importer {
   // ---------------------------------------------------------------- tabs
 
   /** A tab template's (or default_tab_template's) tree with `body` where its `children` node is. */
-  private templateBody(template: KdlNode, body: Raw): Raw {
+  private templateBody(template: KdlNode, body: Raw | undefined): Raw {
     for (const child of template.children?.nodes ?? []) {
       const name = child.getName();
       if (['focus', 'name', 'split_direction', 'cwd'].includes(name)) {

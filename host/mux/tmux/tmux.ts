@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { PicodeError } from '../../core/errors.js';
+import { sessionExistsError } from '../errors.js';
 import { packageRoot } from '../../core/paths.js';
 import type { SessionSpec } from '../../layout/model.js';
 import type { CaptureOptions, LaunchOptions, LaunchResult, Multiplexer, MuxObserver, PaneInfo } from '../types.js';
@@ -90,7 +90,7 @@ export class TmuxMux implements Multiplexer {
     try {
       await this.run(chain(plan.commands));
     } catch (error) {
-      if (error instanceof TmuxError && /duplicate session/.test(error.stderr)) throw sessionExists(options.session);
+      if (error instanceof TmuxError && /duplicate session/.test(error.stderr)) throw sessionExistsError(options.session);
       throw error;
     }
     if (plan.typed.length) {
@@ -143,12 +143,6 @@ export class TmuxMux implements Multiplexer {
     const uid = typeof process.getuid === 'function' ? process.getuid() : 0;
     return join(dir, `tmux-${uid}`, this.target.socket ?? 'default');
   }
-}
-
-export function sessionExists(session: string): PicodeError {
-  return new PicodeError(`a tmux session named "${session}" already exists`, {
-    hint: `attach to it with picode up --attach-existing, replace it with --replace, or pick another name with --session NAME`,
-  });
 }
 
 function parsePane(line: string): PaneInfo {

@@ -1,0 +1,50 @@
+import type { Command } from 'commander';
+import { PicodeError } from '../../core/errors.js';
+import { globalOptions } from '../globals.js';
+import { loadConfigCached } from '../../config/cache.js';
+import { resolveMux } from '../../mux/index.js';
+
+/**
+ * `picode down [--session NAME]`: stops the session's host, kills the session and marks it
+ * stopped. Without --session it stops the only running session picode launched on this
+ * tmux server (and says which ones there are when there are several).
+ */
+export function define(program: Command): void {
+  program
+    .command('down')
+    .description('stop a workspace picode launched: its host, then its tmux session')
+    .option('-s, --session <name>', 'the session to stop (default: the only one picode launched that is running)')
+    .action(async (options: { session?: string }, command: Command) => {
+      const env = process.env;
+      const { config } = await loadConfigCached({ cwd: process.cwd(), env });
+      const tmuxSocket = globalOptions(command).tmuxSocket ?? config.tmux.socket;
+      const mux = await resolveMux({ kind: config.mux, tmuxSocket, tmuxBinary: config.tmux.binary, env });
+      const [{ openStore }, { listSessionRows, markStopped }] = await Promise.all([import('../../store/db.js'), import('../../store/sessions.js')]);
+      const store = openStore();
+      try {
+        const live = new Set(await mux.listSessions());
+        let session = options.session;
+        if (session === undefined) {
+          const mine = listSessionRows(store.db).filter((r) => (r.mux_socket ?? undefined) === tmuxSocket && live.has(r.name));
+          if (mine.length !== 1) {
+            throw new PicodeError(mine.length === 0 ? 'no running session picode launched on this tmux server'
+              : `${mine.length} sessions are running (${mine.map((r) => r.name).join(', ')}): name the one to stop`, {
+              hint: mine.length === 0 ? 'see picode ls; name another server with --tmux-socket' : 'picode down --session NAME',
+            });
+          }
+          session = mine[0]!.name;
+        }
+        const { stopHost } = await import('../../daemon/spawn.js');
+        await stopHost(session, tmuxSocket, env);
+        const wasLive = live.has(session);
+        if (wasLive) await mux.kill(session);
+        const known = markStopped(store.db, session);
+        if (!wasLive && !known) {
+          throw new PicodeError(`no session named "${session}" is running`, { hint: 'see picode ls for the sessions picode launched' });
+        }
+        process.stderr.write(`picode: session "${session}" stopped\n`);
+      } finally {
+        store.close();
+      }
+    });
+}

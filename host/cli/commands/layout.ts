@@ -1,0 +1,67 @@
+import type { Command } from 'commander';
+import { defineConvert } from './layout-convert.js';
+import type { LayoutNode, SessionSpec, Size } from '../../layout/model.js';
+
+/**
+ * `picode layout check FILE [--json]` validates a layout fully (no cache) and prints what
+ * picode would launch; `picode layout convert` (layout-convert.ts) converts between formats.
+ */
+export function define(program: Command): void {
+  const layoutCommand = program
+    .command('layout')
+    .description('check or convert layout files');
+  layoutCommand
+    .command('check')
+    .description('validate a layout (picode, tmuxp, tmuxinator or Zellij) and print the normalised layout')
+    .argument('<file>', 'a layout path or name')
+    .argument('[settings...]', 'key=value settings for tmuxinator files (<%= @settings["key"] %>)')
+    .option('--json', 'print the normalised layout (SessionSpec) as JSON')
+    .action(async (file: string, settingArgs: string[], options: { json?: boolean }) => {
+      const [{ loadLayoutDetailed }, { parseSettings }] = await Promise.all([import('../../layout/load.js'), import('./up.js')]);
+      const loaded = await loadLayoutDetailed(file, { cwd: process.cwd(), env: process.env, settings: parseSettings(settingArgs) });
+      for (const field of loaded.spec.unsupported) process.stderr.write(`picode: warning: ${loaded.file}: not supported, ignored: ${field}\n`);
+      if (options.json) process.stdout.write(`${JSON.stringify(loaded.spec, null, 2)}\n`);
+      else process.stdout.write(describeSpec(loaded.spec));
+    });
+  defineConvert(layoutCommand);
+}
+
+export function describeSpec(spec: SessionSpec): string {
+  const lines = [`${spec.source.file}: valid ${spec.source.format} layout`, `session ${spec.name}  (cwd ${spec.cwd})`];
+  if (Object.keys(spec.env).length) lines.push(`  env ${formatEnv(spec.env)}`);
+  for (const b of spec.before) lines.push(`  before: ${b}`);
+  for (const [k, v] of Object.entries(spec.options)) lines.push(`  option ${k} ${v}`);
+  spec.windows.forEach((w, i) => {
+    const flags = [w.focus ? 'focus' : '', w.tmuxLayout ? `tmux layout ${w.tmuxLayout}` : '', w.cwd !== spec.cwd ? `cwd ${w.cwd}` : '']
+      .filter(Boolean);
+    lines.push(`  window ${i + 1}${w.name ? ` "${w.name}"` : ''}${flags.length ? `  (${flags.join(', ')})` : ''}`);
+    if (Object.keys(w.env).length) lines.push(`    env ${formatEnv(w.env)}`);
+    for (const [k, v] of Object.entries(w.options)) lines.push(`    option ${k} ${v}`);
+    node(w.root, '    ', w.cwd, lines);
+  });
+  for (const u of spec.unsupported) lines.push(`  not supported: ${u}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function node(n: LayoutNode, indent: string, cwd: string, lines: string[]): void {
+  if (n.kind === 'split') {
+    lines.push(`${indent}${n.direction === 'row' ? 'row (side by side)' : 'column (stacked)'}${sizeText(n.size)}`);
+    for (const c of n.children) node(c, `${indent}  `, cwd, lines);
+    return;
+  }
+  const command = n.command === undefined ? (n.role === 'shell' ? 'your shell' : `picode pane ${n.role}`)
+    : typeof n.command === 'string' ? n.command : JSON.stringify(n.command);
+  const flags = [n.focus ? 'focus' : '', n.command !== undefined ? `on exit: ${n.onExit}` : '', n.shellInit ? 'shell marks' : '',
+    n.cwd !== cwd ? `cwd ${n.cwd}` : '', Object.keys(n.env).length ? `env ${formatEnv(n.env)}` : ''].filter(Boolean);
+  lines.push(`${indent}pane${n.name ? ` "${n.name}"` : ''} [${n.role}${n.plugin ? ` ${n.plugin}` : ''}]${sizeText(n.size)}: ${command}${flags.length ? `  (${flags.join(', ')})` : ''}`);
+  for (const t of n.typed) lines.push(`${indent}  types: ${t.trim()}`);
+}
+
+function sizeText(size: Size | undefined): string {
+  if (!size) return '';
+  return 'percent' in size ? ` ${size.percent}%` : ` ${size.cells} cells`;
+}
+
+function formatEnv(env: Readonly<Record<string, string>>): string {
+  return Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ');
+}
