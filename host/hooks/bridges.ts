@@ -12,32 +12,20 @@ import { ServiceUnavailable } from './services.js';
 type Data = Record<string, unknown>;
 const isData = (v: unknown): v is Data => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** What the plugin runtime's `deliver(plugin, event)` resolves with, as far as hooks read it. */
-interface DeliveryLike {
-  readonly actions?: readonly unknown[];
-  readonly decision?: unknown;
-}
-
 export async function deliverToPlugin(plugin: string, event: PicodeEvent): Promise<PluginReply> {
-  let runtime: { deliver(plugin: string, event: PicodeEvent): Promise<unknown> } | undefined;
+  let runtime: ReturnType<typeof import('../sandbox/runtime.js').getPluginRuntime>;
   try {
-    const mod = (await import(runtimeModule)) as { getPluginRuntime?: () => typeof runtime };
-    runtime = mod.getPluginRuntime?.();
+    runtime = (await import('../sandbox/runtime.js')).getPluginRuntime();
   } catch (error) {
     throw new ServiceUnavailable(`the plugin runtime cannot be loaded (${(error as Error).message})`);
   }
   if (!runtime) throw new ServiceUnavailable('the plugin runtime is not running in this host');
-  const reply = await runtime.deliver(plugin, event);
-  return pluginReply(reply);
+  return pluginReply(await runtime.deliver(plugin, event));
 }
-
-// A variable, so that TypeScript does not resolve the module at build time: the runtime is
-// another area's and is looked up when the first plugin hook runs.
-const runtimeModule = '../sandbox/runtime.js';
 
 /** Reads a decision from a plugin's reply: a `decision` field, or a `decide`/`block` action among its actions. */
 export function pluginReply(reply: unknown): PluginReply {
-  const r: DeliveryLike = isData(reply) ? reply : {};
+  const r: { actions?: readonly unknown[]; decision?: unknown } = isData(reply) ? reply : {};
   const actions = Array.isArray(reply) ? reply : (r.actions ?? []);
   let decision: PluginReply['decision'];
   let reason: string | undefined;
@@ -65,35 +53,18 @@ export function pluginReply(reply: unknown): PluginReply {
 }
 
 export async function askModel(request: { prompt: string; model?: string | undefined; origin: string }): Promise<string> {
-  let service: { complete(request: unknown): Promise<unknown> } | undefined;
+  let service: import('../../src/providers/types.js').LlmService;
   try {
-    const mod = (await import(llmModule)) as { getLlmService?: () => typeof service };
-    service = mod.getLlmService?.();
+    service = (await import('../llm/service.js')).getLlmService();
   } catch (error) {
-    throw new ServiceUnavailable(`the LLM service cannot be loaded (${(error as Error).message})`);
+    throw new ServiceUnavailable(`the LLM service is not running in this host (${(error as Error).message})`);
   }
-  if (!service) throw new ServiceUnavailable('the LLM service is not running in this host (no provider configured?)');
-  const response = await service.complete({
+  const result = await service.complete({
     messages: [{ role: 'user', content: request.prompt }],
     ...(request.model ? { model: request.model } : {}),
-    purpose: 'hook',
-    origin: request.origin,
+    purpose: request.origin,
   });
-  return completionText(response);
-}
-
-const llmModule = '../llm/service.js';
-
-/** The text of a completion, whatever its exact shape (`text`, `content` string or parts). */
-export function completionText(response: unknown): string {
-  if (typeof response === 'string') return response;
-  if (!isData(response)) return '';
-  if (typeof response.text === 'string') return response.text;
-  if (typeof response.content === 'string') return response.content;
-  if (Array.isArray(response.content)) {
-    return response.content.map((p) => (isData(p) && typeof p.text === 'string' ? p.text : '')).join('');
-  }
-  return JSON.stringify(response);
+  return result.text;
 }
 
 /**
@@ -105,7 +76,7 @@ export async function createPlanThroughIpc(session: string, tmuxSocket: string |
   const { connectHost } = await import('../ipc/client.js');
   const client = await connectHost(session, tmuxSocket);
   try {
-    return await client.call('plan.create', request);
+    return await client.call('plan.create', { ...request, cwd: process.cwd() });
   } catch (error) {
     const message = (error as Error).message;
     if (/method not found|unknown method|-32601/i.test(message)) {

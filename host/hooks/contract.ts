@@ -1,4 +1,5 @@
 import type { PicodeEvent } from '../bus/envelope.js';
+import { packageRoot } from '../core/paths.js';
 import { capString, type HookVerdict, type Verdict } from './decisions.js';
 import type { ShellRunResult } from './shell.js';
 
@@ -167,6 +168,8 @@ export function hookEnv(base: NodeJS.ProcessEnv, event: PicodeEvent, cwd: string
     PICODE_EVENT_ID: String(event.id),
     PICODE_HOOK: hookName,
     ...(event.pane ? { PICODE_PANE: event.pane } : {}),
+    // Where picode is installed: shipped hook scripts live under it (layouts/automations/guard.mjs).
+    PICODE_PACKAGE: packageRoot(),
     CLAUDE_PROJECT_DIR: cwd,
   };
 }
