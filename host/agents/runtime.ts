@@ -102,6 +102,7 @@ export function jobSummary(job: import('../jobs/types.js').JobRecord): Record<st
   return {
     id: job.id, kind: job.kind, title: job.title, status: job.status, stage: job.stage, stagesDone: job.stagesDone,
     stages: job.stages, progress: job.progress, message: job.message, error: job.error,
+    createdAt: job.createdAt, startedAt: job.startedAt, finishedAt: job.finishedAt,
   };
 }
 

@@ -44,6 +44,9 @@ const jobSummary = z.object({
   progress: z.number().describe('0..1 over the whole job.'),
   message: z.string().optional().describe('What the stage is doing.'),
   error: z.string().optional().describe('Why it failed.'),
+  createdAt: z.number().describe('When it was created (ms since the epoch).'),
+  startedAt: z.number().optional().describe('When it (last) started.'),
+  finishedAt: z.number().optional().describe('When it ended.'),
 });
 
 const planEvent = z.object({ plan: planSummary }).passthrough();
