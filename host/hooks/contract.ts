@@ -65,7 +65,7 @@ export function hookInput(event: PicodeEvent, context: HookInputContext): Data {
   if ('exitCode' in data) input.exit_code = data.exitCode;
   if (event.type === 'file.changed') {
     if (typeof data.root === 'string' && typeof data.path === 'string') input.file_path = `${data.root}/${data.path}`;
-    if (Array.isArray(data.paths)) input.file_paths = data.paths;
+    if (typeof data.root === 'string' && Array.isArray(data.paths)) input.file_paths = data.paths.map((p) => `${data.root}/${String(p)}`);
   }
   input.data = event.data;
   return input;
