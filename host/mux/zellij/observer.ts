@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline';
 import type { MuxObservation, MuxObserver, PaneInfo } from '../types.js';
 import { zellijArgv, ZellijCallError, type ZellijRunner } from './exec.js';
 import { normalisePaneId, parsePaneList, terminalPanes } from './listings.js';
+import { MarkDecoder } from './marks.js';
 import { ViewportDiffer } from './viewport.js';
 
 /**
@@ -47,7 +48,7 @@ interface Subscription {
 export class ZellijObserver implements MuxObserver {
   private emit: (observation: MuxObservation) => void = () => {};
   private readonly panes = new Map<string, PaneInfo>();
-  private readonly differs = new Map<string, ViewportDiffer>();
+  private readonly differs = new Map<string, { viewport: ViewportDiffer; marks: MarkDecoder }>();
   private readonly subscribed = new Set<string>();
   private readonly subscriptions = new Set<Subscription>();
   private focused: string | undefined;
@@ -224,8 +225,8 @@ export class ZellijObserver implements MuxObserver {
     }
     if (event.event !== 'pane_update' || !Array.isArray(event.viewport)) return;
     let differ = this.differs.get(paneId);
-    if (!differ) this.differs.set(paneId, (differ = new ViewportDiffer()));
-    const output = differ.update(event.viewport.map(String), event.is_initial === true);
+    if (!differ) this.differs.set(paneId, (differ = { viewport: new ViewportDiffer(), marks: new MarkDecoder() }));
+    const output = differ.marks.decode(differ.viewport.update(event.viewport.map(String), event.is_initial === true));
     if (output !== '' && this.panes.has(paneId)) {
       this.emit({ type: 'pane.output', paneId, data: Buffer.from(output, 'utf8') });
     }

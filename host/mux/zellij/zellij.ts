@@ -8,6 +8,7 @@ import type { CaptureOptions, LaunchOptions, LaunchResult, Multiplexer, MuxObser
 import { ZellijCallError, ZellijRunner } from './exec.js';
 import { writeZellijLayout } from './kdl.js';
 import { keySegments } from './keys.js';
+import { makeMarksVisible } from './marks.js';
 import { normalisePaneId, parsePaneList, parseSessionList, terminalPanes, type ZellijSession } from './listings.js';
 import { ZellijObserver } from './observer.js';
 import { zellijPaneProgram } from './program.js';
@@ -156,8 +157,10 @@ export class ZellijMux implements Multiplexer {
     return `${all.slice(-(visible + options.lines)).join('\n')}\n`;
   }
 
-  async sendText(paneId: string, text: string, enter: boolean): Promise<void> {
+  async sendText(paneId: string, rawText: string, enter: boolean): Promise<void> {
     const id = paneIdOrThrow(paneId);
+    // `picode run`'s OSC 133 printf marks would never reach a viewport: print visible tokens (marks.ts).
+    const text = makeMarksVisible(rawText);
     // write-chars takes the text as one argument: text starting with "-" would be read as an
     // option, and control characters are clearer as bytes, so those go through `write`.
     if (text !== '' && (text.startsWith('-') || /[\x00-\x1f\x7f]/.test(text))) {
