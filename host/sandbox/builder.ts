@@ -37,7 +37,7 @@ export async function buildPlugin(dir: string, options: { optSize?: boolean; out
   const manifest = readManifest(dir);
   if (!existsSync(manifest.source)) {
     throw new PicodeError(`plugin ${manifest.name}: source ${manifest.source} does not exist`, {
-      hint: 'set "picode.source" in its package.json to the entry file (src/plugin.js or src/plugin.ts)',
+      hint: 'set "picodePlugin.source" in its package.json to the entry file (src/plugin.js or src/plugin.ts)',
     });
   }
   const started = performance.now();

@@ -92,7 +92,7 @@ function registerIpc(ipc: IpcRegistry, runtime: PluginRuntime, reloader: () => H
   /** Loads (or reloads) a plugin from a directory: `picode plugin dev`. */
   ipc.register('plugin.load', async (params) => {
     const dir = param(params, 'dir');
-    if (!isPluginDir(dir)) throw new PicodeError(`${dir} is not a plugin directory`, { hint: 'it needs a package.json with a "picode" field' });
+    if (!isPluginDir(dir)) throw new PicodeError(`${dir} is not a plugin directory`, { hint: 'it needs a package.json with a "picodePlugin" field' });
     const manifest = readManifest(dir);
     await runtime.loadManifest(manifest);
     reloader()?.add(manifest);

@@ -6,11 +6,12 @@ import { packageRoot, userConfigDir } from '../core/paths.js';
 import { pluginPermissions, type PluginPermission } from '../config/sections/plugins.js';
 
 /**
- * A plugin on disk: a directory with a package.json whose `picode` field names its source,
+ * A plugin on disk: a directory with a package.json whose `picodePlugin` field (not `picode`,
+ * which cosmiconfig reads as a project config) names its source,
  * its built component and the permissions it asks for:
  *
  *   { "name": "hello", "version": "0.1.0", "type": "module",
- *     "picode": { "source": "src/plugin.ts", "component": "dist/plugin.wasm", "permissions": ["log"] } }
+ *     "picodePlugin": { "source": "src/plugin.ts", "component": "dist/plugin.wasm", "permissions": ["log"] } }
  */
 export interface PluginManifest {
   readonly name: string;
@@ -32,7 +33,7 @@ export function isPluginDir(dir: string): boolean {
   const pkg = join(dir, 'package.json');
   if (!existsSync(pkg)) return false;
   try {
-    return typeof (JSON.parse(readFileSync(pkg, 'utf8')) as { picode?: unknown }).picode === 'object';
+    return typeof (JSON.parse(readFileSync(pkg, 'utf8')) as { picodePlugin?: unknown }).picodePlugin === 'object';
   } catch {
     return false;
   }
@@ -40,18 +41,18 @@ export function isPluginDir(dir: string): boolean {
 
 export function readManifest(dir: string, shipped = false): PluginManifest {
   const file = join(dir, 'package.json');
-  let pkg: { name?: unknown; version?: unknown; picode?: Record<string, unknown> };
+  let pkg: { name?: unknown; version?: unknown; picodePlugin?: Record<string, unknown> };
   try {
     pkg = JSON.parse(readFileSync(file, 'utf8')) as typeof pkg;
   } catch (error) {
     throw new PicodeError(`${file}: cannot read the plugin manifest: ${(error as Error).message}`, {
-      hint: 'a plugin directory needs a package.json with a "picode" field (picode plugin new NAME creates one)',
+      hint: 'a plugin directory needs a package.json with a "picodePlugin" field (picode plugin new NAME creates one)',
     });
   }
-  const meta = pkg.picode;
+  const meta = pkg.picodePlugin;
   if (!meta || typeof meta !== 'object') {
-    throw new PicodeError(`${file}: no "picode" field: this is not a picode plugin`, {
-      hint: 'add "picode": { "source": "src/plugin.js", "component": "dist/plugin.wasm", "permissions": [] }',
+    throw new PicodeError(`${file}: no "picodePlugin" field: this is not a picode plugin`, {
+      hint: 'add "picodePlugin": { "source": "src/plugin.js", "component": "dist/plugin.wasm", "permissions": [] }',
     });
   }
   const rawName = typeof meta.name === 'string' ? meta.name : typeof pkg.name === 'string' ? pkg.name.replace(/^@[^/]+\//, '') : '';
@@ -63,7 +64,7 @@ export function readManifest(dir: string, shipped = false): PluginManifest {
   const permissions = Array.isArray(meta.permissions) ? meta.permissions : [];
   for (const p of permissions) {
     if (!(pluginPermissions as readonly unknown[]).includes(p)) {
-      throw new PicodeError(`${file}: picode.permissions: unknown permission ${JSON.stringify(p)}`, {
+      throw new PicodeError(`${file}: picodePlugin.permissions: unknown permission ${JSON.stringify(p)}`, {
         hint: `permissions are: ${pluginPermissions.join(', ')}`,
       });
     }
