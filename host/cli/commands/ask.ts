@@ -73,7 +73,13 @@ async function runAsk(question: string, opts: AskOptions, cmd: Command): Promise
   try {
     resolveChain(opts.model, 'ask', config, env);
   } catch (error) {
-    throw new PicodeError(`ask: ${(error as Error).message.replace(/ Set one of.*$/s, '')}`, { hint: enableHint() });
+    // A local server may be running without being configured: name it, it is the quickest fix.
+    const { doctorChecks } = await import('../../../src/providers/doctor.js');
+    const running = (await doctorChecks(env)).filter((c) => c.status === 'ok' && c.name.startsWith('provider '));
+    const hint = running.length
+      ? `${running.map((c) => `${c.name.slice('provider '.length)} is running (${c.detail})`).join('; ')}: pass --model ${running[0]!.name.slice('provider '.length)}:MODEL or set models in the config`
+      : enableHint();
+    throw new PicodeError(`ask: ${(error as Error).message.replace(/ Set one of.*$/s, '')}`, { hint });
   }
 
   const context = await gather(opts, { config, env, cwd, session, tmuxSocket, budget });
