@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { z } from 'zod';
 import { PicodeError } from '../core/errors.js';
+import { formatPath } from '../layout/issues.js';
 import { userConfigDir } from '../core/paths.js';
 import { configSchema, type PicodeConfig } from './schema.js';
 import { deepMerge, type PlainObject } from './merge.js';
@@ -56,7 +56,7 @@ export async function loadConfig(options: { cwd?: string; env?: NodeJS.ProcessEn
 
   const merged = layers.reduce<PlainObject>((acc, layer) => deepMerge(acc, layer.data), {});
   const parsed = configSchema.safeParse(merged);
-  if (!parsed.success) throw configError(parsed.error, layers);
+  if (!parsed.success) throw await configError(parsed.error, layers, merged);
   return { config: parsed.data, files: layers.map((l) => l.file), projectFile, userFile };
 }
 
@@ -95,28 +95,59 @@ async function loadTypeScript(filepath: string): Promise<unknown> {
   return jiti.import(filepath, { default: true });
 }
 
-function configError(error: z.ZodError, layers: readonly Layer[]): PicodeError {
-  const lines = error.issues.slice(0, 10).map((issue) => {
-    const keys = issue.code === 'unrecognized_keys' ? (issue as { keys: string[] }).keys : [undefined];
-    return keys.map((extra) => {
-      const path = extra === undefined ? issue.path : [...issue.path, extra];
-      const file = fileSetting(path, layers) ?? layers.at(-1)?.file ?? '(defaults)';
-      const key = formatPath(path);
-      const what = issue.code === 'unrecognized_keys' ? 'is not a picode config key' : issue.message;
-      return `  ${file}: ${key || '(top level)'}: ${what}`;
-    }).join('\n');
+/**
+ * One message for every problem: the file that set the key (the highest layer that has it),
+ * its line for YAML/JSON files, the key path, what was expected and what was found.
+ */
+async function configError(error: z.ZodError, layers: readonly Layer[], merged: PlainObject): Promise<PicodeError> {
+  const [{ problemsFromIssues }, { parseSource }] = await Promise.all([import('../layout/issues.js'), import('../layout/source.js')]);
+  const problems = problemsFromIssues(error.issues, merged, (path, value) => knownConfigKeys(path, value));
+  const sources = new Map<string, ReturnType<typeof parseSource> | undefined>();
+  const lines = problems.slice(0, 12).map((p) => {
+    const file = fileSetting(p.atKey ? p.path.slice(0, -1) : p.path, layers, p.atKey ? p.path.at(-1) : undefined) ?? layers.at(-1)?.file ?? '(defaults)';
+    if (!sources.has(file)) {
+      let source;
+      try {
+        if (/\.(ya?ml|json)$|\/\.picoderc$/.test(file) && !file.endsWith('package.json')) source = parseSource(file, readFileSync(file, 'utf8'));
+      } catch { /* the file parsed once already; a position is a nicety */ }
+      sources.set(file, source);
+    }
+    const line = sources.get(file)?.lineOf(p.path, { key: p.atKey });
+    return `  ${file}${line ? `:${line}` : ''}: ${formatPath(p.path) || '(top level)'}: ${p.message}`;
   });
   return new PicodeError(`invalid picode config:\n${lines.join('\n')}`, {
-    hint: 'fix the keys named above; config/picode.config.schema.json lists every key with its type',
+    hint: 'fix the keys named above; config/picode.config.schema.json lists every key with its type (docs/configuration.md explains them)',
   });
 }
 
+function knownConfigKeys(path: readonly PropertyKey[], _value: unknown): string[] {
+  let schema: unknown = configSchema;
+  for (const key of path) {
+    const shape = shapeOf(schema);
+    if (!shape || typeof key !== 'string' || !(key in shape)) return [];
+    schema = shape[key];
+  }
+  return Object.keys(shapeOf(schema) ?? {});
+}
+
+/** The object shape behind optional/default wrappers, if the schema is an object. */
+function shapeOf(schema: unknown): Record<string, unknown> | undefined {
+  let s = schema as { shape?: Record<string, unknown>; unwrap?: () => unknown; def?: { innerType?: unknown } } | undefined;
+  for (let i = 0; i < 5 && s; i++) {
+    if (s.shape) return s.shape;
+    const inner = s.def?.innerType;
+    s = inner as typeof s;
+  }
+  return undefined;
+}
+
 /** The highest-precedence layer that sets the given key path (the file to blame). */
-function fileSetting(path: readonly PropertyKey[], layers: readonly Layer[]): string | undefined {
+function fileSetting(path: readonly PropertyKey[], layers: readonly Layer[], extra?: PropertyKey): string | undefined {
+  const full = extra === undefined ? path : [...path, extra];
   for (let i = layers.length - 1; i >= 0; i--) {
     let node: unknown = layers[i]!.data;
     let found = true;
-    for (const key of path) {
+    for (const key of full) {
       if (node !== null && typeof node === 'object' && key in (node as object)) {
         node = (node as Record<PropertyKey, unknown>)[key];
       } else {
@@ -129,9 +160,6 @@ function fileSetting(path: readonly PropertyKey[], layers: readonly Layer[]): st
   return undefined;
 }
 
-export function formatPath(path: readonly PropertyKey[]): string {
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
-}
 
 function isPlainObject(value: unknown): value is PlainObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value);

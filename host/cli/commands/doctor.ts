@@ -1,0 +1,176 @@
+import { spawnSync } from 'node:child_process';
+import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { PicodeError } from '../../core/errors.js';
+import { databasePath, stateDir, userLayoutsDir } from '../../core/paths.js';
+import { globalOptions } from '../globals.js';
+
+/**
+ * `picode doctor [--json]`: what picode needs, what it found, and how to fix what is
+ * missing. Other areas contribute checks through `doctorChecks(env)` in their own module
+ * (providers, Zellij), imported when they exist.
+ */
+export interface DoctorCheck {
+  readonly name: string;
+  readonly status: 'ok' | 'warn' | 'missing';
+  readonly detail: string;
+  readonly fix?: string;
+}
+
+/** Checks whose failure means `picode up` cannot work: they decide the exit code. */
+const REQUIRED = new Set(['node', 'tmux', 'config', 'state directory', 'sqlite']);
+
+const CONTRIBUTED = ['../../../src/providers/doctor.js', '../../mux/zellij/doctor.js'];
+
+export function define(program: Command): void {
+  program
+    .command('doctor')
+    .description('check the environment: tmux, config, state directory, SQLite, Node, providers, Zellij')
+    .option('--json', 'print the checks as a JSON array')
+    .action(async (options: { json?: boolean }, command: Command) => {
+      const env = process.env;
+      const checks = await runChecks(env, globalOptions(command).tmuxSocket);
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify(checks, null, 2)}\n`);
+      } else {
+        const mark = { ok: 'ok  ', warn: 'warn', missing: 'MISS' } as const;
+        for (const c of checks) {
+          process.stdout.write(`${mark[c.status]}  ${c.name}: ${c.detail}\n`);
+          if (c.fix && c.status !== 'ok') process.stdout.write(`      fix: ${c.fix}\n`);
+        }
+      }
+      if (checks.some((c) => c.status === 'missing' && REQUIRED.has(c.name))) process.exitCode = 1;
+    });
+}
+
+export async function runChecks(env: NodeJS.ProcessEnv, tmuxSocket: string | undefined): Promise<DoctorCheck[]> {
+  const checks: DoctorCheck[] = [nodeCheck(), ...caCertsCheck(env)];
+  const { config, check } = await configCheck(env);
+  checks.push(check);
+  checks.push(tmuxCheck(config?.binary ?? 'tmux', tmuxSocket ?? config?.socket, env));
+  checks.push(stateCheck(env));
+  checks.push(await sqliteCheck(env));
+  checks.push(layoutsCheck(env));
+  for (const module of CONTRIBUTED) checks.push(...(await contributed(module, env)));
+  return checks;
+}
+
+function nodeCheck(): DoctorCheck {
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  const ok = major > 20 || (major === 20 && minor >= 19);
+  return ok ? { name: 'node', status: 'ok', detail: `Node ${process.versions.node}` }
+    : { name: 'node', status: 'missing', detail: `Node ${process.versions.node} is too old`, fix: 'install Node 20.19 or newer' };
+}
+
+/** NODE_EXTRA_CA_CERTS makes Node parse the bundle at every start: measured, since it can dominate `picode up`. */
+function caCertsCheck(env: NodeJS.ProcessEnv): DoctorCheck[] {
+  const bundle = env.NODE_EXTRA_CA_CERTS;
+  if (!bundle) return [];
+  const time = (withBundle: boolean): number => {
+    const childEnv = { ...env };
+    if (!withBundle) delete childEnv.NODE_EXTRA_CA_CERTS;
+    const samples: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const t = process.hrtime.bigint();
+      spawnSync(process.execPath, ['-e', '0'], { env: childEnv, stdio: 'ignore' });
+      samples.push(Number(process.hrtime.bigint() - t) / 1e6);
+    }
+    return samples.sort((a, b) => a - b)[1]!;
+  };
+  const cost = time(true) - time(false);
+  return [{
+    name: 'NODE_EXTRA_CA_CERTS',
+    status: cost > 30 ? 'warn' : 'ok',
+    detail: `set (${bundle}); adds about ${Math.max(0, Math.round(cost))} ms to the start of every picode command`,
+    fix: 'picode itself makes no TLS calls except to LLM providers; unset it for picode if you do not need it (env -u NODE_EXTRA_CA_CERTS picode up)',
+  }];
+}
+
+async function configCheck(env: NodeJS.ProcessEnv): Promise<{ config?: { binary: string; socket: string | undefined }; check: DoctorCheck }> {
+  try {
+    const { loadConfig } = await import('../../config/load.js');
+    const loaded = await loadConfig({ cwd: process.cwd(), env });
+    return {
+      config: { binary: loaded.config.tmux.binary, socket: loaded.config.tmux.socket },
+      check: { name: 'config', status: 'ok', detail: `valid; files: ${loaded.files.join(', ')}` },
+    };
+  } catch (error) {
+    const message = error instanceof PicodeError ? error.message : String(error);
+    return { check: { name: 'config', status: 'missing', detail: message, fix: error instanceof PicodeError ? error.hint : undefined } };
+  }
+}
+
+function tmuxCheck(binary: string, socket: string | undefined, env: NodeJS.ProcessEnv): DoctorCheck {
+  const out = spawnSync(binary, ['-V'], { encoding: 'utf8', env });
+  if (out.error || out.status !== 0) {
+    return { name: 'tmux', status: 'missing', detail: `"${binary}" not found`, fix: 'install tmux 3.2 or newer: apt-get install tmux, brew install tmux' };
+  }
+  const version = out.stdout.trim();
+  const m = /(\d+)\.(\d+)/.exec(version);
+  const ok = m !== null && (Number(m[1]) > 3 || (Number(m[1]) === 3 && Number(m[2]) >= 2));
+  if (!ok) return { name: 'tmux', status: 'missing', detail: `${version} is too old (picode needs 3.2+ for -e and control-mode features)`, fix: 'upgrade tmux to 3.2 or newer' };
+  const server = spawnSync(binary, [...(socket ? ['-L', socket] : []), 'list-sessions', '-F', '#{session_name}'], { encoding: 'utf8', env });
+  const sessions = server.status === 0 ? server.stdout.split('\n').filter(Boolean).length : 0;
+  return { name: 'tmux', status: 'ok', detail: `${version}; server ${socket ? `"${socket}"` : 'default'}: ${server.status === 0 ? `running, ${sessions} session(s)` : 'not running'}` };
+}
+
+function stateCheck(env: NodeJS.ProcessEnv): DoctorCheck {
+  const dir = stateDir(env);
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    accessSync(dir, constants.W_OK);
+    const probe = join(dir, `.doctor-${process.pid}`);
+    writeFileSync(probe, 'ok');
+    rmSync(probe);
+    return { name: 'state directory', status: 'ok', detail: `${dir} is writable${env.PICODE_HOME ? ' (PICODE_HOME)' : ''}` };
+  } catch (error) {
+    return { name: 'state directory', status: 'missing', detail: `${dir}: ${(error as Error).message}`, fix: 'fix its permissions, or point PICODE_HOME at a writable directory' };
+  }
+}
+
+async function sqliteCheck(env: NodeJS.ProcessEnv): Promise<DoctorCheck> {
+  try {
+    const { openStore } = await import('../../store/db.js');
+    const store = openStore(databasePath(env));
+    try {
+      const row = store.db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number };
+      const journal = store.db.pragma('journal_mode', { simple: true }) as string;
+      return { name: 'sqlite', status: 'ok', detail: `${store.path}: schema version ${row.v}, journal ${journal}` };
+    } finally {
+      store.close();
+    }
+  } catch (error) {
+    return {
+      name: 'sqlite', status: 'missing', detail: (error as Error).message,
+      fix: error instanceof PicodeError ? error.hint : 'reinstall picode (npm install) so better-sqlite3 is built for this Node',
+    };
+  }
+}
+
+function layoutsCheck(env: NodeJS.ProcessEnv): DoctorCheck {
+  const dir = userLayoutsDir(env);
+  try {
+    accessSync(dir);
+    return { name: 'layouts', status: 'ok', detail: `your layouts: ${dir}` };
+  } catch {
+    return { name: 'layouts', status: 'ok', detail: `no folder for your own layouts yet (${dir}); the shipped ones are available` };
+  }
+}
+
+/** Checks another area contributes; skipped (with a note) when its module is not built in. */
+async function contributed(module: string, env: NodeJS.ProcessEnv): Promise<DoctorCheck[]> {
+  let mod: { doctorChecks?: (env: NodeJS.ProcessEnv) => Promise<DoctorCheck[]> };
+  try {
+    mod = (await import(module)) as typeof mod;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && String((error as Error).message).includes(module.split('/').pop()!)) return [];
+    return [{ name: module.replace(/^(\.\.\/)+/, ''), status: 'warn', detail: `could not run its checks: ${(error as Error).message}` }];
+  }
+  if (typeof mod.doctorChecks !== 'function') return [];
+  try {
+    return await mod.doctorChecks(env);
+  } catch (error) {
+    return [{ name: module.replace(/^(\.\.\/)+/, ''), status: 'warn', detail: `its checks failed: ${(error as Error).message}` }];
+  }
+}
