@@ -79,7 +79,7 @@ export async function createPlanThroughIpc(session: string, tmuxSocket: string |
     return await client.call('plan.create', { ...request, cwd: process.cwd() });
   } catch (error) {
     const message = (error as Error).message;
-    if (/method not found|unknown method|-32601/i.test(message)) {
+    if (/does not offer|method not found|-32601/i.test(message)) {
       throw new ServiceUnavailable('the planner (IPC method plan.create) is not registered in this host');
     }
     throw error;
