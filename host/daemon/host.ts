@@ -95,8 +95,11 @@ export class Host {
       const resumed = this.bus.lastId > 0;
       registerHostMethods(this);
       await this.ipc.listen(this.socketPath);
+      // Observations made while attaching wait until session.started is out: it comes first.
+      const early: MuxObservation[] = [];
+      let attaching = true;
       try {
-        await driver.observer.start((o) => this.observe(o));
+        await driver.observer.start((o) => (attaching ? early.push(o) : this.observe(o)));
       } catch (error) {
         throw new PicodeError(`cannot attach to the session ${describeSession(session, tmuxSocket)}: ${(error as Error).message}`, {
           hint: 'check that the session exists (`tmux ls`, with -L for a private server) and start it with `picode up`',
@@ -106,9 +109,12 @@ export class Host {
       this.bus.emit({
         type: 'session.started',
         data: {
-          mux: this.options.muxKind ?? 'tmux', ...(tmuxSocket ? { tmuxSocket } : {}), pid: process.pid, panes: this.panes.size, resumed,
+          mux: this.options.muxKind ?? 'tmux', ...(tmuxSocket ? { tmuxSocket } : {}), pid: process.pid,
+          panes: early.filter((o) => o.type === 'pane.opened').length, resumed,
         },
       });
+      attaching = false;
+      for (const o of early) this.observe(o);
       const idleMs = this.options.config.host.idleMs;
       this.idleTimer = setInterval(() => this.checkIdle(idleMs), Math.max(25, Math.min(250, idleMs / 4)));
       log.info('host attached', { session, tmuxSocket, pid: process.pid, panes: this.panes.size, socket: this.socketPath });
@@ -199,6 +205,9 @@ export class Host {
         this.bus.emit({ type: 'pane.output.dropped', pane: o.paneId, data: { reason: o.reason, ...(o.bytes !== undefined ? { bytes: o.bytes } : {}) } });
         return;
       case 'session.stopped':
+        // The session (or the server) is gone, and its panes with it.
+        for (const pane of this.panes.values()) pane.close();
+        this.panes.clear();
         void this.stop(o.reason);
         return;
     }
@@ -245,7 +254,8 @@ export class Host {
     const { log } = this.options;
     log.info('host stopping', { reason });
     if (this.idleTimer) clearInterval(this.idleTimer);
-    for (const pane of this.panes.values()) pane.flush();
+    // The panes live on (the host stops, not the session): flush them and release waiting runs.
+    for (const pane of this.panes.values()) pane.detach();
     this.bus.emit({ type: 'session.stopped', data: { reason } });
     // Let subscribers (hooks on session.stopped) see it before their extensions stop.
     await new Promise((r) => setImmediate(r));

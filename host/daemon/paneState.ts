@@ -151,6 +151,19 @@ export class PaneState {
     this.events.emit({ type: 'pane.closed', pane: this.info.id, data: { bytes: this.offset } });
   }
 
+  /** The host stops observing: flush, and release runs waiting here (they end interrupted). */
+  detach(): void {
+    this.flush();
+    const interrupted: RunResult = { exitCode: null, output: '', durationMs: 0, interrupted: true };
+    for (const command of [this.shellCommand, this.sentinelCommand]) {
+      if (!command) continue;
+      const output = renderPlainText(command.text.join(''));
+      for (const resolve of command.waiters) resolve({ ...interrupted, output, durationMs: Date.now() - command.startedAt });
+      command.waiters = [];
+    }
+    for (const w of this.waiters.splice(0)) w.resolve(interrupted);
+  }
+
   private schedule(): void {
     if (this.scheduled) return;
     const delay = this.lastFlush + this.options.flushMs - Date.now();

@@ -26,6 +26,7 @@ export class IpcServer implements IpcRegistry {
   private readonly handlers = new Map<string, IpcHandler>();
   private readonly connections = new Set<Socket>();
   private server: Server | undefined;
+  private path: string | undefined;
 
   constructor(private readonly log: HostLogger) {}
 
@@ -63,13 +64,15 @@ export class IpcServer implements IpcRegistry {
     this.path = path;
   }
 
-  private path: string | undefined;
-
+  /** Stops accepting, lets answers already written reach their clients (up to 500 ms), then closes. */
   async close(): Promise<void> {
-    for (const socket of this.connections) socket.destroy();
     const server = this.server;
     this.server = undefined;
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    const closing = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
+    for (const socket of this.connections) socket.end();
+    const timer = setTimeout(() => { for (const socket of this.connections) socket.destroy(); }, 500);
+    await closing;
+    clearTimeout(timer);
     if (this.path) {
       try { unlinkSync(this.path); } catch { /* already gone */ }
     }

@@ -92,7 +92,7 @@ export class TmuxControlObserver implements MuxObserver {
     const parts: string[] = [];
     if (text.length > 0) parts.push(`send-keys -t ${paneId} -l -- ${tmuxQuote(text)}`);
     if (enter) parts.push(`send-keys -t ${paneId} Enter`);
-    if (parts.length) await this.command(parts.join(' \\; '));
+    if (parts.length) await this.command(parts.join(' ; '));
   }
 
   async sendKeys(paneId: string, keys: readonly string[]): Promise<void> {
@@ -148,7 +148,7 @@ export class TmuxControlObserver implements MuxObserver {
       for (const data of queue) this.emit({ type: 'pane.output', paneId: pane, data });
     }
     this.early.clear();
-    this.emit({ type: 'session.stopped', reason });
+    this.emit({ type: 'session.stopped', reason: `tmux: ${reason}` });
   }
 
   /** Coalesces bursts of notifications into one `list-panes` (and one more if more came meanwhile). */

@@ -1,0 +1,77 @@
+import { ExitCode } from '../core/errors.js';
+import { databasePath } from '../core/paths.js';
+import type { HostLogger } from './api.js';
+import { createLogger } from './logger.js';
+import type { PaneDriver } from './driver.js';
+
+/**
+ * Runs a session's host until it stops (the process behind `picode host`). Exit 0 when the
+ * session or the tmux server ended or the host was stopped; a PicodeError (another host
+ * holds the lock, no such session) is thrown to the CLI before anything was attached.
+ */
+export interface RunHostOptions {
+  readonly session: string;
+  readonly tmuxSocket: string | undefined;
+  readonly cwd: string;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly log?: HostLogger;
+}
+
+export async function runHost(options: RunHostOptions): Promise<number> {
+  const env = options.env ?? process.env;
+  const log = options.log ?? createLogger();
+  const [{ loadConfig }, { openStore }, { Host }, { extensionModules }] = await Promise.all([
+    import('../config/load.js'), import('../store/db.js'), import('./host.js'), import('./extensions.js'),
+  ]);
+  const { config } = await loadConfig({ cwd: options.cwd, env });
+  const store = openStore(databasePath(env));
+  try {
+    const { driver, muxKind } = await createDriver(options, store.db, config, env);
+    const host = new Host({
+      session: options.session, tmuxSocket: options.tmuxSocket, config, store, driver, log, env, muxKind,
+      extensions: env.PICODE_HOST_NO_EXTENSIONS === '1' ? [] : extensionModules,
+    });
+    await host.start();
+    const onSignal = (signal: NodeJS.Signals): void => void host.stop(`signal ${signal}`);
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+    process.on('SIGHUP', onSignal);
+    try {
+      const exit = await host.done;
+      return exit.exitCode;
+    } finally {
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+      process.off('SIGHUP', onSignal);
+    }
+  } finally {
+    store.close();
+  }
+}
+
+/**
+ * tmux sessions are observed through the control-mode driver (observer and commands on one
+ * connection); a session `picode up` recorded as Zellij through the Zellij adapter.
+ */
+async function createDriver(
+  options: RunHostOptions,
+  db: import('../store/db.js').Database,
+  config: import('../config/schema.js').PicodeConfig,
+  env: NodeJS.ProcessEnv,
+): Promise<{ driver: PaneDriver; muxKind: 'tmux' | 'zellij' }> {
+  const row = db.prepare('SELECT mux FROM sessions WHERE name = ? AND stopped_at IS NULL').get(options.session) as { mux: string } | undefined;
+  const { tmuxDriver, muxDriver } = await import('./driver.js');
+  if (row?.mux === 'zellij' && !options.tmuxSocket) {
+    const { resolveMux } = await import('../mux/index.js');
+    return { driver: muxDriver(await resolveMux({ kind: 'zellij', env }), options.session), muxKind: 'zellij' };
+  }
+  return {
+    driver: tmuxDriver({
+      session: options.session, socket: options.tmuxSocket ?? config.tmux.socket, tmuxBinary: config.tmux.binary,
+      pauseAfterSeconds: config.host.pauseAfterSeconds, env,
+    }),
+    muxKind: 'tmux',
+  };
+}
+
+export { ExitCode };
