@@ -1,7 +1,7 @@
 import type { AgentTool } from '../../src/agents/types.js';
 import type { ApprovalAnswer } from '../../src/agents/policy.js';
 import type { PlanContextItem } from '../../src/plans/generate.js';
-import type { HostApi, HostExtension, IpcCallContext } from '../daemon/api.js';
+import type { HostApi, HostExtension, IpcCallContext, IpcRegistry } from '../daemon/api.js';
 import type { JobStatus } from '../jobs/types.js';
 import { jobStatuses } from '../jobs/types.js';
 import type { AgentsConfig } from '../config/sections/agents.js';
@@ -42,7 +42,7 @@ export function agentsExtension(): HostExtension {
       const interrupted = runtime.jobs.recoverInterrupted();
       runtime.runs.interruptStale(host.session);
       if (interrupted.length) host.log.info('jobs interrupted by the previous host', { jobs: interrupted.map((j) => j.id) });
-      registerIpc(host, runtime);
+      registerAgentMethods(host.ipc, runtime, (handler) => host.bus.subscribe({ types: ['job.*'] }, (event) => handler(event.data)));
     },
     async stop() {
       await runtime?.jobs.stop();
@@ -55,8 +55,11 @@ function configOf(host: HostApi): { agents: AgentsConfig; plans: { model?: strin
   return { agents: config.agents, plans: config.plans ?? {} };
 }
 
-function registerIpc(host: HostApi, rt: AgentsRuntime): void {
-  const ipc = host.ipc;
+/**
+ * The IPC methods of plans, agents and jobs. The CLI run without a host registers the same
+ * methods on an in-process registry, so both paths share one implementation.
+ */
+export function registerAgentMethods(ipc: IpcRegistry, rt: AgentsRuntime, subscribeJobs?: (handler: (data: unknown) => void) => () => void): void {
   const p = objectParams;
 
   // Plans
@@ -147,11 +150,12 @@ function registerIpc(host: HostApi, rt: AgentsRuntime): void {
   ipc.register('jobs.cancel', (raw) => rt.jobs.cancel(int('jobs.cancel', p('jobs.cancel', raw), 'job')));
   ipc.register('jobs.retry', (raw) => rt.jobs.retry(int('jobs.retry', p('jobs.retry', raw), 'job')));
   ipc.register('jobs.resume', (raw) => rt.jobs.resume(int('jobs.resume', p('jobs.resume', raw), 'job')));
-  ipc.register('jobs.watch', (_raw, context) => {
-    const off = host.bus.subscribe({ types: ['job.*'] }, (event) => context.notify('jobs.changed', event.data));
-    stream(context, off);
-    return { jobs: rt.jobs.list({ limit: 100 }).map(jobSummary) };
-  });
+  if (subscribeJobs) {
+    ipc.register('jobs.watch', (_raw, context) => {
+      stream(context, subscribeJobs((data) => context.notify('jobs.changed', data)));
+      return { jobs: rt.jobs.list({ limit: 100 }).map(jobSummary) };
+    });
+  }
 }
 
 /** Keeps a subscription for as long as the client stays connected. */

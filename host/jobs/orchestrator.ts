@@ -139,6 +139,11 @@ export class JobOrchestrator {
     return this.jobs.get(id)!;
   }
 
+  /** Resolves when no job is running (a CLI run without a host waits for its jobs). */
+  async idle(): Promise<void> {
+    while (this.running.size) await Promise.allSettled([...this.running.values()].map((r) => r.done));
+  }
+
   /** Aborts every running job and marks it interrupted (resumable after the next start). */
   async stop(): Promise<void> {
     this.stopping = true;

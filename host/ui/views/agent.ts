@@ -179,7 +179,8 @@ export class AgentView implements View {
   }
 }
 
-function entryLines(entry: TranscriptEntry, width: number, expanded: boolean): Line[] {
+/** The lines of one transcript entry (also what `picode agent log` prints). */
+export function entryLines(entry: TranscriptEntry, width: number, expanded: boolean): Line[] {
   switch (entry.kind) {
     case 'user':
       return [line(''), ...wrap(`› ${entry.text}`, width).map((t) => line(t, 'bold'))];
