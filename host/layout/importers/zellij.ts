@@ -96,6 +96,8 @@ class Importer {
       if (other.getName() !== 'layout') this.unsupported.add(`${other.getName()} (top-level node outside \`layout\`)`);
     }
     const layout = layouts[0]!;
+    // Reasons say what picode's layout model lacks: on Zellij (`--mux zellij`) the original
+    // file is launched as it is, so these parts still run there.
     const children = layout.children?.nodes ?? [];
     const globalCwdText = this.stringOf(layout, 'cwd');
     const globalCwd = globalCwdText === undefined ? this.ctx.cwd : this.resolvePath(globalCwdText, this.ctx.cwd);
@@ -128,7 +130,7 @@ class Importer {
       } else if (name === 'floating_panes') {
         this.floating(child);
       } else if (name === 'swap_tiled_layout' || name === 'swap_floating_layout') {
-        this.unsupported.add(`${name} ${this.stringOf(child, 'name') ?? '(unnamed)'} (swap layouts: tmux has its own layout presets)`);
+        this.unsupported.add(`${name} ${this.stringOf(child, 'name') ?? '(unnamed)'} (picode layouts have no swap layouts)`);
       } else if (name === 'new_tab_template') {
         this.unsupported.add('new_tab_template (only used for tabs opened later in Zellij)');
       } else if (!['cwd', 'pane_template', 'tab_template', 'default_tab_template'].includes(name)) {
@@ -342,10 +344,10 @@ class Importer {
 
   private floating(node: KdlNode): void {
     const panes = (node.children?.nodes ?? []).filter((c) => c.getName() === 'pane' || this.paneTemplates.has(c.getName()));
-    if (panes.length === 0) this.unsupported.add('floating_panes (floating panes are not supported on tmux)');
+    if (panes.length === 0) this.unsupported.add('floating_panes (picode layouts have no floating panes)');
     panes.forEach((pane, i) => {
       const label = this.stringOf(pane, 'name') ?? this.stringOf(pane, 'command') ?? `#${i + 1}`;
-      this.unsupported.add(`floating pane ${label} (floating panes are not supported on tmux)`);
+      this.unsupported.add(`floating pane ${label} (picode layouts have no floating panes)`);
     });
   }
 
@@ -413,7 +415,7 @@ class Importer {
       return { kind: 'split', direction: raw.direction, size, children: kept };
     }
     if (raw.plugin !== undefined) {
-      this.unsupported.add(`plugin pane ${raw.name ? `${raw.name} (${raw.plugin})` : raw.plugin} (Zellij plugins do not run on tmux)`);
+      this.unsupported.add(`plugin pane ${raw.name ? `${raw.name} (${raw.plugin})` : raw.plugin} (a Zellij plugin; picode layouts have no plugin panes)`);
       return undefined;
     }
     if (raw.startSuspended) this.unsupported.add(`start_suspended${raw.name ? ` (${raw.name})` : ''} (the command starts immediately)`);

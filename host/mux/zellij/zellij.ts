@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { PicodeError } from '../../core/errors.js';
 import { packageRoot, stateDir } from '../../core/paths.js';
 import { panesOf, type SessionSpec } from '../../layout/model.js';
@@ -97,13 +97,22 @@ export class ZellijMux implements Multiplexer {
       // `attach --create-background` would resurrect the dead session's old layout instead of ours.
       await this.runner.run(undefined, ['delete-session', session]);
     }
-    const file = await this.writeLayout(layout, session);
     const env = { ...this.env };
     // Started from inside another Zellij session, the new server must not think it is nested in it.
     delete env.ZELLIJ;
     delete env.ZELLIJ_SESSION_NAME;
     delete env.ZELLIJ_PANE_ID;
-    await this.runner.run(undefined, ['attach', '--create-background', session, 'options', '--default-layout', file, '--default-cwd', layout.cwd], { env });
+    const zellijOptions = ['options'];
+    if (layout.source.format === 'zellij' && existsSync(layout.source.file)) {
+      // A Zellij layout runs as written: its plugin panes, floating panes and swap layouts
+      // (which picode's layout model leaves out) are Zellij's to run. Its relative cwds are
+      // resolved against the directory picode runs in, as the import did; --default-cwd would
+      // override the layout's own `cwd`.
+      zellijOptions.push('--default-layout', resolve(layout.source.file));
+    } else {
+      zellijOptions.push('--default-layout', await this.writeLayout(layout, session), '--default-cwd', layout.cwd);
+    }
+    await this.runner.run(undefined, ['attach', '--create-background', session, ...zellijOptions], { env });
     this.session = session;
     const expected = layout.windows.reduce((n, w) => n + [...panesOf(w.root)].length, 0);
     let panes = await this.waitForPanes(session, expected);

@@ -134,6 +134,18 @@ describe('ZellijMux against the contract-checking fake zellij', () => {
     expect(fake.calls().some((c) => c.argv.join(' ') === 'delete-session work')).toBe(true);
   });
 
+  it('launches a Zellij layout file as it is written, plugins and floating panes included', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const { importZellijLayout } = await import('../../../host/layout/importers/zellij.js');
+    const file = join(fake.home, 'strider.kdl');
+    writeFileSync(file, 'layout {\n    pane split_direction="vertical" {\n        pane size="20%" {\n            plugin location="strider"\n        }\n        pane name="main"\n    }\n}\n');
+    const imported = importZellijLayout(readFileSync(file, 'utf8'), { file, cwd: '/tmp', env: {} });
+    const result = await mux().launch(imported, { ...launchOptions, session: 'strider' });
+    expect(result.panes.map((p) => p.name)).toEqual(['main']);
+    const attach = fake.calls().find((c) => c.argv[0] === 'attach')!;
+    expect(attach.argv).toEqual(['attach', '--create-background', 'strider', 'options', '--default-layout', file]);
+  });
+
   it('sends text with write-chars and Enter with write 13, captures with dump-screen', async () => {
     const m = mux();
     await m.launch(spec(), launchOptions);

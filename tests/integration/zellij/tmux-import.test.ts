@@ -97,7 +97,7 @@ describe("Zellij layouts launched on tmux", () => {
 }
 `;
     const spec = importZellijLayout(text, { file: join(root, 'project.kdl'), cwd: join(root, 'project'), env });
-    expect(spec.unsupported).toEqual(['plugin pane tab-bar (Zellij plugins do not run on tmux)']);
+    expect(spec.unsupported).toEqual(['plugin pane tab-bar (a Zellij plugin; picode layouts have no plugin panes)']);
     const result = await mux.launch(spec, { ...launch, session: 'project' });
     expect(result.panes.map((p) => p.name)).toEqual(['editor', 'tests', 'shell', 'tail']);
     const panes = geometry('project');

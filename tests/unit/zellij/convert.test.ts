@@ -44,8 +44,8 @@ describe('picode layout convert', () => {
     const spec = importZellijLayout(KDL, { file: join(dir, 'app.kdl'), cwd: dir, env: {} });
     const { text, dropped } = await toPicodeYaml(spec);
     expect(dropped).toEqual([
-      'not supported by picode in the source: floating pane scratch (floating panes are not supported on tmux)',
-      'not supported by picode in the source: plugin pane tab-bar (Zellij plugins do not run on tmux)',
+      'not supported by picode in the source: floating pane scratch (picode layouts have no floating panes)',
+      'not supported by picode in the source: plugin pane tab-bar (a Zellij plugin; picode layouts have no plugin panes)',
     ]);
     expect(text).toContain('# not supported by picode in the source: floating pane scratch');
     const file = join(dir, 'app.yaml');

@@ -55,7 +55,7 @@ describe('importing Zellij layouts', () => {
       const spec = load(text);
       expect(spec.windows).toHaveLength(1);
       expect(shape(spec.windows[0]!.root)).toBe('shell');
-      expect(spec.unsupported).toEqual(plugins.map((p) => `plugin pane ${p} (Zellij plugins do not run on tmux)`));
+      expect(spec.unsupported).toEqual(plugins.map((p) => `plugin pane ${p} (a Zellij plugin; picode layouts have no plugin panes)`));
       expect(spec.source).toEqual({ format: 'zellij', file: '/layouts/work.kdl' });
       expect(spec.name).toBe('work');
       expect(spec.windows[0]!.root).toMatchObject({ cwd: '/home/dev/project', onExit: 'shell', command: undefined });
@@ -150,7 +150,7 @@ describe('importing Zellij layouts', () => {
     expect(shape(spec.windows[0]!.root)).toBe('column(vim, term)');
     expect(shape(spec.windows[1]!.root)).toBe('row(server, logs@25%)');
     expect(spec.windows[0]!.focus).toBe(true); // the first tab, when none asks for focus
-    expect(spec.unsupported).toEqual(['plugin pane tab-bar (Zellij plugins do not run on tmux)', 'plugin pane status-bar (Zellij plugins do not run on tmux)']);
+    expect(spec.unsupported).toEqual(['plugin pane tab-bar (a Zellij plugin; picode layouts have no plugin panes)', 'plugin pane status-bar (a Zellij plugin; picode layouts have no plugin panes)']);
   });
 
   it('puts root panes into default_tab_template, and an empty children into a shell', () => {
@@ -188,9 +188,9 @@ describe('importing Zellij layouts', () => {
     expect(shape(spec.windows[0]!.root)).toBe('column(a, b)');
     expect(spec.unsupported).toEqual([
       'stacked panes (shown as a column split)',
-      'floating pane scratch (floating panes are not supported on tmux)',
-      'floating pane lazygit (floating panes are not supported on tmux)',
-      'swap_tiled_layout wide (swap layouts: tmux has its own layout presets)',
+      'floating pane scratch (picode layouts have no floating panes)',
+      'floating pane lazygit (picode layouts have no floating panes)',
+      'swap_tiled_layout wide (picode layouts have no swap layouts)',
       'new_tab_template (only used for tabs opened later in Zellij)',
       'start_suspended (a) (the command starts immediately)',
     ]);

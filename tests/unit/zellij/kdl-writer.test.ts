@@ -60,7 +60,7 @@ describe('the KDL writer', () => {
     const { text: kdl } = writeZellijLayout(spec, { chrome: true, program });
     const back = importZellijLayout(kdl, { file: '/x.kdl', cwd: '/w', env: {} });
     expect(back.windows[0]!.root).toEqual(spec.windows[0]!.root);
-    expect(back.unsupported).toEqual(['plugin pane tab-bar (Zellij plugins do not run on tmux)', 'plugin pane status-bar (Zellij plugins do not run on tmux)']);
+    expect(back.unsupported).toEqual(['plugin pane tab-bar (a Zellij plugin; picode layouts have no plugin panes)', 'plugin pane status-bar (a Zellij plugin; picode layouts have no plugin panes)']);
   });
 
   it('round-trips any layout tree through KDL and the importer', () => {
