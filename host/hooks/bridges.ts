@@ -36,7 +36,8 @@ export function pluginReply(reply: unknown): PluginReply {
     const verdict = d.decision ?? d.verdict;
     if (verdict === 'allow' || verdict === 'ask' || verdict === 'deny') decision = verdict;
     if (typeof d.reason === 'string') reason = d.reason;
-    if (d.updatedData !== undefined) updatedData = d.updatedData;
+    // The WIT carries the replacement payload as JSON text (`updated-data: option<string>`).
+    if (d.updatedData !== undefined && d.updatedData !== null) updatedData = parseJsonText(d.updatedData);
     if (typeof d.additionalContext === 'string') additionalContext = d.additionalContext;
   };
   take(r.decision);
@@ -50,6 +51,15 @@ export function pluginReply(reply: unknown): PluginReply {
   }
   const summary = kinds.length > 0 ? `plugin actions: ${kinds.join(', ')}` : 'plugin returned no actions';
   return { decision, reason, updatedData, additionalContext, summary };
+}
+
+function parseJsonText(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
 }
 
 export async function askModel(request: { prompt: string; model?: string | undefined; origin: string }): Promise<string> {
