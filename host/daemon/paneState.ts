@@ -196,6 +196,8 @@ export class PaneState {
         if (nonce !== undefined) {
           const waiter = this.takeWaiter(nonce);
           if (!waiter) return; // a sentinel of an earlier host's run: nobody waits, the shell marks (if any) cover it
+          // A run interrupted by Ctrl-C never prints its end mark (the shell abandons the line).
+          if (this.sentinelCommand) this.finish('sentinel', null, start, 'interrupted: a later run started before its end mark');
           this.sentinelCommand = this.begin(waiter.command ?? '', 'sentinel', nonce, end, waiter.resolve);
           return;
         }

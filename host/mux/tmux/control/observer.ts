@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import type { MuxObservation, MuxObserver, PaneInfo } from '../../types.js';
 import { ControlClient, tmuxQuote, type ControlClientOptions } from './client.js';
 
@@ -148,7 +149,19 @@ export class TmuxControlObserver implements MuxObserver {
       for (const data of queue) this.emit({ type: 'pane.output', paneId: pane, data });
     }
     this.early.clear();
-    this.emit({ type: 'session.stopped', reason: `tmux: ${reason}` });
+    void this.explainExit(reason).then((why) => this.emit({ type: 'session.stopped', reason: why }));
+  }
+
+  /** tmux says `detached` whether the session closed, the server died or someone detached the client. */
+  private explainExit(reason: string): Promise<string> {
+    const args = [...(this.options.socket ? ['-L', this.options.socket] : []), 'has-session', '-t', `=${this.options.session}`];
+    return new Promise((resolve) => {
+      execFile(this.options.tmuxBinary ?? 'tmux', args, { env: this.options.env ?? process.env }, (error, _stdout, stderr) => {
+        if (!error) resolve(`the host's tmux client was detached (tmux: ${reason})`);
+        else if (/no server running|error connecting|No such file/i.test(String(stderr))) resolve('the tmux server exited');
+        else resolve('the session was closed');
+      });
+    });
   }
 
   /** Coalesces bursts of notifications into one `list-panes` (and one more if more came meanwhile). */

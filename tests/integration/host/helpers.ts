@@ -1,0 +1,132 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+/**
+ * A private world for one test file: its own tmux server (`tmux -L picode-test-…`), its own
+ * PICODE_HOME and XDG_CONFIG_HOME, and the host processes it started. `dispose` kills only
+ * those.
+ */
+export const root = resolve(__dirname, '..', '..', '..');
+export const bin = join(root, 'bin', 'picode.js');
+
+export interface World {
+  readonly socket: string;
+  readonly home: string;
+  readonly env: NodeJS.ProcessEnv;
+  tmux(...args: string[]): string;
+  startHost(session: string, extraEnv?: NodeJS.ProcessEnv): HostProcess;
+  cli(args: string[], options?: { input?: string; timeoutMs?: number }): Promise<CliResult>;
+  dispose(): Promise<void>;
+}
+
+export interface HostProcess {
+  readonly child: ChildProcess;
+  readonly exited: Promise<number | null>;
+  stderr(): string;
+}
+
+export interface CliResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export function createWorld(): World {
+  const socket = `picode-test-${randomBytes(4).toString('hex')}`;
+  const home = mkdtempSync(join(tmpdir(), 'picode-host-'));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PICODE_HOME: join(home, 'state'),
+    XDG_CONFIG_HOME: join(home, 'config'),
+    PICODE_TMUX_SOCKET: socket,
+    // The host's own behaviour is under test here; the extensions have their own suites.
+    PICODE_HOST_NO_EXTENSIONS: '1',
+  };
+  delete env.TMUX;
+  delete env.PICODE_SESSION;
+  const hosts: HostProcess[] = [];
+
+  const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', socket, ...args], { env, encoding: 'utf8' });
+
+  const startHost = (session: string, extraEnv: NodeJS.ProcessEnv = {}): HostProcess => {
+    const child = spawn(process.execPath, [bin, 'host', '--session', session, '--tmux-socket', socket], {
+      cwd: home, env: { ...env, ...extraEnv }, stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr!.on('data', (c: Buffer) => { stderr += c.toString(); });
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    const host = { child, exited, stderr: () => stderr };
+    hosts.push(host);
+    return host;
+  };
+
+  const cli = (args: string[], options: { input?: string; timeoutMs?: number } = {}): Promise<CliResult> => new Promise((done) => {
+    const child = spawn(process.execPath, [bin, ...args], { cwd: home, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
+    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+    child.on('close', (code) => { clearTimeout(timer); done({ code, stdout, stderr }); });
+    child.stdin.end(options.input ?? '');
+  });
+
+  const dispose = async (): Promise<void> => {
+    for (const h of hosts) if (h.child.exitCode === null && h.child.signalCode === null) h.child.kill('SIGTERM');
+    await Promise.all(hosts.map((h) => Promise.race([h.exited, new Promise((r) => setTimeout(r, 5000))])));
+    for (const h of hosts) if (h.child.exitCode === null && h.child.signalCode === null) h.child.kill('SIGKILL');
+    try { tmux('kill-server'); } catch { /* already gone */ }
+    rmSync(home, { recursive: true, force: true });
+  };
+
+  return { socket, home, env, tmux, startHost, cli, dispose };
+}
+
+/** Polls until `check` returns a value (not undefined); fails with `what` after `timeoutMs`. */
+export async function until<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Waits until the session's host answers `host.status`. */
+export async function hostReady(world: World, session: string): Promise<{ pid: number }> {
+  const { connectHost } = await import('../../../host/ipc/client.js');
+  return until(`the host of ${session}`, async () => {
+    const client = await connectHost(session, world.socket, { env: world.env });
+    try {
+      return await client.call<{ pid: number }>('host.status');
+    } finally {
+      client.close();
+    }
+  });
+}
+
+export interface EventRecord {
+  id: number; type: string; pane?: string; paneName?: string; data: Record<string, unknown>;
+}
+
+/** The session's events as `picode events --since 0 --json` prints them. */
+export async function events(world: World, session: string, extra: string[] = []): Promise<EventRecord[]> {
+  const r = await world.cli(['events', '--session', session, '--since', '0', '--json', ...extra]);
+  if (r.code !== 0) throw new Error(`picode events failed: ${r.stderr}`);
+  return r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as EventRecord);
+}
+
+/** A new tmux session running a plain interactive bash (no rc files, a fixed prompt). */
+export function newSession(world: World, session: string, command = 'env PS1="$ " bash --norc --noprofile -i'): string {
+  world.tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '30', command);
+  return world.tmux('display-message', '-p', '-t', `=${session}:`, '#{pane_id}').trim();
+}
