@@ -225,6 +225,8 @@ export class AgentService {
               resolve(answer);
             },
           };
+          // Watchers learn of the question only now that it can be answered.
+          this.broadcast({ kind: 'run', run: this.get(id), pendingApproval: { call, reason } });
         }),
         onEvent: (event) => this.onEvent(id, event, displays, approvals),
       });
@@ -268,7 +270,6 @@ export class AgentService {
       }
       case 'approval-request':
         this.record(id, { kind: 'approval_request', call: event.call, reason: event.reason });
-        this.broadcast({ kind: 'run', run: this.get(id), pendingApproval: this.pendingApproval(id) });
         break;
       case 'approval':
         if (event.by !== 'policy' && event.by !== 'remembered') {

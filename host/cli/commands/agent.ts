@@ -59,6 +59,7 @@ export function define(program: Command): void {
     .option('--session <name>', 'session')
     .option('--json', 'print JSON')
     .action(async (opts: { session?: string; json?: boolean }, cmd: Command) => {
+      opts = withParent(cmd, opts);
       await withClient(cmd, opts.session, async (client) => {
         const runs = await client.call<AgentRunRecord[]>('agent.list');
         if (opts.json) { process.stdout.write(`${JSON.stringify(runs)}\n`); return; }
@@ -75,6 +76,7 @@ export function define(program: Command): void {
     .option('--jsonl', 'one JSON object per entry (for export)')
     .option('--session <name>', 'session')
     .action(async (runArg: string, opts: { jsonl?: boolean; session?: string }, cmd: Command) => {
+      opts = withParent(cmd, opts);
       const run = positiveInt(runArg, 'RUN');
       await withClient(cmd, opts.session, async (client) => {
         const detail = await client.call<{ run: AgentRunRecord; entries: StoredEntry[] }>('agent.get', { run });
@@ -96,6 +98,7 @@ export function define(program: Command): void {
     .argument('<text>', 'the message')
     .option('--session <name>', 'session')
     .action(async (runArg: string, text: string, opts: { session?: string }, cmd: Command) => {
+      opts = withParent(cmd, opts);
       await withClient(cmd, opts.session, async (client) => {
         await client.call('agent.message', { run: positiveInt(runArg, 'RUN'), text });
         process.stdout.write('sent\n');
@@ -108,6 +111,7 @@ export function define(program: Command): void {
     .argument('<answer>', 'yes, no, or always (allow this tool for the rest of the run)')
     .option('--session <name>', 'session')
     .action(async (runArg: string, answer: string, opts: { session?: string }, cmd: Command) => {
+      opts = withParent(cmd, opts);
       if (!['yes', 'no', 'always'].includes(answer)) throw new PicodeError(`approve: "${answer}" is not an answer`, { hint: 'answer yes, no or always' });
       await withClient(cmd, opts.session, async (client) => {
         await client.call('agent.approve', { run: positiveInt(runArg, 'RUN'), answer });
@@ -120,6 +124,7 @@ export function define(program: Command): void {
     .argument('<run>', 'run id')
     .option('--session <name>', 'session')
     .action(async (runArg: string, opts: { session?: string }, cmd: Command) => {
+      opts = withParent(cmd, opts);
       await withClient(cmd, opts.session, async (client) => {
         const run = await client.call<AgentRunRecord>('agent.stop', { run: positiveInt(runArg, 'RUN') });
         process.stdout.write(`agent run #${run.id}: ${run.status}\n`);
@@ -239,4 +244,11 @@ function positiveNumber(text: string, what: string): number {
   const n = Number(text);
   if (!Number.isFinite(n) || n <= 0) throw new PicodeError(`${what}: expected a positive number, got "${text}"`);
   return n;
+}
+
+/** Options given to a sub-command, with the parent's same-named options (commander gives those to the parent). */
+function withParent<T extends object>(cmd: Command, opts: T): T {
+  const parent = cmd.parent?.opts() ?? {};
+  const own = Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined));
+  return { ...parent, ...own } as T;
 }

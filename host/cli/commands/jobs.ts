@@ -18,7 +18,7 @@ export function define(program: Command): void {
     .option('--session <name>', 'session')
     .option('--status <list>', 'only these statuses, comma-separated')
     .option('--json', 'print JSON')
-    .action(async (opts: ListOptions, cmd: Command) => list(cmd, opts));
+    .action(async (opts: ListOptions, cmd: Command) => list(cmd, withParent(cmd, opts)));
 
   for (const [name, description] of [
     ['cancel', 'cancel a queued, running or interrupted job'],
@@ -31,6 +31,7 @@ export function define(program: Command): void {
       .option('--session <name>', 'session')
       .option('--json', 'print the job as JSON')
       .action(async (id: string, opts: { session?: string; json?: boolean }, cmd: Command) => {
+        opts = withParent(cmd, opts);
         const job = Number(id);
         if (!Number.isInteger(job) || job < 1) throw new PicodeError(`jobs ${name}: expected a job id, got "${id}"`, { hint: 'see the ids with `picode jobs list`' });
         await withClient(cmd, opts.session, async (client) => {
@@ -75,4 +76,11 @@ async function withClient(cmd: Command, session: string | undefined, body: (clie
   } finally {
     await client.close();
   }
+}
+
+/** Options given to a sub-command, with the parent's same-named options (commander gives those to the parent). */
+function withParent<T extends object>(cmd: Command, opts: T): T {
+  const parent = cmd.parent?.opts() ?? {};
+  const own = Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined));
+  return { ...parent, ...own } as T;
 }

@@ -40,6 +40,7 @@ export function define(program: Command): void {
     .option('--session <name>', 'session')
     .option('--json', 'print JSON')
     .action(async (id: string | undefined, opts: { session?: string; json?: boolean }, cmd: Command) => {
+      opts = withParent(cmd, opts);
       await withClient(cmd, opts.session, async (client) => {
         const found = await client.call<PlanRecord | null>('plan.get', id === undefined ? {} : { plan: positiveInt(id, 'PLAN') });
         if (!found) {
@@ -56,6 +57,7 @@ export function define(program: Command): void {
     .option('--session <name>', 'session')
     .option('--json', 'print JSON')
     .action(async (opts: { session?: string; json?: boolean }, cmd: Command) => {
+      opts = withParent(cmd, opts);
       await withClient(cmd, opts.session, async (client) => {
         const plans = await client.call<PlanRecord[]>('plan.list');
         if (opts.json) { process.stdout.write(`${JSON.stringify(plans)}\n`); return; }
@@ -72,6 +74,7 @@ export function define(program: Command): void {
     .option('--session <name>', 'session')
     .option('--json', 'print JSON')
     .action(async (id: string, feedback: string, opts: { wait?: boolean; session?: string; json?: boolean }, cmd: Command) => {
+      opts = withParent(cmd, opts);
       await withClient(cmd, opts.session, async (client) => {
         const waiter = opts.wait || client.standalone ? await watchPlans(client) : undefined;
         const created = await client.call<{ plan: PlanRecord; job: { id: number } }>('plan.revise', { plan: positiveInt(id, 'PLAN'), feedback, cwd: process.cwd() });
@@ -91,6 +94,7 @@ export function define(program: Command): void {
     .option('--session <name>', 'session')
     .option('--json', 'print the plan as JSON')
     .action(async (step: string, action: string, opts: { model?: string; session?: string; json?: boolean }, cmd: Command) => {
+      opts = withParent(cmd, opts);
       const actions = ['approve', 'unapprove', 'skip', 'done', 'fail', 'reset', 'agent'];
       if (!actions.includes(action)) throw new PicodeError(`plan step: unknown action "${action}"`, { hint: `actions: ${actions.join(', ')}` });
       await withClient(cmd, opts.session, async (client) => {
@@ -152,4 +156,11 @@ function positiveInt(text: string, what: string): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n < 1) throw new PicodeError(`${what}: expected a positive whole number, got "${text}"`);
   return n;
+}
+
+/** Options given to a sub-command, with the parent's same-named options (commander gives those to the parent). */
+function withParent<T extends object>(cmd: Command, opts: T): T {
+  const parent = cmd.parent?.opts() ?? {};
+  const own = Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined));
+  return { ...parent, ...own } as T;
 }

@@ -1,0 +1,101 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { startFakeLlm, type FakeLlm } from '../../fixtures/fake-llm/index.js';
+
+export const root = resolve(__dirname, '..', '..', '..');
+export const bin = join(root, 'bin', 'picode.js');
+
+export interface CliResult { readonly code: number | null; readonly stdout: string; readonly stderr: string }
+
+/**
+ * A private world for the agents suites: a tmux server of its own, a fresh PICODE_HOME and
+ * XDG_CONFIG_HOME, a project directory whose test fails until `add` is fixed, and the fake
+ * LLM server (the real SDKs point at it through OPENAI_BASE_URL).
+ */
+export interface AgentsWorld {
+  readonly socket: string;
+  readonly home: string;
+  readonly project: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly llm: FakeLlm;
+  tmux(...args: string[]): string;
+  cli(args: string[], options?: { timeoutMs?: number; env?: NodeJS.ProcessEnv }): Promise<CliResult>;
+  startHost(session: string): { child: ChildProcess; exited: Promise<number | null>; stderr(): string };
+  dispose(): Promise<void>;
+}
+
+export async function createAgentsWorld(): Promise<AgentsWorld> {
+  const llm = await startFakeLlm();
+  const socket = `picode-test-${randomBytes(4).toString('hex')}`;
+  const home = mkdtempSync(join(tmpdir(), 'picode-agents-'));
+  const project = join(home, 'project');
+  mkdirSync(project);
+  writeFileSync(join(project, 'add.js'), 'export const add = (a, b) => a - b;\n');
+  writeFileSync(join(project, 'test.mjs'), "import { add } from './add.js';\nif (add(2, 3) !== 5) { console.error('FAIL: add(2, 3) = ' + add(2, 3)); process.exit(1); }\nconsole.log('PASS');\n");
+  mkdirSync(join(home, 'config', 'picode'), { recursive: true });
+  writeFileSync(join(home, 'config', 'picode', 'config.yaml'), 'models: openai:gpt-test\nfailover:\n  retries: 0\n');
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PICODE_HOME: join(home, 'state'),
+    XDG_CONFIG_HOME: join(home, 'config'),
+    PICODE_TMUX_SOCKET: socket,
+    OPENAI_BASE_URL: llm.openaiBaseUrl,
+    OPENAI_API_KEY: 'sk-test-agents-0123456789abcdef',
+  };
+  for (const k of ['TMUX', 'TMUX_PANE', 'PICODE_SESSION', 'ANTHROPIC_API_KEY', 'PICODE_HOST_NO_EXTENSIONS']) delete env[k];
+  const hosts: Array<{ child: ChildProcess; exited: Promise<number | null>; stderr(): string }> = [];
+  const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { env, encoding: 'utf8' });
+  const cli = (args: string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}) => new Promise<CliResult>((done) => {
+    const child = spawn(process.execPath, [bin, ...args], { cwd: project, env: { ...env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
+    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+    child.on('close', (code) => { clearTimeout(timer); done({ code, stdout, stderr }); });
+  });
+  const startHost = (session: string) => {
+    const child = spawn(process.execPath, [bin, 'host', '--session', session, '--tmux-socket', socket], { cwd: project, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (c: Buffer) => { stderr += c.toString(); });
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    const host = { child, exited, stderr: () => stderr };
+    hosts.push(host);
+    return host;
+  };
+  const dispose = async () => {
+    for (const h of hosts) if (h.child.exitCode === null && h.child.signalCode === null) h.child.kill('SIGTERM');
+    await Promise.all(hosts.map((h) => Promise.race([h.exited, new Promise((r) => setTimeout(r, 5000))])));
+    for (const h of hosts) if (h.child.exitCode === null && h.child.signalCode === null) h.child.kill('SIGKILL');
+    try { tmux('kill-server'); } catch { /* not started or already gone */ }
+    await llm.close();
+    rmSync(home, { recursive: true, force: true });
+  };
+  return { socket, home, project, env, llm, tmux, cli, startHost, dispose };
+}
+
+export async function until<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export const samplePlan = {
+  summary: 'Fix add() so the test passes.',
+  steps: [
+    { title: 'Run the failing test', detail: 'See how add() fails.', files: ['test.mjs'], commands: ['node test.mjs'], acceptance: 'the failure shows add(2, 3) = -1' },
+    { title: 'Fix add()', detail: 'It subtracts; make it add.', files: ['add.js'], commands: [], acceptance: 'node test.mjs prints PASS' },
+  ],
+};
