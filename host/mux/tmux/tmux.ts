@@ -19,9 +19,12 @@ export interface TmuxMuxOptions {
   readonly env?: NodeJS.ProcessEnv;
 }
 
+// tmux prints control characters (a tab included) as `_` in formats, so fields are
+// separated by a printable sequence that names, titles and paths do not contain in practice.
+const SEP = '<|>';
 const PANE_FORMAT = ['#{pane_id}', '#{@picode_name}', '#{pane_title}', '#{window_id}', '#{window_name}', '#{pane_index}',
   '#{pane_width}', '#{pane_height}', '#{pane_active}', '#{pane_current_command}', '#{pane_current_path}', '#{pane_pid}',
-  '#{pane_dead}'].join('\t');
+  '#{pane_dead}'].join(SEP);
 
 export class TmuxMux implements Multiplexer {
   readonly kind = 'tmux' as const;
@@ -146,7 +149,7 @@ export class TmuxMux implements Multiplexer {
 }
 
 function parsePane(line: string): PaneInfo {
-  const [id, name, title, windowId, windowName, index, width, height, active, command, cwd, pid, dead] = line.split('\t');
+  const [id, name, title, windowId, windowName, index, width, height, active, command, cwd, pid, dead] = line.split(SEP);
   return {
     id: id!,
     name: name || title || undefined,

@@ -1,0 +1,198 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { eventually, fixtures, panes, sandbox, type Sandbox } from './helpers.js';
+
+let sb: Sandbox;
+beforeAll(() => { sb = sandbox(); });
+afterAll(() => sb.cleanup());
+
+function writeLayout(name: string, text: string): string {
+  const file = join(sb.dir, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+describe('picode up with a picode layout', () => {
+  let file: string;
+  beforeAll(async () => {
+    mkdirSync(join(sb.dir, 'work', 'sub'), { recursive: true });
+    file = writeLayout('itest.yaml', `
+name: itest
+cwd: ${join(sb.dir, 'work')}
+env: { SESSION_VAR: s }
+before: [ "touch before-ran" ]
+windows:
+  - name: main
+    split: row
+    panes:
+      - { name: left, command: 'echo "$SESSION_VAR $PANE_VAR" > out-left; exec sleep 300', size: 30, env: { PANE_VAR: p }, onExit: close }
+      - split: column
+        panes:
+          - { name: top, command: [sleep, "301"], size: 25%, focus: true, onExit: close }
+          - { name: bottom, cwd: sub, command: 'pwd > ../out-bottom; exec sleep 302', onExit: close }
+  - name: lifecycle
+    focus: true
+    split: column
+    panes:
+      - { name: held, command: 'exit 3', onExit: hold }
+      - { name: then-shell, command: 'echo done' }
+      - { name: closes, command: 'sleep 304', onExit: close }
+`);
+    const result = await sb.picode(['up', file, '--detach', '--json']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ session: 'itest', format: 'picode', invocations: 2 });
+  });
+
+  it('creates every pane with its command, name and working directory', () => {
+    const rows = panes(sb, 'itest');
+    expect(rows.map((r) => [r.window, r.name])).toEqual([
+      ['main', 'left'], ['main', 'top'], ['main', 'bottom'], ['lifecycle', 'held'], ['lifecycle', 'then-shell'], ['lifecycle', 'closes'],
+    ]);
+    expect(rows[1]!.start).toMatch(/sleep 301/);
+    expect(rows[2]!.path).toBe(join(sb.dir, 'work', 'sub'));
+    expect(rows[0]!.path).toBe(join(sb.dir, 'work'));
+  });
+
+  it('runs before commands first and passes session and pane environment', async () => {
+    expect(existsSync(join(sb.dir, 'work', 'before-ran'))).toBe(true);
+    await eventually(() => expect(readFileSync(join(sb.dir, 'work', 'out-left'), 'utf8')).toBe('s p\n'));
+    await eventually(() => expect(readFileSync(join(sb.dir, 'work', 'out-bottom'), 'utf8')).toBe(`${join(sb.dir, 'work', 'sub')}\n`));
+  });
+
+  it('applies sizes within a cell (30 cells; 25% of the column)', () => {
+    const rows = panes(sb, 'itest');
+    // Built detached at 80x24: the row is 80 wide, the column 24 high with one border.
+    expect(Math.abs(rows[0]!.width - 30)).toBeLessThanOrEqual(1);
+    expect(Math.abs(rows[1]!.height - 0.25 * 23)).toBeLessThanOrEqual(1);
+    expect(rows[1]!.width + rows[0]!.width + 1).toBe(80);
+  });
+
+  it('focuses the window and the pane asked for', () => {
+    const rows = panes(sb, 'itest');
+    expect(rows.filter((r) => r.windowActive).map((r) => r.window)[0]).toBe('lifecycle');
+    expect(rows.filter((r) => r.window === 'main' && r.active).map((r) => r.name)).toEqual(['top']);
+  });
+
+  it('holds, closes or hands over to the shell when a command exits', async () => {
+    await eventually(() => {
+      const rows = panes(sb, 'itest').filter((r) => r.window === 'lifecycle');
+      const held = rows.find((r) => r.name === 'held')!;
+      expect([held.dead, held.deadStatus, held.remain]).toEqual([true, '3', 'on']);
+      // `echo done` ran, then the user's shell (SHELL=/bin/sh) took over the pane.
+      expect(rows.find((r) => r.name === 'then-shell')).toMatchObject({ dead: false, current: 'sh' });
+    });
+  });
+
+  it('refuses to launch a session that exists, naming it, without running before commands again', async () => {
+    const again = await sb.picode(['up', file, '--detach']);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/a tmux session named "itest" already exists/);
+    expect(again.stderr).toMatch(/--replace/);
+  });
+
+  it('attaches to an existing session with --attach-existing (here: --detach, so nothing changes)', async () => {
+    const before = panes(sb, 'itest').length;
+    const result = await sb.picode(['up', file, '--detach', '--attach-existing', '--json']);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ session: 'itest', existing: true });
+    expect(panes(sb, 'itest')).toHaveLength(before);
+  });
+
+  it('replaces the session with --replace', async () => {
+    // Mark the running session: a replaced session does not carry the mark.
+    sb.tmux(['set-option', '-t', 'itest', '@old', 'yes']);
+    expect(sb.tmux(['show-options', '-qv', '-t', 'itest', '@old'])).toBe('yes\n');
+    const result = await sb.picode(['up', file, '--detach', '--replace']);
+    expect(result.code).toBe(0);
+    expect(sb.tmux(['show-options', '-qv', '-t', 'itest', '@old'])).toBe('');
+    expect(panes(sb, 'itest')).toHaveLength(6);
+  });
+
+  it('launches under another name with --session', async () => {
+    const result = await sb.picode(['up', file, '--detach', '--session', 'itest2']);
+    expect(result.code).toBe(0);
+    expect(panes(sb, 'itest2')).toHaveLength(6);
+  });
+});
+
+describe('picode up with imported files', () => {
+  it('launches a tmuxp file and types its commands once the shells are ready', async () => {
+    const file = writeLayout('tmuxp.yaml', `
+session_name: fromtmuxp
+start_directory: ${sb.dir}
+windows:
+  - window_name: tiles
+    layout: tiled
+    panes:
+      - echo one > tmuxp-1
+      - echo two > tmuxp-2
+      - shell_command: [echo three > tmuxp-3]
+        focus: true
+      - echo four > tmuxp-4
+`);
+    const result = await sb.picode(['up', file, '--detach']);
+    expect(result.code).toBe(0);
+    const rows = panes(sb, 'fromtmuxp');
+    expect(rows).toHaveLength(4);
+    expect(rows.map((r) => r.active)).toEqual([false, false, true, false]);
+    // tiled: four quadrants (two columns, two rows).
+    const corners = sb.tmux(['list-panes', '-t', '=fromtmuxp:tiles', '-F', '#{pane_left},#{pane_top}']).split('\n').filter(Boolean);
+    expect(corners).toEqual(['0,0', '40,0', '0,12', '40,12']);
+    for (const [i, word] of ['one', 'two', 'three', 'four'].entries()) {
+      await eventually(() => expect(readFileSync(join(sb.dir, `tmuxp-${i + 1}`), 'utf8')).toBe(`${word}\n`));
+    }
+  });
+
+  it('launches a tmuxinator file with ERB, settings and warns about unsupported fields', async () => {
+    const file = writeLayout('tmuxinator.yml', `
+name: frominator
+root: <%= ENV.fetch("ROOT_DIR", "/nonexistent") %>
+socket_name: ignored
+windows:
+  - editor:
+      layout: even-horizontal
+      panes:
+        - echo <%= @settings["word"] %> > inator-1
+        - echo <%= ENV["WORD2"] %> > inator-2
+  - other: echo other > inator-3
+`);
+    const result = await sb.picode(['up', file, 'word=hello', '--detach'], { env: { ROOT_DIR: sb.dir, WORD2: 'world' } });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/not supported, ignored: socket_name \(choose the tmux server with picode up --tmux-socket NAME\)/);
+    expect(panes(sb, 'frominator').map((r) => r.window)).toEqual(['editor', 'editor', 'other']);
+    await eventually(() => expect(readFileSync(join(sb.dir, 'inator-1'), 'utf8')).toBe('hello\n'));
+    await eventually(() => expect(readFileSync(join(sb.dir, 'inator-2'), 'utf8')).toBe('world\n'));
+    await eventually(() => expect(readFileSync(join(sb.dir, 'inator-3'), 'utf8')).toBe('other\n'));
+  });
+
+  it('launches the tmuxp JSON fixture', async () => {
+    const result = await sb.picode(['up', join(fixtures, 'tmuxp-simple.json'), '--detach']);
+    expect(result.code).toBe(0);
+    expect(panes(sb, 'json-session')).toHaveLength(5);
+  });
+});
+
+describe('ls and down', () => {
+  it('lists launched sessions with layout, panes and state; down stops one', async () => {
+    const listed = await sb.picode(['ls', '--json']);
+    expect(listed.code).toBe(0);
+    const rows = JSON.parse(listed.stdout) as Array<{ session: string; state: string; panes: number; layout: string }>;
+    expect(rows.find((r) => r.session === 'itest')).toMatchObject({ state: 'running', panes: 6 });
+    const down = await sb.picode(['down', '--session', 'itest2']);
+    expect(down.code).toBe(0);
+    expect(sb.tmux(['list-sessions', '-F', '#{session_name}'])).not.toMatch(/^itest2$/m);
+    const after = JSON.parse((await sb.picode(['ls', '--json'])).stdout) as Array<{ session: string; state: string }>;
+    expect(after.find((r) => r.session === 'itest2')).toMatchObject({ state: 'stopped' });
+    const human = await sb.picode(['ls']);
+    expect(human.stdout).toMatch(/^SESSION\s+STATE\s+LAYOUT/m);
+    expect(human.stdout).toMatch(/^itest\s+running/m);
+  });
+
+  it('down without --session refuses to guess between several sessions', async () => {
+    const down = await sb.picode(['down']);
+    expect(down.code).toBe(1);
+    expect(down.stderr).toMatch(/sessions are running .*name the one to stop/);
+  });
+});
