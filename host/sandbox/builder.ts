@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -80,9 +81,45 @@ export async function buildPlugin(dir: string, options: { optSize?: boolean; out
     const out = options.out ?? manifest.component;
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, component);
+    writeFileSync(`${out}.digest`, `${sourceDigest(manifest, options.optSize === true)}\n`);
     return { manifest, component: out, bytes: component.length, ms: performance.now() - started };
   } finally {
     rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A digest of everything a build depends on: the plugin's sources, the WIT, the SDK, the
+ * permissions and the builder's version. QuickJS builds are not byte-reproducible (the Wizer
+ * snapshot differs run to run), so `<component>.digest` records what a component was built
+ * from; tests compare it with the sources to catch a shipped component that is out of date.
+ */
+export function sourceDigest(manifest: PluginManifest, optSize = false): string {
+  const hash = createHash('sha256');
+  const add = (label: string, data: string | Buffer): void => { hash.update(`${label}\0`); hash.update(data); hash.update('\0'); };
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir).sort()) {
+      if (name === 'node_modules' || name.startsWith('.')) continue;
+      const full = join(dir, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else if (/\.(m?[jt]s|json)$/.test(name) && !/\.test\.[jt]s$/.test(name)) add(relative(manifest.dir, full), readFileSync(full));
+    }
+  };
+  walk(dirname(manifest.source));
+  add('wit', readFileSync(join(witDir(), 'plugin.wit')));
+  add('sdk', readFileSync(join(sdkDir(), 'index.js')));
+  add('permissions', manifest.permissions.join(','));
+  add('options', JSON.stringify({ optSize, builder: builderVersion() }));
+  return hash.digest('hex');
+}
+
+function builderVersion(): string {
+  try {
+    const require = createRequire(join(packageRoot(), 'package.json'));
+    const pkg = require('componentize-qjs/package.json') as { version: string };
+    return `componentize-qjs@${pkg.version}`;
+  } catch {
+    return 'componentize-qjs';
   }
 }
 

@@ -40,6 +40,9 @@ export const defaultLimits = {
   maxActions: 256,
 } as const;
 
+/** Deadline of the first call of a fresh worker (see pump). */
+const coldCallDeadlineMs = 2000;
+
 export type HostCallHandler = (iface: string, fn: string, args: unknown[]) => Promise<unknown>;
 
 export interface SupervisorOptions {
@@ -116,6 +119,8 @@ export class PluginSupervisor {
   private respawnTimer: NodeJS.Timeout | undefined;
   private lastFailure: string | undefined;
   private generation = 0;
+  /** False until the first call of the current worker. */
+  private warm = false;
 
   constructor(private readonly options: SupervisorOptions) {}
 
@@ -183,6 +188,7 @@ export class PluginSupervisor {
 
   private spawn(): Promise<void> {
     const generation = ++this.generation;
+    this.warm = false;
     const { port1, port2 } = new MessageChannel();
     const signalBuffer = new SharedArrayBuffer(4);
     const init: WorkerInit = {
@@ -265,7 +271,12 @@ export class PluginSupervisor {
     if (!next) return;
     const id = this.nextId++;
     const now = performance.now();
-    this.current = { ...next, id, remaining: next.deadlineMs, armedAt: now, startedAt: now, hostTime: 0 };
+    // V8 compiles wasm functions lazily, on their first run: the first call of a fresh worker
+    // pays for compiling the paths it takes (hundreds of ms on a loaded machine), so it gets
+    // a grace deadline instead of failing for a cost that is not the plugin's.
+    const deadline = this.warm ? next.deadlineMs : Math.max(next.deadlineMs, coldCallDeadlineMs);
+    this.warm = true;
+    this.current = { ...next, deadlineMs: deadline, id, remaining: deadline, armedAt: now, startedAt: now, hostTime: 0 };
     this.stats.calls++;
     this.worker.postMessage({ id, op: next.op, arg: next.arg } satisfies WorkerRequest);
     this.arm();
