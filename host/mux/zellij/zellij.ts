@@ -29,7 +29,7 @@ export interface ZellijMuxOptions {
   readonly binary?: string;
   /** Session that pane operations target until one is launched, listed or observed. */
   readonly session?: string;
-  /** Per-call timeout in milliseconds (default 10 s). */
+  /** Per-call timeout in milliseconds (default: $PICODE_ZELLIJ_TIMEOUT_MS, else 10 s). */
   readonly timeoutMs?: number;
   /** How long a launch waits for the session's panes to exist (default 15 s). */
   readonly readyTimeoutMs?: number;
@@ -52,7 +52,12 @@ export class ZellijMux implements Multiplexer {
 
   constructor(options: ZellijMuxOptions = {}) {
     this.env = options.env ?? process.env;
-    this.runner = new ZellijRunner({ binary: options.binary ?? (this.env.PICODE_ZELLIJ_BINARY || undefined), env: this.env, timeoutMs: options.timeoutMs });
+    const envTimeout = Number(this.env.PICODE_ZELLIJ_TIMEOUT_MS);
+    this.runner = new ZellijRunner({
+      binary: options.binary ?? (this.env.PICODE_ZELLIJ_BINARY || undefined),
+      env: this.env,
+      timeoutMs: options.timeoutMs ?? (envTimeout > 0 ? envTimeout : undefined),
+    });
     this.session = options.session;
     this.readyTimeoutMs = options.readyTimeoutMs ?? 15_000;
     this.pollMs = options.pollMs;
