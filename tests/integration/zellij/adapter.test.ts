@@ -228,12 +228,17 @@ describe('ZellijMux against the contract-checking fake zellij', () => {
 });
 
 describe('the Zellij observer', () => {
-  it('reports panes, focus, output diffed from viewports, closed panes and the session ending', async () => {
+  async function launchedAndObserved() {
     const m = mux();
     await m.launch(spec(), launchOptions);
     const seen: MuxObservation[] = [];
     const observer = m.observe('work');
     await observer.start((o) => seen.push(o));
+    return { m, seen, observer };
+  }
+
+  it('reports panes, focus, output diffed from viewports, closed panes and the session ending', async () => {
+    const { m, seen, observer } = await launchedAndObserved();
     try {
       expect(seen.filter((o) => o.type === 'pane.opened').map((o) => o.type === 'pane.opened' && o.pane.id))
         .toEqual(['terminal_0', 'terminal_1', 'terminal_2', 'terminal_3']);
@@ -270,11 +275,7 @@ describe('the Zellij observer', () => {
   });
 
   it('subscribes to panes opened after it started', async () => {
-    const m = mux();
-    await m.launch(spec(), launchOptions);
-    const seen: MuxObservation[] = [];
-    const observer = m.observe('work');
-    await observer.start((o) => seen.push(o));
+    const { m, seen, observer } = await launchedAndObserved();
     try {
       updateState((state: { sessions: Record<string, { panes: Array<Record<string, unknown>>; nextTerminal: number }> }) => {
         const session = state.sessions.work!;
