@@ -118,4 +118,20 @@ describe("Zellij layouts launched on tmux", () => {
     expect(screen).toContain(join(root, 'project', 'web'));
     await waitForText('=project:logs.0', 'logs ready');
   });
+
+  it('runs a Zellij layout with `picode up file.kdl` (the CLI, on tmux), warning about what it leaves out', () => {
+    const file = join(root, 'project', 'cli.kdl');
+    writeFileSync(file, 'layout {\n    tab name="one" {\n        pane name="a"\n    }\n    tab name="two" split_direction="vertical" {\n        pane name="b"\n        pane name="c" size="25%"\n    }\n    floating_panes {\n        pane name="float"\n    }\n}\n');
+    const bin = join(import.meta.dirname, '..', '..', '..', 'bin', 'picode.js');
+    const result = spawnSync(process.execPath, [bin, '--tmux-socket', socket, 'up', file, '--detach', '--json'],
+      { cwd: join(root, 'project'), env: { ...env, PICODE_NO_HOST: '1' }, encoding: 'utf8', timeout: 60_000 });
+    expect(result.status).toBe(0);
+    const launched = JSON.parse(result.stdout) as { session: string; format: string; unsupported: string[]; panes: Array<{ name: string }> };
+    expect(launched).toMatchObject({ session: 'cli', format: 'zellij', unsupported: ['floating pane float (picode layouts have no floating panes)'] });
+    expect(launched.panes.map((p) => p.name)).toEqual(['a', 'b', 'c']);
+    expect(result.stderr).toContain('floating pane float');
+    const panes = geometry('cli');
+    expect(panes.map((p) => [p.window, p.name])).toEqual([['one', 'a'], ['two', 'b'], ['two', 'c']]);
+    expect(Math.abs(panes[2]!.width - 20)).toBeLessThanOrEqual(1); // 25% of the 80 columns of a detached launch
+  });
 });
