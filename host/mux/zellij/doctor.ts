@@ -61,8 +61,11 @@ export async function doctorChecks(env: NodeJS.ProcessEnv): Promise<DoctorCheck[
   }
 
   // Zellij refuses session names whose socket path would pass the 108-byte Unix limit.
-  const socketDir = env.ZELLIJ_SOCKET_DIR || join(env.XDG_RUNTIME_DIR || join(tmpdir(), `zellij-${typeof process.getuid === 'function' ? process.getuid() : 0}`), 'zellij');
-  const room = 107 - Buffer.byteLength(socketDir) - 8; // "/<contract version>/" + name
+  // zellij-utils consts.rs: $ZELLIJ_SOCKET_DIR, else $XDG_RUNTIME_DIR/zellij, else $TMPDIR/zellij-UID;
+  // a contract-version directory (`contract_version_1`) is appended, then the session name.
+  const uid = typeof process.getuid === 'function' ? process.getuid() : 0;
+  const socketDir = env.ZELLIJ_SOCKET_DIR || (env.XDG_RUNTIME_DIR ? join(env.XDG_RUNTIME_DIR, 'zellij') : join(env.TMPDIR || tmpdir(), `zellij-${uid}`));
+  const room = 107 - Buffer.byteLength(socketDir) - '/contract_version_1/'.length;
   if (room < 24) {
     checks.push({
       name: 'zellij socket path',
