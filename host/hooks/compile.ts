@@ -125,3 +125,45 @@ export class HookIndex {
     return this.candidates(type).length > 0;
   }
 }
+
+/**
+ * Exact event types named by hooks that no part of picode emits: almost always a typo
+ * (`file.change`), which would otherwise make a hook silently never run. `user.*` types are
+ * always valid (they are whatever `picode emit` sends).
+ */
+export function unknownEventTypes(hooks: readonly CompiledHook[], knownTypes: readonly string[]): Array<{ hook: string; type: string; suggestion: string | undefined }> {
+  const known = new Set(knownTypes);
+  const out: Array<{ hook: string; type: string; suggestion: string | undefined }> = [];
+  for (const hook of hooks) {
+    for (const type of hook.exactTypes ?? []) {
+      if (known.has(type) || type.startsWith('user.')) continue;
+      out.push({ hook: hook.name, type, suggestion: closest(type, knownTypes) });
+    }
+  }
+  return out;
+}
+
+function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(3, Math.floor(word.length / 3)) + 1;
+  for (const c of candidates) {
+    if (c.includes('*')) continue;
+    const d = editDistance(word, c);
+    if (d < bestDistance) { best = c; bestDistance = d; }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length]!;
+}

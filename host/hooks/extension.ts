@@ -7,7 +7,7 @@ import { HookRunLog, readHookRuns } from './runLog.js';
 import { askModel, createPlanThroughIpc, deliverToPlugin } from './bridges.js';
 import type { HookServices } from './services.js';
 import { watchFiles, type FileWatcher } from './watcher.js';
-import { emittedType } from './compile.js';
+import { emittedType, unknownEventTypes } from './compile.js';
 
 /**
  * The hook engine as a host extension: subscribes to the bus (non-blocking events), registers
@@ -46,6 +46,10 @@ export function hooksExtension(options: HooksExtensionOptions = {}): HostExtensi
       const log = runLog;
       engine = new HookEngine({ hooks: host.config.hooks, limits: host.config.hookLimits, services, blockingTypes, runLog: log });
       const e = engine;
+
+      for (const u of unknownEventTypes(e.hooks, eventCatalog.map((d) => d.type))) {
+        host.log.warn(`hook ${u.hook} listens to ${u.type}, which picode never emits${u.suggestion ? ` (did you mean ${u.suggestion}?)` : ''}`);
+      }
 
       const unsubscribe: Unsubscribe = host.bus.subscribe({}, (event) => e.dispatch(event));
       cleanups.push(unsubscribe);

@@ -29,8 +29,8 @@ export function define(program: Command): void {
         printStats(result.hooks, result.watching);
         return;
       }
-      const { engine, files } = await standaloneEngine(sessionFor(opts.session, undefined) ?? 'dry-run');
-      if (opts.json) return print({ files, hooks: engine.hooks.map((h) => ({ name: h.name, order: h.order, action: h.action, ...h.config })) });
+      const { engine, files, warnings } = await standaloneEngine(sessionFor(opts.session, undefined) ?? 'dry-run');
+      if (opts.json) return print({ files, warnings, hooks: engine.hooks.map((h) => ({ name: h.name, order: h.order, action: h.action, ...h.config })) });
       if (engine.hooks.length === 0) {
         process.stdout.write(`no hooks configured (config files read: ${files.join(', ') || 'none'})\n  add a \`hooks:\` list to picode.config.yaml; see docs/hooks.md\n`);
         return;
@@ -44,6 +44,7 @@ export function define(program: Command): void {
         const event = Array.isArray(c.event) ? c.event.join(',') : c.event;
         process.stdout.write(`${c.enabled ? ' ' : '-'} ${h.name.padEnd(24)} ${event.padEnd(20)} ${h.action.padEnd(7)} ${conditions}\n`);
       }
+      for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
     });
 
   hooks.command('test')
@@ -63,7 +64,10 @@ export function define(program: Command): void {
         report = await callHost<DryRunReport>(session, tmuxSocket, 'hooks.test', { event: type, data, pane: opts.pane });
       } else {
         const session = sessionFor(opts.session, undefined) ?? 'dry-run';
-        const { engine } = await standaloneEngine(session);
+        const { engine, known } = await standaloneEngine(session);
+        if (!known.includes(type) && !type.startsWith('user.')) {
+          process.stderr.write(`note: picode never emits ${type}; \`picode hooks docs\` lists the event types\n`);
+        }
         const event: PicodeEvent = {
           id: 0, type, time: Date.now(), session, window: undefined,
           pane: opts.pane?.startsWith('%') ? opts.pane : undefined,
@@ -150,6 +154,7 @@ async function standaloneEngine(session: string) {
   const { loadConfig } = await import('../../config/load.js');
   const { eventCatalog } = await import('../../bus/catalog/index.js');
   const { HookEngine } = await import('../../hooks/engine.js');
+  const { unknownEventTypes } = await import('../../hooks/compile.js');
   const { dryRunServices } = await import('../../hooks/dryRun.js');
   const loaded = await loadConfig();
   const blockingTypes = new Set(eventCatalog.filter((d) => d.blocking).map((d) => d.type));
@@ -159,7 +164,10 @@ async function standaloneEngine(session: string) {
     services: dryRunServices(session, process.cwd()),
     blockingTypes,
   });
-  return { engine, files: loaded.files };
+  const known = eventCatalog.map((d) => d.type);
+  const warnings = unknownEventTypes(engine.hooks, known).map((u) =>
+    `hook ${u.hook} listens to ${u.type}, which picode never emits${u.suggestion ? ` (did you mean ${u.suggestion}?)` : ''}`);
+  return { engine, files: loaded.files, warnings, known };
 }
 
 async function callHost<T>(session: string, tmuxSocket: string | undefined, method: string, params: unknown): Promise<T> {
