@@ -48,7 +48,6 @@ export function createTerminal(options: { title: string; input?: NodeJS.Readable
     smartCSR: true,
     terminal: 'xterm-256color',
     fullUnicode: true,
-    title: options.title,
     warnings: false,
     autoPadding: false,
     ...(options.input ? { input: options.input } : {}),
@@ -127,7 +126,11 @@ export function createTerminal(options: { title: string; input?: NodeJS.Readable
       });
     },
     setTitle(title) {
-      screen.title = title;
+      // OSC 2 written directly: blessed wraps its title sequence in tmux's passthrough (it
+      // then names the outer terminal), while this sets the pane's own title, which tmux
+      // shows as #{pane_title} and Zellij in the pane frame.
+      const output = options.output ?? process.stdout;
+      output.write(`\x1b]2;${title.replace(/[\x00-\x1f\x7f]/g, ' ')}\x1b\\`);
     },
     destroy() {
       screen.destroy();

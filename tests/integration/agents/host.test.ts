@@ -1,0 +1,164 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reply } from '../../fixtures/fake-llm/index.js';
+import { bin, createAgentsWorld, samplePlan, until, type AgentsWorld } from './helpers.js';
+
+/**
+ * The agents extension inside a real host on a private tmux server, with the pane views
+ * running in real tmux panes and read back with capture-pane.
+ */
+let world: AgentsWorld;
+const session = 'agents';
+let host: ReturnType<AgentsWorld['startHost']>;
+let shellPane: string;
+
+beforeAll(async () => {
+  world = await createAgentsWorld();
+  world.tmux('new-session', '-d', '-s', session, '-x', '200', '-y', '50', '-c', world.project);
+  shellPane = world.tmux('display-message', '-p', '-t', session, '#{pane_id}').trim();
+  host = world.startHost(session);
+  await until('the host', async () => ((await world.cli(['jobs', 'list', '--session', session])).stdout.includes('no jobs') ? true : undefined));
+});
+afterAll(async () => { await world.dispose(); });
+
+function openView(kind: string, extra: string[] = []): string {
+  const command = [process.execPath, bin, 'pane', kind, '--session', session, ...extra].map((a) => `'${a}'`).join(' ');
+  return world.tmux('new-window', '-d', '-P', '-F', '#{pane_id}', '-t', session, '-n', kind, '-c', world.project, command).trim();
+}
+
+function capture(pane: string): string {
+  return world.tmux('capture-pane', '-p', '-t', pane);
+}
+
+function screenShows(pane: string, text: string | RegExp, timeoutMs = 20_000): Promise<string> {
+  return until(`pane ${pane} to show ${String(text)}`, () => {
+    const screen = capture(pane);
+    return (typeof text === 'string' ? screen.includes(text) : text.test(screen)) ? screen : undefined;
+  }, timeoutMs);
+}
+
+describe('plans, agents and jobs in the host, shown in pane views', () => {
+  let jobsPane: string;
+  let planPane: string;
+  let agentPane: string;
+
+  it('opens the views, which show an empty session with their help lines', async () => {
+    jobsPane = openView('jobs');
+    planPane = openView('plan');
+    agentPane = openView('agent');
+    const jobs = await screenShows(jobsPane, 'No jobs yet');
+    expect(jobs).toContain(`picode jobs · ${session} · 0 jobs, 0 running`);
+    expect(jobs).toMatch(/c cancel · r retry · R resume · q quit/);
+    expect(await screenShows(planPane, 'No plan yet.')).toContain('n new plan');
+    expect(await screenShows(agentPane, 'No agent runs yet.')).toContain('q quit');
+  });
+
+  it('generates a plan as a job; the plan and jobs panes update without polling', async () => {
+    world.llm.enqueue(reply.text(JSON.stringify(samplePlan)));
+    const result = await world.cli(['plan', 'make the test pass', '--session', session, '--wait', '--json']);
+    expect(result.stderr).not.toContain('internal error');
+    const plan = JSON.parse(result.stdout) as { id: number; status: string };
+    expect(plan.status).toBe('ready');
+    const screen = await screenShows(planPane, 'Fix add()');
+    expect(screen).toMatch(/1\. · {3}Run the failing test +pending/);
+    expect(screen).toContain('$ node test.mjs');
+    expect(screen).toContain('done when: the failure shows add(2, 3) = -1');
+    expect(await screenShows(jobsPane, /#1 +✓ done +plan/)).toMatch(/save 3\/3/);
+  });
+
+  it('acts on steps from the plan pane with keys', async () => {
+    world.tmux('send-keys', '-t', planPane, 'j');
+    world.tmux('send-keys', '-t', planPane, 'a');
+    await screenShows(planPane, /2\. · ✔ Fix add\(\)/);
+    world.tmux('send-keys', '-t', planPane, 'k');
+    world.tmux('send-keys', '-t', planPane, 's');
+    await screenShows(planPane, /1\. ⤼ {3}Run the failing test +skipped/);
+    const shown = JSON.parse((await world.cli(['plan', 'show', '--session', session, '--json'])).stdout) as { steps: Array<{ status: string; approved: boolean }> };
+    expect(shown.steps.map((s) => [s.status, s.approved])).toEqual([['skipped', false], ['pending', true]]);
+  });
+
+  it('runs an agent in the shell pane, asking approvals in the agent pane', async () => {
+    world.llm.enqueue(
+      reply.toolCalls([{ id: 'c1', name: 'run_command', args: { command: 'node test.mjs' } }], { usage: { input: 100, output: 10 } }),
+      reply.toolCalls([{ id: 'c2', name: 'read_file', args: { path: 'add.js' } }], { usage: { input: 100, output: 10 } }),
+      reply.toolCalls([{ id: 'c3', name: 'edit_file', args: { path: 'add.js', old_text: 'a - b', new_text: 'a + b' } }]),
+      reply.toolCalls([{ id: 'c4', name: 'run_command', args: { command: 'node test.mjs' } }]),
+      reply.text('Fixed add(); the test passes.'),
+    );
+    const started = await world.cli(['agent', 'make the test pass', '--session', session, '--pane', shellPane, '--json']);
+    expect(started.stderr).not.toContain('internal error');
+    const run = JSON.parse(started.stdout) as { id: number };
+
+    // The agent pane follows the new run and asks about run_command.
+    let screen = await screenShows(agentPane, 'Allow run_command {"command":"node test.mjs"}?');
+    expect(screen).toMatch(new RegExp(`agent #${run.id} · waiting approval`));
+    expect(screen).toContain('y allow · n deny · a always allow run_command');
+    // The tmux pane title carries the status (shown by status lines and pane borders).
+    await until('the pane title', () => (world.tmux('display-message', '-p', '-t', agentPane, '#{pane_title}').includes('waiting approval') ? true : undefined));
+    world.tmux('send-keys', '-t', agentPane, 'a');
+    // The command ran in the shell pane, visible there.
+    await until('the failing test in the shell pane', () => (capture(shellPane).includes('FAIL: add(2, 3) = -1') ? true : undefined));
+    screen = await screenShows(agentPane, 'Allow edit_file');
+    expect(screen).toContain('exit code 1');
+    world.tmux('send-keys', '-t', agentPane, 'y');
+    screen = await screenShows(agentPane, 'Fixed add(); the test passes.');
+    expect(screen).toContain('+export const add = (a, b) => a + b;');
+    expect(screen).toMatch(/— done/);
+    expect(readFileSync(join(world.project, 'add.js'), 'utf8')).toContain('a + b');
+    await until('the pass in the shell pane', () => (capture(shellPane).includes('PASS') ? true : undefined));
+    const detail = JSON.parse((await world.cli(['agent', 'list', '--session', session, '--json'])).stdout) as Array<{ id: number; status: string }>;
+    expect(detail.find((r) => r.id === run.id)?.status).toBe('done');
+    // The transcript records who allowed what.
+    const log = (await world.cli(['agent', 'log', String(run.id), '--session', session, '--jsonl'])).stdout.trim().split('\n').map((l) => JSON.parse(l) as { kind: string; by?: string; call?: { name: string } });
+    expect(log.filter((e) => e.kind === 'approval').map((e) => [e.call?.name, e.by])).toEqual([['run_command', 'person'], ['edit_file', 'person']]);
+  });
+
+  it('marks jobs interrupted when the host dies, and resumes them from the transcript', async () => {
+    world.llm.enqueue(reply.hang());
+    const started = JSON.parse((await world.cli(['agent', 'think for a long time', '--session', session, '--json'])).stdout) as { id: number; jobId: number };
+    await screenShows(jobsPane, new RegExp(`#${started.jobId} +▶ running +agent`));
+    host.child.kill('SIGKILL');
+    await host.exited;
+    // The views stay up and say so.
+    await screenShows(jobsPane, 'host unavailable, reconnecting');
+    host = world.startHost(session);
+    // Reconnected: the job is shown interrupted.
+    await screenShows(jobsPane, new RegExp(`#${started.jobId} +⏸ interrupted +agent`), 30_000);
+    const runs = JSON.parse((await world.cli(['agent', 'list', '--session', session, '--json'])).stdout) as Array<{ id: number; status: string }>;
+    expect(runs.find((r) => r.id === started.id)?.status).toBe('interrupted');
+
+    world.llm.enqueue(reply.text('Thought it through.'));
+    const resumed = await world.cli(['jobs', 'resume', String(started.jobId), '--session', session, '--json']);
+    expect(resumed.stderr).not.toContain('internal error');
+    expect(resumed.code).toBe(0);
+    await screenShows(jobsPane, new RegExp(`#${started.jobId} +✓ done +agent`)).catch(async (e) => {
+      console.log(resumed, (await world.cli(['jobs', 'list', '--session', session])).stdout, host.stderr());
+      throw e;
+    });
+    const after = JSON.parse((await world.cli(['agent', 'list', '--session', session, '--json'])).stdout) as Array<{ id: number; status: string }>;
+    expect(after.find((r) => r.id === started.id)?.status).toBe('done');
+    // The resumed run continued the same conversation (the task was not asked again).
+    const last = world.llm.requests.at(-1)!.body as { messages: Array<{ role: string; content: string }> };
+    expect(last.messages.filter((m) => m.role === 'user').map((m) => m.content)).toEqual(['think for a long time']);
+  });
+
+  it('stops a running agent from its pane', async () => {
+    world.llm.enqueue(reply.hang());
+    const started = JSON.parse((await world.cli(['agent', 'wait forever', '--session', session, '--json'])).stdout) as { id: number; jobId: number };
+    await screenShows(agentPane, `agent #${started.id} · working`);
+    world.tmux('send-keys', '-t', agentPane, 's');
+    await screenShows(agentPane, /— stopped/);
+    await screenShows(jobsPane, new RegExp(`#${started.jobId} +⊘ cancelled +agent`));
+  });
+
+  it('redraws on resize', async () => {
+    world.tmux('resize-window', '-t', `${session}:jobs`, '-x', '120', '-y', '30');
+    const screen = await until('a narrower jobs view', () => {
+      const text = capture(jobsPane);
+      const widest = Math.max(...text.split('\n').map((l) => [...l.trimEnd()].length));
+      return widest <= 120 && text.includes('picode jobs') && text.includes('q quit') ? text : undefined;
+    });
+    expect(screen).toContain('q quit');
+  });
+});
