@@ -108,7 +108,8 @@ export class ZellijMux implements Multiplexer {
     delete env.ZELLIJ_SESSION_NAME;
     delete env.ZELLIJ_PANE_ID;
     const zellijOptions = ['options'];
-    if (layout.source.format === 'zellij' && existsSync(layout.source.file)) {
+    const asWritten = layout.source.format === 'zellij' && existsSync(layout.source.file);
+    if (asWritten) {
       // A Zellij layout runs as written: its plugin panes, floating panes and swap layouts
       // (which picode's layout model leaves out) are Zellij's to run. Its relative cwds are
       // resolved against the directory picode runs in, as the import did; --default-cwd would
@@ -120,7 +121,7 @@ export class ZellijMux implements Multiplexer {
     await this.runner.run(undefined, ['attach', '--create-background', session, ...zellijOptions], { env });
     this.session = session;
     const expected = layout.windows.reduce((n, w) => n + [...panesOf(w.root)].length, 0);
-    let panes = await this.waitForPanes(session, expected);
+    let panes = await this.waitForPanes(session, expected, asWritten);
     const typed = layout.windows.flatMap((w) => [...panesOf(w.root)]).map((p, i) => ({ pane: panes[i], commands: p.typed }))
       .filter((t): t is { pane: PaneInfo; commands: readonly string[] } => t.pane !== undefined && t.commands.length > 0);
     if (typed.length) {
@@ -227,19 +228,25 @@ export class ZellijMux implements Multiplexer {
   }
 
   /** Polls until the new session lists its terminal panes (creation is asynchronous in the server). */
-  private async waitForPanes(session: string, expected: number): Promise<PaneInfo[]> {
+  private async waitForPanes(session: string, expected: number, settle: boolean): Promise<PaneInfo[]> {
     const deadline = Date.now() + this.readyTimeoutMs;
     let lastError: unknown;
+    let previous = -1;
     for (;;) {
       try {
         const panes = await this.listPanes(session);
         if (panes.length >= expected) return panes;
+        // A Zellij file launched as written may hold fewer terminal panes than picode's reading
+        // of it (a tab of plugins only): a pane count that stops changing is the answer.
+        if (settle && panes.length > 0 && panes.length === previous) return panes;
+        previous = panes.length;
       } catch (error) {
         // exit 1 while the server is still starting ("no active session"); anything else is real.
         if (!(error instanceof ZellijCallError) || error.code !== 1) throw error;
         lastError = error;
       }
       if (Date.now() > deadline) {
+        if (settle && previous >= 0) return this.listPanes(session);
         throw new PicodeError(`the Zellij session "${session}" did not show its ${expected} panes within ${this.readyTimeoutMs} ms`, {
           hint: `check it with \`zellij attach ${session}\`; ${lastError instanceof Error ? lastError.message : 'the layout may have failed to load'}`,
         });
