@@ -1,5 +1,6 @@
 import type { PicodeEvent } from '../bus/envelope.js';
 import { PicodeError } from '../core/errors.js';
+import { closest } from '../layout/issues.js';
 import { hookActionKinds, type HookActionKind, type HookConfig } from '../config/sections/hooks.js';
 import { compileEventMatcher, compileMatch, type EventTest, type TextTest } from './matcher.js';
 import { eventFields, type EventFields } from './fields.js';
@@ -137,33 +138,8 @@ export function unknownEventTypes(hooks: readonly CompiledHook[], knownTypes: re
   for (const hook of hooks) {
     for (const type of hook.exactTypes ?? []) {
       if (known.has(type) || type.startsWith('user.')) continue;
-      out.push({ hook: hook.name, type, suggestion: closest(type, knownTypes) });
+      out.push({ hook: hook.name, type, suggestion: closest(type, knownTypes.filter((t) => !t.includes('*'))) });
     }
   }
   return out;
-}
-
-function closest(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(3, Math.floor(word.length / 3)) + 1;
-  for (const c of candidates) {
-    if (c.includes('*')) continue;
-    const d = editDistance(word, c);
-    if (d < bestDistance) { best = c; bestDistance = d; }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length]!;
 }
