@@ -3,7 +3,7 @@ import { findPrice, costOf } from './cost.js';
 import { classifyError, isTransient } from './errors.js';
 import { resolveKey, keySourceDescription, redact } from './keys.js';
 import { resolveChain, resolveTarget, type ModelTarget } from './registry.js';
-import type { Adapter, AdapterCall } from './adapters/adapter.js';
+import type { Adapter, AdapterCall, AdapterPart } from './adapters/adapter.js';
 import { emptyUsage, toJsonSchema } from './adapters/adapter.js';
 import {
   LlmError,
@@ -85,7 +85,19 @@ export async function* streamCompletion(request: CompletionRequest, deps: Provid
       }
       attemptNo++;
       yield { type: 'attempt', model: target.id, attempt: attemptNo, ...(last ? { reason: last } : {}) };
-      const outcome = yield* runAttempt(adapter, target, apiKey, request, toolSchemas, outputSchema, settings, deps, attemptNo);
+      const attempt = new Attempt(target, apiKey, request, toolSchemas, outputSchema, settings, deps, attemptNo);
+      let thrown: { error: unknown } | undefined;
+      let outcome: AttemptFailure | undefined;
+      let iterated = false;
+      try {
+        for await (const part of adapter(attempt.call)) yield attempt.accept(part);
+        iterated = true;
+      } catch (error) {
+        thrown = { error };
+      } finally {
+        // Also reached when the consumer stops early (`break`): recorded as aborted.
+        outcome = attempt.end(thrown ?? (iterated ? undefined : { error: { name: 'AbortError' } }));
+      }
       if (outcome === undefined) return; // finished
       last = outcome.error;
       if (outcome.error.kind === 'aborted' || outcome.outputStarted || !isTransient(outcome.error.kind)) {
@@ -111,114 +123,121 @@ interface AttemptFailure {
   readonly outputStarted: boolean;
 }
 
-/** One attempt: returns undefined when it finished, or the failure (the error part is the caller's to yield). */
-async function* runAttempt(
-  adapter: Adapter,
-  target: ModelTarget,
-  apiKey: string | undefined,
-  request: CompletionRequest,
-  toolSchemas: readonly JsonSchemaObject[],
-  outputSchema: JsonSchemaObject | undefined,
-  settings: Required<FailoverConfig>,
-  deps: ProviderDeps,
-  attempt: number,
-): AsyncGenerator<StreamPart, AttemptFailure | undefined, undefined> {
-  const startedAt = Date.now();
-  const t0 = performance.now();
-  const controller = new AbortController();
-  const userSignal = request.signal;
-  const onUserAbort = (): void => controller.abort();
-  userSignal?.addEventListener('abort', onUserAbort, { once: true });
+/**
+ * One attempt against one model: owns the watchdog and the abort wiring, turns adapter parts
+ * into stream parts, and records the call when it ends. It is driven by streamCompletion's
+ * own loop (not a nested generator) so each token crosses a single async-generator boundary.
+ */
+class Attempt {
+  readonly controller = new AbortController();
+  readonly call: AdapterCall;
+  private readonly startedAt = Date.now();
+  private readonly t0 = performance.now();
+  private lastActivity = this.t0;
+  private stalled = false;
+  private responseStarted = false;
+  private readonly watchdog: NodeJS.Timeout;
+  private readonly onUserAbort = (): void => this.controller.abort();
+  private ttftMs: number | undefined;
+  private usage: Usage = emptyUsage;
+  private text = '';
+  private readonly toolCalls: ToolCall[] = [];
+  finished = false;
 
-  // The watchdog compares a timestamp instead of re-arming a timer per event: cheap per token.
-  let lastActivity = t0;
-  let stalled = false;
-  let responseStarted = false;
-  const interval = Math.max(25, Math.min(1000, Math.floor(settings.stallMs / 4)));
-  const watchdog = setInterval(() => {
-    if (performance.now() - lastActivity > settings.stallMs) {
-      stalled = true;
-      controller.abort();
-    }
-  }, interval);
-  watchdog.unref?.();
-
-  let ttftMs: number | undefined;
-  let usage: Usage = emptyUsage;
-  let text = '';
-  const toolCalls: ToolCall[] = [];
-  let finished = false;
-  let failure: LlmErrorInfo | undefined;
-  const call: AdapterCall = {
-    target, apiKey, request, toolSchemas, outputSchema,
-    signal: controller.signal,
-    headersTimeoutMs: settings.headersTimeoutMs,
-    touch: () => { lastActivity = performance.now(); responseStarted = true; },
-  };
-  try {
-    for await (const part of adapter(call)) {
-      switch (part.type) {
-        case 'text-delta':
-          ttftMs ??= performance.now() - t0;
-          text += part.text;
-          yield part;
-          break;
-        case 'tool-call': {
-          ttftMs ??= performance.now() - t0;
-          const parsed = parseArgs(part.argsText);
-          const tc = { type: 'tool-call' as const, id: part.id, name: part.name, args: parsed.args, argsText: part.argsText,
-            ...(parsed.error ? { argsError: parsed.error } : {}) };
-          toolCalls.push({ id: tc.id, name: tc.name, args: tc.args });
-          yield tc;
-          break;
-        }
-        case 'usage':
-          usage = part.usage;
-          yield part;
-          break;
-        case 'finish':
-          finished = true;
-          yield { type: 'finish', reason: part.reason, model: target.id };
-          break;
+  constructor(
+    private readonly target: ModelTarget,
+    apiKey: string | undefined,
+    private readonly request: CompletionRequest,
+    toolSchemas: readonly JsonSchemaObject[],
+    outputSchema: JsonSchemaObject | undefined,
+    private readonly settings: Required<FailoverConfig>,
+    private readonly deps: ProviderDeps,
+    private readonly attempt: number,
+  ) {
+    request.signal?.addEventListener('abort', this.onUserAbort, { once: true });
+    // The watchdog compares a timestamp instead of re-arming a timer per event: cheap per token.
+    const interval = Math.max(25, Math.min(1000, Math.floor(settings.stallMs / 4)));
+    this.watchdog = setInterval(() => {
+      if (performance.now() - this.lastActivity > settings.stallMs) {
+        this.stalled = true;
+        this.controller.abort();
       }
-    }
-    if (!finished) {
-      // Raw SDK iteration ends silently on abort and on a clean close without the final event.
-      failure = stalled ? { kind: 'stalled', model: target.id, message: `no data from ${target.id} for ${settings.stallMs} ms` }
-        : userSignal?.aborted ? { kind: 'aborted', model: target.id, message: 'aborted' }
-          : { kind: 'truncated', model: target.id, message: `the stream from ${target.id} ended without its final event` };
-    }
-  } catch (error) {
-    failure = classifyError(error, {
-      model: target.id, aborted: userSignal?.aborted ?? false, stalled, responseStarted, stallMs: settings.stallMs,
-    });
-  } finally {
-    clearInterval(watchdog);
-    userSignal?.removeEventListener('abort', onUserAbort);
-    // Stop the HTTP body if the consumer left early (break out of for-await).
-    if (!finished) controller.abort();
+    }, interval);
+    this.watchdog.unref?.();
+    this.call = {
+      target, apiKey, request, toolSchemas, outputSchema,
+      signal: this.controller.signal,
+      headersTimeoutMs: settings.headersTimeoutMs,
+      // Importing an SDK can take longer than the stall limit on a loaded machine: not a stall.
+      ready: () => { this.lastActivity = performance.now(); },
+      touch: () => { this.lastActivity = performance.now(); this.responseStarted = true; },
+    };
   }
 
-  const outputStarted = ttftMs !== undefined;
-  if (failure && outputStarted) failure = { ...failure, afterOutput: true };
-  const costUsd = deps.prices ? costOf(usage, findPrice(deps.prices, target.id)) : undefined;
-  const record: CallRecord = {
-    provider: target.provider.name,
-    model: target.model,
-    purpose: request.purpose ?? 'unspecified',
-    startedAt,
-    usage,
-    costUsd,
-    ttftMs,
-    durationMs: performance.now() - t0,
-    outcome: failure ? failure.kind : 'ok',
-    error: failure ? redact(failure.message) : undefined,
-    attempt,
-    sources: request.sources ?? [],
-  };
-  safely(() => deps.record?.(record));
-  if (!failure) safely(() => deps.transcript?.(record, request, { text, toolCalls }));
-  return failure ? { error: failure, outputStarted } : undefined;
+  /** Translates one adapter part; tool calls get their arguments parsed here. */
+  accept(part: AdapterPart): StreamPart {
+    switch (part.type) {
+      case 'text-delta':
+        this.ttftMs ??= performance.now() - this.t0;
+        this.text += part.text;
+        return part;
+      case 'tool-call': {
+        this.ttftMs ??= performance.now() - this.t0;
+        const parsed = parseArgs(part.argsText);
+        this.toolCalls.push({ id: part.id, name: part.name, args: parsed.args });
+        return {
+          type: 'tool-call', id: part.id, name: part.name, args: parsed.args, argsText: part.argsText,
+          ...(parsed.error ? { argsError: parsed.error } : {}),
+        };
+      }
+      case 'usage':
+        this.usage = part.usage;
+        return part;
+      case 'finish':
+        this.finished = true;
+        return { type: 'finish', reason: part.reason, model: this.target.id };
+    }
+  }
+
+  /** Ends the attempt (thrown error or end of iteration), records it; returns the failure if any. */
+  end(thrown: { error: unknown } | undefined): AttemptFailure | undefined {
+    const { target, settings, request } = this;
+    clearInterval(this.watchdog);
+    request.signal?.removeEventListener('abort', this.onUserAbort);
+    // Stop the HTTP body if the consumer left early (break out of for-await) or it failed.
+    if (!this.finished) this.controller.abort();
+    let failure: LlmErrorInfo | undefined;
+    if (thrown) {
+      failure = classifyError(thrown.error, {
+        model: target.id, aborted: request.signal?.aborted ?? false, stalled: this.stalled,
+        responseStarted: this.responseStarted, stallMs: settings.stallMs,
+      });
+    } else if (!this.finished) {
+      // Raw SDK iteration ends silently on abort and on a clean close without the final event.
+      failure = this.stalled ? { kind: 'stalled', model: target.id, message: `no data from ${target.id} for ${settings.stallMs} ms` }
+        : request.signal?.aborted ? { kind: 'aborted', model: target.id, message: 'aborted' }
+          : { kind: 'truncated', model: target.id, message: `the stream from ${target.id} ended without its final event` };
+    }
+    const outputStarted = this.ttftMs !== undefined;
+    if (failure && outputStarted) failure = { ...failure, afterOutput: true };
+    const record: CallRecord = {
+      provider: target.provider.name,
+      model: target.model,
+      purpose: request.purpose ?? 'unspecified',
+      startedAt: this.startedAt,
+      usage: this.usage,
+      costUsd: this.deps.prices ? costOf(this.usage, findPrice(this.deps.prices, target.id)) : undefined,
+      ttftMs: this.ttftMs,
+      durationMs: performance.now() - this.t0,
+      outcome: failure ? failure.kind : 'ok',
+      error: failure ? redact(failure.message) : undefined,
+      attempt: this.attempt,
+      sources: request.sources ?? [],
+    };
+    safely(() => this.deps.record?.(record));
+    if (!failure) safely(() => this.deps.transcript?.(record, request, { text: this.text, toolCalls: this.toolCalls }));
+    return failure ? { error: failure, outputStarted } : undefined;
+  }
 }
 
 function parseArgs(text: string): { args: unknown; error?: string } {

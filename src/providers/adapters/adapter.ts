@@ -17,6 +17,8 @@ export interface AdapterCall {
   readonly outputSchema: JsonSchemaObject | undefined;
   readonly signal: AbortSignal;
   readonly headersTimeoutMs: number;
+  /** Called once the SDK is loaded, right before the request is sent: the watchdog starts counting here. */
+  ready(): void;
   /** Called on every wire event, so the idle watchdog sees activity that yields no part. */
   touch(): void;
 }

@@ -48,6 +48,7 @@ export const anthropicAdapter: Adapter = async function* (call: AdapterCall): As
   }
   if (tools.length) body.tools = tools;
 
+  call.ready();
   const stream = await client.messages.create(body, { signal: call.signal });
   let input = 0;
   let cacheRead = 0;

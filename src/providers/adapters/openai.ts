@@ -50,6 +50,7 @@ export const openaiAdapter: Adapter = async function* (call: AdapterCall): Async
     };
   }
 
+  call.ready();
   const stream = await client.chat.completions.create(body, { signal: call.signal });
   // Tool-call fragments arrive by index; they are complete only when the choice finishes.
   const tools: Array<{ id: string; name: string; args: string }> = [];

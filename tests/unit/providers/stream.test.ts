@@ -18,7 +18,7 @@ function harness(overrides: Partial<ProviderDeps['config']> = {}): Harness {
   const deps: ProviderDeps = {
     config: {
       providers: { openai: { baseUrl: fake.openaiBaseUrl }, anthropic: { baseUrl: fake.anthropicBaseUrl } },
-      failover: { retries: 2, stallMs: 300 },
+      failover: { retries: 2, stallMs: 1000 },
       ...overrides,
     },
     env: { OPENAI_API_KEY: 'sk-test-openai-0123456789abcdef', ANTHROPIC_API_KEY: 'sk-ant-test-0123456789abcdef' },
