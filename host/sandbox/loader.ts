@@ -124,6 +124,10 @@ let wasmFlagsSet = false;
 export function enableWasmFeatures(): void {
   if (wasmFlagsSet) return;
   setFlagsFromString('--experimental-wasm-extended-const');
+  // Compile every function up front (once per process, shared by every worker) instead of on
+  // its first call: otherwise the first event taking a new path inside a plugin pays for
+  // compiling it, and a plugin can miss its deadline for a cost that is not its own.
+  setFlagsFromString('--no-wasm-lazy-compilation');
   wasmFlagsSet = true;
 }
 

@@ -61,8 +61,9 @@ export function define(program: Command): void {
     .option('--budget <tokens>', 'token budget for --context', '2000')
     .option('--tool <name>', 'also call a tool')
     .option('--args <json>', 'arguments for --tool', '{}')
+    .option('--batch <n>', 'events per on-event call (the host batches up to plugins.defaults.batchSize when events queue up)', '1')
     .option('--json', 'print JSON')
-    .action(async (target: string, opts: { events?: string; context?: string | boolean; budget: string; tool?: string; args: string; json?: boolean }) => {
+    .action(async (target: string, opts: TestOptions) => {
       await testPlugin(await pluginDir(target), opts);
     });
 
@@ -265,7 +266,7 @@ async function refreshHosts(name: string, tmuxSocket: string | undefined, method
     (failed.length ? `\n  the running host says: ${failed.join('; ')}` : '');
 }
 
-interface TestOptions { events?: string; context?: string | boolean; budget: string; tool?: string; args: string; json?: boolean }
+interface TestOptions { events?: string; context?: string | boolean; budget: string; tool?: string; args: string; batch: string; json?: boolean }
 
 function readEvents(file: string): PicodeEvent[] {
   let text: string;
@@ -347,20 +348,30 @@ async function testPlugin(dir: string, opts: TestOptions): Promise<void> {
     const result: Record<string, unknown> = { plugin: manifest.name, description: runtime.description(manifest.name) };
     if (opts.events) {
       const events = readEvents(resolve(opts.events));
-      const batch = config?.entries?.[manifest.name]?.batchSize ?? config?.defaults?.batchSize ?? 64;
+      const batch = Math.max(1, Number(opts.batch) || 1);
       const actions: unknown[] = [];
       const rejected: unknown[] = [];
+      const errors: Array<{ events: string[]; error: string }> = [];
       for (let i = 0; i < events.length; i += batch) {
-        const out = await runtime.dryRun(manifest.name, events.slice(i, i + batch));
-        actions.push(...out.actions);
-        rejected.push(...out.rejected);
+        const slice = events.slice(i, i + batch);
+        const label = slice.map((e) => e.type).join(', ');
+        try {
+          const out = await runtime.dryRun(manifest.name, slice);
+          actions.push(...out.actions);
+          rejected.push(...out.rejected);
+          if (!opts.json) {
+            process.stdout.write(`${label} -> ${out.actions.length} action(s)\n`);
+            for (const a of out.actions) process.stdout.write(`  ${formatAction(a as { tag: string; val: unknown })}\n`);
+            for (const r of out.rejected) process.stdout.write(`  rejected ${r.tag}: ${r.reason}\n`);
+          }
+        } catch (error) {
+          // A failing batch is reported and the run goes on (the host restarts the plugin the same way).
+          errors.push({ events: slice.map((e) => e.type), error: (error as Error).message });
+          if (!opts.json) process.stdout.write(`${label} -> error: ${(error as Error).message}\n`);
+        }
       }
-      Object.assign(result, { events: events.length, actions, rejected });
-      if (!opts.json) {
-        process.stdout.write(`${events.length} event(s) -> ${actions.length} action(s)${rejected.length ? `, ${rejected.length} rejected` : ''}\n`);
-        for (const a of actions) process.stdout.write(`  ${formatAction(a as { tag: string; val: unknown })}\n`);
-        for (const r of rejected as Array<{ tag: string; reason: string }>) process.stdout.write(`  rejected ${r.tag}: ${r.reason}\n`);
-      }
+      Object.assign(result, { events: events.length, actions, rejected, errors });
+      if (errors.length > 0) process.exitCode = 1;
     }
     if (opts.context !== undefined) {
       const items = await runtime.gatherContext({ task: typeof opts.context === 'string' ? opts.context : '', tokenBudget: Number(opts.budget) || 2000, plugins: [manifest.name] });
@@ -368,7 +379,13 @@ async function testPlugin(dir: string, opts: TestOptions): Promise<void> {
       if (!opts.json) for (const item of items) process.stdout.write(`context ${item.source} (priority ${item.priority}): ${item.title}\n${indent(item.content)}\n`);
     }
     if (opts.tool) {
-      const output = await runtime.callTool(manifest.name, opts.tool, opts.args);
+      let output: string;
+      try {
+        output = await runtime.callTool(manifest.name, opts.tool, opts.args);
+      } catch (error) {
+        if (error instanceof PicodeError) throw error;
+        throw new PicodeError((error as Error).message, { hint: `see the plugin's callTool for tool ${opts.tool}` });
+      }
       result.tool = { name: opts.tool, output };
       if (!opts.json) process.stdout.write(`tool ${opts.tool}: ${output}\n`);
     }

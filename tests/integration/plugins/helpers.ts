@@ -1,0 +1,61 @@
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { HostLogger } from '../../../host/daemon/api.js';
+import type { PicodeEvent } from '../../../host/bus/envelope.js';
+
+export const root = resolve(__dirname, '..', '..', '..');
+export const fixtures = join(root, 'tests', 'fixtures', 'plugins');
+
+export const quietLog: HostLogger = { debug() {}, info() {}, warn() {}, error() {} };
+
+export function tempDir(prefix: string): { dir: string; dispose(): void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Builds a fixture plugin (tests/fixtures/plugins/NAME) into `into/NAME` with the real
+ * builder, and returns its directory. The plugin workers run dist/host/sandbox/worker.js:
+ * `npm test` compiles before running vitest.
+ */
+export async function buildFixture(name: string, into: string): Promise<string> {
+  const { buildPlugin } = await import('../../../host/sandbox/builder.js');
+  const dir = join(into, name);
+  cpSync(join(fixtures, name), dir, { recursive: true });
+  await buildPlugin(dir);
+  return dir;
+}
+
+/** Another plugin directory with the same built component under a different name. */
+export function clonePlugin(source: string, name: string, into: string, permissions?: string[]): string {
+  const dir = join(into, name);
+  mkdirSync(join(dir, 'dist'), { recursive: true });
+  cpSync(join(source, 'dist', 'plugin.wasm'), join(dir, 'dist', 'plugin.wasm'));
+  cpSync(join(source, 'src'), join(dir, 'src'), { recursive: true });
+  const pkg = JSON.parse(readFileSync(join(source, 'package.json'), 'utf8')) as { name: string; picodePlugin: { permissions: string[] } };
+  pkg.name = name;
+  if (permissions) pkg.picodePlugin.permissions = permissions;
+  writeFileSync(join(dir, 'package.json'), JSON.stringify(pkg));
+  return dir;
+}
+
+let nextId = 1;
+export function event(type: string, data: unknown = {}, pane?: string): PicodeEvent {
+  return { id: nextId++, type, time: Date.now(), session: 'test', window: undefined, pane, paneName: undefined, data };
+}
+
+export async function until<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
