@@ -162,6 +162,7 @@ async function measureSaveToStart(): Promise<Record<string, unknown>> {
     await new Promise((r) => setTimeout(r, 1000)); // the pane's shell prompt
 
     const total: number[] = [];
+    const marks: Array<{ writtenAt: number; startedAt: number }> = [];
     const chokidar: number[] = [];
     let lost = 0;
     // Save 0 is a warm-up (the host's first run in the pane, the JIT); it is not counted.
@@ -175,16 +176,31 @@ async function measureSaveToStart(): Promise<Record<string, unknown>> {
         const lines = readFileSync(stamps, 'utf8').trim().split('\n');
         return lines.length > before ? Number(lines.at(-1)) / 1e6 : undefined;
       }, 10_000);
-      if (i === 0) { await new Promise((r) => setTimeout(r, 500)); continue; }
+      // Wait for the hook's run to end (panes.run returns when the command finished), so that
+      // the next save starts a run instead of being coalesced behind this one.
+      await until(async () => {
+        const c = await connectHost('bench', socket, { env });
+        try {
+          const list = await c.call<{ hooks: Array<{ running: number; runs: number }> }>('hooks.list');
+          return list.hooks[0]!.running === 0 && list.hooks[0]!.runs >= i + 1 ? true : undefined;
+        } finally {
+          c.close();
+        }
+      }, 15_000);
+      if (i === 0) continue;
       if (startedAt === undefined || !Number.isFinite(startedAt) || startedAt < writtenAt || chokidarAt === 0) { lost++; continue; }
       total.push(startedAt - writtenAt);
+      marks.push({ writtenAt, startedAt });
       chokidar.push(chokidarAt - writtenAt);
-      await new Promise((r) => setTimeout(r, 250)); // let the run finish: no coalescing between samples
       progress(`  save ${i}/${saves}: ${round(startedAt - writtenAt, 1)} ms to start, chokidar ${round(chokidarAt - writtenAt, 1)} ms`);
     }
     // The floor under any hook that runs a command in a pane: the host's own `panes.run`
     // (send the line through the pane.send.before gate, tmux, the shell forking the command),
     // asked directly over IPC with no file watching and no hooks involved.
+    const ipc2 = async <T>(method: string, params: unknown): Promise<T> => {
+      const c = await connectHost('bench', socket, { env });
+      try { return await c.call<T>(method, params); } finally { c.close(); }
+    };
     const direct: number[] = [];
     const ipc = await connectHost('bench', socket, { env });
     for (let i = 0; i < saves; i++) {
@@ -203,6 +219,21 @@ async function measureSaveToStart(): Promise<Record<string, unknown>> {
     const d = quantiles(direct);
     result.paneRunFloorMs = { median: round(d.median, 1), p99: round(d.p99, 1) };
     progress(`  panes.run over IPC to command start: median ${round(d.median, 1)} ms`);
+    // Where the time goes: write -> the host's file.changed (its chokidar + the debounce), and
+    // file.changed -> command start (bus, hook engine, panes.run). Event times are in ms.
+    const changed = await ipc2<Array<{ time: number }>>('events.list', { types: ['file.changed'], limit: 1000 });
+    const toEvent: number[] = [];
+    const fromEvent: number[] = [];
+    for (const m of marks) {
+      const e = changed.find((ev) => ev.time >= Math.floor(m.writtenAt));
+      if (!e || e.time > m.startedAt) continue;
+      toEvent.push(e.time - m.writtenAt);
+      fromEvent.push(m.startedAt - e.time);
+    }
+    const te = quantiles(toEvent);
+    const fe = quantiles(fromEvent);
+    result.writeToFileChangedEventMs = { median: round(te.median, 1), p99: round(te.p99, 1) };
+    result.fileChangedEventToCommandStartMs = { median: round(fe.median, 1), p99: round(fe.p99, 1) };
     const t = quantiles(total);
     const c = quantiles(chokidar);
     const budget = 2 * c.median + debounceMs;
