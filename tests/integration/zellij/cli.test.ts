@@ -74,7 +74,9 @@ describe('picode on Zellij (CLI, host and IPC through the fake zellij)', () => {
     expect(fake.calls().find((c) => c.argv[0] === 'attach')!.argv).toEqual(
       ['attach', '--create-background', session, 'options', '--default-layout', join(work, `${session}.kdl`)]);
 
-    const { connectHost } = await import('../../../dist/host/ipc/client.js') as typeof import('../../../host/ipc/client.js');
+    // The compiled client, as the CLI uses it (the host under test runs from dist/ too).
+    const clientModule: string = '../../../dist/host/ipc/client.js';
+    const { connectHost } = await import(clientModule) as typeof import('../../../host/ipc/client.js');
     const client = await waitFor('the host', async () => connectHost(session, undefined, { env: fake.env }).catch(() => undefined));
     try {
       const panes = await waitFor('the panes', async () => {

@@ -14,7 +14,7 @@ import { TmuxMux } from '../../../host/mux/tmux/tmux.js';
  */
 const socket = `picode-test-zellij-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
 const root = mkdtempSync(join(tmpdir(), 'picode-zellij-tmux-'));
-const env = { ...process.env, SHELL: '/bin/sh', PICODE_HOME: join(root, 'home'), XDG_CONFIG_HOME: join(root, 'config') };
+const env: NodeJS.ProcessEnv = { ...process.env, SHELL: '/bin/sh', PICODE_HOME: join(root, 'home'), XDG_CONFIG_HOME: join(root, 'config') };
 delete env.TMUX;
 const mux = new TmuxMux({ socket, env });
 
