@@ -89,8 +89,9 @@ function paneEntry(pane: PaneSpec, parentCwd: string, windowName: string | undef
     // picode starts programs directly instead of typing into a shell: the typed lines become
     // the pane's command line, followed by the shell (onExit: shell), which is what they did.
     const first = command === undefined ? [] : [typeof command === 'string' ? command : command.join(' ')];
-    command = [...first, ...pane.typed].join('\n');
-    dropped.push(`${windowName ?? 'window'}: pane ${pane.name ?? '(unnamed)'}: typed commands became its command line`);
+    const typed = pane.typed.map((line) => line.trimStart());
+    command = [...first, ...typed].join('\n');
+    dropped.push(`${windowName ?? 'window'}: pane ${pane.name ?? `"${typed[0]}"`}: the commands typed into its shell became its command line`);
   }
   if (command !== undefined) out.command = typeof command === 'string' ? command : [...command];
   if (pane.role !== 'shell') out.role = pane.role;

@@ -68,7 +68,8 @@ function baseProgram(pane: PaneSpec, ctx: ProgramContext): PaneProgram {
 export function portablePaneProgram(spec: SessionSpec, pane: PaneSpec, window: WindowSpec): PaneProgram {
   const withTyped: PaneSpec = pane.typed.length === 0 ? pane : {
     ...pane,
-    command: [pane.command === undefined ? undefined : typeof pane.command === 'string' ? pane.command : pane.command.map(shellQuote).join(' '), ...pane.typed]
+    command: [pane.command === undefined ? undefined : typeof pane.command === 'string' ? pane.command : pane.command.map(shellQuote).join(' '),
+      ...pane.typed.map((line) => line.trimStart())]
       .filter((line): line is string => line !== undefined).join('\n'),
     onExit: pane.command === undefined ? 'shell' : pane.onExit,
   };

@@ -93,3 +93,36 @@ describe('picode layout convert', () => {
     expect(server).toMatchObject({ command: ['env', 'NODE_ENV=development', 'sh', '-c', 'npm run dev'], onExit: 'close' });
   });
 });
+
+describe('picode layout convert from tmuxp', () => {
+  it('folds the commands tmuxp types into a shell into the pane command, then the shell', async () => {
+    const file = join(dir, 'proj.tmuxp.yaml');
+    writeFileSync(file, [
+      'session_name: proj',
+      'start_directory: /srv/proj',
+      'windows:',
+      '  - window_name: dev',
+      '    panes:',
+      '      - shell_command:',
+      '          - cd api',
+      '          - npm start',
+      '      - echo ready',
+    ].join('\n'));
+    const spec = await loadLayout(file, { cwd: dir, env: {} });
+    const { text, dropped } = toKdl(spec);
+    parseKdlV1(text);
+    expect(text).toContain('args "-c" "cd api\\nnpm start\\nexec \\"${SHELL:-sh}\\" -l"');
+    expect(dropped).toEqual([]);
+    const yaml = await toPicodeYaml(spec);
+    expect(yaml.text).toContain('- command: |-\n          cd api\n          npm start\n      - command: echo ready');
+    expect(yaml.dropped).toEqual([
+      'dev: pane "cd api": the commands typed into its shell became its command line',
+      'dev: pane "echo ready": the commands typed into its shell became its command line',
+    ]);
+    // picode loads the result back: the commands run, then the shell (onExit: shell, the default).
+    const yamlFile = join(dir, 'proj.yaml');
+    writeFileSync(yamlFile, yaml.text);
+    const back = await loadLayout(yamlFile, { cwd: dir, env: {} });
+    expect([...panesOf(back.windows[0]!.root)].map((p) => [p.command, p.onExit])).toEqual([['cd api\nnpm start', 'shell'], ['echo ready', 'shell']]);
+  });
+});
