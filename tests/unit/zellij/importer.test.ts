@@ -215,6 +215,63 @@ describe('importing Zellij layouts', () => {
     expect(shape(terse.windows[0]!.root)).toBe('row(a, b)');
   });
 
+  it('imports a session layout as Zellij dumps it (dump-layout, resurrection)', () => {
+    const spec = load(`layout {
+    cwd "/home/dev"
+    tab name="Tab #1" focus=true hide_floating_panes=true {
+        pane size=1 borderless=true {
+            plugin location="zellij:tab-bar"
+        }
+        pane split_direction="vertical" {
+            pane cwd="project" size="50%" focus=true
+            pane command="htop" cwd="project" size="50%" {
+                start_suspended true
+            }
+        }
+        pane size=2 borderless=true {
+            plugin location="zellij:status-bar"
+        }
+        floating_panes {
+            pane command="lazygit" cwd="project" {
+                x 10
+                y 5
+                width "80%"
+                height "80%"
+            }
+        }
+    }
+    new_tab_template {
+        pane size=1 borderless=true {
+            plugin location="zellij:tab-bar"
+        }
+        pane
+    }
+    swap_tiled_layout name="vertical" {
+        tab max_panes=5 {
+            pane split_direction="vertical" {
+                pane
+                pane {
+                    children
+                }
+            }
+        }
+    }
+}`);
+    expect(spec.windows.map((w) => [w.name, w.focus, w.cwd])).toEqual([['Tab #1', true, '/home/dev']]);
+    expect(shape(spec.windows[0]!.root)).toBe('row(shell@50%, htop@50%)');
+    const [shell, htop] = [...panesOf(spec.windows[0]!.root)];
+    expect(shell).toMatchObject({ cwd: '/home/dev/project', focus: true });
+    expect(htop).toMatchObject({ command: ['htop'], cwd: '/home/dev/project', onExit: 'hold' });
+    expect(spec.unsupported).toEqual([
+      'new_tab_template (only used for tabs opened later in Zellij)',
+      'swap_tiled_layout vertical (picode layouts have no swap layouts)',
+      'floating pane lazygit (picode layouts have no floating panes)',
+      'plugin pane zellij:tab-bar (a Zellij plugin; picode layouts have no plugin panes)',
+      'start_suspended (the command starts immediately)',
+      'plugin pane zellij:status-bar (a Zellij plugin; picode layouts have no plugin panes)',
+    ]);
+  });
+
   it('names the file and line of a problem', () => {
     expect(() => load('layout {\n    pane size="abc"\n}\n')).toThrow(/work\.kdl:2: size should be a fixed number/);
     expect(() => load('layout {\n    pane\n    bogus\n}\n')).toThrow(/work\.kdl:3: unknown layout node "bogus"/);
