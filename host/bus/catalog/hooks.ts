@@ -27,6 +27,7 @@ export const diagnosticData = z.object({
   line: z.number().int().optional().describe('1-based line in `file`.'),
   column: z.number().int().optional().describe('1-based column in `file`.'),
   source: z.string().describe('Who found it: the plugin name (`pane-errors`) or tool.'),
+  kind: z.string().optional().describe('Which recogniser matched: `typescript`, `compiler`, `rust`, `python`, `test`... (per source).'),
   detail: z.string().optional().describe('Extra lines (stack trace, expected/actual), capped by the emitter.'),
 });
 

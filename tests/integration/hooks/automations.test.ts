@@ -144,6 +144,13 @@ describe('shipped automations, end to end on a private tmux server', () => {
     expect(report.decision).toMatchObject({ decision: 'deny' });
     expect(report.decision.reason).toMatch(/^guard: picode guard: blocked recursive rm of ~/);
 
+    // The same dry run asked of the running host (its loaded config).
+    const hostReport = picode(['hooks', 'test', 'pane.send.before', '--host', '--session', session, '--json', '--data', '{"text":"mkfs.ext4 /dev/sda1","enter":true,"origin":"plugin:x"}']);
+    expect(hostReport.status, hostReport.stderr).toBe(0);
+    expect(JSON.parse(hostReport.stdout).decision).toMatchObject({ decision: 'deny' });
+    const listed = picode(['hooks', 'list', '--host', '--session', session]);
+    expect(listed.stdout).toMatch(/test-on-save\s+file\.changed\s+run\s+runs [1-9]/);
+
     const log = picode(['hooks', 'log', '--session', session, '--hook', 'guard']);
     expect(log.stdout).toMatch(/pane\.send\.before guard \(command\) blocked deny exit 2/);
   });
