@@ -1,6 +1,5 @@
-import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { cacheDir, packageRoot } from '../core/paths.js';
 
 /**
@@ -44,24 +43,12 @@ export function fileSignature(path: string): string {
 let stamp: string | undefined;
 
 /**
- * Identifies the picode build: its version and the modification times of the compiled
- * layout and config modules, so rebuilding picode (even without a version bump)
- * invalidates what an older build cached.
+ * Identifies the picode build: the package version, and the compiler's build-info file,
+ * which `tsc` rewrites on every build that changes any output. Rebuilding picode (even
+ * without a version bump) therefore invalidates what an older build cached. Two stat calls.
  */
 export function codeStamp(): string {
-  if (stamp !== undefined) return stamp;
-  const root = packageRoot();
-  const here = dirname(fileURLToPath(import.meta.url));
-  const dirs = [here, join(here, 'sections'), join(here, '..', 'layout'), join(here, '..', 'layout', 'importers')];
-  const parts = [fileSignature(join(root, 'package.json')), fileSignature(join(here, '..', '..', 'src', 'providers', 'configSchema.js'))];
-  for (const dir of dirs) {
-    try {
-      for (const f of readdirSync(dir).sort()) if (f.endsWith('.js') || f.endsWith('.ts')) parts.push(fileSignature(join(dir, f)));
-    } catch {
-      parts.push(`${dir}:-`);
-    }
-  }
-  stamp = parts.join('|');
+  stamp ??= [fileSignature(join(packageRoot(), 'package.json')), fileSignature(join(packageRoot(), 'dist', '.tsbuildinfo'))].join('|');
   return stamp;
 }
 

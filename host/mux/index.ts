@@ -17,9 +17,9 @@ export async function resolveMux(options: ResolveMuxOptions): Promise<Multiplexe
   const env = options.env ?? process.env;
   const kind = options.kind === 'auto' ? (env.ZELLIJ !== undefined && !options.tmuxSocket ? 'zellij' : 'tmux') : options.kind;
   if (kind === 'zellij') {
-    let mod: { ZellijMux: new (options: { env: NodeJS.ProcessEnv }) => Multiplexer };
+    let mod: typeof import('./zellij/zellij.js');
     try {
-      mod = (await import('./zellij/zellij.js')) as unknown as typeof mod;
+      mod = await import('./zellij/zellij.js');
     } catch (error) {
       throw new PicodeError(`the Zellij adapter could not be loaded: ${(error as Error).message}`, {
         hint: 'set `mux: tmux` in your picode config, or run picode outside Zellij',

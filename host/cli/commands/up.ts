@@ -99,6 +99,12 @@ export async function up(layoutArg: string | undefined, rest: readonly string[],
 
   const marks: Array<[string, bigint]> = [['start', t0]];
   const mark = (name: string): void => { if (env.PICODE_DEBUG) marks.push([name, process.hrtime.bigint()]); };
+  // Attaching needs a terminal: say so before anything is built (inside tmux, switch-client does not).
+  if (!options.detach && !env.TMUX && !process.stdin.isTTY) {
+    throw new PicodeError('picode up attaches your terminal to the session, but standard input is not a terminal', {
+      hint: 'run it from a terminal, or pass --detach to build the session without attaching',
+    });
+  }
   const { config } = await loadConfigCached({ cwd, env });
   mark('config');
   const tmuxSocket = socketArg ?? config.tmux.socket;
@@ -123,7 +129,9 @@ export async function up(layoutArg: string | undefined, rest: readonly string[],
   await runBeforeCommands(spec, env);
 
   mark('mux');
-  const { width, height } = terminalSize(options.detach === true);
+  const { width, height } = (!options.detach && env.TMUX
+    ? await (await import('../../mux/tmux/client.js')).currentClientSize(config.tmux.binary, env)
+    : undefined) ?? terminalSize(options.detach === true);
   let result: LaunchResult;
   try {
     result = await mux.launch(spec, { session, replace: options.replace === true, width, height });

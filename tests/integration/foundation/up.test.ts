@@ -196,3 +196,31 @@ describe('ls and down', () => {
     expect(down.stderr).toMatch(/sessions are running .*name the one to stop/);
   });
 });
+
+describe('attaching', () => {
+  it('attaches the terminal like tmux attach and returns when the client detaches', async () => {
+    const file = writeLayout('attach.yaml', 'name: attached\nwindows:\n  - command: sleep 300\n');
+    const { spawn } = await import('node:child_process');
+    const { bin } = await import('./helpers.js');
+    // `script` gives picode a terminal, as a user's would be.
+    const child = spawn('script', ['-qfec', `${process.execPath} ${bin} up ${file}`, '/dev/null'], {
+      cwd: sb.dir, env: { ...sb.env, COLUMNS: '100', LINES: '30' }, stdio: ['pipe', 'ignore', 'ignore'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      await eventually(() => expect(sb.tmux(['list-clients', '-F', '#{client_session}'])).toBe('attached\n'), 20_000);
+      sb.tmux(['detach-client', '-s', 'attached']);
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill();
+    }
+  });
+
+  it('refuses to attach without a terminal, before building anything', async () => {
+    const file = writeLayout('noterm.yaml', 'name: noterm\nwindows:\n  - command: sleep 300\n');
+    const result = await sb.picode(['up', file]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/standard input is not a terminal/);
+    expect(sb.tmux(['list-sessions', '-F', '#{session_name}'])).not.toMatch(/^noterm$/m);
+  });
+});
