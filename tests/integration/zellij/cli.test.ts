@@ -53,7 +53,7 @@ async function waitFor<T>(what: string, check: () => Promise<T | undefined> | T 
 }
 
 describe('picode on Zellij (CLI, host and IPC through the fake zellij)', () => {
-  it('launches with mux: zellij, serves panes/capture/send/keys/run/events, and stops with down', async () => {
+  it('launches with mux: zellij; picode panes, send, capture, keys, run and events work on it; down stops it', async () => {
     const session = `zj${process.pid}`;
     writeFileSync(join(work, `${session}.kdl`), [
       'layout {',
@@ -74,39 +74,36 @@ describe('picode on Zellij (CLI, host and IPC through the fake zellij)', () => {
     expect(fake.calls().find((c) => c.argv[0] === 'attach')!.argv).toEqual(
       ['attach', '--create-background', session, 'options', '--default-layout', join(work, `${session}.kdl`)]);
 
-    // The compiled client, as the CLI uses it (the host under test runs from dist/ too).
-    const clientModule: string = '../../../dist/host/ipc/client.js';
-    const { connectHost } = await import(clientModule) as typeof import('../../../host/ipc/client.js');
-    const client = await waitFor('the host', async () => connectHost(session, undefined, { env: fake.env }).catch(() => undefined));
-    try {
-      const panes = await waitFor('the panes', async () => {
-        const list = await client.call('panes.list', {}) as Array<{ id: string; name: string }>;
-        return list.length > 0 ? list : undefined;
-      });
-      expect(panes.map((p) => p.id)).toEqual(['terminal_0', 'terminal_1']);
+    // The IPC commands, as a user runs them, against the host following Zellij.
+    const panes = await waitFor('the host and its panes', () => {
+      const listed = picode(['panes', '--session', session, '--json'], { allowFail: true });
+      if (listed.status !== 0) return undefined;
+      const list = JSON.parse(listed.stdout) as Array<{ id: string; name: string }>;
+      return list.length === 2 ? list : undefined;
+    });
+    expect(panes.map((p) => [p.id, p.name])).toEqual([['terminal_0', 'shell'], ['terminal_1', 'side']]);
 
-      await client.call('panes.send', { pane: 'terminal_0', text: 'echo from-ipc', enter: true });
-      const capture = await client.call('panes.capture', { pane: 'terminal_0' }) as { text: string };
-      expect(capture.text).toContain('$ echo from-ipc\nfrom-ipc\n$');
+    picode(['send', 'shell', 'echo from-cli', '--enter', '--session', session]);
+    expect(picode(['capture', 'shell', '--session', session]).stdout).toContain('$ echo from-cli\nfrom-cli\n$');
 
-      await client.call('panes.send', { pane: 'terminal_0', text: 'sleep 5', enter: false });
-      await client.call('panes.keys', { pane: 'terminal_0', keys: ['C-c'] });
-      expect(fake.calls().map((c) => c.argv.slice(2).join(' '))).toContain('action write --pane-id terminal_0 3');
+    picode(['send', 'terminal_0', 'sleep 5', '--session', session]);
+    picode(['keys', 'shell', 'C-c', '--session', session]);
+    expect(fake.calls().map((c) => c.argv.slice(2).join(' '))).toContain('action write --pane-id terminal_0 3');
 
-      // run: its OSC 133 marks travel as visible tokens and come back as marks.
-      const run = await client.call('panes.run', { pane: 'terminal_1', command: 'echo zellij-run; false', timeoutMs: 20_000 }) as { exitCode: number | null; output: string; interrupted: boolean };
-      expect(run).toMatchObject({ exitCode: 1, interrupted: false });
-      expect(run.output).toContain('zellij-run');
+    // run: its OSC 133 marks travel as visible tokens and come back as marks, exit code included.
+    const run = picode(['run', 'side', '--session', session, '--', 'echo zellij-run; false'], { allowFail: true });
+    expect(run.stdout).toContain('zellij-run');
+    expect(run.status).toBe(1);
+    expect(picode(['run', 'side', '--session', session, '--', 'echo', 'second run']).stdout).toContain('second run');
 
-      const events = await waitFor('pane.output events', async () => {
-        const list = await client.call('events.list', { limit: 500 }) as Array<{ type: string; pane?: string; data: { text?: string } }>;
-        const text = list.filter((e) => e.type === 'pane.output' && e.pane === 'terminal_0').map((e) => e.data.text).join('');
-        return text.includes('from-ipc') ? list : undefined;
-      });
-      expect(events.some((e) => e.type === 'pane.opened' && e.pane === 'terminal_1')).toBe(true);
-    } finally {
-      client.close();
-    }
+    const events = await waitFor('pane.output events', () => {
+      const listed = picode(['events', '--session', session, '--json'], { allowFail: true });
+      const list = listed.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; pane?: string; data: { text?: string } });
+      const text = list.filter((e) => e.type === 'pane.output' && e.pane === 'terminal_0').map((e) => e.data.text).join('');
+      return text.includes('from-cli') ? list : undefined;
+    });
+    expect(events.some((e) => e.type === 'pane.opened' && e.pane === 'terminal_1')).toBe(true);
+    expect(events.some((e) => e.type === 'command.finished')).toBe(true);
 
     picode(['down', '--session', session]);
     expect(fake.calls().some((c) => c.argv.join(' ') === `delete-session --force ${session}`)).toBe(true);
