@@ -224,3 +224,27 @@ describe('attaching', () => {
     expect(sb.tmux(['list-sessions', '-F', '#{session_name}'])).not.toMatch(/^noterm$/m);
   });
 });
+
+describe('the session host', () => {
+  it('is started in the background by up and stopped by down', async () => {
+    const { readdirSync } = await import('node:fs');
+    const file = writeLayout('hosted.yaml', 'name: hosted\nwindows:\n  - command: sleep 300\n');
+    const result = await sb.picode(['up', file, '--detach'], { env: { PICODE_NO_HOST: '' } });
+    expect(result.code).toBe(0);
+    const logs = join(sb.dir, 'state', 'logs');
+    // The host logs its pid once it has attached to the session.
+    const pid = await eventually(() => {
+      const log = readdirSync(logs).find((f) => f.includes('hosted'));
+      const match = /host attached .*"pid":(\d+)/.exec(readFileSync(join(logs, log!), 'utf8'));
+      expect(match).not.toBeNull();
+      return Number(match![1]);
+    }, 20_000);
+    expect(() => process.kill(pid, 0)).not.toThrow();
+    const down = await sb.picode(['down', '--session', 'hosted']);
+    expect(down.code).toBe(0);
+    await eventually(() => expect(() => process.kill(pid, 0)).toThrow());
+    // The server exits with its last session (when this test runs alone).
+    const remaining = sb.serverRunning() ? sb.tmux(['list-sessions', '-F', '#{session_name}']) : '';
+    expect(remaining).not.toMatch(/^hosted$/m);
+  });
+});
