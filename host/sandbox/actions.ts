@@ -90,6 +90,10 @@ export function checkActions(raw: unknown, grants: ReadonlySet<PluginPermission>
       rejected.push({ tag: '(malformed)', reason: 'not an action' });
       continue;
     }
+    if (actions.length >= maxActions) {
+      rejected.push({ tag: item.tag, reason: `more than ${maxActions} actions in one call` });
+      continue;
+    }
     if (item.tag === 'set-status') {
       if (typeof item.val !== 'string') rejected.push({ tag: item.tag, reason: 'status is not text' });
       else actions.push({ tag: 'set-status', val: item.val.slice(0, maxStatus) });
@@ -107,10 +111,6 @@ export function checkActions(raw: unknown, grants: ReadonlySet<PluginPermission>
     const permission = needs[item.tag as Action['tag']];
     if (permission && !grants.has(permission)) {
       rejected.push({ tag: item.tag, reason: `needs permission ${permission}` });
-      continue;
-    }
-    if (actions.length >= maxActions) {
-      rejected.push({ tag: item.tag, reason: `more than ${maxActions} actions in one call` });
       continue;
     }
     actions.push(item as unknown as Action);

@@ -86,6 +86,8 @@ export async function transpileCached(component: Uint8Array, cacheRoot: string):
     writeFileSync(join(tmp, name), bytes);
   }
   writeFileSync(join(tmp, 'meta.json'), JSON.stringify(meta));
+  // An invalid entry (corrupt, partial, another jco) is in the way of the rename: drop it.
+  if (existsSync(dir) && !readCacheMeta(dir, hash, version)) rmSync(dir, { recursive: true, force: true });
   try {
     renameSync(tmp, dir);
   } catch (error) {

@@ -30,8 +30,13 @@ const bearer = /\b(Authorization:\s*(?:Bearer|Basic|Token)\s+|\bBearer\s+)([A-Za
 // KEY=value, KEY: value, "key": "value" where the key names a secret.
 const assignment = /(["']?)([A-Za-z0-9_.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|client[_-]?secret|auth[_-]?key|credentials?)[A-Za-z0-9_.-]*)\1(\s*[:=]\s*)(["']?)([^\s"'`,;}{]+)\4/gi;
 
+// Code, not a value: a call, an index, a member path (`document.querySelector(`, `cfg.db.pass`).
+function codeLike(value) {
+  return /[()[\]<>]/.test(value) || /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(value);
+}
+
 function placeholder(value) {
-  return value.length < 6 ||
+  return value.length < 6 || codeLike(value) ||
     /^(?:\*+|x+|\.+|<[^>]*>|\$\{[^}]*\}|\$[A-Z_][A-Z0-9_]*|%[^%]+%|\{\{[^}]*\}\}|null|none|true|false|undefined|changeme|password|secret|example|your[_-]?\w*|redacted|\[REDACTED[^\]]*\])$/i.test(value) ||
     /^\[REDACTED/.test(value);
 }
