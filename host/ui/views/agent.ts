@@ -3,6 +3,7 @@ import type { AgentNotification, PendingApproval } from '../../agents/agentServi
 import type { AgentRunRecord, StoredEntry, TranscriptEntry } from '../../agents/runStore.js';
 import { line, wrap, type FrameContent, type Line } from '../frame.js';
 import { linkLabel, type KeyBinding, type View, type ViewContext } from '../view.js';
+import { TmuxStatusLine } from '../statusLine.js';
 
 type RunRow = AgentRunRecord & { pendingApproval?: PendingApproval | null | undefined };
 
@@ -26,7 +27,11 @@ export class AgentView implements View {
   private client: HostClient | undefined;
   private redrawView: () => void = () => {};
 
-  constructor(private readonly session: string, private readonly pinned: number | undefined) {
+  constructor(
+    private readonly session: string,
+    private readonly pinned: number | undefined,
+    private readonly statusLine: { update(runs: ReadonlyArray<{ id: number; status: string }>): void } = new TmuxStatusLine(),
+  ) {
     this.shown = pinned;
   }
 
@@ -53,6 +58,7 @@ export class AgentView implements View {
     const snapshot = await client.call<{ runs: RunRow[] }>('agent.watch');
     this.runs.clear();
     for (const run of snapshot.runs) this.runs.set(run.id, run);
+    this.statusLine.update(this.allRuns());
     if (this.pinned === undefined) this.shown = this.allRuns().at(-1)?.id;
     await this.load();
   }
@@ -74,6 +80,7 @@ export class AgentView implements View {
     if (n.kind === 'run') {
       const isNew = !this.runs.has(n.run.id);
       this.runs.set(n.run.id, { ...n.run, pendingApproval: n.pendingApproval ?? null });
+      this.statusLine.update(this.allRuns());
       if (isNew && this.pinned === undefined && (this.shown === undefined || n.run.id > this.shown)) {
         this.shown = n.run.id;
         void this.load().then(() => this.redrawView(), () => {});

@@ -31,11 +31,16 @@ function capture(pane: string): string {
   return world.tmux('capture-pane', '-p', '-t', pane);
 }
 
-function screenShows(pane: string, text: string | RegExp, timeoutMs = 20_000): Promise<string> {
-  return until(`pane ${pane} to show ${String(text)}`, () => {
-    const screen = capture(pane);
-    return (typeof text === 'string' ? screen.includes(text) : text.test(screen)) ? screen : undefined;
-  }, timeoutMs);
+async function screenShows(pane: string, text: string | RegExp, timeoutMs = 30_000): Promise<string> {
+  let screen = '';
+  try {
+    return await until(`pane ${pane} to show ${String(text)}`, () => {
+      screen = capture(pane);
+      return (typeof text === 'string' ? screen.includes(text) : text.test(screen)) ? screen : undefined;
+    }, timeoutMs);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n--- the pane shows ---\n${screen}\n--- the host log ---\n${host.stderr().slice(-3000)}`);
+  }
 }
 
 describe('plans, agents and jobs in the host, shown in pane views', () => {
@@ -56,7 +61,7 @@ describe('plans, agents and jobs in the host, shown in pane views', () => {
 
   it('generates a plan as a job; the plan and jobs panes update without polling', async () => {
     world.llm.enqueue(reply.text(JSON.stringify(samplePlan)));
-    const result = await world.cli(['plan', 'make the test pass', '--session', session, '--wait', '--json']);
+    const result = await world.cli(['plan', 'make the test pass', '--session', session, '--wait', '--json'], { timeoutMs: 60_000 });
     expect(result.stderr).not.toContain('internal error');
     const plan = JSON.parse(result.stdout) as { id: number; status: string };
     expect(plan.status).toBe('ready');
@@ -96,6 +101,9 @@ describe('plans, agents and jobs in the host, shown in pane views', () => {
     expect(screen).toContain('y allow · n deny · a always allow run_command');
     // The tmux pane title carries the status (shown by status lines and pane borders).
     await until('the pane title', () => (world.tmux('display-message', '-p', '-t', agentPane, '#{pane_title}').includes('waiting approval') ? true : undefined));
+    // And so does the session's status line.
+    await until('the status line', () => (world.tmux('show-options', '-v', '-t', session, '@picode-agents').includes(`#${run.id} waiting approval`) ? true : undefined));
+    expect(world.tmux('show-options', '-v', '-t', session, 'status-right')).toMatch(/^#\{@picode-agents\}/);
     world.tmux('send-keys', '-t', agentPane, 'a');
     // The command ran in the shell pane, visible there.
     await until('the failing test in the shell pane', () => (capture(shellPane).includes('FAIL: add(2, 3) = -1') ? true : undefined));
@@ -132,10 +140,7 @@ describe('plans, agents and jobs in the host, shown in pane views', () => {
     const resumed = await world.cli(['jobs', 'resume', String(started.jobId), '--session', session, '--json']);
     expect(resumed.stderr).not.toContain('internal error');
     expect(resumed.code).toBe(0);
-    await screenShows(jobsPane, new RegExp(`#${started.jobId} +✓ done +agent`)).catch(async (e) => {
-      console.log(resumed, (await world.cli(['jobs', 'list', '--session', session])).stdout, host.stderr());
-      throw e;
-    });
+    await screenShows(jobsPane, new RegExp(`#${started.jobId} +✓ done +agent`));
     const after = JSON.parse((await world.cli(['agent', 'list', '--session', session, '--json'])).stdout) as Array<{ id: number; status: string }>;
     expect(after.find((r) => r.id === started.id)?.status).toBe('done');
     // The resumed run continued the same conversation (the task was not asked again).

@@ -84,7 +84,7 @@ const run = (over: Partial<AgentRunRecord> = {}): AgentRunRecord => ({
 
 describe('the agent view', () => {
   it('streams text, shows tool calls and collapsed results, and asks approvals inline', () => {
-    const view = new AgentView('main', undefined);
+    const view = new AgentView('main', undefined, { update: () => {} });
     view.apply({ kind: 'run', run: run() });
     view.apply({ kind: 'entry', entry: { run: 4, seq: 1, time: 0, entry: { kind: 'user', text: 'fix it' } } });
     view.apply({ kind: 'entry', entry: { run: 4, seq: 2, time: 0, entry: { kind: 'assistant', text: 'Running the tests.', toolCalls: [{ id: 'a', name: 'run_command', args: { command: 'npm test' } }] } } });
@@ -108,11 +108,11 @@ describe('the agent view', () => {
   });
 
   it('follows the newest run unless pinned', () => {
-    const follow = new AgentView('main', undefined);
+    const follow = new AgentView('main', undefined, { update: () => {} });
     follow.apply({ kind: 'run', run: run() });
     follow.apply({ kind: 'run', run: run({ id: 5 }) });
     expect(follow.run()?.id).toBe(5);
-    const pinned = new AgentView('main', 4);
+    const pinned = new AgentView('main', 4, { update: () => {} });
     pinned.apply({ kind: 'run', run: run() });
     pinned.apply({ kind: 'run', run: run({ id: 5 }) });
     expect(pinned.run()?.id).toBe(4);
