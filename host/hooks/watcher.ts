@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import type { Stats } from 'node:fs';
 import picomatch from 'picomatch';
 import type { WatchConfig } from '../config/sections/hooks.js';
@@ -62,6 +62,34 @@ export async function ignorePredicate(root: string, options: Pick<WatchOptions, 
   };
 }
 
+/**
+ * The directories chokidar needs to watch for the include globs: each glob's static base
+ * (`src/**` -> `src`), so a project that only cares about `src/` never has its whole tree
+ * scanned; the root itself when a glob has no static base (`**`, `*.md`, `{src,test}/**`).
+ */
+export function watchedDirs(root: string, globs: readonly string[]): string[] {
+  const bases = new Set<string>();
+  for (const glob of globs.length > 0 ? globs : ['**']) {
+    const base = picomatch.scan(glob).base.replace(/^\.\//, '').replace(/\/+$/, '');
+    if (base === '' || base === '.') return [root];
+    bases.add(base);
+  }
+  // Drop bases inside other bases (`src` covers `src/lib`).
+  const sorted = [...bases].sort();
+  const kept = sorted.filter((b, i) => !sorted.slice(0, i).some((a) => b.startsWith(`${a}/`)));
+  return kept.map((b) => join(root, b));
+}
+
+/** chokidar does not notice a directory created after it started watching it: watch its nearest existing ancestor instead. */
+function existingAncestors(root: string, dirs: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (let dir of dirs) {
+    while (dir !== root && !existsSync(dir)) dir = dirname(dir);
+    out.add(dir);
+  }
+  return out.has(root) ? [root] : [...out];
+}
+
 export async function watchFiles(options: WatchOptions, onBatch: (batch: FileBatch) => void): Promise<FileWatcher> {
   const { watch } = await import('chokidar');
   const root = options.root;
@@ -105,7 +133,7 @@ export async function watchFiles(options: WatchOptions, onBatch: (batch: FileBat
     if (!maxTimer) maxTimer = setTimeout(flush, options.maxWaitMs);
   };
 
-  const watcher = watch(root, {
+  const watcher = watch(existingAncestors(root, watchedDirs(root, options.paths)), {
     ignoreInitial: true,
     persistent: true,
     ignored: (path: string, stats?: Stats) => {

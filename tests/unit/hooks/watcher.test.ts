@@ -113,3 +113,24 @@ describe('file.changed batches', () => {
     expect(batches.length).toBeGreaterThanOrEqual(2);
   });
 });
+
+describe('what is watched', () => {
+  it('watches only the static bases of the include globs', async () => {
+    const { watchedDirs } = await import('../../../host/hooks/watcher.js');
+    expect(watchedDirs('/p', ['src/**'])).toEqual(['/p/src']);
+    expect(watchedDirs('/p', ['src/**/*.ts', 'src/lib/**', 'test/*.js'])).toEqual(['/p/src', '/p/test']);
+    expect(watchedDirs('/p', ['src/**', '*.md'])).toEqual(['/p']);
+    expect(watchedDirs('/p', ['{src,test}/**'])).toEqual(['/p']);
+    expect(watchedDirs('/p', [])).toEqual(['/p']);
+  });
+
+  it('reports changes in a watched base created after the watcher started', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'picode-watch-'));
+    dirs.push(root);
+    const batches = await start(root, { paths: ['lib/**'], debounceMs: 50 });
+    mkdirSync(join(root, 'lib'));
+    await new Promise((r) => setTimeout(r, 300));
+    writeFileSync(join(root, 'lib', 'x.ts'), 'x');
+    await until(() => batches.flatMap((b) => b.paths).includes('lib/x.ts'), 'lib/x.ts');
+  });
+});
