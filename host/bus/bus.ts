@@ -4,8 +4,8 @@ import { typeMatches } from './eventStore.js';
 
 /**
  * The host's event bus. `emit` fills in the envelope (id, time, session, window, pane name),
- * hands the event to the persister and queues it for subscribers; delivery happens on a
- * later turn of the event loop, in emit order, so an emitter never runs subscriber code and a
+ * hands the event to the persister and queues it for subscribers; delivery happens once the
+ * emitter's callback has returned (a microtask), in emit order, so an emitter never runs subscriber code and a
  * subscriber that throws affects nobody else.
  */
 export interface PaneLookup {
@@ -56,7 +56,9 @@ export class EventBus implements BusApi {
       this.queue.push(event);
       if (!this.scheduled) {
         this.scheduled = true;
-        setImmediate(() => this.deliver());
+        // A microtask: after the emitter's current callback, before any other I/O (no extra
+        // turn of the event loop on the latency path).
+        queueMicrotask(() => this.deliver());
       }
     }
     return event;

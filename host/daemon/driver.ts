@@ -15,10 +15,12 @@ export interface PaneDriver {
 
 export function tmuxDriver(options: {
   session: string; socket: string | undefined; tmuxBinary: string; pauseAfterSeconds: number; env?: NodeJS.ProcessEnv;
+  capture?: 'control' | 'pipe-pane'; fifoDir?: string;
 }): PaneDriver {
   const observer = new TmuxControlObserver({
     session: options.session, socket: options.socket, tmuxBinary: options.tmuxBinary,
     pauseAfterSeconds: options.pauseAfterSeconds, env: options.env,
+    ...(options.capture ? { capture: options.capture } : {}), ...(options.fifoDir ? { fifoDir: options.fifoDir } : {}),
   });
   return {
     observer,

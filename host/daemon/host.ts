@@ -335,11 +335,12 @@ export class Host {
     const started = Date.now();
     let wait: ReturnType<PaneState['waitForCommand']>;
     let typed: string;
+    let nonce: string | undefined;
     if (pane.hasMarks) {
       wait = pane.waitForCommand(undefined);
       typed = line;
     } else {
-      const nonce = randomBytes(6).toString('hex');
+      nonce = randomBytes(6).toString('hex');
       pane.registerRun(nonce, line);
       wait = pane.waitForCommand(nonce);
       typed = sentinelLine(line, nonce, pane.info.command);
@@ -355,7 +356,8 @@ export class Host {
     const timeout = new Promise<RunResult>((resolve) => {
       timer = setTimeout(() => {
         wait.cancel();
-        resolve({ exitCode: null, output: pane.text.tail(50).join('\n'), durationMs: Date.now() - started, interrupted: true });
+        pane.flush();
+        resolve({ exitCode: null, output: pane.partialOutput(nonce), durationMs: Date.now() - started, interrupted: true });
       }, options.timeoutMs);
     });
     try {

@@ -2,6 +2,7 @@ import { ExitCode } from '../core/errors.js';
 import { databasePath } from '../core/paths.js';
 import type { HostLogger } from './api.js';
 import { createLogger } from './logger.js';
+import { hostSocketFor } from '../ipc/address.js';
 import type { PaneDriver } from './driver.js';
 
 /**
@@ -69,6 +70,8 @@ async function createDriver(
     driver: tmuxDriver({
       session: options.session, socket: options.tmuxSocket ?? config.tmux.socket, tmuxBinary: config.tmux.binary,
       pauseAfterSeconds: config.host.pauseAfterSeconds, env,
+      capture: config.host.capture,
+      fifoDir: hostSocketFor(options.session, options.tmuxSocket, env).replace(/\.sock$/, '.pipes'),
     }),
     muxKind: 'tmux',
   };

@@ -49,6 +49,8 @@ interface Waiter {
 }
 
 const tailBytes = 4096;
+/** Output arriving this long after the previous chunk starts a new burst (flushed at once). */
+const quietGapMs = 3;
 
 export class PaneState {
   /** Raw bytes of this pane's stream seen so far (the offset of the next byte). */
@@ -66,8 +68,8 @@ export class PaneState {
   private pendingPlain: Buffer[] = [];
   private pendingFrom: number;
   private lastFlush = 0;
-  private scheduled: 'immediate' | 'timeout' | undefined;
-  private timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
+  private scheduled: 'microtask' | 'timeout' | undefined;
+  private timer: NodeJS.Timeout | undefined;
   /** The shell's command (OSC 133) and a `picode run` sentinel command, which may nest in it. */
   private shellCommand: RunningCommand | undefined;
   private sentinelCommand: RunningCommand | undefined;
@@ -99,10 +101,12 @@ export class PaneState {
     this.offset += data.length;
     this.bytes.append(data);
     this.events.log(this.info.id, start, data);
+    const now = Date.now();
+    const quiet = now - this.lastOutputAt >= quietGapMs;
     this.filter.push(data, start, this.sink);
-    this.lastOutputAt = Date.now();
+    this.lastOutputAt = now;
     this.idleReported = false;
-    this.schedule();
+    this.schedule(quiet);
   }
 
   /** Sends what is pending as one `pane.output` event (up to `upTo` in the raw stream). */
@@ -151,6 +155,12 @@ export class PaneState {
     this.events.emit({ type: 'pane.closed', pane: this.info.id, data: { bytes: this.offset } });
   }
 
+  /** What the running command (the sentinel run with `nonce`, else the shell's) printed so far. */
+  partialOutput(nonce: string | undefined): string {
+    const command = nonce !== undefined ? (this.sentinelCommand?.nonce === nonce ? this.sentinelCommand : undefined) : this.shellCommand;
+    return command ? renderPlainText(command.text.join('')) : '';
+  }
+
   /** The host stops observing: flush, and release runs waiting here (they end interrupted). */
   detach(): void {
     this.flush();
@@ -164,12 +174,17 @@ export class PaneState {
     for (const w of this.waiters.splice(0)) w.resolve(interrupted);
   }
 
-  private schedule(): void {
+  /**
+   * Output after a quiet gap (typing, a prompt, a command's first line) is flushed on the next
+   * turn of the event loop; a continuous stream is joined into one event per `flushMs`.
+   */
+  private schedule(afterQuietGap: boolean): void {
     if (this.scheduled) return;
-    const delay = this.lastFlush + this.options.flushMs - Date.now();
+    const delay = afterQuietGap ? 0 : this.lastFlush + this.options.flushMs - Date.now();
     if (delay <= 0) {
-      this.scheduled = 'immediate';
-      this.timer = setImmediate(() => { this.scheduled = undefined; this.flush(); });
+      // After the current read is parsed (every %output line of it joins this event).
+      this.scheduled = 'microtask';
+      queueMicrotask(() => { if (this.scheduled === 'microtask') { this.scheduled = undefined; this.flush(); } });
     } else {
       this.scheduled = 'timeout';
       this.timer = setTimeout(() => { this.scheduled = undefined; this.flush(); }, delay);
@@ -178,8 +193,7 @@ export class PaneState {
 
   private cancelTimer(): void {
     if (!this.scheduled) return;
-    if (this.scheduled === 'immediate') clearImmediate(this.timer as NodeJS.Immediate);
-    else clearTimeout(this.timer as NodeJS.Timeout);
+    if (this.scheduled === 'timeout') clearTimeout(this.timer);
     this.scheduled = undefined;
     this.timer = undefined;
   }

@@ -23,6 +23,8 @@ export const hostSection = {
       maxRows: z.number().int().min(1000).default(200_000)
         .describe('Events kept per session; the oldest are deleted beyond this.'),
     }).strict().prefault({}),
+    capture: z.enum(['control', 'pipe-pane']).default('control')
+      .describe('How the host reads pane output. `control`: tmux control mode (`%output`), with pause-after flow control and nothing else touched. `pipe-pane`: one pipe per pane into a FIFO, several times cheaper for the tmux server under heavy output, but it replaces any pipe-pane of your own and has no flow control (see docs/host.md).'),
     idleMs: z.number().int().min(50).default(2000)
       .describe('A pane that printed nothing for this long gets one `pane.idle` event.'),
     pauseAfterSeconds: z.number().int().min(0).max(300).default(5)

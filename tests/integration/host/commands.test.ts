@@ -2,14 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { createWorld, events, hostReady, newSession, until, bin, type World } from './helpers.js';
 
-/** Every IPC command of the host against a real session on a private tmux server. */
-describe('host IPC commands', () => {
+/**
+ * Every IPC command of the host against a real session on a private tmux server, with each
+ * way of reading pane output (control mode, pipe-pane).
+ */
+describe.each(['control', 'pipe-pane'] as const)('host IPC commands (capture: %s)', (capture) => {
   let world: World;
   let pane: string;
   const session = 'cmds';
 
   beforeAll(async () => {
-    world = createWorld();
+    world = createWorld({ host: { capture } });
     pane = newSession(world, session);
     world.tmux('set-option', '-p', '-t', pane, '@picode_name', 'shell');
     world.startHost(session);

@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -34,9 +34,11 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-export function createWorld(): World {
+/** `config` is written as the project config (.picoderc.json) of the directory hosts run in. */
+export function createWorld(config?: Record<string, unknown>): World {
   const socket = `picode-test-${randomBytes(4).toString('hex')}`;
   const home = mkdtempSync(join(tmpdir(), 'picode-host-'));
+  if (config) writeFileSync(join(home, '.picoderc.json'), JSON.stringify(config));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PICODE_HOME: join(home, 'state'),

@@ -85,7 +85,10 @@ export class ControlClient {
     return this.child?.pid;
   }
 
-  /** Runs one tmux command line and resolves with its output lines; rejects with its error. */
+  /**
+   * Runs ONE tmux command and resolves with its output lines; rejects with its error. (A line
+   * `a ; b` would get two reply blocks and shift every later reply: send commands separately.)
+   */
   command(line: string): Promise<string[]> {
     if (line.includes('\n')) return Promise.reject(new Error('a control-mode command is one line'));
     if (this.exited) return Promise.reject(new Error(`tmux control client has exited (${this.exitReason ?? 'unknown'})`));

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import type { MuxObservation, MuxObserver, PaneInfo } from '../../types.js';
 import { ControlClient, tmuxQuote, type ControlClientOptions } from './client.js';
+import { PipeCapture } from './pipeCapture.js';
 
 /**
  * The tmux MuxObserver: a control-mode client attached to the session. Pane output arrives
@@ -20,6 +21,12 @@ export interface TmuxObserverOptions {
   readonly tmuxBinary?: string;
   /** Seconds a pane may lag before tmux drops its queued output (tmux's pause-after). 0 = never. */
   readonly pauseAfterSeconds?: number;
+  /**
+   * How pane output is read: `control` (`%output`, with pause-after flow control) or
+   * `pipe-pane` (bulk capture through a FIFO per pane, in `fifoDir`; see pipeCapture.ts).
+   */
+  readonly capture?: 'control' | 'pipe-pane';
+  readonly fifoDir?: string;
   readonly env?: NodeJS.ProcessEnv;
 }
 
@@ -42,8 +49,11 @@ export class TmuxControlObserver implements MuxObserver {
   private readonly early = new Map<string, Buffer[]>();
   /** Panes whose output arrives although they are not in the session (linked windows): ignored. */
   private readonly foreign = new Set<string>();
+  /** Panes closed whose pipe is still being drained (pipe-pane capture). */
+  private readonly closing = new Set<string>();
   private stopped = false;
   private stopping = false;
+  private pipes: PipeCapture | undefined;
 
   constructor(private readonly options: TmuxObserverOptions) {}
 
@@ -56,13 +66,21 @@ export class TmuxControlObserver implements MuxObserver {
   async start(onObservation: (observation: MuxObservation) => void): Promise<void> {
     this.emit = onObservation;
     const pause = this.options.pauseAfterSeconds ?? 5;
+    const piped = this.options.capture === 'pipe-pane';
     const clientOptions: ControlClientOptions = {
       session: this.options.session,
       socket: this.options.socket,
       tmuxBinary: this.options.tmuxBinary,
       env: this.options.env,
-      flags: pause > 0 ? [`pause-after=${pause}`] : [],
+      // With pipe-pane capture the control connection carries no output at all.
+      flags: piped ? ['no-output'] : pause > 0 ? [`pause-after=${pause}`] : [],
     };
+    if (piped) {
+      if (!this.options.fifoDir) throw new Error('pipe-pane capture needs a directory for its FIFOs');
+      this.pipes = new PipeCapture(this.options.fifoDir, (line) => this.command(line), (pane, data) => {
+        if (this.panes.has(pane) || this.closing.has(pane)) this.emit({ type: 'pane.output', paneId: pane, data });
+      });
+    }
     const client = new ControlClient(clientOptions, {
       output: (pane, data) => this.onOutput(pane, data),
       notification: (name, args) => this.onNotification(name, args),
@@ -76,6 +94,7 @@ export class TmuxControlObserver implements MuxObserver {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    if (!this.stopped) await this.pipes?.detachAll();
     await this.client?.close();
   }
 
@@ -90,10 +109,11 @@ export class TmuxControlObserver implements MuxObserver {
   }
 
   async sendText(paneId: string, text: string, enter: boolean): Promise<void> {
-    const parts: string[] = [];
-    if (text.length > 0) parts.push(`send-keys -t ${paneId} -l -- ${tmuxQuote(text)}`);
-    if (enter) parts.push(`send-keys -t ${paneId} Enter`);
-    if (parts.length) await this.command(parts.join(' ; '));
+    // One command per line: tmux answers each command of a `a ; b` line with its own block.
+    const sent: Array<Promise<string[]>> = [];
+    if (text.length > 0) sent.push(this.command(`send-keys -t ${paneId} -l -- ${tmuxQuote(text)}`));
+    if (enter) sent.push(this.command(`send-keys -t ${paneId} Enter`));
+    await Promise.all(sent);
   }
 
   async sendKeys(paneId: string, keys: readonly string[]): Promise<void> {
@@ -149,7 +169,8 @@ export class TmuxControlObserver implements MuxObserver {
       for (const data of queue) this.emit({ type: 'pane.output', paneId: pane, data });
     }
     this.early.clear();
-    void this.explainExit(reason).then((why) => this.emit({ type: 'session.stopped', reason: why }));
+    const drained = this.pipes ? this.pipes.drainAll() : Promise.resolve();
+    void Promise.all([this.explainExit(reason), drained]).then(([why]) => this.emit({ type: 'session.stopped', reason: why }));
   }
 
   /** tmux says `detached` whether the session closed, the server died or someone detached the client. */
@@ -199,7 +220,14 @@ export class TmuxControlObserver implements MuxObserver {
     for (const [id] of this.panes) {
       if (!seen.has(id)) {
         this.panes.delete(id);
-        this.emit({ type: 'pane.closed', paneId: id });
+        if (this.pipes) {
+          // The pipe may still hold the pane's last bytes: read them before the pane is closed.
+          const pipes = this.pipes;
+          this.closing.add(id);
+          void pipes.drain(id).then(() => { this.closing.delete(id); this.emit({ type: 'pane.closed', paneId: id }); });
+        } else {
+          this.emit({ type: 'pane.closed', paneId: id });
+        }
       }
     }
     for (const [id, info] of seen) {
@@ -207,6 +235,9 @@ export class TmuxControlObserver implements MuxObserver {
       this.panes.set(id, info);
       if (!before) {
         this.emit({ type: 'pane.opened', pane: info });
+        if (this.pipes) await this.pipes.attach(id).catch((error: Error) => this.emit({
+          type: 'pane.output.dropped', paneId: id, reason: `cannot capture the pane through pipe-pane: ${error.message}`, bytes: undefined,
+        }));
         const queue = this.early.get(id);
         this.early.delete(id);
         for (const data of queue ?? []) this.emit({ type: 'pane.output', paneId: id, data });

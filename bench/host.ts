@@ -1,0 +1,275 @@
+/**
+ * `npm run bench -- host [--tries N] [--flood-mb N] [--runs N]`: the host's event latency and
+ * its cost under a flood, each compared in the same run with the peer the issue names.
+ *
+ * Latency: a token typed into a pane (send-keys on a control connection of the bench's own)
+ * until (a) the host's `pane.output` event containing it reaches an IPC subscriber and
+ * (b) the same bytes come out of `pipe-pane` into a FIFO read by the bench. Both paths watch
+ * the same keystrokes, so each try yields a paired sample.
+ *
+ * Flood: a new window printing N MB of base64 (timed inside the pane, from the first byte
+ * written to the last), with no client attached, with the host attached, and with
+ * `pipe-pane` into a FIFO read by Node (the bulk-capture alternative), interleaved, a fresh
+ * tmux server each run. The host's RSS is sampled every 50 ms; its byte count for the pane
+ * and its `pane.output.dropped` events account for every byte.
+ *
+ * One JSON document on stdout; progress on stderr.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, constants } from 'node:fs';
+import { Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connectHost, type HostClient } from '../host/ipc/client.js';
+import { ControlClient } from '../host/mux/tmux/control/client.js';
+import { packageRoot } from '../host/core/paths.js';
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: number): number => {
+  const i = args.indexOf(`--${name}`);
+  return i === -1 ? fallback : Number(args[i + 1]);
+};
+const tries = option('tries', 200);
+const floodMb = option('flood-mb', 50);
+const runs = option('runs', 3);
+const progress = (message: string): void => { process.stderr.write(`[bench host] ${message}\n`); };
+
+const home = mkdtempSync(join(tmpdir(), 'picode-bench-host-'));
+const env: NodeJS.ProcessEnv = {
+  ...process.env, PICODE_HOME: join(home, 'state'), XDG_CONFIG_HOME: join(home, 'config'), PICODE_HOST_NO_EXTENSIONS: '1',
+};
+delete env.TMUX;
+const cleanups: Array<() => void> = [];
+
+function tmux(socket: string, ...argv: string[]): string {
+  return execFileSync('tmux', ['-L', socket, ...argv], { env, encoding: 'utf8' });
+}
+
+function newServer(session: string, command: string): { socket: string; pane: string } {
+  const socket = `picode-bench-${randomBytes(4).toString('hex')}`;
+  cleanups.push(() => { try { tmux(socket, 'kill-server'); } catch { /* gone */ } });
+  tmux(socket, 'new-session', '-d', '-s', session, '-x', '120', '-y', '40', command);
+  return { socket, pane: tmux(socket, 'display-message', '-p', '-t', `=${session}:`, '#{pane_id}').trim() };
+}
+
+function startHost(session: string, socket: string): ChildProcess {
+  const child = spawn(process.execPath, [join(packageRoot(), 'bin', 'picode.js'), 'host', '--session', session, '--tmux-socket', socket], {
+    env, stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  cleanups.push(() => { if (child.exitCode === null) child.kill('SIGKILL'); });
+  return child;
+}
+
+async function hostClient(session: string, socket: string): Promise<HostClient> {
+  for (let i = 0; i < 300; i++) {
+    try {
+      const client = await connectHost(session, socket, { env });
+      await client.call('host.status');
+      return client;
+    } catch {
+      await sleep(50);
+    }
+  }
+  throw new Error('the host did not start');
+}
+
+/** A FIFO read without blocking a thread: opened read-write (Linux), wrapped in a socket. */
+function openFifo(path: string): Socket {
+  execFileSync('mkfifo', [path]);
+  const fd = openSync(path, constants.O_RDWR | constants.O_NONBLOCK);
+  const socket = new Socket({ fd, readable: true, writable: false });
+  cleanups.push(() => socket.destroy());
+  return socket;
+}
+
+function rssBytes(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) * 1024 : 0;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+const round = (n: number, digits = 3): number => Number(n.toFixed(digits));
+const median = (values: number[]): number => percentile(values, 50);
+
+async function latency(): Promise<Record<string, unknown>> {
+  progress(`latency: ${tries} tries`);
+  const session = 'lat';
+  const { socket, pane } = newServer(session, 'cat');
+  const host = startHost(session, socket);
+  const client = await hostClient(session, socket);
+  const fifo = openFifo(join(home, 'lat.fifo'));
+  tmux(socket, 'pipe-pane', '-O', '-t', pane, `cat > ${join(home, 'lat.fifo')}`);
+
+  // Arrival times are taken in the data handlers themselves (no polling loop competing for
+  // the two cores with tmux and the host).
+  let token = '';
+  let hostText = '';
+  let fifoText = '';
+  let t0 = 0n;
+  let hostAt = 0;
+  let fifoAt = 0;
+  let bothSeen: (() => void) | undefined;
+  const check = (): void => {
+    const now = process.hrtime.bigint();
+    if (!hostAt && hostText.includes(token)) hostAt = Number(now - t0) / 1e6;
+    if (!fifoAt && fifoText.includes(token)) fifoAt = Number(now - t0) / 1e6;
+    if (hostAt && fifoAt) bothSeen?.();
+  };
+  client.onNotification('event', (params) => { hostText += (params as { data: { text: string } }).data.text; check(); });
+  void client.call('events.follow', { types: ['pane.output'], pane }).catch(() => undefined);
+  fifo.on('data', (chunk: Buffer) => { fifoText += chunk.toString('latin1'); check(); });
+
+  const injector = new ControlClient({ session, socket, flags: ['no-output'], env }, { output() {}, notification() {}, exit() {} });
+  injector.start();
+  await injector.attached;
+  await sleep(300);
+
+  const hostMs: number[] = [];
+  const fifoMs: number[] = [];
+  let misses = 0;
+  for (let i = 0; i < tries + 10; i++) {
+    token = `t${i}x${randomBytes(3).toString('hex')}`;
+    hostText = '';
+    fifoText = '';
+    hostAt = 0;
+    fifoAt = 0;
+    const seen = new Promise<void>((resolve) => { bothSeen = resolve; });
+    t0 = process.hrtime.bigint();
+    const sent = Promise.all([injector.command(`send-keys -t ${pane} -l ${token}`), injector.command(`send-keys -t ${pane} Enter`)]);
+    await Promise.race([seen, sleep(1000)]);
+    await sent;
+    if (i < 10) continue; // warm-up
+    if (hostAt && fifoAt) { hostMs.push(hostAt); fifoMs.push(fifoAt); } else misses++;
+    await sleep(10);
+  }
+  await injector.close();
+  client.close();
+  host.kill('SIGTERM');
+  const result = {
+    tries: hostMs.length, misses,
+    host: { medianMs: round(median(hostMs)), p99Ms: round(percentile(hostMs, 99)) },
+    pipePaneFifo: { medianMs: round(median(fifoMs)), p99Ms: round(percentile(fifoMs, 99)) },
+  };
+  const ratio = result.host.medianMs / result.pipePaneFifo.medianMs;
+  return {
+    ...result, medianRatio: round(ratio, 2),
+    goals: { medianWithin1_5x: ratio <= 1.5, p99Under10ms: result.host.p99Ms < 10 },
+  };
+}
+
+type FloodMode = 'no-client' | 'host' | 'pipe-pane-fifo';
+
+async function floodRun(mode: FloodMode, payload: string, expectedBytes: number): Promise<Record<string, number>> {
+  const session = 'flood';
+  const { socket } = newServer(session, 'sh');
+  const result = join(home, `result-${randomBytes(3).toString('hex')}`);
+  let host: ChildProcess | undefined;
+  let client: HostClient | undefined;
+  let fifoBytes = 0;
+  let baseline = 0;
+  let peak = 0;
+  if (mode === 'host') {
+    host = startHost(session, socket);
+    client = await hostClient(session, socket);
+    await sleep(200);
+    baseline = rssBytes(host.pid!);
+    peak = baseline;
+  }
+  const script = `s=$(date +%s%N); base64 ${payload}; e=$(date +%s%N); echo $((e-s)) > ${result}; exec sleep 600`;
+  if (mode === 'pipe-pane-fifo') {
+    // The window is created with its pipe already attached (no byte printed before it).
+    const fifoPath = join(home, `flood-${randomBytes(3).toString('hex')}.fifo`);
+    const fifo = openFifo(fifoPath);
+    fifo.on('data', (chunk: Buffer) => { fifoBytes += chunk.length; });
+    const pane = tmux(socket, 'new-window', '-d', '-P', '-F', '#{pane_id}', '-t', `=${session}:`, `sleep 0.3; ${script}`).trim();
+    tmux(socket, 'pipe-pane', '-O', '-t', pane, `cat > ${fifoPath}`);
+  } else {
+    tmux(socket, 'new-window', '-d', '-t', `=${session}:`, script);
+  }
+  const sampler = host ? setInterval(() => { peak = Math.max(peak, rssBytes(host!.pid!)); }, 50) : undefined;
+  while (!existsSync(result) || statSync(result).size === 0) await sleep(20);
+  const ms = Number(readFileSync(result, 'utf8').trim()) / 1e6;
+  const out: Record<string, number> = { ms: round(ms, 1), mbPerS: round((expectedBytes / 1e6) / (ms / 1000), 1) };
+  if (client && host) {
+    // Every byte is accounted for: received by the host, or reported dropped.
+    let received = 0;
+    for (let i = 0; i < 200; i++) {
+      const panes = await client.call<Array<{ id: string; bytes: number; command: string }>>('panes.list');
+      received = Math.max(0, ...panes.map((p) => p.bytes));
+      if (received >= expectedBytes) break;
+      await sleep(50);
+    }
+    if (sampler) clearInterval(sampler);
+    const dropped = await client.call<unknown[]>('events.list', { types: ['pane.output.dropped'] });
+    out.receivedBytes = received;
+    out.droppedEvents = dropped.length;
+    out.rssGrowthMb = round((peak - baseline) / 1e6, 1);
+    client.close();
+    host.kill('SIGTERM');
+  }
+  if (mode === 'pipe-pane-fifo') {
+    for (let i = 0; i < 100 && fifoBytes < expectedBytes; i++) await sleep(50);
+    out.receivedBytes = fifoBytes;
+  }
+  if (sampler) clearInterval(sampler);
+  try { tmux(socket, 'kill-server'); } catch { /* gone */ }
+  return out;
+}
+
+async function flood(): Promise<Record<string, unknown>> {
+  const payload = join(home, 'payload.bin');
+  // N MB of base64 text = 3/4 N MB of random bytes.
+  writeFileSync(payload, randomBytes(Math.round((floodMb * 1e6 * 3) / 4)));
+  const b64 = execFileSync('base64', [payload], { maxBuffer: 1024 * 1024 * 1024 });
+  let lines = 0;
+  for (const byte of b64) if (byte === 10) lines++;
+  // The pty turns each \n into \r\n (onlcr).
+  const expectedBytes = b64.length + lines;
+  const modes: FloodMode[] = ['no-client', 'host', 'pipe-pane-fifo'];
+  const results: Record<FloodMode, Array<Record<string, number>>> = { 'no-client': [], host: [], 'pipe-pane-fifo': [] };
+  for (let run = 0; run < runs; run++) {
+    for (const mode of modes) {
+      progress(`flood ${floodMb} MB: run ${run + 1}/${runs}, ${mode}`);
+      results[mode].push(await floodRun(mode, payload, expectedBytes));
+    }
+  }
+  const med = (mode: FloodMode, key: string): number => median(results[mode].map((r) => r[key]!).filter((v) => v !== undefined));
+  const noClient = med('no-client', 'ms');
+  const hostMs = med('host', 'ms');
+  const pipeMs = med('pipe-pane-fifo', 'ms');
+  const everyByte = results.host.every((r) => r.receivedBytes === expectedBytes || r.droppedEvents! > 0);
+  return {
+    payloadBytes: expectedBytes, runs,
+    noClient: { medianMs: noClient, runs: results['no-client'] },
+    host: {
+      medianMs: hostMs, ratio: round(hostMs / noClient, 2), rssGrowthMbMax: Math.max(...results.host.map((r) => r.rssGrowthMb!)),
+      runs: results.host,
+    },
+    pipePaneFifo: { medianMs: pipeMs, ratio: round(pipeMs / noClient, 2), runs: results['pipe-pane-fifo'] },
+    goals: {
+      hostWithin1_3x: hostMs / noClient <= 1.3,
+      rssGrowthUnder100Mb: Math.max(...results.host.map((r) => r.rssGrowthMb!)) < 100,
+      everyByteAccountedFor: everyByte,
+    },
+  };
+}
+
+try {
+  const only = args.includes('--latency-only') ? 'latency' : args.includes('--flood-only') ? 'flood' : undefined;
+  const out: Record<string, unknown> = { bench: 'host', tmux: execFileSync('tmux', ['-V'], { encoding: 'utf8' }).trim(), node: process.version };
+  if (only !== 'flood') out.latency = await latency();
+  if (only !== 'latency') out.flood = await flood();
+  process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+} finally {
+  for (const cleanup of cleanups.reverse()) cleanup();
+  rmSync(home, { recursive: true, force: true });
+  closeSync(openSync('/dev/null', 'r'));
+}
+process.exit(0);
