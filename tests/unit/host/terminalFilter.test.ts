@@ -3,13 +3,13 @@ import fc from 'fast-check';
 import { TerminalFilter, parseCommandMark, type CommandMark } from '../../../host/daemon/terminal/filter.js';
 import { ByteScrollback, TextScrollback } from '../../../host/daemon/terminal/scrollback.js';
 
-function run(chunks: Buffer[]): { plain: string; marks: Array<{ mark: CommandMark; offset: number }> } {
+function run(chunks: Buffer[]): { plain: string; marks: Array<{ mark: CommandMark; start: number; offset: number }> } {
   const filter = new TerminalFilter();
   const plain: Buffer[] = [];
-  const marks: Array<{ mark: CommandMark; offset: number }> = [];
+  const marks: Array<{ mark: CommandMark; start: number; offset: number }> = [];
   let offset = 0;
   for (const chunk of chunks) {
-    filter.push(chunk, offset, { plain: (b) => plain.push(Buffer.from(b)), mark: (mark, at) => marks.push({ mark, offset: at }) });
+    filter.push(chunk, offset, { plain: (b) => plain.push(Buffer.from(b)), mark: (mark, start, end) => marks.push({ mark, start, offset: end }) });
     offset += chunk.length;
   }
   return { plain: Buffer.concat(plain).toString('utf8'), marks };
@@ -30,6 +30,8 @@ describe('terminal filter', () => {
     // The offset is just after the mark's terminator.
     const dEnd = sample.indexOf('done');
     expect(marks[3]!.offset).toBe(dEnd);
+    expect(marks[3]!.start).toBe(sample.indexOf('\x1b]133;D'));
+    expect(marks[0]!.start).toBe(0);
   });
 
   it('gives the same result however the stream is cut', () => {
