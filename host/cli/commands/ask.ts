@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { globalOptions } from '../globals.js';
 import { PicodeError } from '../../core/errors.js';
-import type { ContextSource } from '../../../src/context/types.js';
+import type { ContextItem, ContextSource } from '../../../src/context/types.js';
 import type { GatheredContext } from '../../../src/context/ask.js';
 import type { CompletionRequest, LlmErrorInfo, StreamPart, Usage } from '../../../src/providers/types.js';
 import type { ApprovalPrompt } from '../../llm/approval.js';
@@ -24,6 +24,7 @@ interface AskOptions {
   maxTokens?: string;
   yes?: boolean;
   host: boolean;
+  plugins: boolean;
 }
 
 export function define(program: Command): void {
@@ -39,6 +40,7 @@ export function define(program: Command): void {
     .option('--max-tokens <n>', 'longest answer, in tokens')
     .option('--yes', 'approve sending without a prompt (when the approval policy would ask)')
     .option('--no-host', 'run here even if a host is running for the session')
+    .option('--no-plugins', 'do not ask the host\'s plugins for context (gather-context)')
     .option('--json', 'print one JSON document (answer, model, sources, usage, cost) instead of streaming')
     .addHelpText('after', `
 Examples:
@@ -82,12 +84,18 @@ async function runAsk(question: string, opts: AskOptions, cmd: Command): Promise
     throw new PicodeError(`ask: ${(error as Error).message.replace(/ Set one of.*$/s, '')}`, { hint });
   }
 
-  const context = await gather(opts, { config, env, cwd, session, tmuxSocket, budget });
+  const client = opts.host && session ? await tryConnect(session, tmuxSocket) : undefined;
+  let context: GatheredContext;
+  try {
+    context = await gather(question, opts, { config, env, cwd, session, tmuxSocket, budget, client });
+  } catch (error) {
+    client?.close();
+    throw error;
+  }
   const { buildAskRequest } = await import('../../../src/context/ask.js');
   const request = buildAskRequest(question, context, { model: opts.model, maxTokens });
   const out = new AnswerPrinter(opts.json === true);
 
-  const client = opts.host && session ? await tryConnect(session, tmuxSocket) : undefined;
   const started = performance.now();
   if (client) {
     try {
@@ -107,7 +115,11 @@ interface Env {
   readonly cwd: string;
 }
 
-async function gather(opts: AskOptions, e: Env & { session: string | undefined; tmuxSocket: string | undefined; budget: number }): Promise<GatheredContext> {
+type HostClient = import('../../ipc/client.js').HostClient;
+
+async function gather(question: string, opts: AskOptions, e: Env & {
+  session: string | undefined; tmuxSocket: string | undefined; budget: number; client: HostClient | undefined;
+}): Promise<GatheredContext> {
   const [{ fileSource, paneOutputSource, lastFailedCommandSource }, { gatherContext }, cs] = await Promise.all([
     import('../../../src/context/sources.js'),
     import('../../../src/context/ask.js'),
@@ -150,10 +162,38 @@ async function gather(opts: AskOptions, e: Env & { session: string | undefined; 
       }
     }));
   }
+  if (opts.plugins && e.client) {
+    const client = e.client;
+    const targets = [...(opts.pane ?? []), ...(opts.file ?? [])];
+    sources.push(async () => pluginContext(client, question, Math.floor(e.budget / 2), targets));
+  }
   return gatherContext(sources, e.budget);
 }
 
-async function tryConnect(session: string, tmuxSocket: string | undefined): Promise<import('../../ipc/client.js').HostClient | undefined> {
+/**
+ * Context from the host's plugins (their `gather-context` export): what a plugin thinks is
+ * relevant to the question (git status, errors seen in panes...). Optional: a host without
+ * the plugin runtime, or a failing plugin, leaves it out.
+ */
+async function pluginContext(client: HostClient, question: string, tokenBudget: number, targets: string[]): Promise<ContextItem[]> {
+  const { contextItem } = await import('../../../src/context/types.js');
+  let items: Array<{ source?: unknown; title?: unknown; content?: unknown; priority?: unknown }>;
+  try {
+    ({ items } = await client.call<{ items: typeof items }>('plugin.context', { task: question, tokenBudget, targets }));
+  } catch {
+    return [];
+  }
+  return items.filter((i) => typeof i.source === 'string' && typeof i.content === 'string' && i.content).map((i) => contextItem({
+    source: `plugin:${String(i.source)}`,
+    title: typeof i.title === 'string' ? i.title : String(i.source),
+    text: String(i.content),
+    // Plugins rank 0-100 among themselves; below the user's own picks (files 70, failures 80).
+    priority: Math.min(60, Math.max(0, Number(i.priority) || 0) * 0.6),
+    keep: 'head',
+  }));
+}
+
+async function tryConnect(session: string, tmuxSocket: string | undefined): Promise<HostClient | undefined> {
   const { connectHost } = await import('../../ipc/client.js');
   try {
     return await connectHost(session, tmuxSocket);
@@ -191,7 +231,7 @@ async function streamHere(request: CompletionRequest, out: AnswerPrinter, opts: 
   }
 }
 
-async function streamThroughHost(client: import('../../ipc/client.js').HostClient, request: CompletionRequest, question: string, out: AnswerPrinter, opts: AskOptions): Promise<void> {
+async function streamThroughHost(client: HostClient, request: CompletionRequest, question: string, out: AnswerPrinter, opts: AskOptions): Promise<void> {
   const prompt = await localPrompt(opts);
   const stopParts = client.onNotification('llm.part', (params) => out.part((params as { part: StreamPart }).part));
   const stopApprovals = client.onNotification('llm.approval', (params) => {
