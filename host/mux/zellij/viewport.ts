@@ -45,7 +45,7 @@ const REDRAW = '\x1b[H\x1b[2J';
 const ERASE_TO_END = '\x1b[K';
 
 export function normalise(viewport: readonly string[]): string[] {
-  const lines = viewport.map((line) => line.replace(/\s+$/u, ''));
+  const lines = viewport.map((line) => line.trimEnd());
   while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   return lines;
 }
