@@ -59,6 +59,8 @@ export function hookInput(event: PicodeEvent, context: HookInputContext): Data {
     input.tool_name = tool;
     const key = toolInputKey(data);
     input.tool_input = key ? data[key] : {};
+    const callId = data.callId ?? data.toolUseId;
+    if (typeof callId === 'string') input.tool_use_id = callId;
   }
   if (typeof data.prompt === 'string') input.prompt = data.prompt;
   if (typeof data.command === 'string') input.command = data.command;

@@ -134,7 +134,7 @@ export class HookEngine {
       if (hook.action === 'command' || hook.action === 'plugin') {
         verdicts.push(this.execute(hook, event, true).then((r) => ({ hook: hook.name, order: hook.order, verdict: r?.verdict })));
       } else {
-        void this.execute(hook, event, true);
+        this.track(this.execute(hook, event, true));
       }
     }
     return combineVerdicts(await Promise.all(verdicts), event.data);

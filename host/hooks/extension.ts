@@ -103,7 +103,7 @@ export function hooksExtension(options: HooksExtensionOptions = {}): HostExtensi
     async stop(): Promise<void> {
       for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
       await engine?.stop();
-      runLog?.flush();
+      runLog?.close();
     },
   };
 }

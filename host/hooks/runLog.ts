@@ -37,7 +37,11 @@ export class HookRunLog {
       VALUES (@session, @eventId, @eventType, @hook, @action, @startedAt, @durationMs, @outcome, @decision, @reason, @exitCode, @output, @truncated)`);
   }
 
+  private closed = false;
+
   record(row: HookRunRow): void {
+    // A run that outlives the host's stop grace has nowhere to go once the store is closed.
+    if (this.closed) return;
     this.queue.push(row);
     if (this.queue.length >= this.options.maxBatch) this.flush();
     else if (!this.timer) {
@@ -63,6 +67,12 @@ export class HookRunLog {
       }
     });
     write(rows);
+  }
+
+  /** Writes what is queued and ignores later rows (called before the store closes). */
+  close(): void {
+    this.flush();
+    this.closed = true;
   }
 }
 
