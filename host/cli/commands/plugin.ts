@@ -237,7 +237,8 @@ async function refreshHosts(name: string, tmuxSocket: string | undefined, method
   const { db, close } = await openDb();
   let sessions: Array<{ name: string; mux_socket: string | null }>;
   try {
-    sessions = db.prepare('SELECT name, mux_socket FROM sessions WHERE stopped_at IS NULL').all() as typeof sessions;
+    // Every host holds a lock row while it runs (host/daemon/lock.ts); stale rows just fail to connect.
+    sessions = db.prepare('SELECT session AS name, mux_socket FROM host_locks').all() as typeof sessions;
   } catch {
     sessions = [];
   } finally {

@@ -170,6 +170,13 @@ describe('hostile plugins', () => {
     expect(parts[3]).toBe('read: inside');
   });
 
+  it('fails closed: a gate plugin that cannot decide denies the blocking event', async () => {
+    const { decision } = await runtime.deliver('hostile', event('llm.request', { messages: [] }));
+    expect(decision?.decision).toBe('deny');
+    expect(decision?.reason).toMatch(/^plugin hostile could not decide on llm.request: .*deadline/);
+    expect(await until('hostile after the gate', async () => ping('hostile').catch(() => undefined))).toMatch(/^pong \d+$/);
+  });
+
   it('disables a plugin after repeated failures, with a status the user can see', async () => {
     await failure(runtime.deliver('fragile', event('hostile.loop')));
     await until('fragile restarted', () => (status('fragile').state === 'running' ? true : undefined));
