@@ -17,40 +17,42 @@ const probeTimeoutMs = 400;
 
 export async function doctorChecks(env: NodeJS.ProcessEnv): Promise<DoctorCheck[]> {
   const checks: DoctorCheck[] = [];
-  let usable = 0;
+  const unavailable: string[] = [];
   for (const name of ['anthropic', 'openai', 'openrouter', 'gemini']) {
     const p = presets[name]!;
     const found = p.keyEnv.find((v) => env[v]?.trim());
-    const base = p.baseUrlEnv && env[p.baseUrlEnv] ? `; base URL from ${p.baseUrlEnv}: ${env[p.baseUrlEnv]}` : '';
+    const baseVar = p.baseUrlEnv && env[p.baseUrlEnv] ? p.baseUrlEnv : undefined;
+    const base = baseVar ? `; base URL from ${baseVar}: ${env[baseVar]}` : '';
     if (found) {
-      usable++;
       checks.push({ name: `provider ${name}`, status: 'ok', detail: `key in ${found}${base}` });
     } else {
-      checks.push({ name: `provider ${name}`, status: 'missing', detail: `no ${p.keyEnv.join(' or ')} in the environment${base}`, fix: p.enable });
+      unavailable.push(`${name} (${p.keyEnv.join(' or ')})`);
+      if (baseVar) {
+        checks.push({ name: `provider ${name}`, status: 'warn', detail: `${baseVar} is set but no ${p.keyEnv.join(' or ')}`, fix: p.enable });
+      }
     }
   }
   const locals = await Promise.all(['ollama', 'lmstudio', 'vllm'].map(async (name) => {
     const p = presets[name]!;
     const fromEnv = p.baseUrlEnv ? env[p.baseUrlEnv] : undefined;
     const baseUrl = fromEnv ? ollamaBase(fromEnv) : p.baseUrl!;
-    const models = await probeModels(baseUrl);
-    return { name, baseUrl, models, enable: p.enable };
+    return { name, baseUrl, models: await probeModels(baseUrl) };
   }));
   for (const l of locals) {
     if (l.models !== undefined) {
-      usable++;
       const list = l.models.length ? `: ${l.models.slice(0, 5).join(', ')}${l.models.length > 5 ? ', ...' : ''}` : '';
-      checks.push({ name: `provider ${l.name}`, status: 'ok', detail: `server at ${l.baseUrl} answers (${l.models.length} models${list})` });
+      checks.push({ name: `provider ${l.name}`, status: 'ok', detail: `server at ${l.baseUrl} answers (${l.models.length} models${list}); use --model ${l.name}:MODEL` });
     } else {
-      checks.push({ name: `provider ${l.name}`, status: 'missing', detail: `no server at ${l.baseUrl}`, fix: l.enable });
+      unavailable.push(`${l.name} (no server at ${l.baseUrl.replace(/\/v1$/, '')})`);
     }
   }
+  const usable = checks.filter((c) => c.status === 'ok').length;
   checks.push(usable > 0
-    ? { name: 'llm', status: 'ok', detail: `${usable} provider(s) usable from the environment (configured ones are checked when used)` }
+    ? { name: 'llm', status: 'ok', detail: `${usable} provider(s) usable from the environment; not set up: ${unavailable.join(', ') || 'none'}` }
     : {
         name: 'llm', status: 'warn',
-        detail: 'no provider usable from the environment: `picode ask`, plans and agents need one (unless the config names one)',
-        fix: 'set ANTHROPIC_API_KEY or OPENAI_API_KEY, or start Ollama and set models: "ollama:MODEL" in the config',
+        detail: `no provider usable from the environment (configured ones are checked when used); not set up: ${unavailable.join(', ')}`,
+        fix: 'set ANTHROPIC_API_KEY, OPENAI_API_KEY, OPENROUTER_API_KEY or GEMINI_API_KEY, or start Ollama and set models: "ollama:MODEL" in the config',
       });
   return checks;
 }
