@@ -93,3 +93,21 @@ export function allocate(sizes: readonly (Size | undefined)[], total: number): n
   }
   return out;
 }
+
+/** tmux 3.2/3.3's layout presets (the `-mirrored` variants arrived in 3.4). */
+export const tmuxLayoutPresets = ['even-horizontal', 'even-vertical', 'main-horizontal', 'main-vertical', 'tiled'];
+
+/**
+ * Checks a window's `layout` before the build: tmux stops a command list at a failing
+ * `select-layout`, and when that list started the server its message is lost ("server
+ * exited unexpectedly"). Returns what is wrong, or undefined.
+ */
+export function tmuxLayoutProblem(layout: string, paneCount: number): string | undefined {
+  if (tmuxLayoutPresets.includes(layout)) return undefined;
+  const custom = /^([0-9a-f]{4}),(\d+x\d+,\d+,\d+[\s\S]*)$/.exec(layout);
+  if (!custom) return `"${layout}" is neither a tmux layout (${tmuxLayoutPresets.join(', ')}) nor a layout string (as printed by #{window_layout})`;
+  if (layoutChecksum(custom[2]!) !== custom[1]) return `the layout string "${layout}" has a wrong checksum (expected ${layoutChecksum(custom[2]!)})`;
+  const cells = (custom[2]!.match(/\d+x\d+,\d+,\d+,\d+/g) ?? []).length;
+  if (cells !== paneCount) return `the layout string has ${cells} pane(s) but the window has ${paneCount}`;
+  return undefined;
+}

@@ -116,6 +116,7 @@ function paneSettings(pane: PaneSpec): string[][] {
     out.push(['set-option', '-p', '@picode_name', pane.name]);
     out.push(['select-pane', '-T', escapeFormat(pane.name)]);
   }
+  if (pane.plugin) out.push(['set-option', '-p', '@picode_plugin', pane.plugin]);
   if (pane.onExit === 'hold') out.push(['set-option', '-p', 'remain-on-exit', 'on']);
   return out;
 }

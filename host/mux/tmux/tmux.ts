@@ -1,10 +1,12 @@
 import { join } from 'node:path';
+import { PicodeError } from '../../core/errors.js';
 import { sessionExistsError } from '../errors.js';
 import { packageRoot } from '../../core/paths.js';
-import type { SessionSpec } from '../../layout/model.js';
+import { panesOf, type SessionSpec } from '../../layout/model.js';
 import type { CaptureOptions, LaunchOptions, LaunchResult, Multiplexer, MuxObserver, PaneInfo } from '../types.js';
 import { chain, runTmux, runTmuxInteractive, TmuxError, type TmuxTarget } from './exec.js';
 import { buildPlan } from './plan.js';
+import { tmuxLayoutProblem } from './layoutString.js';
 import { sendWhenReady } from './typed.js';
 import { TmuxControlObserver } from './control/observer.js';
 
@@ -74,6 +76,14 @@ export class TmuxMux implements Multiplexer {
   }
 
   async launch(layout: SessionSpec, options: LaunchOptions): Promise<LaunchResult> {
+    layout.windows.forEach((w, i) => {
+      const problem = w.tmuxLayout === undefined ? undefined : tmuxLayoutProblem(w.tmuxLayout, [...panesOf(w.root)].length);
+      if (problem) {
+        throw new PicodeError(`${layout.source.file}: window ${i + 1}${w.name ? ` (${w.name})` : ''}: ${problem}`, {
+          hint: 'use a tmux layout name, or copy a layout string from `tmux display -p "#{window_layout}"` in a window with as many panes',
+        });
+      }
+    });
     let invocations = 0;
     if (options.replace) {
       invocations++;
@@ -94,6 +104,20 @@ export class TmuxMux implements Multiplexer {
       await this.run(chain(plan.commands));
     } catch (error) {
       if (error instanceof TmuxError && /duplicate session/.test(error.stderr)) throw sessionExistsError(options.session);
+      // tmux stops a command list at the first failing command: remove the half-built
+      // session rather than leave it behind.
+      await this.kill(options.session).catch(() => undefined);
+      if (error instanceof TmuxError) {
+        const unknown = await this.unknownOptions(layout);
+        if (unknown.length) {
+          throw new PicodeError(`${layout.source.file}: tmux has no option (or several start with) ${unknown.map((o) => `"${o}"`).join(', ')}; the session was not created`, {
+            hint: 'check the spelling against `tmux show-options -g` and `tmux show-options -gw` (user options start with @)',
+          });
+        }
+        throw new PicodeError(`tmux could not build the session "${options.session}" from ${layout.source.file}: ${error.stderr.trim()}`, {
+          hint: 'the message above is tmux\'s own; `picode layout check` shows what picode asked for',
+        });
+      }
       throw error;
     }
     if (plan.typed.length) {
@@ -138,6 +162,27 @@ export class TmuxMux implements Multiplexer {
 
   async sendKeys(paneId: string, keys: readonly string[]): Promise<void> {
     await this.run(['send-keys', '-t', paneId, '--', ...keys]);
+  }
+
+  /**
+   * After a failed build: the session and window option names of the layout that tmux does
+   * not know. (When the failing command list is the one that started the server, tmux's
+   * own message is lost, so the likely culprit is looked up on a throwaway server.)
+   */
+  private async unknownOptions(layout: SessionSpec): Promise<string[]> {
+    const names = [...Object.keys(layout.options), ...layout.windows.flatMap((w) => Object.keys(w.options))].filter((n) => !n.startsWith('@'));
+    if (names.length === 0) return [];
+    const probe: TmuxTarget = { socket: `picode-probe-${process.pid}`, binary: this.target.binary };
+    try {
+      const out = await runTmux(probe, ['-f', '/dev/null', 'new-session', '-d', ';', 'show-options', '-g', ';', 'show-options', '-gw', ';', 'show-options', '-gp'], { env: this.env });
+      const known = [...new Set(out.split('\n').map((line) => line.split(' ')[0]!.replace(/\[\d+\]$/, '')).filter(Boolean))];
+      // tmux accepts an exact name or an unambiguous prefix of one.
+      return [...new Set(names.filter((n) => !known.includes(n) && known.filter((k) => k.startsWith(n)).length !== 1))];
+    } catch {
+      return [];
+    } finally {
+      await runTmux(probe, ['kill-server'], { env: this.env }).catch(() => undefined);
+    }
   }
 
   /** The server's socket path, as tmux puts it in $TMUX (TMUX_TMPDIR or /tmp, tmux-UID, name). */

@@ -43,6 +43,18 @@ describe('bad input never touches tmux', () => {
       writeFileSync(join(sb.dir, 'l2.yaml'), good);
       return ['up', 'l2.yaml', '--session', 'a.b', '--detach'];
     }, /invalid session name "a\.b"/],
+    ['an unknown tmux layout', () => {
+      writeFileSync(join(sb.dir, 'lay.yaml'), 'session_name: lay\nwindows:\n  - layout: diagonal\n    panes: [ls, ls]\n');
+      return ['up', 'lay.yaml', '--detach'];
+    }, /lay\.yaml: window 1: "diagonal" is neither a tmux layout/],
+    ['a layout string for another pane count', () => {
+      writeFileSync(join(sb.dir, 'lay2.yaml'), 'session_name: lay2\nwindows:\n  - layout: "aafd,120x40,0,0,0"\n    panes: [ls, ls]\n');
+      return ['up', 'lay2.yaml', '--detach'];
+    }, /the layout string has 1 pane\(s\) but the window has 2/],
+    ['a misspelt tmux option', () => {
+      writeFileSync(join(sb.dir, 'opt.yaml'), 'options: { moose: on }\nwindows:\n  - command: sleep 100\n    options: { automatic-renam: off }\n');
+      return ['up', 'opt.yaml', '--detach'];
+    }, /opt\.yaml: tmux has no option \(or several start with\) "moose", "automatic-renam"; the session was not created/],
     ['a stray argument', () => {
       writeFileSync(join(sb.dir, 'l3.yaml'), good);
       return ['up', 'l3.yaml', 'oops', '--detach'];

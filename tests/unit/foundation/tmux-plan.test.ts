@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allocate, layoutChecksum, tmuxLayoutString } from '../../../host/mux/tmux/layoutString.js';
+import { allocate, layoutChecksum, tmuxLayoutProblem, tmuxLayoutString } from '../../../host/mux/tmux/layoutString.js';
 import { buildPlan, paneProgram, type PlanOptions } from '../../../host/mux/tmux/plan.js';
 import { chain } from '../../../host/mux/tmux/exec.js';
 import type { PaneSpec, SessionSpec } from '../../../host/layout/model.js';
@@ -100,5 +100,20 @@ describe('build plan', () => {
 describe('chained invocations', () => {
   it('separates commands and protects arguments ending in ;', () => {
     expect(chain([['a', 'x;'], ['b', 'find . -exec ls {} \\;']])).toEqual(['a', 'x\\;', ';', 'b', 'find . -exec ls {} \\\\;']);
+  });
+});
+
+describe('tmux layout values', () => {
+  it.each([
+    ['tiled', 4, undefined],
+    ['main-vertical', 2, undefined],
+    ['dfad,120x40,0,0{117x40,0,0[117x37,0,0,1,117x2,0,38,3],2x40,118,0,2}', 3, undefined],
+    ['dfad,120x40,0,0{117x40,0,0[117x37,0,0,1,117x2,0,38,3],2x40,118,0,2}', 2, /has 3 pane\(s\) but the window has 2/],
+    ['0000,120x40,0,0,0', 1, /wrong checksum \(expected aafd\)/],
+    ['diagonal', 2, /neither a tmux layout/],
+  ])('%s for %i panes', (layout, panes, problem) => {
+    const found = tmuxLayoutProblem(layout, panes);
+    if (problem === undefined) expect(found).toBeUndefined();
+    else expect(found).toMatch(problem);
   });
 });
