@@ -263,6 +263,19 @@ describe('failover chains', () => {
     expect(fake.requests[0]!.body.max_tokens).toBe(10);
   });
 
+  it('takes the key from a configured command, and reports a failing command without its output', async () => {
+    const h = harness({ providers: { openai: { baseUrl: fake.openaiBaseUrl, apiKeyCommand: 'printf "sk-from-command-0123456789\\n"' } } });
+    fake.enqueue(reply.text('ok'));
+    await complete(ask('openai:gpt-test'), { ...h.deps, env: {} });
+    expect(fake.requests[0]!.headers.authorization).toBe('Bearer sk-from-command-0123456789');
+    const bad = harness({ providers: { openai: { baseUrl: fake.openaiBaseUrl, apiKeyCommand: 'echo half-a-key-printed; exit 3' } } });
+    const error = await complete(ask('openai:gpt-test'), { ...bad.deps, env: {} }).catch((e: unknown) => e as LlmError);
+    expect(error).toMatchObject({ kind: 'auth' });
+    expect((error as LlmError).message).toContain('exit 3');
+    expect((error as LlmError).message).not.toContain('half-a-key');
+    expect(fake.requests).toHaveLength(1);
+  });
+
   it('complete() throws a typed LlmError', async () => {
     const h = harness();
     fake.enqueue(reply.error(400, { message: 'bad thing' }));
