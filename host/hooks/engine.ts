@@ -341,3 +341,18 @@ export function describeAction(hook: CompiledHook, event: PicodeEvent): string {
     case 'plan': return `ask the planner (plan.create): ${fillTemplate(c.plan!.task, event)}`;
   }
 }
+
+/** One line saying what a hook does, with placeholders left as written (`hooks list`). */
+export function summarizeAction(hook: CompiledHook): string {
+  const c = hook.config;
+  switch (hook.action) {
+    case 'command': return c.command!;
+    case 'plugin': return `plugin ${c.plugin}`;
+    case 'run': return `in ${c.run!.pane}: ${c.run!.command}`;
+    case 'send': return `to ${c.send!.pane}: ${c.send!.text !== undefined ? JSON.stringify(c.send!.text) : ''}${c.send!.keys ? ` keys ${c.send!.keys.join(' ')}` : ''}`;
+    case 'notify': return `${c.notify!.level}: ${c.notify!.message}`;
+    case 'emit': return emittedType(c.emit!.event);
+    case 'ask': return c.ask!.prompt;
+    case 'plan': return c.plan!.task;
+  }
+}
