@@ -17,24 +17,13 @@ export async function standaloneGatePass(options: {
   const { config } = options;
   const hooks = (config as { hooks?: PicodeConfig['hooks'] }).hooks ?? [];
   if (hooks.length === 0) return undefined;
-  const [{ HookEngine }, { eventCatalog }, { ServiceUnavailable }] = await Promise.all([
+  const [{ HookEngine }, { eventCatalog }, { dryRunServices }] = await Promise.all([
     import('../hooks/engine.js'),
     import('../bus/catalog/index.js'),
-    import('../hooks/services.js'),
+    import('../hooks/dryRun.js'),
   ]);
-  const unavailable = (what: string) => async (): Promise<never> => { throw new ServiceUnavailable(`${what} needs a running host`); };
-  const quiet = { debug() {}, info() {}, warn() {}, error() {} };
-  const services: HookServices = {
-    session: '',
-    cwd: options.cwd,
-    env: options.env,
-    panes: { run: unavailable('running in a pane'), sendText: unavailable('sending to a pane'), sendKeys: unavailable('sending keys'), capture: unavailable('capturing a pane') },
-    emit: (event) => ({ ...makeEvent(event.data as LlmRequestData), type: event.type }),
-    log: quiet,
-    deliverToPlugin: unavailable('a plugin hook'),
-    ask: unavailable('the ask action'),
-    createPlan: unavailable('the plan action'),
-  };
+  // The hooks area's services for running without a host: shell hooks run, the rest refuse.
+  const services: HookServices = { ...dryRunServices('', options.cwd), env: options.env };
   const engine = new HookEngine({
     hooks,
     limits: config.hookLimits,
