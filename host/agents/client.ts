@@ -28,12 +28,13 @@ export async function openAgentsClient(options: {
   requireHost?: boolean;
 }): Promise<AgentsClient> {
   const env = options.env ?? process.env;
-  const { sessionFor } = await import('../hooks/cliSupport.js');
-  const session = sessionFor(options.session, options.tmuxSocket, env);
+  const [{ sessionFor }, { tmuxSocketFromEnv }] = await Promise.all([import('../hooks/cliSupport.js'), import('./tmuxSocket.js')]);
+  const tmuxSocket = options.tmuxSocket ?? tmuxSocketFromEnv(env);
+  const session = sessionFor(options.session, tmuxSocket, env);
   if (session) {
     const { connectHost } = await import('../ipc/client.js');
     try {
-      return hostClient(await connectHost(session, options.tmuxSocket, { env }), session);
+      return hostClient(await connectHost(session, tmuxSocket, { env }), session);
     } catch (error) {
       const unavailable = error instanceof PicodeError && error.exitCode === ExitCode.unavailable;
       if (!unavailable || options.requireHost) throw error;

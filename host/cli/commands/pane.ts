@@ -20,7 +20,8 @@ export function define(program: Command): void {
       if (!(kinds as readonly string[]).includes(kind)) {
         throw new PicodeError(`pane: unknown view "${kind}"`, { hint: `views: ${kinds.join(', ')}` });
       }
-      const { tmuxSocket } = globalOptions(cmd);
+      const { tmuxSocketFromEnv } = await import('../../agents/tmuxSocket.js');
+      const tmuxSocket = globalOptions(cmd).tmuxSocket ?? tmuxSocketFromEnv();
       const { requireSession } = await import('../../hooks/cliSupport.js');
       const session = requireSession(opts.session, tmuxSocket, 'pane');
       const run = opts.run === undefined ? undefined : Number(opts.run);
