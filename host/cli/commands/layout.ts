@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { defineConvert } from './layout-convert.js';
+import { PicodeError } from '../../core/errors.js';
 import type { LayoutNode, SessionSpec, Size } from '../../layout/model.js';
 
 /**
@@ -20,6 +21,14 @@ export function define(program: Command): void {
       const [{ loadLayoutDetailed }, { parseSettings }] = await Promise.all([import('../../layout/load.js'), import('./up.js')]);
       const loaded = await loadLayoutDetailed(file, { cwd: process.cwd(), env: process.env, settings: parseSettings(settingArgs) });
       for (const field of loaded.spec.unsupported) process.stderr.write(`picode: warning: ${loaded.file}: not supported, ignored: ${field}\n`);
+      // A window's tmux layout is checked here too, so `check` fails where `up` would.
+      const { tmuxLayoutProblems } = await import('../../mux/tmux/layoutString.js');
+      const problems = tmuxLayoutProblems(loaded.spec).map((p) => `  ${loaded.file}: ${p}`);
+      if (problems.length) {
+        throw new PicodeError(`invalid layout ${loaded.file}:\n${problems.join('\n')}`, {
+          hint: 'use a tmux layout name (tiled, even-horizontal, main-vertical...) or a layout string made for as many panes',
+        });
+      }
       if (options.json) process.stdout.write(`${JSON.stringify(loaded.spec, null, 2)}\n`);
       else process.stdout.write(describeSpec(loaded.spec));
     });

@@ -1,4 +1,4 @@
-import type { LayoutNode, Size } from '../../layout/model.js';
+import { panesOf, type LayoutNode, type SessionSpec, type Size } from '../../layout/model.js';
 
 /**
  * tmux custom layout strings (the `#{window_layout}` format), computed from picode's split
@@ -110,4 +110,12 @@ export function tmuxLayoutProblem(layout: string, paneCount: number): string | u
   const cells = (custom[2]!.match(/\d+x\d+,\d+,\d+,\d+/g) ?? []).length;
   if (cells !== paneCount) return `the layout string has ${cells} pane(s) but the window has ${paneCount}`;
   return undefined;
+}
+
+/** Every window of the layout whose `layout` tmux would refuse, as "window N (name): problem". */
+export function tmuxLayoutProblems(spec: SessionSpec): string[] {
+  return spec.windows.flatMap((w, i) => {
+    const problem = w.tmuxLayout === undefined ? undefined : tmuxLayoutProblem(w.tmuxLayout, [...panesOf(w.root)].length);
+    return problem ? [`window ${i + 1}${w.name ? ` (${w.name})` : ''}: ${problem}`] : [];
+  });
 }

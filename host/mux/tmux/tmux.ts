@@ -2,11 +2,11 @@ import { join } from 'node:path';
 import { PicodeError } from '../../core/errors.js';
 import { sessionExistsError } from '../errors.js';
 import { packageRoot } from '../../core/paths.js';
-import { panesOf, type SessionSpec } from '../../layout/model.js';
+import type { SessionSpec } from '../../layout/model.js';
 import type { CaptureOptions, LaunchOptions, LaunchResult, Multiplexer, MuxObserver, PaneInfo } from '../types.js';
 import { chain, runTmux, runTmuxInteractive, TmuxError, type TmuxTarget } from './exec.js';
 import { buildPlan } from './plan.js';
-import { tmuxLayoutProblem } from './layoutString.js';
+import { tmuxLayoutProblems } from './layoutString.js';
 import { sendWhenReady } from './typed.js';
 import { TmuxControlObserver } from './control/observer.js';
 
@@ -76,14 +76,12 @@ export class TmuxMux implements Multiplexer {
   }
 
   async launch(layout: SessionSpec, options: LaunchOptions): Promise<LaunchResult> {
-    layout.windows.forEach((w, i) => {
-      const problem = w.tmuxLayout === undefined ? undefined : tmuxLayoutProblem(w.tmuxLayout, [...panesOf(w.root)].length);
-      if (problem) {
-        throw new PicodeError(`${layout.source.file}: window ${i + 1}${w.name ? ` (${w.name})` : ''}: ${problem}`, {
-          hint: 'use a tmux layout name, or copy a layout string from `tmux display -p "#{window_layout}"` in a window with as many panes',
-        });
-      }
-    });
+    const layoutProblems = tmuxLayoutProblems(layout);
+    if (layoutProblems.length) {
+      throw new PicodeError(`${layout.source.file}: ${layoutProblems.join('; ')}`, {
+        hint: 'use a tmux layout name, or copy a layout string from `tmux display -p "#{window_layout}"` in a window with as many panes',
+      });
+    }
     let invocations = 0;
     if (options.replace) {
       invocations++;
