@@ -144,8 +144,10 @@ function createObserver(host: HostApi, prices: () => PriceTable, question: () =>
 function parseStreamParams(params: unknown): { request: CompletionRequest; question: string | undefined } {
   const p = (params ?? {}) as { request?: Record<string, unknown>; question?: unknown };
   const r = p.request;
-  if (!r || !Array.isArray(r.messages)) {
-    throw new PicodeError('llm.stream needs { request: { messages: [...] } }');
+  if (!r || !Array.isArray(r.messages) || r.messages.length === 0 || !r.messages.every(isMessage)) {
+    throw new PicodeError('llm.stream needs { request: { messages: [{ role: "user", content: "..." }, ...] } }', {
+      hint: 'roles: user, assistant (content, toolCalls), tool (toolCallId, toolName, content)',
+    });
   }
   const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
   const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
@@ -162,3 +164,12 @@ function parseStreamParams(params: unknown): { request: CompletionRequest; quest
   return { request, question: str(p.question) };
 }
 
+
+function isMessage(m: unknown): m is Message {
+  if (typeof m !== 'object' || m === null) return false;
+  const r = m as Record<string, unknown>;
+  if (typeof r.content !== 'string') return false;
+  if (r.role === 'user') return true;
+  if (r.role === 'assistant') return r.toolCalls === undefined || Array.isArray(r.toolCalls);
+  return r.role === 'tool' && typeof r.toolCallId === 'string' && typeof r.toolName === 'string';
+}
