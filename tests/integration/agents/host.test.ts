@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reply } from '../../fixtures/fake-llm/index.js';
@@ -17,6 +17,15 @@ beforeAll(async () => {
   world = await createAgentsWorld();
   world.tmux('new-session', '-d', '-s', session, '-x', '200', '-y', '50', '-c', world.project);
   shellPane = world.tmux('display-message', '-p', '-t', session, '#{pane_id}').trim();
+  // A project hook on agent.tool.before (Claude Code's PreToolUse contract): no rm -rf.
+  writeFileSync(join(world.project, 'picode.config.yaml'), [
+    'hooks:',
+    '  - name: no-rm-rf',
+    '    event: agent.tool.before',
+    '    match: { tool: run_command }',
+    `    command: 'if grep -q "rm -rf"; then echo "no rm -rf from agents" >&2; exit 2; fi'`,
+    '',
+  ].join('\n'));
   host = world.startHost(session);
   await until('the host', async () => ((await world.cli(['jobs', 'list', '--session', session])).stdout.includes('no jobs') ? true : undefined));
 });
@@ -120,6 +129,23 @@ describe('plans, agents and jobs in the host, shown in pane views', () => {
     // The transcript records who allowed what.
     const log = (await world.cli(['agent', 'log', String(run.id), '--session', session, '--jsonl'])).stdout.trim().split('\n').map((l) => JSON.parse(l) as { kind: string; by?: string; call?: { name: string } });
     expect(log.filter((e) => e.kind === 'approval').map((e) => [e.call?.name, e.by])).toEqual([['run_command', 'person'], ['edit_file', 'person']]);
+  });
+
+  it('passes every tool call through the agent.tool.before hooks, which can deny it', async () => {
+    writeFileSync(join(world.project, 'keep.txt'), 'precious');
+    world.llm.enqueue(
+      reply.toolCalls([{ id: 'r1', name: 'run_command', args: { command: 'rm -rf keep.txt' } }]),
+      reply.text('The hook refused; nothing deleted.'),
+    );
+    const run = JSON.parse((await world.cli(['agent', 'clean up', '--session', session, '--pane', shellPane, '--json'])).stdout) as { id: number };
+    await screenShows(agentPane, 'The hook refused; nothing deleted.');
+    expect(existsSync(join(world.project, 'keep.txt'))).toBe(true);
+    const log = (await world.cli(['agent', 'log', String(run.id), '--session', session, '--jsonl'])).stdout.trim().split('\n').map((l) => JSON.parse(l) as { kind: string; by?: string; decision?: string; reason?: string; content?: string });
+    expect(log.find((e) => e.kind === 'approval')).toMatchObject({ decision: 'deny', by: 'gate', reason: expect.stringContaining('no rm -rf from agents') });
+    expect(log.find((e) => e.kind === 'tool_result')?.content).toContain('Denied by a hook');
+    // The blocking event is on the bus like any other.
+    const events = await world.cli(['events', '--session', session, '--type', 'agent.tool.before', '--json']);
+    expect(events.stdout).toContain('rm -rf keep.txt');
   });
 
   it('marks jobs interrupted when the host dies, and resumes them from the transcript', async () => {
