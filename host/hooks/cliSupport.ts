@@ -42,3 +42,14 @@ export function parseDataOption(text: string | undefined, flag = '--data'): unkn
     });
   }
 }
+
+/** One IPC call to the session's host on a connection opened and closed around it. */
+export async function callHost<T>(session: string, tmuxSocket: string | undefined, method: string, params: unknown): Promise<T> {
+  const { connectHost } = await import('../ipc/client.js');
+  const client = await connectHost(session, tmuxSocket);
+  try {
+    return await client.call<T>(method, params);
+  } finally {
+    client.close();
+  }
+}

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { globalOptions } from '../globals.js';
-import { parseDataOption, requireSession } from '../../hooks/cliSupport.js';
+import { callHost, parseDataOption, requireSession } from '../../hooks/cliSupport.js';
 
 /** `picode emit NAME [--data JSON]`: puts the user event `user.NAME` on the session host's bus. */
 export function define(program: Command): void {
@@ -15,13 +15,7 @@ export function define(program: Command): void {
       const data = parseDataOption(opts.data);
       const { tmuxSocket } = globalOptions(cmd);
       const session = requireSession(opts.session, tmuxSocket, 'emit');
-      const { connectHost } = await import('../../ipc/client.js');
-      const client = await connectHost(session, tmuxSocket);
-      try {
-        const result = await client.call<{ id: number; type: string }>('events.emit', { name, data, ...(opts.pane ? { pane: opts.pane } : {}) });
-        process.stdout.write(opts.json ? `${JSON.stringify(result)}\n` : `emitted ${result.type} (event ${result.id})\n`);
-      } finally {
-        client.close();
-      }
+      const result = await callHost<{ id: number; type: string }>(session, tmuxSocket, 'events.emit', { name, data, ...(opts.pane ? { pane: opts.pane } : {}) });
+      process.stdout.write(opts.json ? `${JSON.stringify(result)}\n` : `emitted ${result.type} (event ${result.id})\n`);
     });
 }

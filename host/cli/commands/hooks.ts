@@ -4,7 +4,7 @@ import { PicodeError } from '../../core/errors.js';
 import type { PicodeEvent } from '../../bus/envelope.js';
 import type { DryRunReport, HookStats } from '../../hooks/engine.js';
 import type { StoredHookRun } from '../../hooks/runLog.js';
-import { parseDataOption, requireSession, sessionFor } from '../../hooks/cliSupport.js';
+import { callHost, parseDataOption, requireSession, sessionFor } from '../../hooks/cliSupport.js';
 
 /**
  * `picode hooks list | test | log | docs`. `list` and `test` read the config files from the
@@ -170,16 +170,6 @@ async function standaloneEngine(session: string) {
   const warnings = unknownEventTypes(engine.hooks, known).map((u) =>
     `hook ${u.hook} listens to ${u.type}, which picode never emits${u.suggestion ? ` (did you mean ${u.suggestion}?)` : ''}`);
   return { engine, files: loaded.files, warnings, known };
-}
-
-async function callHost<T>(session: string, tmuxSocket: string | undefined, method: string, params: unknown): Promise<T> {
-  const { connectHost } = await import('../../ipc/client.js');
-  const client = await connectHost(session, tmuxSocket);
-  try {
-    return await client.call<T>(method, params);
-  } finally {
-    client.close();
-  }
 }
 
 function print(value: unknown): void {

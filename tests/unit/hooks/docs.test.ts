@@ -8,7 +8,7 @@ import { currentGenerated, renderEventCatalog, replaceGenerated, generatedBegin,
 const docsFile = join(import.meta.dirname, '../../../docs/hooks.md');
 
 describe('docs/hooks.md', () => {
-  it('has an event reference generated from the current catalog (run `picode hooks docs --write docs/hooks.md` when this fails)', () => {
+  it('has an event reference generated from the current catalog (run `npm run docs:hooks` when this fails)', () => {
     const committed = currentGenerated(readFileSync(docsFile, 'utf8'));
     expect(committed, 'docs/hooks.md lost its generated-section markers').toBeDefined();
     expect(committed).toBe(renderEventCatalog(eventCatalog));
