@@ -5,6 +5,7 @@ import { costOf, findPrice, type PriceTable } from '../../src/providers/cost.js'
 import type { CompletionRequest, Message, StreamPart, Usage } from '../../src/providers/types.js';
 import type { ApprovalPrompt, ApprovalRequest } from './approval.js';
 import { newRequestId } from './gate.js';
+import { isMessage } from '../../src/providers/messages.js';
 import { loadPrices } from './prices.js';
 import { createLlmService, setLlmService } from './service.js';
 
@@ -162,14 +163,4 @@ function parseStreamParams(params: unknown): { request: CompletionRequest; quest
     sources: Array.isArray(r.sources) ? r.sources.filter((s): s is string => typeof s === 'string') : [],
   };
   return { request, question: str(p.question) };
-}
-
-
-function isMessage(m: unknown): m is Message {
-  if (typeof m !== 'object' || m === null) return false;
-  const r = m as Record<string, unknown>;
-  if (typeof r.content !== 'string') return false;
-  if (r.role === 'user') return true;
-  if (r.role === 'assistant') return r.toolCalls === undefined || Array.isArray(r.toolCalls);
-  return r.role === 'tool' && typeof r.toolCallId === 'string' && typeof r.toolName === 'string';
 }

@@ -2,6 +2,7 @@ import type { EventInput, GateDecision } from '../daemon/api.js';
 import type { RequestGuard } from '../../src/providers/service.js';
 import { LlmError, type CompletionRequest, type Message } from '../../src/providers/types.js';
 import type { ApprovalPrompt } from './approval.js';
+import { isMessage } from '../../src/providers/messages.js';
 import { renderPreview } from './approval.js';
 
 /**
@@ -68,10 +69,4 @@ function applyUpdate(request: CompletionRequest, data: unknown): CompletionReque
     out = { ...out, messages: d.messages as Message[] };
   }
   return out;
-}
-
-function isMessage(m: unknown): boolean {
-  if (typeof m !== 'object' || m === null) return false;
-  const r = m as { role?: unknown; content?: unknown };
-  return (r.role === 'user' || r.role === 'assistant' || r.role === 'tool') && typeof r.content === 'string';
 }
