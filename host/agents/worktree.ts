@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
 import { promisify } from 'node:util';
 import { PicodeError } from '../core/errors.js';
 
@@ -32,5 +32,21 @@ export async function createWorktree(cwd: string, runId: number): Promise<{ path
       hint: 'a repository needs at least one commit for a worktree; or remove a stale branch with `git branch -D ' + branch + '`',
     });
   }
+  await excludeWorktrees(top);
   return { path, branch };
+}
+
+/** Keeps `.picode/` out of `git status` of the main checkout (in .git/info/exclude, never .gitignore). */
+async function excludeWorktrees(top: string): Promise<void> {
+  try {
+    const common = (await run('git', ['rev-parse', '--git-common-dir'], { cwd: top })).stdout.trim();
+    const info = join(isAbsolute(common) ? common : join(top, common), 'info');
+    const exclude = join(info, 'exclude');
+    const current = existsSync(exclude) ? readFileSync(exclude, 'utf8') : '';
+    if (current.split('\n').some((l) => l.trim() === '/.picode/')) return;
+    mkdirSync(info, { recursive: true });
+    appendFileSync(exclude, `${current && !current.endsWith('\n') ? '\n' : ''}/.picode/\n`);
+  } catch {
+    // Only cosmetic: the worktree works either way.
+  }
 }

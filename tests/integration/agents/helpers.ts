@@ -22,7 +22,7 @@ export interface AgentsWorld {
   readonly env: NodeJS.ProcessEnv;
   readonly llm: FakeLlm;
   tmux(...args: string[]): string;
-  cli(args: string[], options?: { timeoutMs?: number; env?: NodeJS.ProcessEnv }): Promise<CliResult>;
+  cli(args: string[], options?: { timeoutMs?: number; env?: NodeJS.ProcessEnv; cwd?: string }): Promise<CliResult>;
   startHost(session: string): { child: ChildProcess; exited: Promise<number | null>; stderr(): string };
   dispose(): Promise<void>;
 }
@@ -48,8 +48,8 @@ export async function createAgentsWorld(): Promise<AgentsWorld> {
   for (const k of ['TMUX', 'TMUX_PANE', 'PICODE_SESSION', 'ANTHROPIC_API_KEY', 'PICODE_HOST_NO_EXTENSIONS']) delete env[k];
   const hosts: Array<{ child: ChildProcess; exited: Promise<number | null>; stderr(): string }> = [];
   const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { env, encoding: 'utf8' });
-  const cli = (args: string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}) => new Promise<CliResult>((done) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: project, env: { ...env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const cli = (args: string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv; cwd?: string } = {}) => new Promise<CliResult>((done) => {
+    const child = spawn(process.execPath, [bin, ...args], { cwd: options.cwd ?? project, env: { ...env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });

@@ -111,3 +111,32 @@ describe('plan, agent and jobs without a host (in-process, local store)', () => 
     expect(result.stderr).not.toContain('internal error');
   });
 });
+
+describe('--worktree', () => {
+  it('gives the run its own git worktree and branch, leaving the checkout alone', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { mkdirSync, writeFileSync, existsSync } = await import('node:fs');
+    const repo = join(world.home, 'repo');
+    mkdirSync(repo);
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, encoding: 'utf8', env: { ...world.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' } });
+    git('init', '-q', '-b', 'main');
+    writeFileSync(join(repo, 'a.txt'), 'one\n');
+    git('add', '.');
+    git('commit', '-q', '-m', 'init');
+    world.llm.enqueue(
+      reply.toolCalls([{ id: 'w', name: 'write_file', args: { path: 'a.txt', content: 'two\n' } }]),
+      reply.text('changed a.txt in my worktree'),
+    );
+    const result = await world.cli(['agent', 'edit a.txt', '--worktree', '--yes', '--json'], { cwd: repo });
+    expect(result.stderr).not.toContain('internal error');
+    expect(result.code).toBe(0);
+    const run = JSON.parse(result.stdout) as { id: number; worktree: string };
+    expect(run.worktree).toBe(join(repo, '.picode', 'worktrees', `agent-${run.id}`));
+    expect(readFileSync(join(run.worktree, 'a.txt'), 'utf8')).toBe('two\n');
+    expect(readFileSync(join(repo, 'a.txt'), 'utf8')).toBe('one\n');
+    expect(git('branch', '--list', `picode/agent-${run.id}`)).toContain(`picode/agent-${run.id}`);
+    expect(existsSync(join(run.worktree, '.git'))).toBe(true);
+    // The main checkout stays clean.
+    expect(git('status', '--porcelain')).toBe('');
+  });
+});
