@@ -144,6 +144,46 @@ describe('picode ask', () => {
     expect(y.stdout).toContain('approved');
   });
 
+  it('on a terminal, shows exactly what will be sent and sends it only after a yes', async () => {
+    writeConfig('approval: { approve: first-time-per-source }');
+    workFile('plan.md', 'step one: add the retry cap');
+    const { spawn: spawnPty } = await import('node-pty');
+    const runOnPty = (answer: string): Promise<{ screen: string; code: number }> => new Promise((done) => {
+      const base: Record<string, string> = {};
+      for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== 'TMUX' && k !== 'PICODE_SESSION') base[k] = v;
+      const term = spawnPty(process.execPath, [bin, 'ask', 'is the plan right?', '--file', 'plan.md'], {
+        cols: 200, rows: 50, cwd: join(dir, 'work'),
+        env: { ...base, PICODE_HOME: join(dir, 'state'), XDG_CONFIG_HOME: join(dir, 'cfg'), OPENAI_API_KEY: secret },
+      });
+      let screen = '';
+      let answered = false;
+      term.onData((d) => {
+        screen += d;
+        if (!answered && screen.includes('[y/N]')) { answered = true; term.write(answer); }
+      });
+      term.onExit(({ exitCode }) => done({ screen, code: exitCode }));
+    });
+
+    const no = await runOnPty('n\r');
+    expect(no.screen).toContain('To: openai:gpt-4.1-mini');
+    expect(no.screen).toContain('Sources: file:plan.md');
+    expect(no.screen).toContain('step one: add the retry cap');
+    expect(no.screen).toContain('is the plan right?');
+    expect(no.code).toBe(1);
+    expect(no.screen).toContain('not approved');
+    expect(fake.requests).toHaveLength(0);
+
+    fake.enqueue(reply.text('Yes, it is.'), reply.text('Still yes.'));
+    const yes = await runOnPty('y\r');
+    expect(yes.code).toBe(0);
+    expect(yes.screen).toContain('Yes, it is.');
+    expect(fake.requests).toHaveLength(1);
+    // first-time-per-source: the same file to the same provider is not asked about again.
+    const again = await picode(['ask', 'is the plan right?', '--file', 'plan.md']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('Still yes.');
+  });
+
   it('runs llm.request hooks without a host: a blocking hook stops the request, a redacting one rewrites it', async () => {
     writeConfig([
       'hooks:',
