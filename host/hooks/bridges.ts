@@ -13,6 +13,17 @@ type Data = Record<string, unknown>;
 const isData = (v: unknown): v is Data => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 export async function deliverToPlugin(plugin: string, event: PicodeEvent): Promise<PluginReply> {
+  const runtime = await pluginRuntime();
+  return pluginReply(await runtime.deliver(plugin, event));
+}
+
+/** What a plugin would answer to an event, without applying its actions (dry runs). */
+export async function dryRunPlugin(plugin: string, event: PicodeEvent): Promise<PluginReply> {
+  const runtime = await pluginRuntime();
+  return pluginReply(await runtime.dryRun(plugin, [event]));
+}
+
+async function pluginRuntime(): Promise<NonNullable<ReturnType<typeof import('../sandbox/runtime.js').getPluginRuntime>>> {
   let runtime: ReturnType<typeof import('../sandbox/runtime.js').getPluginRuntime>;
   try {
     runtime = (await import('../sandbox/runtime.js')).getPluginRuntime();
@@ -20,7 +31,7 @@ export async function deliverToPlugin(plugin: string, event: PicodeEvent): Promi
     throw new ServiceUnavailable(`the plugin runtime cannot be loaded (${(error as Error).message})`);
   }
   if (!runtime) throw new ServiceUnavailable('the plugin runtime is not running in this host');
-  return pluginReply(await runtime.deliver(plugin, event));
+  return runtime;
 }
 
 /** Reads a decision from a plugin's reply: a `decision` field, or a `decide`/`block` action among its actions. */

@@ -6,7 +6,7 @@ import { compileHooks, HookIndex, emittedType, type CompiledHook } from './compi
 import { combineVerdicts, type HookVerdict, type RankedVerdict } from './decisions.js';
 import { Semaphore, TokenBucket } from './limits.js';
 import type { HookRunRow } from './runLog.js';
-import type { HookServices } from './services.js';
+import { ServiceUnavailable, type HookServices } from './services.js';
 import { fillTemplate } from './template.js';
 
 /**
@@ -153,6 +153,20 @@ export class HookEngine {
       if (!hook.config.enabled) { entries.push(Promise.resolve({ ...base, matched: false, why: 'disabled' })); continue; }
       if (!hook.eventTest(event.type)) { entries.push(Promise.resolve({ ...base, matched: false, why: 'event type' })); continue; }
       if (!hook.matches(event)) { entries.push(Promise.resolve({ ...base, matched: false, why: 'conditions' })); continue; }
+      const dryRunPlugin = this.options.services.dryRunPlugin;
+      if (hook.action === 'plugin' && dryRunPlugin) {
+        // In the host a plugin can answer without its actions being applied.
+        entries.push((async () => {
+          const started = performance.now();
+          try {
+            const reply = await dryRunPlugin.call(this.options.services, hook.config.plugin!, event);
+            return { ...base, matched: true, outcome: reply.decision === 'deny' ? 'blocked' : 'ok', decision: reply.decision, reason: reply.reason, output: reply.summary, durationMs: performance.now() - started };
+          } catch (error) {
+            return { ...base, matched: true, outcome: error instanceof ServiceUnavailable ? 'unavailable' : 'error', reason: (error as Error).message, durationMs: performance.now() - started };
+          }
+        })());
+        continue;
+      }
       if (hook.action !== 'command') {
         entries.push(Promise.resolve({ ...base, matched: true, wouldDo: describeAction(hook, event) }));
         continue;

@@ -4,7 +4,7 @@ import type { HostApi, HostExtension, Unsubscribe } from '../daemon/api.js';
 import { PicodeError } from '../core/errors.js';
 import { HookEngine } from './engine.js';
 import { HookRunLog, readHookRuns } from './runLog.js';
-import { askModel, createPlanThroughIpc, deliverToPlugin } from './bridges.js';
+import { askModel, createPlanThroughIpc, deliverToPlugin, dryRunPlugin } from './bridges.js';
 import type { HookServices } from './services.js';
 import { watchFiles, type FileWatcher } from './watcher.js';
 import { emittedType, unknownEventTypes } from './compile.js';
@@ -39,6 +39,7 @@ export function hooksExtension(options: HooksExtensionOptions = {}): HostExtensi
         emit: (event) => host.bus.emit(event),
         log: host.log,
         deliverToPlugin,
+        dryRunPlugin,
         ask: askModel,
         createPlan: (request) => createPlanThroughIpc(host.session, tmuxSocket, request),
       };

@@ -16,6 +16,11 @@ export interface HookServices {
   readonly log: HostLogger;
   /** Delivers an event to a loaded plugin. Throws ServiceUnavailable when there is no plugin runtime. */
   deliverToPlugin(plugin: string, event: PicodeEvent): Promise<PluginReply>;
+  /**
+   * For dry runs (`hooks test --host`): what the plugin would answer, its actions returned but
+   * not applied. Absent outside the host: plugin hooks are then only described.
+   */
+  dryRunPlugin?(plugin: string, event: PicodeEvent): Promise<PluginReply>;
   /** One completion from the configured model. Throws ServiceUnavailable without an LLM service. */
   ask(request: { prompt: string; model?: string | undefined; origin: string }): Promise<string>;
   /** Starts plan generation (`plan.create`); resolves with what the planner returns. */

@@ -50,7 +50,7 @@ export function define(program: Command): void {
     });
 
   hooks.command('test')
-    .description('dry run: which hooks match EVENT and what they decide (shell hooks run; built-in actions are only described)')
+    .description('dry run: which hooks match EVENT and what they decide (shell hooks run; built-in actions are only described; with --host plugins answer too, their actions not applied)')
     .argument('<event>', 'event type, e.g. file.changed, command.finished, pane.send.before, user.deploy')
     .option('--data <json>', 'the event data as JSON', '{}')
     .option('--pane <name>', 'the pane the event is about (name from the layout, or id)')

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { buildPlugin } from '../../../host/sandbox/builder.js';
 import { readManifest } from '../../../host/sandbox/manifest.js';
 import { PluginRuntime, setPluginRuntime } from '../../../host/sandbox/runtime.js';
-import { deliverToPlugin } from '../../../host/hooks/bridges.js';
+import { deliverToPlugin, dryRunPlugin } from '../../../host/hooks/bridges.js';
 import { HookEngine } from '../../../host/hooks/engine.js';
 import type { PicodeEvent } from '../../../host/bus/envelope.js';
 import { fakeServices, hooks, limits, makeEvent } from '../../unit/hooks/fakes.js';
@@ -79,7 +79,7 @@ afterAll(async () => {
 });
 
 function engine() {
-  const services = { ...fakeServices(), deliverToPlugin };
+  const services = { ...fakeServices(), deliverToPlugin, dryRunPlugin };
   const rows: Array<Record<string, unknown>> = [];
   const e = new HookEngine({
     hooks: hooks(
@@ -114,6 +114,17 @@ describe('WASM plugin hooks', () => {
     await e.idle();
     expect(rows[0]).toMatchObject({ hook: 'ping', outcome: 'ok', output: 'plugin actions: notify' });
     expect(busEvents.find((ev) => ev.type === 'notification')?.data).toMatchObject({ title: 'pinged', message: 'by user.ping', source: 'plugin:hook-policy' });
+  });
+
+  it('a dry run asks the plugin without applying its actions', async () => {
+    const { e, rows } = engine();
+    const before = busEvents.length;
+    const report = await e.test(makeEvent('agent.tool.before', { run: 1, tool: 'run_command', args: { command: 'curl x' } }));
+    expect(report.decision).toMatchObject({ decision: 'deny', reason: 'policy: no network from agents' });
+    const ping = await e.test(makeEvent('user.ping', {}));
+    expect(ping.hooks.find((h) => h.hook === 'ping')).toMatchObject({ matched: true, outcome: 'ok', output: 'plugin actions: notify' });
+    expect(busEvents.length).toBe(before); // the notify action was not applied
+    expect(rows).toHaveLength(0);
   });
 
   it('a hook naming a plugin that is not loaded is recorded as an error, nothing else breaks', async () => {
