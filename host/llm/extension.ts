@@ -18,6 +18,7 @@ import { createLlmService, setLlmService } from './service.js';
  *   each StreamPart back as a `llm.part` notification; used by `picode ask` when a host runs.
  *   If approval is needed, the caller gets a `llm.approval` notification (ApprovalRequest +
  *   `approvalId`) and answers with `llm.approve`.
+ * - `llm.approvals`: the requests waiting for a yes (id, destination, sources, full preview).
  * - `llm.approve { approvalId, approve }`: answers a pending approval (from the asking
  *   terminal, or any client that saw the `llm.approval.requested` event).
  *
@@ -29,6 +30,7 @@ const deltaFlushMs = 100;
 
 export function createLlmExtension(): HostExtension {
   const pending = new Map<string, (approve: boolean) => void>();
+  const waiting = new Map<string, ApprovalRequest & { approvalId: string; since: number }>();
   const caller = new AsyncLocalStorage<{ ctx: IpcCallContext; question: string | undefined }>();
   const timers = new Set<NodeJS.Timeout>();
   let prices: PriceTable = {};
@@ -49,6 +51,7 @@ export function createLlmExtension(): HostExtension {
         });
         return { done: true };
       });
+      host.ipc.register('llm.approvals', () => ({ pending: [...waiting.values()] }));
       host.ipc.register('llm.approve', (params) => {
         const p = (params ?? {}) as { approvalId?: unknown; approve?: unknown };
         const resolve = typeof p.approvalId === 'string' ? pending.get(p.approvalId) : undefined;
@@ -74,6 +77,7 @@ export function createLlmExtension(): HostExtension {
     return new Promise<boolean>((resolve) => {
       const finish = (yes: boolean): void => {
         pending.delete(approvalId);
+        waiting.delete(approvalId);
         clearTimeout(timer);
         timers.delete(timer);
         store?.ctx.signal.removeEventListener('abort', onAbort);
@@ -85,6 +89,7 @@ export function createLlmExtension(): HostExtension {
       timers.add(timer);
       store?.ctx.signal.addEventListener('abort', onAbort, { once: true });
       pending.set(approvalId, finish);
+      waiting.set(approvalId, { approvalId, ...req, since: Date.now() });
     });
   }
 }
