@@ -211,6 +211,16 @@ for (let i = 0; i < runs; i++) {
   log(`run ${i + 1}/${runs}: ${order.map((l) => `${l.name} ${results.get(l.name)!.at(-1)?.toFixed(0) ?? '-'}ms`).join(', ')}`);
 }
 
+// The floor picode cannot go under: Node starting and exiting, measured in the same run.
+const nodeStart = (caCerts: boolean): number[] => Array.from({ length: Math.min(runs, 10) }, () => {
+  const env = { ...process.env };
+  if (!caCerts) delete env.NODE_EXTRA_CA_CERTS;
+  const t = process.hrtime.bigint();
+  spawnSync(process.execPath, ['-e', '0'], { env, stdio: 'ignore' });
+  return Number(process.hrtime.bigint() - t) / 1e6;
+});
+const nodeStartMs = { withCaCerts: stats(nodeStart(true)), withoutCaCerts: stats(nodeStart(false)) };
+
 const readyMs = Object.fromEntries([...results].map(([name, values]) => [name, stats(values)]));
 const median = (name: string): number | undefined => readyMs[name]?.median;
 const picode = median('picode');
@@ -232,6 +242,7 @@ process.stdout.write(`${JSON.stringify({
   loadAverage,
   readyMs,
   picodeColdMs: cold === undefined ? null : Math.round(cold * 10) / 10,
+  nodeStartMs,
   ratioToPicode,
   goals: {
     picodeVsTmuxp: goal('picode', 'tmuxp', 0.25),

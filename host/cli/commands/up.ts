@@ -3,7 +3,6 @@ import { PicodeError } from '../../core/errors.js';
 import { globalOptions } from '../globals.js';
 import { loadConfigCached } from '../../config/cache.js';
 import { loadLayoutCached } from '../../layout/cache.js';
-import { runBeforeCommands } from '../../layout/before.js';
 import { resolveMux } from '../../mux/index.js';
 import { sessionExistsError } from '../../mux/errors.js';
 import type { SessionSpec } from '../../layout/model.js';
@@ -126,7 +125,7 @@ export async function up(layoutArg: string | undefined, rest: readonly string[],
     if (!options.detach) process.exitCode = await mux.attach(session);
     return;
   }
-  await runBeforeCommands(spec, env);
+  if (spec.before.length) await (await import('../../layout/before.js')).runBeforeCommands(spec, env);
 
   mark('mux');
   const { width, height } = (!options.detach && env.TMUX
@@ -140,6 +139,7 @@ export async function up(layoutArg: string | undefined, rest: readonly string[],
     throw error;
   }
   const readyMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  const readyCpu = env.PICODE_DEBUG ? process.cpuUsage() : undefined;
   mark('launched');
   // Attach at once; the record and the host start happen while the terminal is attached
   // (tmux attach is another process), so the user sees the session without waiting for SQLite.
@@ -160,7 +160,7 @@ export async function up(layoutArg: string | undefined, rest: readonly string[],
   if (env.PICODE_DEBUG) {
     const steps = marks.slice(1).map(([name, at], i) => `${name} +${(Number(at - marks[i]![1]) / 1e6).toFixed(1)}`).join(', ');
     process.stderr.write(`picode: up: ready in ${readyMs.toFixed(1)} ms after the command started (${steps}; process up ${(performance.now()).toFixed(0)} ms; `
-      + `${result.invocations} tmux invocations, layout cache ${loaded.cached ? 'hit' : 'miss'})\n`);
+      + `CPU until ready ${((readyCpu!.user + readyCpu!.system) / 1000).toFixed(0)} ms; ${result.invocations} tmux invocations, layout cache ${loaded.cached ? 'hit' : 'miss'})\n`);
   }
   if (attached) process.exitCode = await attached;
   if (warning) process.stderr.write(warning);

@@ -7,7 +7,6 @@ import type { CaptureOptions, LaunchOptions, LaunchResult, Multiplexer, MuxObser
 import { chain, runTmux, runTmuxInteractive, TmuxError, type TmuxTarget } from './exec.js';
 import { buildPlan } from './plan.js';
 import { tmuxLayoutProblems } from './layoutString.js';
-import { sendWhenReady } from './typed.js';
 import { TmuxControlObserver } from './control/observer.js';
 
 /**
@@ -120,6 +119,7 @@ export class TmuxMux implements Multiplexer {
     }
     if (plan.typed.length) {
       const panes = await this.listPanes(options.session);
+      const { sendWhenReady } = await import('./typed.js');
       invocations += 1 + (await sendWhenReady(this, options.session, panes, plan.typed));
     }
     const panes = await this.listPanes(options.session);
