@@ -65,6 +65,7 @@ export async function* streamCompletion(request: CompletionRequest, deps: Provid
   chain: for (const id of chain) {
     let target: ModelTarget;
     let apiKey: string | undefined;
+    let adapter: Adapter;
     try {
       target = resolveTarget(id, deps.config, deps.env);
       apiKey = await resolveKey(target.provider, deps.env);
@@ -77,7 +78,12 @@ export async function* streamCompletion(request: CompletionRequest, deps: Provid
       last = { kind: 'auth', model: target.id, message: `no API key for ${target.provider.name}: set ${keySourceDescription(target.provider)}` };
       continue;
     }
-    const adapter = await loadAdapter(target);
+    try {
+      adapter = await loadAdapter(target);
+    } catch (error) {
+      last = asInfo(error, 'bad-request', target.id);
+      continue;
+    }
     for (let retry = 0; ; retry++) {
       if (signal?.aborted) {
         yield { type: 'error', error: { kind: 'aborted', model: target.id, message: 'aborted' } };
