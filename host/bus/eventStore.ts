@@ -84,11 +84,23 @@ export class EventWriter {
   constructor(
     private readonly db: Database,
     private readonly hostKey: string,
-    private readonly options: { flushMs: number; maxRows: number; onError: (error: Error) => void },
+    private readonly options: { flushMs: number; maxRows: number; maxOutputText: number; onError: (error: Error) => void },
   ) {
     this.insert = db.prepare(`INSERT INTO events (host_key, seq, session, type, time, window, pane, pane_name, data)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.trim = db.prepare('DELETE FROM events WHERE host_key = ? AND seq <= ?');
+  }
+
+  /**
+   * What is written for an event: its data, except that the text of a big `pane.output` is cut
+   * to `maxOutputText` characters (`truncatedChars` says how many were left out). The pane's
+   * raw bytes are in the output log; a flood must not copy itself into the events table whole.
+   */
+  private stored(event: PicodeEvent): unknown {
+    if (event.type !== 'pane.output') return event.data ?? null;
+    const data = event.data as { text?: unknown };
+    if (typeof data?.text !== 'string' || data.text.length <= this.options.maxOutputText) return data;
+    return { ...data, text: data.text.slice(0, this.options.maxOutputText), truncatedChars: data.text.length - this.options.maxOutputText };
   }
 
   append(event: PicodeEvent): void {
@@ -105,7 +117,7 @@ export class EventWriter {
     try {
       this.db.transaction(() => {
         for (const e of batch) {
-          this.insert.run(this.hostKey, e.id, e.session, e.type, e.time, e.window ?? null, e.pane ?? null, e.paneName ?? null, JSON.stringify(e.data ?? null));
+          this.insert.run(this.hostKey, e.id, e.session, e.type, e.time, e.window ?? null, e.pane ?? null, e.paneName ?? null, JSON.stringify(this.stored(e)));
         }
       })();
       // Retention: checked every 50 flushes, by id (ids are dense per host).

@@ -20,7 +20,9 @@ import type { Host } from './host.js';
 export function registerHostMethods(host: Host): void {
   const { ipc, api } = host;
 
-  ipc.register('host.status', () => ({ ...host.stats(), panes: host.paneStates().length, methods: ipc.methods() }));
+  ipc.register('host.status', () => ({
+    ...host.stats(), panes: host.paneStates().length, methods: ipc.methods(), memory: process.memoryUsage(),
+  }));
 
   ipc.register('host.stop', (params) => {
     const reason = optionalString(params, 'reason') ?? 'stopped over IPC';

@@ -75,7 +75,8 @@ export class PaneState {
   private sentinelCommand: RunningCommand | undefined;
   private waiters: Waiter[] = [];
   private readonly sink = {
-    plain: (bytes: Buffer) => { this.pendingPlain.push(Buffer.from(bytes)); },
+    // A view is enough: observers hand over buffers they no longer touch.
+    plain: (bytes: Buffer) => { this.pendingPlain.push(bytes); },
     mark: (mark: CommandMark, start: number, end: number) => this.onMark(mark, start, end),
   };
 

@@ -53,6 +53,8 @@ export const paneOutputData = z.object({
     '(`\\r` and `\\n` kept). Never cut inside a UTF-8 character.'),
   offset: z.number().int().describe('Byte offset of this output in the pane\'s raw stream (continued across host restarts).'),
   bytes: z.number().int().describe('Raw bytes (escape sequences included) this event covers.'),
+  truncatedChars: z.number().int().optional().describe(
+    'Only in the stored copy (`picode events`, replays): characters of `text` beyond `host.events.maxOutputText` that were not stored.'),
 });
 
 export const paneIdleData = z.object({

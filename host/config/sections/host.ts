@@ -22,6 +22,8 @@ export const hostSection = {
         .describe('How often new events are written to the `events` table (one transaction per flush).'),
       maxRows: z.number().int().min(1000).default(200_000)
         .describe('Events kept per session; the oldest are deleted beyond this.'),
+      maxOutputText: z.number().int().min(256).default(16 * 1024)
+        .describe('Characters of a `pane.output` event\'s text written to the `events` table (subscribers get it whole; the raw bytes are in the output log).'),
     }).strict().prefault({}),
     capture: z.enum(['control', 'pipe-pane']).default('control')
       .describe('How the host reads pane output. `control`: tmux control mode (`%output`), with pause-after flow control and nothing else touched. `pipe-pane`: one pipe per pane into a FIFO, several times cheaper for the tmux server under heavy output, but it replaces any pipe-pane of your own and has no flow control (see docs/host.md).'),

@@ -23,7 +23,7 @@ export interface CommandMark {
 }
 
 export interface FilterSink {
-  /** A run of plain bytes (a subarray valid only during the call: copy it to keep it). */
+  /** A run of plain bytes: a view into the chunk (the chunk is not reused, so the view may be kept). */
   plain(bytes: Buffer): void;
   /** An OSC 133 mark; `start` and `end` delimit the mark's bytes in the raw stream. */
   mark(mark: CommandMark, start: number, end: number): void;

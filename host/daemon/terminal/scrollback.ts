@@ -19,13 +19,14 @@ export class ByteScrollback {
       this.size = this.limit;
       return;
     }
-    this.chunks.push(Buffer.from(bytes));
+    this.chunks.push(bytes); // owned by the caller from now on: no copy
     this.size += bytes.length;
     while (this.size - this.chunks[0]!.length >= this.limit) {
       this.size -= this.chunks.shift()!.length;
     }
     // Merge small chunks now and then so the array stays short under a trickle of tiny writes.
-    if (this.chunks.length > 256) this.chunks = [Buffer.concat(this.chunks)];
+    // (Views into large read buffers are released then too.)
+    if (this.chunks.length > 64) this.chunks = [Buffer.concat(this.chunks)];
   }
 
   /** The retained bytes (at most `limit`, cut at the front). */

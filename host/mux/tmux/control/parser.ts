@@ -30,13 +30,15 @@ const extendedPrefix = Buffer.from('%extended-output ');
 const extendedSeparator = Buffer.from(' : ');
 
 /**
- * Decodes tmux's octal escapes in `src[start, end)` into raw bytes. A backslash that is not
- * followed by three octal digits (tmux never writes one) is kept as it is.
+ * Decodes tmux's octal escapes in `src[start, end)` into raw bytes (a view of `src` when
+ * nothing is escaped). A backslash that is not followed by three octal digits (tmux never
+ * writes one) is kept as it is.
  */
 export function decodeOctal(src: Uint8Array, start = 0, end = src.length): Buffer {
   const input = Buffer.isBuffer(src) ? src : Buffer.from(src.buffer, src.byteOffset, src.byteLength);
   let slash = input.indexOf(BACKSLASH, start);
-  if (slash === -1 || slash >= end) return Buffer.from(input.subarray(start, end));
+  // Nothing escaped: a view of the input (the caller owns the read buffer it came from).
+  if (slash === -1 || slash >= end) return input.subarray(start, end);
   const out = Buffer.allocUnsafe(end - start);
   let o = 0;
   let i = start;
@@ -135,12 +137,21 @@ export class ControlStreamParser {
   constructor(private readonly onLine: (line: ControlLine) => void) {}
 
   push(chunk: Buffer): void {
-    let data = chunk;
-    if (this.carry) {
-      data = Buffer.concat([this.carry, chunk]);
-      this.carry = undefined;
-    }
+    const data = chunk;
     let start = 0;
+    if (this.carry) {
+      // Only the line that was cut is joined (not the whole chunk): under a flood every read
+      // ends mid-line, and copying whole reads would double the garbage.
+      const nl = data.indexOf(NEWLINE);
+      if (nl === -1) {
+        this.carry = Buffer.concat([this.carry, data]);
+        return;
+      }
+      const line = Buffer.concat([this.carry, data.subarray(0, nl)]);
+      this.carry = undefined;
+      this.handle(line.length && line[line.length - 1] === CR ? line.subarray(0, -1) : line);
+      start = nl + 1;
+    }
     for (;;) {
       const nl = data.indexOf(NEWLINE, start);
       if (nl === -1) break;

@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { openStore } from '../../../host/store/db.js';
+import { connectHost } from '../../../host/ipc/client.js';
+import { createWorld, events, hostReady, newSession, until, type World, type HostProcess } from './helpers.js';
+
+/**
+ * A pane that floods: the host keeps its memory and its logs bounded, and every byte is either
+ * received or reported dropped (tmux pause-after, when the host falls behind).
+ */
+describe('flood', () => {
+  let world: World;
+  let host: HostProcess;
+  let payload: string;
+  let expectedBytes: number;
+  const session = 'flood';
+  const retention = 256 * 1024;
+
+  beforeAll(async () => {
+    world = createWorld({
+      host: { pauseAfterSeconds: 1, outputLog: { maxBytesPerPane: retention, flushMs: 50 }, output: { scrollbackBytes: 65536 } },
+    });
+    newSession(world, session, 'sh');
+    payload = join(world.home, 'payload.bin');
+    writeFileSync(payload, randomBytes(6 * 1024 * 1024));
+    const b64 = execFileSync('base64', [payload], { maxBuffer: 64 * 1024 * 1024 });
+    let lines = 0;
+    for (const byte of b64) if (byte === 10) lines++;
+    expectedBytes = b64.length + lines; // the pty turns \n into \r\n
+    host = world.startHost(session);
+    await hostReady(world, session);
+  });
+
+  afterAll(async () => {
+    await world.dispose();
+  });
+
+  async function paneBytes(pane: string): Promise<number> {
+    const client = await connectHost(session, world.socket, { env: world.env });
+    try {
+      const panes = await client.call<Array<{ id: string; bytes: number }>>('panes.list');
+      return panes.find((p) => p.id === pane)?.bytes ?? -1;
+    } finally {
+      client.close();
+    }
+  }
+
+  function rss(pid: number): number {
+    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
+  }
+
+  it('receives every byte of a flood, with the output log and stored events bounded', async () => {
+    const done = join(world.home, 'done-1');
+    const pane = world.tmux('new-window', '-d', '-P', '-F', '#{pane_id}', '-t', `=${session}:`,
+      `base64 ${payload}; touch ${done}; exec sleep 600`).trim();
+    const before = rss(host.child.pid!);
+    let peak = before;
+    const received = await until('every byte', async () => {
+      peak = Math.max(peak, rss(host.child.pid!));
+      const bytes = await paneBytes(pane);
+      return bytes >= expectedBytes ? bytes : undefined;
+    }, 120_000);
+    expect(received).toBe(expectedBytes);
+    expect((await events(world, session, ['--type', 'pane.output.dropped', '--pane', pane]))).toEqual([]);
+    // Memory stays bounded (the pane printed ~8 MB; the host keeps 64 KiB of it in memory).
+    expect(peak - before).toBeLessThan(150 * 1024 * 1024);
+
+    await new Promise((r) => setTimeout(r, 300)); // the last output log flush
+    const store = openStore(join(world.env.PICODE_HOME!, 'picode.db'));
+    try {
+      const logged = store.db.prepare('SELECT SUM(length(data)) AS n, MAX(offset + length(data)) AS end FROM pane_output WHERE pane = ?')
+        .get(pane) as { n: number; end: number };
+      expect(logged.end).toBe(expectedBytes);
+      // Retention: at most the limit plus the one batch that crossed it.
+      expect(logged.n).toBeLessThanOrEqual(retention * 3);
+      const texts = store.db.prepare("SELECT data FROM events WHERE type = 'pane.output' AND pane = ?").all(pane) as Array<{ data: string }>;
+      const longest = Math.max(...texts.map((t) => (JSON.parse(t.data) as { text: string }).text.length));
+      expect(longest).toBeLessThanOrEqual(16 * 1024);
+      // The tail of the log is the tail of the payload's base64, byte for byte.
+      const tail = store.db.prepare('SELECT data FROM pane_output WHERE pane = ? ORDER BY offset DESC LIMIT 1').get(pane) as { data: Buffer };
+      const expectedTail = execFileSync('base64', [payload], { maxBuffer: 64 * 1024 * 1024 }).toString().replace(/\n/g, '\r\n');
+      expect(expectedTail.endsWith(tail.data.toString('latin1'))).toBe(true);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('a host that falls behind gets the backlog dropped by tmux and reports it (pause-after)', async () => {
+    // An endless flood: tmux decides to pause while output keeps coming.
+    const pane = world.tmux('new-window', '-d', '-P', '-F', '#{pane_id}', '-t', `=${session}:`,
+      'sleep 0.5; base64 /dev/urandom').trim();
+    await until('the flood to reach the host', async () => ((await paneBytes(pane)) > 0 ? true : undefined));
+    // Stop the host for well over pause-after (1 s) while the pane floods.
+    process.kill(host.child.pid!, 'SIGSTOP');
+    await new Promise((r) => setTimeout(r, 5000));
+    process.kill(host.child.pid!, 'SIGCONT');
+    const dropped = await until('pane.output.dropped', async () => {
+      const list = await events(world, session, ['--type', 'pane.output.dropped', '--pane', pane]);
+      return list.length ? list : undefined;
+    }, 30_000);
+    expect(dropped[0]!.data.reason).toContain('dropped');
+    // The pane was resumed: its output keeps coming after the drop.
+    const atDrop = await paneBytes(pane);
+    await until('output after the drop', async () => ((await paneBytes(pane)) > atDrop ? true : undefined), 30_000);
+    world.tmux('kill-window', '-t', pane);
+    await until('the pane to close', async () => {
+      const list = await events(world, session, ['--type', 'pane.closed', '--pane', pane]);
+      return list.length ? true : undefined;
+    });
+  });
+});
