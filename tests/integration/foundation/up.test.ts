@@ -248,3 +248,23 @@ describe('the session host', () => {
     expect(remaining).not.toMatch(/^hosted$/m);
   });
 });
+
+describe('shipped layouts', () => {
+  it.each([
+    ['default', [['main', 'shell'], ['main', 'plan'], ['main', 'agent']]],
+    ['dev', [['code', 'shell'], ['code', 'shell'], ['code', 'jobs'], ['code', 'log'], ['assist', 'plan'], ['assist', 'agent']]],
+    ['agents', [['agents', 'agent'], ['agents', 'agent'], ['agents', 'agent'], ['agents', 'agent'], ['agents', 'shell']]],
+  ])('%s launches with its panes and roles; role panes run picode\'s views', async (name, expected) => {
+    const session = `shipped-${name}`;
+    const result = await sb.picode(['up', name, '--detach', '--session', session], { env: { SHELL: '/bin/bash' } });
+    expect(result.code).toBe(0);
+    const rows = sb.tmux(['list-panes', '-s', '-t', `=${session}`, '-F', '#{window_name} #{@picode_role}<|>#{pane_start_command}'])
+      .split('\n').filter(Boolean).map((line) => line.split('<|>'));
+    expect(rows.map(([head]) => head!.split(' '))).toEqual(expected);
+    for (const [head, start] of rows) {
+      const role = head!.split(' ')[1]!;
+      if (role !== 'shell') expect(start).toContain(`bin/picode.js pane ${role} --session ${session} --tmux-socket ${sb.socket}`);
+    }
+    sb.tmux(['kill-session', '-t', `=${session}`]);
+  });
+});
