@@ -38,3 +38,18 @@ export function linkLabel(link: { state: LinkState; detail: string | undefined }
   if (link.state === 'connecting') return ' · connecting to the host…';
   return ' · host unavailable, reconnecting…';
 }
+
+/**
+ * Scrolling of a view that follows its newest lines: the offset counts lines up from the
+ * bottom, so 0 keeps following.
+ */
+export function scrollKeys(scroll: { value: number }): KeyBinding[] {
+  const page = (ctx: ViewContext) => Math.max(1, ctx.terminal.bodyHeight - 2);
+  return [
+    { keys: ['pageup', 'C-b'], run: (ctx) => { scroll.value += page(ctx); } },
+    { keys: ['pagedown', 'C-f'], run: (ctx) => { scroll.value = Math.max(0, scroll.value - page(ctx)); } },
+    { keys: ['up', 'k'], run: () => { scroll.value += 1; } },
+    { keys: ['down', 'j'], run: () => { scroll.value = Math.max(0, scroll.value - 1); } },
+    { keys: ['G', 'end'], run: () => { scroll.value = 0; } },
+  ];
+}

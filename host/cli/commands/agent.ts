@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { globalOptions } from '../globals.js';
 import { PicodeError } from '../../core/errors.js';
 import type { AgentsClient } from '../../agents/client.js';
+import { positiveInt, positiveNumber, withAgentsClient, withParent } from '../../agents/cliSupport.js';
 import type { AgentNotification, PendingApproval } from '../../agents/agentService.js';
 import type { AgentRunRecord, StoredEntry } from '../../agents/runStore.js';
 
@@ -33,7 +33,7 @@ export function define(program: Command): void {
         cmd.help({ error: true });
         return;
       }
-      await withClient(cmd, opts.session, async (client) => {
+      await withAgentsClient(cmd, opts.session, async (client) => {
         const limits: Record<string, number> = {};
         if (opts.maxTurns !== undefined) limits.maxTurns = positiveInt(opts.maxTurns, '--max-turns');
         if (opts.maxCost !== undefined) limits.maxCostUsd = positiveNumber(opts.maxCost, '--max-cost');
@@ -60,7 +60,7 @@ export function define(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (opts: { session?: string; json?: boolean }, cmd: Command) => {
       opts = withParent(cmd, opts);
-      await withClient(cmd, opts.session, async (client) => {
+      await withAgentsClient(cmd, opts.session, async (client) => {
         const runs = await client.call<AgentRunRecord[]>('agent.list');
         if (opts.json) { process.stdout.write(`${JSON.stringify(runs)}\n`); return; }
         if (!runs.length) { process.stdout.write('no agent runs\n'); return; }
@@ -78,7 +78,7 @@ export function define(program: Command): void {
     .action(async (runArg: string, opts: { jsonl?: boolean; session?: string }, cmd: Command) => {
       opts = withParent(cmd, opts);
       const run = positiveInt(runArg, 'RUN');
-      await withClient(cmd, opts.session, async (client) => {
+      await withAgentsClient(cmd, opts.session, async (client) => {
         const detail = await client.call<{ run: AgentRunRecord; entries: StoredEntry[] }>('agent.get', { run });
         if (opts.jsonl) {
           const { transcriptJsonl } = await import('../../agents/runStore.js');
@@ -99,7 +99,7 @@ export function define(program: Command): void {
     .option('--session <name>', 'session')
     .action(async (runArg: string, text: string, opts: { session?: string }, cmd: Command) => {
       opts = withParent(cmd, opts);
-      await withClient(cmd, opts.session, async (client) => {
+      await withAgentsClient(cmd, opts.session, async (client) => {
         await client.call('agent.message', { run: positiveInt(runArg, 'RUN'), text });
         process.stdout.write('sent\n');
       }, true);
@@ -113,7 +113,7 @@ export function define(program: Command): void {
     .action(async (runArg: string, answer: string, opts: { session?: string }, cmd: Command) => {
       opts = withParent(cmd, opts);
       if (!['yes', 'no', 'always'].includes(answer)) throw new PicodeError(`approve: "${answer}" is not an answer`, { hint: 'answer yes, no or always' });
-      await withClient(cmd, opts.session, async (client) => {
+      await withAgentsClient(cmd, opts.session, async (client) => {
         await client.call('agent.approve', { run: positiveInt(runArg, 'RUN'), answer });
         process.stdout.write(`answered ${answer}\n`);
       }, true);
@@ -125,22 +125,11 @@ export function define(program: Command): void {
     .option('--session <name>', 'session')
     .action(async (runArg: string, opts: { session?: string }, cmd: Command) => {
       opts = withParent(cmd, opts);
-      await withClient(cmd, opts.session, async (client) => {
+      await withAgentsClient(cmd, opts.session, async (client) => {
         const run = await client.call<AgentRunRecord>('agent.stop', { run: positiveInt(runArg, 'RUN') });
         process.stdout.write(`agent run #${run.id}: ${run.status}\n`);
       }, true);
     });
-}
-
-async function withClient(cmd: Command, session: string | undefined, body: (client: AgentsClient) => Promise<void>, requireHost = false): Promise<void> {
-  const { tmuxSocket } = globalOptions(cmd);
-  const { openAgentsClient } = await import('../../agents/client.js');
-  const client = await openAgentsClient({ session, tmuxSocket, cwd: process.cwd(), requireHost });
-  try {
-    await body(client);
-  } finally {
-    await client.close();
-  }
 }
 
 /**
@@ -234,21 +223,3 @@ class Follower {
   }
 }
 
-function positiveInt(text: string, what: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new PicodeError(`${what}: expected a positive whole number, got "${text}"`);
-  return n;
-}
-
-function positiveNumber(text: string, what: string): number {
-  const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0) throw new PicodeError(`${what}: expected a positive number, got "${text}"`);
-  return n;
-}
-
-/** Options given to a sub-command, with the parent's same-named options (commander gives those to the parent). */
-function withParent<T extends object>(cmd: Command, opts: T): T {
-  const parent = cmd.parent?.opts() ?? {};
-  const own = Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined));
-  return { ...parent, ...own } as T;
-}

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { globalOptions } from '../globals.js';
 import { PicodeError } from '../../core/errors.js';
-import type { AgentsClient } from '../../agents/client.js';
+import { withAgentsClient, withParent } from '../../agents/cliSupport.js';
 import type { JobRecord } from '../../jobs/types.js';
 
 /** `picode jobs [list|cancel|retry|resume]`: the background jobs of a session (or of this machine without a host). */
@@ -34,7 +33,7 @@ export function define(program: Command): void {
         opts = withParent(cmd, opts);
         const job = Number(id);
         if (!Number.isInteger(job) || job < 1) throw new PicodeError(`jobs ${name}: expected a job id, got "${id}"`, { hint: 'see the ids with `picode jobs list`' });
-        await withClient(cmd, opts.session, async (client) => {
+        await withAgentsClient(cmd, opts.session, async (client) => {
           const result = await client.call<JobRecord>(`jobs.${name}`, { job });
           if (client.standalone && name !== 'cancel') {
             process.stderr.write(`job #${job} runs in this process (no host)…\n`);
@@ -53,7 +52,7 @@ export function define(program: Command): void {
 interface ListOptions { session?: string; status?: string; json?: boolean }
 
 async function list(cmd: Command, opts: ListOptions): Promise<void> {
-  await withClient(cmd, opts.session, async (client) => {
+  await withAgentsClient(cmd, opts.session, async (client) => {
     const rows = await client.call<JobRecord[]>('jobs.list', opts.status ? { status: opts.status } : {});
     if (opts.json) { process.stdout.write(`${JSON.stringify(rows)}\n`); return; }
     if (!rows.length) { process.stdout.write('no jobs\n'); return; }
@@ -67,20 +66,3 @@ async function list(cmd: Command, opts: ListOptions): Promise<void> {
   });
 }
 
-async function withClient(cmd: Command, session: string | undefined, body: (client: AgentsClient) => Promise<void>): Promise<void> {
-  const { tmuxSocket } = globalOptions(cmd);
-  const { openAgentsClient } = await import('../../agents/client.js');
-  const client = await openAgentsClient({ session, tmuxSocket, cwd: process.cwd() });
-  try {
-    await body(client);
-  } finally {
-    await client.close();
-  }
-}
-
-/** Options given to a sub-command, with the parent's same-named options (commander gives those to the parent). */
-function withParent<T extends object>(cmd: Command, opts: T): T {
-  const parent = cmd.parent?.opts() ?? {};
-  const own = Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined));
-  return { ...parent, ...own } as T;
-}

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { globalOptions } from '../globals.js';
 import { PicodeError } from '../../core/errors.js';
 import type { AgentsClient } from '../../agents/client.js';
+import { positiveInt, withAgentsClient, withParent } from '../../agents/cliSupport.js';
 import type { PlanRecord } from '../../agents/planStore.js';
 
 /**
@@ -22,7 +22,7 @@ export function define(program: Command): void {
         cmd.help({ error: true });
         return;
       }
-      await withClient(cmd, opts.session, async (client) => {
+      await withAgentsClient(cmd, opts.session, async (client) => {
         const waiter = opts.wait || client.standalone ? await watchPlans(client) : undefined;
         const created = await client.call<{ plan: PlanRecord; job: { id: number } }>('plan.create', { task, model: opts.model, cwd: process.cwd() });
         if (!waiter) {
@@ -41,7 +41,7 @@ export function define(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (id: string | undefined, opts: { session?: string; json?: boolean }, cmd: Command) => {
       opts = withParent(cmd, opts);
-      await withClient(cmd, opts.session, async (client) => {
+      await withAgentsClient(cmd, opts.session, async (client) => {
         const found = await client.call<PlanRecord | null>('plan.get', id === undefined ? {} : { plan: positiveInt(id, 'PLAN') });
         if (!found) {
           if (opts.json) process.stdout.write('null\n');
@@ -58,7 +58,7 @@ export function define(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (opts: { session?: string; json?: boolean }, cmd: Command) => {
       opts = withParent(cmd, opts);
-      await withClient(cmd, opts.session, async (client) => {
+      await withAgentsClient(cmd, opts.session, async (client) => {
         const plans = await client.call<PlanRecord[]>('plan.list');
         if (opts.json) { process.stdout.write(`${JSON.stringify(plans)}\n`); return; }
         if (!plans.length) { process.stdout.write('no plans\n'); return; }
@@ -75,7 +75,7 @@ export function define(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (id: string, feedback: string, opts: { wait?: boolean; session?: string; json?: boolean }, cmd: Command) => {
       opts = withParent(cmd, opts);
-      await withClient(cmd, opts.session, async (client) => {
+      await withAgentsClient(cmd, opts.session, async (client) => {
         const waiter = opts.wait || client.standalone ? await watchPlans(client) : undefined;
         const created = await client.call<{ plan: PlanRecord; job: { id: number } }>('plan.revise', { plan: positiveInt(id, 'PLAN'), feedback, cwd: process.cwd() });
         if (!waiter) {
@@ -97,22 +97,11 @@ export function define(program: Command): void {
       opts = withParent(cmd, opts);
       const actions = ['approve', 'unapprove', 'skip', 'done', 'fail', 'reset', 'agent'];
       if (!actions.includes(action)) throw new PicodeError(`plan step: unknown action "${action}"`, { hint: `actions: ${actions.join(', ')}` });
-      await withClient(cmd, opts.session, async (client) => {
+      await withAgentsClient(cmd, opts.session, async (client) => {
         const updated = await client.call<PlanRecord>('plan.step', { step: positiveInt(step, 'STEP'), action, model: opts.model, cwd: process.cwd() });
         printPlan(updated, opts.json === true);
       }, action === 'agent');
     });
-}
-
-async function withClient(cmd: Command, session: string | undefined, body: (client: AgentsClient) => Promise<void>, requireHost = false): Promise<void> {
-  const { tmuxSocket } = globalOptions(cmd);
-  const { openAgentsClient } = await import('../../agents/client.js');
-  const client = await openAgentsClient({ session, tmuxSocket, cwd: process.cwd(), requireHost });
-  try {
-    await body(client);
-  } finally {
-    await client.close();
-  }
 }
 
 /** Subscribes before the plan is requested, so its end cannot be missed. */
@@ -152,15 +141,3 @@ function printPlan(plan: PlanRecord, json: boolean): void {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-function positiveInt(text: string, what: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new PicodeError(`${what}: expected a positive whole number, got "${text}"`);
-  return n;
-}
-
-/** Options given to a sub-command, with the parent's same-named options (commander gives those to the parent). */
-function withParent<T extends object>(cmd: Command, opts: T): T {
-  const parent = cmd.parent?.opts() ?? {};
-  const own = Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined));
-  return { ...parent, ...own } as T;
-}

@@ -2,7 +2,7 @@ import type { HostClient } from '../../ipc/client.js';
 import type { AgentNotification, PendingApproval } from '../../agents/agentService.js';
 import type { AgentRunRecord, StoredEntry, TranscriptEntry } from '../../agents/runStore.js';
 import { line, wrap, type FrameContent, type Line } from '../frame.js';
-import { linkLabel, type KeyBinding, type View, type ViewContext } from '../view.js';
+import { linkLabel, scrollKeys, type KeyBinding, type View, type ViewContext } from '../view.js';
 import { TmuxStatusLine } from '../statusLine.js';
 
 type RunRow = AgentRunRecord & { pendingApproval?: PendingApproval | null | undefined };
@@ -23,7 +23,7 @@ export class AgentView implements View {
   private readonly entries = new Map<number, StoredEntry>();
   private live = '';
   private expanded = false;
-  private scroll = 0;
+  private readonly scroll = { value: 0 };
   private client: HostClient | undefined;
   private redrawView: () => void = () => {};
 
@@ -68,7 +68,7 @@ export class AgentView implements View {
     const id = this.shown;
     this.entries.clear();
     this.live = '';
-    this.scroll = 0;
+    this.scroll.value = 0;
     if (id === undefined || !this.client) return;
     const detail = await this.client.call<{ run: AgentRunRecord; entries: StoredEntry[]; pendingApproval: PendingApproval | null }>('agent.get', { run: id });
     if (this.shown !== id) return;
@@ -134,7 +134,7 @@ export class AgentView implements View {
     } else {
       footer = ' i message · s stop · t expand · [ ] runs · PgUp/PgDn scroll · q quit';
     }
-    return { header, body, stickToBottom: true, scroll: this.scroll, footer };
+    return { header, body, stickToBottom: true, scroll: this.scroll.value, footer };
   }
 
   readonly keys: readonly KeyBinding[] = [
@@ -161,11 +161,7 @@ export class AgentView implements View {
       },
     },
     { keys: ['t'], run: () => { this.expanded = !this.expanded; } },
-    { keys: ['pageup', 'C-b'], run: (ctx) => { this.scroll += Math.max(1, ctx.terminal.bodyHeight - 2); } },
-    { keys: ['pagedown', 'C-f'], run: (ctx) => { this.scroll = Math.max(0, this.scroll - Math.max(1, ctx.terminal.bodyHeight - 2)); } },
-    { keys: ['up', 'k'], run: () => { this.scroll += 1; } },
-    { keys: ['down', 'j'], run: () => { this.scroll = Math.max(0, this.scroll - 1); } },
-    { keys: ['G', 'end'], run: () => { this.scroll = 0; } },
+    ...scrollKeys(this.scroll),
     { keys: ['['], run: () => this.switchRun(-1) },
     { keys: [']'], run: () => this.switchRun(1) },
   ];

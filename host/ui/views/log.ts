@@ -1,7 +1,7 @@
 import type { PicodeEvent } from '../../bus/envelope.js';
 import type { HostClient } from '../../ipc/client.js';
 import { line, type FrameContent, type Line, type LineStyle } from '../frame.js';
-import { linkLabel, type KeyBinding, type View } from '../view.js';
+import { linkLabel, scrollKeys, type KeyBinding, type View } from '../view.js';
 
 const keep = 2000;
 
@@ -17,7 +17,7 @@ export class LogView implements View {
   private lastId = 0;
   private filter = '';
   private showOutput = false;
-  private scroll = 0;
+  private readonly scroll = { value: 0 };
 
   constructor(private readonly session: string) {}
 
@@ -58,7 +58,7 @@ export class LogView implements View {
     const header = ` picode log · ${this.session} · ${shown.length}/${this.events.length} events${this.filter ? ` · filter "${this.filter}"` : ''}${this.showOutput ? '' : ' · output hidden'}${linkLabel(link)}`;
     const body: Line[] = shown.map((e) => line(formatEvent(e, size.width), styleOf(e)));
     if (!body.length) body.push(line(this.events.length ? 'No events match the filter.' : 'No events yet.', 'dim'));
-    return { header, body, stickToBottom: true, scroll: this.scroll, footer: ' / filter · o show output · c clear filter · PgUp/PgDn scroll · G end · q quit' };
+    return { header, body, stickToBottom: true, scroll: this.scroll.value, footer: ' / filter · o show output · c clear filter · PgUp/PgDn scroll · G end · q quit' };
   }
 
   readonly keys: readonly KeyBinding[] = [
@@ -67,16 +67,12 @@ export class LogView implements View {
       run: async (ctx) => {
         const text = await ctx.terminal.ask(' filter: ', this.filter);
         if (text !== undefined) this.filter = text.trim();
-        this.scroll = 0;
+        this.scroll.value = 0;
       },
     },
     { keys: ['c'], run: () => { this.filter = ''; } },
     { keys: ['o'], run: () => { this.showOutput = !this.showOutput; } },
-    { keys: ['pageup', 'C-b'], run: (ctx) => { this.scroll += Math.max(1, ctx.terminal.bodyHeight - 2); } },
-    { keys: ['pagedown', 'C-f'], run: (ctx) => { this.scroll = Math.max(0, this.scroll - Math.max(1, ctx.terminal.bodyHeight - 2)); } },
-    { keys: ['up', 'k'], run: () => { this.scroll += 1; } },
-    { keys: ['down', 'j'], run: () => { this.scroll = Math.max(0, this.scroll - 1); } },
-    { keys: ['G', 'end'], run: () => { this.scroll = 0; } },
+    ...scrollKeys(this.scroll),
   ];
 }
 

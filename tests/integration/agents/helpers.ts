@@ -77,20 +77,8 @@ export async function createAgentsWorld(): Promise<AgentsWorld> {
   return { socket, home, project, env, llm, tmux, cli, startHost, dispose };
 }
 
-export async function until<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** Polls until a check yields a value (the host suite's helper). */
+export { until } from '../host/helpers.js';
 
 export const samplePlan = {
   summary: 'Fix add() so the test passes.',
