@@ -142,62 +142,44 @@ export class HookEngine {
 
   /**
    * Dry run: which hooks match the event and what they decide. Shell hooks are run for real
-   * (their exit code and output ARE their decision); plugins and built-in actions are only
-   * described. Nothing is recorded.
+   * (their exit code and output ARE their decision); plugins answer through the runtime's dry
+   * run when the services offer one (in the host), without their actions being applied;
+   * built-in actions are only described. Nothing is recorded.
    */
   async test(event: PicodeEvent): Promise<DryRunReport> {
     const blocking = this.options.blockingTypes.has(event.type);
-    const entries: Array<Promise<DryRunEntry>> = [];
-    for (const hook of this.index.hooks) {
-      const base = { hook: hook.name, action: hook.action };
-      if (!hook.config.enabled) { entries.push(Promise.resolve({ ...base, matched: false, why: 'disabled' })); continue; }
-      if (!hook.eventTest(event.type)) { entries.push(Promise.resolve({ ...base, matched: false, why: 'event type' })); continue; }
-      if (!hook.matches(event)) { entries.push(Promise.resolve({ ...base, matched: false, why: 'conditions' })); continue; }
-      const dryRunPlugin = this.options.services.dryRunPlugin;
-      if (hook.action === 'plugin' && dryRunPlugin) {
-        // In the host a plugin can answer without its actions being applied.
-        entries.push((async () => {
-          const started = performance.now();
-          try {
-            const reply = await dryRunPlugin.call(this.options.services, hook.config.plugin!, event);
-            return { ...base, matched: true, outcome: reply.decision === 'deny' ? 'blocked' : 'ok', decision: reply.decision, reason: reply.reason, output: reply.summary, durationMs: performance.now() - started };
-          } catch (error) {
-            return { ...base, matched: true, outcome: error instanceof ServiceUnavailable ? 'unavailable' : 'error', reason: (error as Error).message, durationMs: performance.now() - started };
-          }
-        })());
-        continue;
-      }
-      if (hook.action !== 'command') {
-        entries.push(Promise.resolve({ ...base, matched: true, wouldDo: describeAction(hook, event) }));
-        continue;
-      }
-      entries.push((async () => {
-        const started = performance.now();
-        const r = await runHookAction(hook, event, this.options.services, this.options.limits);
-        return {
-          ...base,
-          matched: true,
-          outcome: r.outcome,
-          decision: r.verdict?.decision,
-          reason: r.reason,
-          output: r.output,
-          durationMs: performance.now() - started,
-        };
-      })());
+    const done = await Promise.all(this.index.hooks.map((hook) => this.dryRunOne(hook, event)));
+    const ranked: RankedVerdict[] = done
+      .filter((d) => d.verdict !== undefined)
+      .map((d, i) => ({ hook: d.entry.hook, order: this.index.hooks.find((h) => h.name === d.entry.hook)?.order ?? i, verdict: d.verdict }));
+    return { event, blocking, hooks: done.map((d) => d.entry), decision: blocking ? combineVerdicts(ranked, event.data) : undefined };
+  }
+
+  private async dryRunOne(hook: CompiledHook, event: PicodeEvent): Promise<{ entry: DryRunEntry; verdict?: HookVerdict | undefined }> {
+    const base = { hook: hook.name, action: hook.action };
+    if (!hook.config.enabled) return { entry: { ...base, matched: false, why: 'disabled' } };
+    if (!hook.eventTest(event.type)) return { entry: { ...base, matched: false, why: 'event type' } };
+    if (!hook.matches(event)) return { entry: { ...base, matched: false, why: 'conditions' } };
+    const services = this.options.services;
+    const started = performance.now();
+    const finished = (r: { outcome: string; verdict?: HookVerdict | undefined; reason?: string | undefined; output?: string }) => ({
+      entry: { ...base, matched: true, outcome: r.outcome, decision: r.verdict?.decision, reason: r.reason, output: r.output ?? '', durationMs: performance.now() - started },
+      verdict: r.verdict,
+    });
+    if (hook.action === 'command') {
+      const r = await runHookAction(hook, event, services, this.options.limits);
+      return finished(r);
     }
-    const done = await Promise.all(entries);
-    let decision: DryRunReport['decision'];
-    if (blocking) {
-      const ranked: RankedVerdict[] = [];
-      for (const entry of done) {
-        const hook = this.index.hooks.find((h) => h.name === entry.hook)!;
-        if (entry.matched && entry.decision) {
-          ranked.push({ hook: entry.hook, order: hook.order, verdict: { decision: entry.decision as HookVerdict['decision'], reason: entry.reason } });
-        }
+    if (hook.action === 'plugin' && services.dryRunPlugin) {
+      try {
+        const reply = await services.dryRunPlugin(hook.config.plugin!, event);
+        const verdict: HookVerdict = { decision: reply.decision, reason: reply.reason, updatedData: reply.updatedData, additionalContext: reply.additionalContext };
+        return finished({ outcome: reply.decision === 'deny' ? 'blocked' : 'ok', verdict, reason: reply.reason, output: reply.summary });
+      } catch (error) {
+        return finished({ outcome: error instanceof ServiceUnavailable ? 'unavailable' : 'error', reason: (error as Error).message });
       }
-      decision = combineVerdicts(ranked, event.data);
     }
-    return { event, blocking, hooks: done, decision };
+    return { entry: { ...base, matched: true, wouldDo: describeAction(hook, event) } };
   }
 
   stats(): HookStats[] {

@@ -202,6 +202,14 @@ describe('blocking events', () => {
 });
 
 describe('dry runs (hooks test)', () => {
+  it('combines modifications and context of shell hooks as the gate would', async () => {
+    const { e } = engine([
+      { name: 'redact', event: 'llm.request', command: `cat >/dev/null; echo '{"hookSpecificOutput":{"updatedInput":{"system":"[masked]"},"additionalContext":"be brief"}}'` },
+    ]);
+    const report = await e.test(makeEvent('llm.request', { system: 'key sk-1', messages: [] }));
+    expect(report.decision).toMatchObject({ decision: 'allow', data: { system: '[masked]', messages: [] }, additionalContext: 'be brief' });
+  });
+
   it('shows which hooks match, runs shell hooks, describes built-ins and combines decisions', async () => {
     const { e, services, rows } = engine([
       { name: 'guard', event: 'pane.send.before', match: { text: 'rm\\s+-rf\\s+/' }, command: 'echo "dangerous" >&2; exit 2' },
