@@ -63,14 +63,17 @@ export const openaiAdapter: Adapter = async function* (call: AdapterCall): Async
       if (delta?.content) yield { type: 'text-delta', text: delta.content };
       if (delta?.tool_calls) {
         for (const tc of delta.tool_calls) {
-          const slot = (tools[tc.index] ??= { id: '', name: '', args: '' });
+          // Some compatible servers omit `index`: a new id opens a slot, fragments extend the last.
+          const index = typeof tc.index === 'number' ? tc.index : tc.id ? tools.length : Math.max(0, tools.length - 1);
+          const slot = (tools[index] ??= { id: '', name: '', args: '' });
           if (tc.id) slot.id = tc.id;
           if (tc.function?.name) slot.name += tc.function.name;
           if (tc.function?.arguments) slot.args += tc.function.arguments;
         }
       }
       if (choice.finish_reason) {
-        finish = mapFinish(choice.finish_reason);
+        // Some compatible servers (older Ollama) finish a tool-calling turn with `stop`.
+        finish = tools.length && choice.finish_reason === 'stop' ? 'tool-calls' : mapFinish(choice.finish_reason);
         for (const [i, t] of tools.entries()) {
           if (t) yield { type: 'tool-call', id: t.id || `call_${i}`, name: t.name, argsText: t.args };
         }

@@ -276,6 +276,14 @@ describe('failover chains', () => {
     expect(fake.requests).toHaveLength(1);
   });
 
+  it('accepts compatible servers that omit tool-call indexes and finish tool turns with stop', async () => {
+    const h = harness({ providers: { ollama: { baseUrl: fake.openaiBaseUrl } } });
+    fake.enqueue({ kind: 'stream', deltas: [], toolCalls: [{ name: 'a', args: { x: 1 } }, { name: 'b', args: { y: 2 } }], finish: 'stop', omitToolIndex: true });
+    const result = await complete(ask('ollama:m'), h.deps);
+    expect(result.finishReason).toBe('tool-calls');
+    expect(result.toolCalls.map((t) => [t.name, t.args])).toEqual([['a', { x: 1 }], ['b', { y: 2 }]]);
+  });
+
   it('complete() throws a typed LlmError', async () => {
     const h = harness();
     fake.enqueue(reply.error(400, { message: 'bad thing' }));
