@@ -3,6 +3,7 @@ import { PicodeError } from '../../core/errors.js';
 import { globalOptions } from '../globals.js';
 import { loadConfigCached } from '../../config/cache.js';
 import { loadLayoutCached } from '../../layout/cache.js';
+import { checkDirectories } from '../../layout/directories.js';
 import { resolveMux } from '../../mux/index.js';
 import { sessionExistsError } from '../../mux/errors.js';
 import type { SessionSpec } from '../../layout/model.js';
@@ -126,6 +127,7 @@ export async function up(layoutArg: string | undefined, rest: readonly string[],
     return;
   }
   if (spec.before.length) await (await import('../../layout/before.js')).runBeforeCommands(spec, env);
+  checkDirectories(spec);
 
   mark('mux');
   const { width, height } = (!options.detach && env.TMUX

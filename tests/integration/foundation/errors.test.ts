@@ -55,6 +55,10 @@ describe('bad input never touches tmux', () => {
       writeFileSync(join(sb.dir, 'opt.yaml'), 'options: { moose: on }\nwindows:\n  - command: sleep 100\n    options: { automatic-renam: off }\n');
       return ['up', 'opt.yaml', '--detach'];
     }, /opt\.yaml: tmux has no option \(or several start with\) "moose", "automatic-renam"; the session was not created/],
+    ['a working directory that does not exist', () => {
+      writeFileSync(join(sb.dir, 'nodir.yaml'), `cwd: ${sb.dir}\nwindows:\n  - name: w\n    panes:\n      - sleep 100\n      - { name: p, cwd: missing, command: sleep 100 }\n`);
+      return ['up', 'nodir.yaml', '--detach'];
+    }, /nodir\.yaml: the working directory of window 1 \(w\), pane 2 \(p\) does not exist: .*\/missing/],
     ['a stray argument', () => {
       writeFileSync(join(sb.dir, 'l3.yaml'), good);
       return ['up', 'l3.yaml', 'oops', '--detach'];
