@@ -327,7 +327,9 @@ async function testPlugin(dir: string, opts: TestOptions): Promise<void> {
   ]);
   let manifest = readManifest(dir);
   const srcDir = join(manifest.source, '..');
-  if (!existsSync(manifest.component) || (existsSync(srcDir) && newestMtime(srcDir) > statSync(manifest.component).mtimeMs)) {
+  // JavaScript/TypeScript plugins are rebuilt when stale; others (Rust, Go...) bring their own build.
+  const ours = /\.(m?[jt]s)$/.test(manifest.source);
+  if (ours && (!existsSync(manifest.component) || (existsSync(srcDir) && newestMtime(srcDir) > statSync(manifest.component).mtimeMs))) {
     process.stderr.write(`building ${manifest.name} (the component is missing or older than its source)...\n`);
     manifest = (await buildPlugin(dir)).manifest;
   }
