@@ -43,7 +43,7 @@ export function hooksExtension(options: HooksExtensionOptions = {}): HostExtensi
         ask: askModel,
         createPlan: (request) => createPlanThroughIpc(host.session, tmuxSocket, request),
       };
-      runLog = new HookRunLog(host.store.db);
+      runLog = new HookRunLog(host.store.db, { keep: host.config.hookLimits.keepRuns });
       const log = runLog;
       engine = new HookEngine({ hooks: host.config.hooks, limits: host.config.hookLimits, services, blockingTypes, runLog: log });
       const e = engine;

@@ -26,12 +26,23 @@ export interface StoredHookRun extends HookRunRow {
   readonly id: number;
 }
 
+export interface HookRunLogOptions {
+  readonly flushMs: number;
+  readonly maxBatch: number;
+  /** Rows kept; older ones are deleted at start and every `keep / 10` rows written. */
+  readonly keep: number;
+}
+
 export class HookRunLog {
   private queue: HookRunRow[] = [];
   private timer: NodeJS.Timeout | undefined;
   private readonly insert;
+  private readonly options: HookRunLogOptions;
+  private sincePrune = 0;
 
-  constructor(private readonly db: Database, private readonly options: { flushMs: number; maxBatch: number } = { flushMs: 50, maxBatch: 200 }) {
+  constructor(private readonly db: Database, options: Partial<HookRunLogOptions> = {}) {
+    this.options = { flushMs: 50, maxBatch: 200, keep: 10_000, ...options };
+    this.prune();
     this.insert = db.prepare(`INSERT INTO hook_runs
       (session, event_id, event_type, hook, action, started_at, duration_ms, outcome, decision, reason, exit_code, output, truncated)
       VALUES (@session, @eventId, @eventType, @hook, @action, @startedAt, @durationMs, @outcome, @decision, @reason, @exitCode, @output, @truncated)`);
@@ -67,6 +78,14 @@ export class HookRunLog {
       }
     });
     write(rows);
+    this.sincePrune += rows.length;
+    if (this.sincePrune >= Math.max(1, Math.floor(this.options.keep / 10))) this.prune();
+  }
+
+  /** Deletes all but the newest `keep` rows (the id is the insertion order). */
+  prune(): void {
+    this.sincePrune = 0;
+    this.db.prepare('DELETE FROM hook_runs WHERE id <= (SELECT id FROM hook_runs ORDER BY id DESC LIMIT 1 OFFSET ?)').run(this.options.keep);
   }
 
   /** Writes what is queued and ignores later rows (called before the store closes). */

@@ -131,6 +131,7 @@ export const hookLimitsSchema = z.object({
   maxProcesses: z.number().int().positive().default(8).describe('Shell hooks running at once across all hooks (others queue).'),
   maxQueued: z.number().int().positive().default(256).describe('Shell hooks waiting for a slot; beyond it runs are dropped.'),
   maxOutputBytes: z.number().int().positive().default(1_048_576).describe('stdout/stderr kept per shell hook (the rest is discarded).'),
+  keepRuns: z.number().int().positive().default(10_000).describe('Rows kept in hook_runs (all sessions); older runs are deleted.'),
 }).strict();
 
 export type WatchConfig = z.output<typeof watchSchema>;
