@@ -104,6 +104,10 @@ describe('ERB in tmuxinator files', () => {
     ['x: <%= @settings[:k] %>', 'x: v'],
     ['x: <%= @settings["missing"] %>', 'x: '],
     ['<%# a comment %>x: 1', 'x: 1'],
+    ['x: <%= ENV["UNSET"] || "fallback" %>', 'x: fallback'],
+    ['x: <%= ENV["A"] || \'fallback\' %>', 'x: a'],
+    ['x: <%= @settings["missing"] || "d" %>', 'x: d'],
+    ['x: <%= @settings["k"] || "d" %>', 'x: v'],
   ];
   it.each(ok)('renders %s', (input, output) => {
     expect(renderErb(input, 'f.yml', ctx())).toBe(output);
