@@ -142,7 +142,8 @@ export class ControlClient {
         this.handlers.notification(line.name, line.args);
         return;
       case 'exit':
-        this.exitReason = line.reason ?? 'detached';
+        // Keep the attach error tmux gave just before (`can't find session: x`).
+        this.exitReason ??= line.reason ?? 'detached';
         return;
     }
   }
