@@ -18,8 +18,8 @@ export interface ApprovalRequest {
   readonly preview: string;
 }
 
-/** Shows the request and resolves true on an explicit yes. */
-export type ApprovalPrompt = (request: ApprovalRequest) => Promise<boolean>;
+/** Shows the request and resolves true on an explicit yes. `sending` is the request itself (who asks, its signal). */
+export type ApprovalPrompt = (request: ApprovalRequest, sending?: CompletionRequest) => Promise<boolean>;
 
 export function createApprovalGuard(options: {
   readonly policy: ApprovalPolicy;
@@ -47,7 +47,7 @@ export function createApprovalGuard(options: {
           'and nobody can answer here: run in a terminal, pass --yes, or answer with `llm.approve`',
       });
     }
-    const yes = await prompt({ models: chain, sources: pending, preview: renderPreview(request, chain) });
+    const yes = await prompt({ models: chain, sources: pending, preview: renderPreview(request, chain) }, request);
     if (!yes) throw new LlmError({ kind: 'denied', message: 'not approved: nothing was sent' });
     if (policy === 'first-time-per-source' && db) {
       const insert = db.prepare('INSERT OR REPLACE INTO llm_approvals (source, provider, approved_at) VALUES (?, ?, ?)');

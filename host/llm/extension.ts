@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { HostApi, HostExtension, IpcCallContext } from '../daemon/api.js';
 import { PicodeError } from '../core/errors.js';
 import { costOf, findPrice, type PriceTable } from '../../src/providers/cost.js';
@@ -31,7 +30,10 @@ const deltaFlushMs = 100;
 export function createLlmExtension(): HostExtension {
   const pending = new Map<string, (approve: boolean) => void>();
   const waiting = new Map<string, ApprovalRequest & { approvalId: string; since: number }>();
-  const caller = new AsyncLocalStorage<{ ctx: IpcCallContext; question: string | undefined }>();
+  // The IPC call a request came from, keyed by the call's signal (which the request carries):
+  // approvals go back to that caller, and `ask` answers are published with their question.
+  const callers = new WeakMap<AbortSignal, { ctx: IpcCallContext; question: string | undefined }>();
+  const callerOf = (request: CompletionRequest | undefined) => (request?.signal ? callers.get(request.signal) : undefined);
   const timers = new Set<NodeJS.Timeout>();
   let prices: PriceTable = {};
 
@@ -39,16 +41,15 @@ export function createLlmExtension(): HostExtension {
     name: 'llm',
     async start(host: HostApi): Promise<void> {
       prices = loadPrices(process.env);
-      const prompt: ApprovalPrompt = (req) => waitForApproval(host, req);
-      const observer = createObserver(host, () => prices, () => caller.getStore()?.question, timers);
+      const prompt: ApprovalPrompt = (req, sending) => waitForApproval(host, req, callerOf(sending)?.ctx);
+      const observer = createObserver(host, () => prices, (request) => callerOf(request)?.question, timers);
       const service = createLlmService(host, { prompt, observe: observer });
       setLlmService(service);
 
       host.ipc.register('llm.stream', async (params, ctx) => {
         const { request, question } = parseStreamParams(params);
-        await caller.run({ ctx, question }, async () => {
-          for await (const part of service.stream({ ...request, signal: ctx.signal })) ctx.notify('llm.part', { part });
-        });
+        callers.set(ctx.signal, { ctx, question });
+        for await (const part of service.stream({ ...request, signal: ctx.signal })) ctx.notify('llm.part', { part });
         return { done: true };
       });
       host.ipc.register('llm.approvals', () => ({ pending: [...waiting.values()] }));
@@ -69,25 +70,24 @@ export function createLlmExtension(): HostExtension {
     },
   };
 
-  function waitForApproval(host: HostApi, req: ApprovalRequest): Promise<boolean> {
+  function waitForApproval(host: HostApi, req: ApprovalRequest, ctx: IpcCallContext | undefined): Promise<boolean> {
     const approvalId = newRequestId();
-    const store = caller.getStore();
     host.bus.emit({ type: 'llm.approval.requested', data: { approvalId, models: req.models, sources: req.sources, preview: req.preview } });
-    store?.ctx.notify('llm.approval', { approvalId, ...req });
+    ctx?.notify('llm.approval', { approvalId, ...req });
     return new Promise<boolean>((resolve) => {
       const finish = (yes: boolean): void => {
         pending.delete(approvalId);
         waiting.delete(approvalId);
         clearTimeout(timer);
         timers.delete(timer);
-        store?.ctx.signal.removeEventListener('abort', onAbort);
+        ctx?.signal.removeEventListener('abort', onAbort);
         resolve(yes);
       };
       const onAbort = (): void => finish(false);
       const timer = setTimeout(() => finish(false), approvalTimeoutMs);
       timer.unref();
       timers.add(timer);
-      store?.ctx.signal.addEventListener('abort', onAbort, { once: true });
+      ctx?.signal.addEventListener('abort', onAbort, { once: true });
       pending.set(approvalId, finish);
       waiting.set(approvalId, { approvalId, ...req, since: Date.now() });
     });
@@ -95,7 +95,7 @@ export function createLlmExtension(): HostExtension {
 }
 
 /** Turns stream parts into bus events: coalesced deltas for `ask`, one `llm.response` per request. */
-function createObserver(host: HostApi, prices: () => PriceTable, question: () => string | undefined, timers: Set<NodeJS.Timeout>) {
+function createObserver(host: HostApi, prices: () => PriceTable, question: (request: CompletionRequest) => string | undefined, timers: Set<NodeJS.Timeout>) {
   interface Acc { text: string; unsent: string; timer: NodeJS.Timeout | undefined; toolCalls: number; usage: Usage | undefined; model: string | undefined }
   const open = new Map<string, Acc>();
   const flush = (id: string, purpose: string, acc: Acc): void => {
@@ -130,7 +130,7 @@ function createObserver(host: HostApi, prices: () => PriceTable, question: () =>
         const usage = acc.usage ?? { input: 0, cachedInput: 0, cacheWrite: 0, output: 0, reasoning: 0 };
         const model = part.type === 'finish' ? part.model : (part.error.model ?? acc.model);
         const cost = model ? costOf(usage, findPrice(prices(), model)) : undefined;
-        const q = question();
+        const q = question(request);
         host.bus.emit({
           type: 'llm.response',
           data: {

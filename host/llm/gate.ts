@@ -52,7 +52,7 @@ export function createGateGuard(pass: GatePass, options: { prompt?: ApprovalProm
     if (decision.decision === 'ask') {
       const why = decision.reason ? ` (${decision.reason})` : '';
       if (!options.prompt) throw new LlmError({ kind: 'denied', message: `a hook asked for confirmation${why} and nobody can answer here` });
-      const yes = await options.prompt({ models: chain, sources: out.sources ?? [], preview: `A hook asks for confirmation${why}.\n${renderPreview(out, chain)}` });
+      const yes = await options.prompt({ models: chain, sources: out.sources ?? [], preview: `A hook asks for confirmation${why}.\n${renderPreview(out, chain)}` }, out);
       if (!yes) throw new LlmError({ kind: 'denied', message: 'not approved: nothing was sent' });
     }
     return out;

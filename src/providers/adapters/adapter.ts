@@ -1,4 +1,5 @@
 import type { ModelTarget } from '../registry.js';
+import { activityOption } from './clients.js';
 import type { CompletionRequest, FinishReason, JsonSchemaObject, ToolDefinition, Usage } from '../types.js';
 
 /**
@@ -19,7 +20,7 @@ export interface AdapterCall {
   readonly headersTimeoutMs: number;
   /** Called once the SDK is loaded, right before the request is sent: the watchdog starts counting here. */
   ready(): void;
-  /** Called on every wire event, so the idle watchdog sees activity that yields no part. */
+  /** Called on every chunk of the response body (keep-alives included): the watchdog's clock. */
   touch(): void;
 }
 
@@ -49,4 +50,9 @@ export async function toJsonSchema(schema: ToolDefinition['parameters']): Promis
 
 function isZod(value: unknown): boolean {
   return typeof value === 'object' && value !== null && typeof (value as { safeParse?: unknown }).safeParse === 'function';
+}
+
+/** The per-request SDK option that routes body activity to `call.touch` (see clients.ts). */
+export function activityFetchOptions(call: AdapterCall): never {
+  return { [activityOption]: call.touch } as never;
 }

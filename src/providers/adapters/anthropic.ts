@@ -1,7 +1,7 @@
 import type { MessageCreateParamsStreaming, MessageParam, ContentBlockParam, Tool } from '@anthropic-ai/sdk/resources/messages';
 import type { FinishReason, Message, Usage } from '../types.js';
 import { anthropicClient } from './clients.js';
-import { structuredOutputTool, type Adapter, type AdapterCall, type AdapterPart } from './adapter.js';
+import { activityFetchOptions, structuredOutputTool, type Adapter, type AdapterCall, type AdapterPart } from './adapter.js';
 
 /** Messages API requires max_tokens; this is used when the caller gives none. */
 const defaultMaxTokens = 8192;
@@ -49,7 +49,7 @@ export const anthropicAdapter: Adapter = async function* (call: AdapterCall): As
   if (tools.length) body.tools = tools;
 
   call.ready();
-  const stream = await client.messages.create(body, { signal: call.signal });
+  const stream = await client.messages.create(body, { signal: call.signal, fetchOptions: activityFetchOptions(call) });
   let input = 0;
   let cacheRead = 0;
   let cacheWrite = 0;
@@ -59,7 +59,6 @@ export const anthropicAdapter: Adapter = async function* (call: AdapterCall): As
   // The open content block, by index: tool input JSON accumulates until content_block_stop.
   const blocks = new Map<number, { id: string; name: string; json: string }>();
   for await (const event of stream) {
-    call.touch();
     switch (event.type) {
       case 'message_start': {
         const u = event.message.usage;

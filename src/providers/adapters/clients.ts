@@ -9,6 +9,30 @@ import type Anthropic from '@anthropic-ai/sdk';
 
 const cache = new Map<string, Promise<unknown>>();
 
+/**
+ * The key under which an adapter passes its activity callback in the SDK's per-request
+ * `fetchOptions`; the SDKs spread those into the `fetch` init, where activityFetch finds it.
+ */
+export const activityOption = 'picodeOnBytes';
+
+/**
+ * fetch that reports every chunk of the response body. The SDKs hide keep-alive frames
+ * (Anthropic's `ping` events are dropped before iteration), so watching parsed events alone
+ * would call a long but healthy wait for the first token (a big prompt) a stall.
+ */
+async function activityFetch(url: string | URL | Request, init?: RequestInit): Promise<Response> {
+  const onBytes = (init as Record<string, unknown> | undefined)?.[activityOption];
+  const response = await fetch(url, init);
+  if (typeof onBytes !== 'function' || !response.body) return response;
+  const body = response.body.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, controller) {
+      (onBytes as () => void)();
+      controller.enqueue(chunk);
+    },
+  }));
+  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+}
+
 export interface ClientOptions {
   readonly baseUrl: string | undefined;
   readonly apiKey: string;
@@ -31,6 +55,7 @@ export function openaiClient(o: ClientOptions): Promise<OpenAI> {
       maxRetries: 0,
       timeout: o.timeoutMs,
       defaultHeaders: { ...o.headers },
+      fetch: activityFetch,
     }));
     cache.set(key, client);
   }
@@ -49,6 +74,7 @@ export function anthropicClient(o: ClientOptions): Promise<Anthropic> {
       maxRetries: 0,
       timeout: o.timeoutMs,
       defaultHeaders: { ...o.headers },
+      fetch: activityFetch,
     }));
     cache.set(key, client);
   }

@@ -1,7 +1,7 @@
 import type { ChatCompletionCreateParamsStreaming, ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import type { FinishReason, Message } from '../types.js';
 import { openaiClient } from './clients.js';
-import type { Adapter, AdapterCall, AdapterPart } from './adapter.js';
+import { activityFetchOptions, type Adapter, type AdapterCall, type AdapterPart } from './adapter.js';
 
 /**
  * OpenAI and every OpenAI-compatible server (Ollama, OpenRouter, vLLM, LM Studio, Gemini),
@@ -51,12 +51,11 @@ export const openaiAdapter: Adapter = async function* (call: AdapterCall): Async
   }
 
   call.ready();
-  const stream = await client.chat.completions.create(body, { signal: call.signal });
+  const stream = await client.chat.completions.create(body, { signal: call.signal, fetchOptions: activityFetchOptions(call) });
   // Tool-call fragments arrive by index; they are complete only when the choice finishes.
   const tools: Array<{ id: string; name: string; args: string }> = [];
   let finish: FinishReason | undefined;
   for await (const chunk of stream) {
-    call.touch();
     const choice = chunk.choices[0];
     if (choice) {
       const delta = choice.delta;

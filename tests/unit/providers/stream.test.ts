@@ -182,6 +182,15 @@ for (const provider of ['openai', 'anthropic'] as const) {
       expect(out.at(-1)?.type).toBe('finish');
     });
 
+    it('counts keep-alives as activity: a slow first token is not a stall', async () => {
+      const h = harness();
+      fake.enqueue(reply.text('worth the wait', { holdMs: 2500, keepAliveMs: 200 }));
+      const result = await complete(ask(model), h.deps);
+      expect(result.text).toBe('worth the wait');
+      expect(h.records.map((r) => r.outcome)).toEqual(['ok']);
+      expect(h.records[0]!.ttftMs).toBeGreaterThan(1000);
+    });
+
     it('stops on abort, mid-stream and while waiting to retry', async () => {
       const h = harness();
       const controller = new AbortController();
