@@ -17,11 +17,14 @@ export function define(program: Command): void {
     .action(async (options: { session?: string }, command: Command) => {
       const env = process.env;
       const { config } = await loadConfigCached({ cwd: process.cwd(), env });
-      const tmuxSocket = globalOptions(command).tmuxSocket ?? config.tmux.socket;
-      const mux = await resolveMux({ kind: config.mux, tmuxSocket, tmuxBinary: config.tmux.binary, env });
-      const [{ openStore }, { listSessionRows, markStopped }] = await Promise.all([import('../../store/db.js'), import('../../store/sessions.js')]);
+      const explicitSocket = globalOptions(command).tmuxSocket;
+      const [{ openStore }, { findSessionRow, listSessionRows, markStopped }] = await Promise.all([import('../../store/db.js'), import('../../store/sessions.js')]);
       const store = openStore();
       try {
+        // A named session is stopped on the server picode launched it on, unless told otherwise.
+        const row = options.session === undefined ? undefined : findSessionRow(store.db, options.session);
+        const tmuxSocket = explicitSocket ?? (row ? row.mux_socket ?? undefined : config.tmux.socket);
+        const mux = await resolveMux({ kind: config.mux, tmuxSocket, tmuxBinary: config.tmux.binary, env });
         const live = new Set(await mux.listSessions());
         let session = options.session;
         if (session === undefined) {
