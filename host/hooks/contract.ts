@@ -63,6 +63,12 @@ export function hookInput(event: PicodeEvent, context: HookInputContext): Data {
     if (typeof callId === 'string') input.tool_use_id = callId;
   }
   if (typeof data.prompt === 'string') input.prompt = data.prompt;
+  else if (Array.isArray(data.messages)) {
+    // Claude Code's UserPromptSubmit hooks read `prompt`: on `llm.request` it is the last user message.
+    const last = [...data.messages].reverse().find((m) => asData(m)?.role === 'user');
+    const content = asData(last)?.content;
+    if (typeof content === 'string') input.prompt = content;
+  }
   if (typeof data.command === 'string') input.command = data.command;
   if ('exitCode' in data) input.exit_code = data.exitCode;
   if (event.type === 'file.changed') {

@@ -123,6 +123,14 @@ describe('shell hooks: the Claude Code contract', () => {
     expect(readFileSync(`${out}.env`, 'utf8').trim()).toBe(`agent.tool.before h ${process.cwd()}`);
   });
 
+  it('gives llm.request hooks the last user message as prompt (Claude Code UserPromptSubmit)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'picode-hook-'));
+    const out = join(dir, 'input.json');
+    const { e } = engine([{ name: 'h', event: 'llm.request', command: `cat > ${out}` }]);
+    await e.decide(makeEvent('llm.request', { messages: [{ role: 'user', content: 'first' }, { role: 'assistant', content: 'a' }, { role: 'user', content: 'why does it fail?' }] }));
+    expect(JSON.parse(readFileSync(out, 'utf8')).prompt).toBe('why does it fail?');
+  });
+
   it('runs every matching hook in parallel', async () => {
     // Each hook waits until all three have started: run one after another, they would fail.
     const dir = mkdtempSync(join(tmpdir(), 'picode-hook-'));
