@@ -17,9 +17,9 @@ export function schemaDocuments(): Record<string, string> {
     return `${JSON.stringify({ $id: id, title, description, ...json }, null, 2)}\n`;
   };
   return {
-    'picode.config.schema.json': document(configSchema, 'https://picode.dev/schemas/picode.config.schema.json', 'picode configuration',
+    'picode.config.schema.json': document(configSchema, 'urn:picode:schema:config', 'picode configuration',
       'picode.config.{yaml,json}, .picoderc, package.json#picode and ~/.config/picode/config.*; see docs/configuration.md'),
-    'layout.schema.json': document(layoutSchema, 'https://picode.dev/schemas/layout.schema.json', 'picode layout',
+    'layout.schema.json': document(layoutSchema, 'urn:picode:schema:layout', 'picode layout',
       'A picode workspace layout (YAML or JSON); see docs/layouts.md'),
   };
 }
