@@ -18,8 +18,8 @@ function engine() {
 }
 
 describe('the shipped automations config', () => {
-  it('is a valid picode config with the four documented hooks', () => {
-    expect(config.hooks.map((h) => h.name)).toEqual(['test-on-save', 'test-failure', 'fix-plan-on-failure', 'guard']);
+  it('is a valid picode config with the five documented hooks', () => {
+    expect(config.hooks.map((h) => h.name)).toEqual(['test-on-save', 'test-failure', 'fix-plan-on-failure', 'guard', 'guard-agent-tools']);
     expect(config.watch.paths).toEqual(['src/**']);
   });
 
@@ -68,6 +68,15 @@ describe('the shipped automations config', () => {
     const { e, rows } = engine();
     expect(await e.decide(makeEvent('pane.send.before', { text: 'rm -rf /', enter: true, origin: 'cli' }))).toBeUndefined();
     expect(rows).toHaveLength(0);
+  });
+
+  it('guard-agent-tools stops an agent\'s run_command before it runs, and only that tool', async () => {
+    const { e } = engine();
+    const denied = await e.decide(makeEvent('agent.tool.before', { run: 1, task: 't', tool: 'run_command', callId: 'c1', args: { command: 'rm -rf ~/' }, cwd: '/w' }));
+    expect(denied).toMatchObject({ decision: 'deny' });
+    expect(denied!.reason).toMatch(/^guard-agent-tools: picode guard: blocked recursive rm of ~\//);
+    expect(await e.decide(makeEvent('agent.tool.before', { run: 1, task: 't', tool: 'run_command', callId: 'c2', args: { command: 'npm test' }, cwd: '/w' }))).toBeUndefined();
+    expect(await e.decide(makeEvent('agent.tool.before', { run: 1, task: 't', tool: 'write_file', callId: 'c3', args: { path: 'rm -rf /' }, cwd: '/w' }))).toBeUndefined();
   });
 
   it('guard works as a Claude Code PreToolUse hook too (tool_input.command)', async () => {
