@@ -74,7 +74,9 @@ export async function buildPlugin(dir: string, options: { optSize?: boolean; out
         optSize: options.optSize === true,
       }));
     } catch (error) {
-      throw new PicodeError(`plugin ${manifest.name} did not build: ${(error as Error).message}`, {
+      // QuickJS names modules by their path under the build directory's root (`/src/x.js`).
+      const message = (error as Error).message.replace(/^[:\s]+/, '').replaceAll(' /src/', ` ${srcRoot}/`);
+      throw new PicodeError(`plugin ${manifest.name} did not build: ${message}`, {
         hint: 'check the source for syntax errors and that it exports `guest` with describe, onEvent, gatherContext and callTool',
       });
     }

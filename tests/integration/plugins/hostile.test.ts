@@ -47,7 +47,7 @@ describe('hostile plugins', () => {
       config: {
         entries: {
           hostile: { grants: [...grants], roots: [fsRoot], eventDeadlineMs: 1000, maxFailures: 100 },
-          bystander: { grants: [...grants] },
+          bystander: { grants: [...grants], eventDeadlineMs: 5000 },
           bomber: { grants: [...grants], eventDeadlineMs: 20_000, memoryMiB: 32, maxFailures: 100 },
           flooder: { grants: [...grants], eventDeadlineMs: 20_000, maxActions: 100 },
           fragile: { grants: [...grants], eventDeadlineMs: 200, maxFailures: 2, failureWindowMs: 60_000 },

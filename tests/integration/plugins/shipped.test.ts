@@ -42,6 +42,9 @@ describe('shipped plugins in a running host', () => {
     writeFileSync(join(world.home, 'NOTES.md'), 'staged notes\n');
     git('add', 'NOTES.md');
 
+    // Deadlines generous enough for a loaded CI machine: this suite checks behaviour, not speed.
+    mkdirSync(join(world.env.XDG_CONFIG_HOME!, 'picode'), { recursive: true });
+    writeFileSync(join(world.env.XDG_CONFIG_HOME!, 'picode', 'config.yaml'), 'plugins:\n  defaults:\n    eventDeadlineMs: 5000\n    callDeadlineMs: 10000\n');
     pane = newSession(world, session);
     world.startHost(session, { PICODE_HOST_NO_EXTENSIONS: '0' });
     await hostReady(world, session);

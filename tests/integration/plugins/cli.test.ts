@@ -1,0 +1,105 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { root, tempDir } from './helpers.js';
+
+/** `picode plugin ...` as a user runs it, with a fresh PICODE_HOME and XDG_CONFIG_HOME. */
+describe('picode plugin (CLI, no host)', () => {
+  const tmp = tempDir('picode-plugin-cli-');
+  const env: NodeJS.ProcessEnv = { ...process.env, PICODE_HOME: join(tmp.dir, 'state'), XDG_CONFIG_HOME: join(tmp.dir, 'config') };
+  delete env.TMUX;
+  // Deadlines generous enough for a loaded CI machine: this suite checks behaviour, not speed.
+  mkdirSync(join(tmp.dir, 'config', 'picode'), { recursive: true });
+  writeFileSync(join(tmp.dir, 'config', 'picode', 'config.yaml'), 'plugins:\n  defaults:\n    eventDeadlineMs: 5000\n');
+  afterAll(() => tmp.dispose());
+
+  const picode = (...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> => new Promise((done) => {
+    const child = spawn(process.execPath, [join(root, 'bin', 'picode.js'), ...args], { cwd: tmp.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
+    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+  const list = async () => (JSON.parse((await picode('plugin', 'list', '--json')).stdout) as {
+    plugins: Array<{ name: string; state: string; detail?: string; granted: string[]; permissions: string[] }>;
+  }).plugins;
+  const pluginDir = join(tmp.dir, 'config', 'picode', 'plugins', 'demo');
+
+  it('new -> build -> test: a working plugin in the user plugins directory', async () => {
+    const created = await picode('plugin', 'new', 'demo', '--lang', 'js');
+    expect(created.stderr).toBe('');
+    expect(created.code).toBe(0);
+    expect(created.stdout).toContain(`created plugin demo in ${pluginDir}`);
+    for (const f of ['package.json', 'src/plugin.js', 'events.jsonl', 'test/plugin.test.mjs', 'README.md']) expect(existsSync(join(pluginDir, f))).toBe(true);
+
+    const built = await picode('plugin', 'build', 'demo');
+    expect(built.stderr).toBe('');
+    expect(built.code).toBe(0);
+    expect(built.stdout).toMatch(/^built demo: .*dist\/plugin\.wasm \([\d.]+ MiB, \d+ ms\)\nimports: log, kv, notify\n$/);
+
+    const tested = await picode('plugin', 'test', 'demo', '--events', join(pluginDir, 'events.jsonl'), '--json', '--tool', 'failures', '--context');
+    expect(tested.stderr).toBe('');
+    expect(tested.code).toBe(0);
+    const out = JSON.parse(tested.stdout) as { actions: Array<{ tag: string; val: { title?: string } }>; tool: { output: string }; context: Array<{ content: string }>; logs: Array<{ message: string }> };
+    expect(out.actions.filter((a) => a.tag === 'notify').map((a) => a.val.title)).toEqual(['npm test failed', 'make failed']);
+    expect(JSON.parse(out.tool.output)).toEqual({ failures: 2 });
+    expect(out.context[0]!.content).toBe('make (exit 2)');
+    expect(out.logs.map((l) => l.message)).toEqual(['failure #1: npm test', 'failure #2: make']);
+  }, 180_000);
+
+  it('list shows what is not granted and how to grant it; grant, revoke, disable and enable are stored', async () => {
+    let demo = (await list()).find((p) => p.name === 'demo')!;
+    expect(demo.state).toBe('refused');
+    expect(demo.detail).toBe('needs log, kv, notify: picode plugin grant demo log kv notify');
+    const shipped = (await list()).find((p) => p.name === 'pane-errors')!;
+    expect(shipped.granted).toEqual(['log', 'panes-read']);
+
+    const granted = await picode('plugin', 'grant', 'demo', 'log', 'kv', 'notify', 'git');
+    expect(granted.stdout).toContain('granted log, kv, notify, git to demo');
+    expect(granted.stdout).toContain('note: demo does not ask for git');
+    demo = (await list()).find((p) => p.name === 'demo')!;
+    expect(demo.state).toBe('stopped');
+    expect(demo.granted).toEqual(['git', 'kv', 'log', 'notify']);
+
+    await picode('plugin', 'revoke', 'demo', 'notify');
+    demo = (await list()).find((p) => p.name === 'demo')!;
+    expect(demo.state).toBe('refused');
+    expect(demo.detail).toContain('picode plugin grant demo notify');
+
+    await picode('plugin', 'disable', 'demo');
+    expect((await list()).find((p) => p.name === 'demo')!.state).toBe('disabled');
+    const table = await picode('plugin', 'list');
+    expect(table.stdout).toMatch(/^NAME\s+STATE\s+PERMISSIONS\s+CALLS\s+FAILURES\s+TIME\s+DROPPED\s+STATUS/);
+    expect(table.stdout).toMatch(/\ndemo\s+disabled\s+log,kv,notify\(not granted\)/);
+    await picode('plugin', 'enable', 'demo');
+    expect((await list()).find((p) => p.name === 'demo')!.state).toBe('refused');
+  }, 60_000);
+
+  it('user errors name the problem and the fix, without a stack trace', async () => {
+    const badPermission = await picode('plugin', 'grant', 'demo', 'network');
+    expect(badPermission.code).toBe(1);
+    expect(badPermission.stderr).toBe('picode: unknown permission network\n  hint: permissions are: log, panes-read, panes-write, kv, fs-read, git, llm, notify\n');
+    const unknown = await picode('plugin', 'enable', 'nope');
+    expect(unknown.stderr).toContain('picode: no plugin named nope');
+
+    writeFileSync(join(pluginDir, 'src', 'plugin.js'), 'export const guest = {;\n');
+    const broken = await picode('plugin', 'build', pluginDir);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toMatch(/^picode: plugin demo did not build: .*invalid property name/);
+    expect(broken.stderr).toContain(`at ${join(pluginDir, 'src', 'plugin.js')}:1:`);
+    expect(broken.stderr).not.toMatch(/internal error|node:internal|file:\/\//);
+
+    const badEvents = join(tmp.dir, 'bad.jsonl');
+    writeFileSync(badEvents, '{"type":"x"}\n{oops\n');
+    const events = await picode('plugin', 'test', 'pane-errors', '--events', badEvents);
+    expect(events.stderr).toContain(`picode: ${badEvents}:2: not valid JSON`);
+  }, 120_000);
+
+  it('logs reads what hosts recorded', async () => {
+    const r = await picode('plugin', 'logs', 'demo');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+  });
+});
