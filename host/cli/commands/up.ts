@@ -105,10 +105,14 @@ export async function up(layoutArg: string | undefined, rest: readonly string[],
       hint: 'run it from a terminal, or pass --detach to build the session without attaching',
     });
   }
+  // A named layout loads alongside the config (on a cold cache both parse YAML and validate);
+  // a config error is still the one reported first.
+  const early = layoutName === undefined ? undefined : loadLayoutCached(layoutName, { cwd, env, settings });
+  early?.catch(() => undefined);
   const { config } = await loadConfigCached({ cwd, env });
   mark('config');
   const tmuxSocket = socketArg ?? config.tmux.socket;
-  const loaded = await loadLayoutCached(layoutName ?? config.layout, { cwd, env, settings });
+  const loaded = await (early ?? loadLayoutCached(config.layout, { cwd, env, settings }));
   const spec = loaded.spec;
   mark('layout');
   const session = options.session ?? spec.name;
