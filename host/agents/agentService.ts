@@ -146,10 +146,15 @@ export class AgentService {
     return this.get(id);
   }
 
-  stop(id: number): AgentRunRecord {
+  /** Stops a run and resolves once it has ended (the model call or command in progress aborted). */
+  async stop(id: number): Promise<AgentRunRecord> {
     const run = this.get(id);
-    if (run.jobId !== undefined && this.live.has(id)) this.deps.jobs.cancel(run.jobId);
-    else if (!finishedRunStatuses.includes(run.status)) this.setStatus(id, 'stopped', 'stopped by the person');
+    if (run.jobId !== undefined && this.live.has(id)) {
+      this.deps.jobs.cancel(run.jobId);
+      await this.deps.jobs.wait(run.jobId);
+    } else if (!finishedRunStatuses.includes(run.status)) {
+      this.setStatus(id, 'stopped', 'stopped by the person');
+    }
     return this.get(id);
   }
 

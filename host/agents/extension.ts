@@ -9,6 +9,8 @@ import { hostEnvironment, type ToolEnvironment } from './environment.js';
 import { int, objectParams, oneOf, str } from './params.js';
 import { createAgentsRuntime, jobSummary, type AgentsRuntime } from './runtime.js';
 import type { StepAction } from './planService.js';
+import { ViewerRegistry } from './viewers.js';
+import { finishedRunStatuses } from './runStore.js';
 
 /**
  * Jobs, agents and plans inside the host. Everything a pane view or a CLI command does goes
@@ -131,9 +133,34 @@ export function registerAgentMethods(ipc: IpcRegistry, rt: AgentsRuntime, subscr
     return rt.agents.approve(int('agent.approve', params, 'run'), oneOf<ApprovalAnswer>('agent.approve', params, 'answer', ['yes', 'no', 'always']));
   });
   ipc.register('agent.stop', (raw) => rt.agents.stop(int('agent.stop', p('agent.stop', raw), 'run')));
-  ipc.register('agent.watch', (_raw, context) => {
+  const viewers = new ViewerRegistry((id) => {
+    const run = rt.runs.get(id);
+    return run !== undefined && !finishedRunStatuses.includes(run.status);
+  });
+  // A run seen for the first time (started, or resumed after a restart) goes to a free view.
+  const assigned = new Set<number>();
+  rt.agents.watch((n) => {
+    if (n.kind === 'run' && !assigned.has(n.run.id) && !finishedRunStatuses.includes(n.run.status)) {
+      assigned.add(n.run.id);
+      viewers.started(n.run.id);
+    }
+  });
+  ipc.register('agent.watch', (raw, context) => {
+    const params = p('agent.watch', raw);
+    const viewer = str('agent.watch', params, 'viewer', true);
     stream(context, rt.agents.watch((n) => context.notify('agent.update', n)));
-    return { runs: rt.agents.list().map((run) => ({ ...run, pendingApproval: rt.agents.pendingApproval(run.id) ?? null })) };
+    const runs = rt.agents.list();
+    let assignedRun: number | undefined;
+    if (viewer) {
+      assignedRun = viewers.add(viewer, runs.map((r) => r.id), (run) => context.notify('agent.assigned', { run }));
+      stream(context, () => viewers.remove(viewer));
+    }
+    return { runs: runs.map((run) => ({ ...run, pendingApproval: rt.agents.pendingApproval(run.id) ?? null })), assigned: assignedRun ?? null };
+  });
+  ipc.register('agent.show', (raw) => {
+    const params = p('agent.show', raw);
+    viewers.showing(str('agent.show', params, 'viewer'), int('agent.show', params, 'run'));
+    return {};
   });
 
   // Jobs

@@ -14,7 +14,8 @@ const collapsedDiffLines = 24;
  * The agent pane: one run's conversation as it streams (the model's text, each tool call
  * with its arguments and result, collapsed when long, diffs of file writes), approvals asked
  * inline (y / n / a = always for this tool), tokens and cost, and a prompt to message the
- * agent mid-run. Without `--run` it follows the session's newest run; `[` and `]` switch.
+ * agent mid-run. Without `--run` it shows the runs the host hands it (each new run goes to a free agent pane);
+ * `[` and `]` switch.
  */
 export class AgentView implements View {
   readonly name = 'agent';
@@ -25,6 +26,7 @@ export class AgentView implements View {
   private expanded = false;
   private readonly scroll = { value: 0 };
   private client: HostClient | undefined;
+  private readonly viewerId = process.env.TMUX_PANE ?? `view-${process.pid}`;
   private redrawView: () => void = () => {};
 
   constructor(
@@ -55,12 +57,24 @@ export class AgentView implements View {
       this.apply(params as AgentNotification);
       redraw();
     });
-    const snapshot = await client.call<{ runs: RunRow[] }>('agent.watch');
+    client.onNotification('agent.assigned', (params) => {
+      if (this.assign((params as { run: number }).run)) void this.load().then(() => this.redrawView(), () => {});
+    });
+    // A view that follows (not pinned) registers as a viewer: the host hands each new run to
+    // a free agent pane, so several panes show several runs.
+    const snapshot = await client.call<{ runs: RunRow[]; assigned: number | null }>('agent.watch', this.pinned === undefined ? { viewer: this.viewerId } : {});
     this.runs.clear();
     for (const run of snapshot.runs) this.runs.set(run.id, run);
     this.statusLine.update(this.allRuns());
-    if (this.pinned === undefined) this.shown = this.allRuns().at(-1)?.id;
+    if (this.pinned === undefined) this.shown = snapshot.assigned ?? undefined;
     await this.load();
+  }
+
+  /** The host handed this view a run to show; false when pinned to another. */
+  assign(run: number): boolean {
+    if (this.pinned !== undefined || run === this.shown) return false;
+    this.shown = run;
+    return true;
   }
 
   /** Loads the shown run's transcript (merged by sequence with entries that streamed in meanwhile). */
@@ -78,13 +92,8 @@ export class AgentView implements View {
 
   apply(n: AgentNotification): void {
     if (n.kind === 'run') {
-      const isNew = !this.runs.has(n.run.id);
       this.runs.set(n.run.id, { ...n.run, pendingApproval: n.pendingApproval ?? null });
       this.statusLine.update(this.allRuns());
-      if (isNew && this.pinned === undefined && (this.shown === undefined || n.run.id > this.shown)) {
-        this.shown = n.run.id;
-        void this.load().then(() => this.redrawView(), () => {});
-      }
     } else if (n.kind === 'entry') {
       if (n.entry.run !== this.shown) return;
       this.entries.set(n.entry.seq, n.entry);
@@ -172,6 +181,7 @@ export class AgentView implements View {
     const next = runs[Math.min(runs.length - 1, Math.max(0, at + delta))];
     if (!next || next.id === this.shown) return;
     this.shown = next.id;
+    if (this.pinned === undefined) await this.client?.call('agent.show', { viewer: this.viewerId, run: next.id }).catch(() => {});
     await this.load();
   }
 

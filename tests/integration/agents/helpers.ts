@@ -36,7 +36,9 @@ export async function createAgentsWorld(): Promise<AgentsWorld> {
   writeFileSync(join(project, 'add.js'), 'export const add = (a, b) => a - b;\n');
   writeFileSync(join(project, 'test.mjs'), "import { add } from './add.js';\nif (add(2, 3) !== 5) { console.error('FAIL: add(2, 3) = ' + add(2, 3)); process.exit(1); }\nconsole.log('PASS');\n");
   mkdirSync(join(home, 'config', 'picode'), { recursive: true });
-  writeFileSync(join(home, 'config', 'picode', 'config.yaml'), 'models: openai:gpt-test\nfailover:\n  retries: 0\n');
+  // The shipped plugins gate llm.request with a 100 ms deadline, which a loaded CI machine can
+  // miss (failing closed): give them room so these suites test agents, not the machine's load.
+  writeFileSync(join(home, 'config', 'picode', 'config.yaml'), 'models: openai:gpt-test\nfailover:\n  retries: 0\nplugins:\n  defaults:\n    eventDeadlineMs: 10000\n');
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PICODE_HOME: join(home, 'state'),

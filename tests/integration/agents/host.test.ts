@@ -183,6 +183,21 @@ describe('plans, agents and jobs in the host, shown in pane views', () => {
     await screenShows(jobsPane, new RegExp(`#${started.jobId} +⊘ cancelled +agent`));
   });
 
+  it('shows several agents side by side, one per agent pane, and all of them in the status line', async () => {
+    const secondPane = openView('agent');
+    await screenShows(secondPane, /picode agent|agent #/);
+    world.llm.enqueue(reply.hang(), reply.hang());
+    const a = JSON.parse((await world.cli(['agent', 'first long task', '--session', session, '--json'])).stdout) as { id: number };
+    const b = JSON.parse((await world.cli(['agent', 'second long task', '--session', session, '--json'])).stdout) as { id: number };
+    const shows = async (pane: string) => (await screenShows(pane, /agent #\d+ · working/)).match(/agent #(\d+) · working/)![1];
+    await until('each run in its own pane', async () => {
+      const shown = new Set([await shows(agentPane), await shows(secondPane)]);
+      return shown.has(String(a.id)) && shown.has(String(b.id)) ? true : undefined;
+    });
+    await until('both in the status line', () => (world.tmux('show-options', '-v', '-t', session, '@picode-agents').includes(`#${a.id} working, #${b.id} working`) ? true : undefined));
+    for (const run of [a, b]) expect((await world.cli(['agent', 'stop', String(run.id), '--session', session])).stdout).toContain('stopped');
+  });
+
   it('redraws on resize', async () => {
     world.tmux('resize-window', '-t', `${session}:jobs`, '-x', '120', '-y', '30');
     const screen = await until('a narrower jobs view', () => {

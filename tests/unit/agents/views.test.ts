@@ -3,6 +3,7 @@ import { JobsView, type JobRow } from '../../../host/ui/views/jobs.js';
 import { PlanView } from '../../../host/ui/views/plan.js';
 import { AgentView, entryLines } from '../../../host/ui/views/agent.js';
 import { wrap } from '../../../host/ui/frame.js';
+import { ViewerRegistry } from '../../../host/agents/viewers.js';
 import type { PlanRecord } from '../../../host/agents/planStore.js';
 import type { AgentRunRecord } from '../../../host/agents/runStore.js';
 
@@ -86,6 +87,7 @@ describe('the agent view', () => {
   it('streams text, shows tool calls and collapsed results, and asks approvals inline', () => {
     const view = new AgentView('main', undefined, { update: () => {} });
     view.apply({ kind: 'run', run: run() });
+    view.assign(4);
     view.apply({ kind: 'entry', entry: { run: 4, seq: 1, time: 0, entry: { kind: 'user', text: 'fix it' } } });
     view.apply({ kind: 'entry', entry: { run: 4, seq: 2, time: 0, entry: { kind: 'assistant', text: 'Running the tests.', toolCalls: [{ id: 'a', name: 'run_command', args: { command: 'npm test' } }] } } });
     view.apply({ kind: 'entry', entry: { run: 4, seq: 3, time: 0, entry: { kind: 'tool_result', toolCallId: 'a', toolName: 'run_command', content: `exit code 1\n${Array.from({ length: 20 }, (_, i) => `line ${i}`).join('\n')}`, isError: true, durationMs: 12 } } });
@@ -107,14 +109,16 @@ describe('the agent view', () => {
     expect(view.title()).toBe('picode agent #4: waiting approval');
   });
 
-  it('follows the newest run unless pinned', () => {
+  it('shows the run the host assigns unless pinned', () => {
     const follow = new AgentView('main', undefined, { update: () => {} });
     follow.apply({ kind: 'run', run: run() });
     follow.apply({ kind: 'run', run: run({ id: 5 }) });
+    expect(follow.run()).toBeUndefined();
+    expect(follow.assign(5)).toBe(true);
     expect(follow.run()?.id).toBe(5);
     const pinned = new AgentView('main', 4, { update: () => {} });
     pinned.apply({ kind: 'run', run: run() });
-    pinned.apply({ kind: 'run', run: run({ id: 5 }) });
+    expect(pinned.assign(5)).toBe(false);
     expect(pinned.run()?.id).toBe(4);
   });
 
@@ -123,6 +127,30 @@ describe('the agent view', () => {
     expect(lines.map((l) => [l.text.trim(), l.style])).toEqual([
       ['↳ wrote a.js: +1 -1 lines', 'ok'], ['--- a/a.js', 'dim'], ['+++ b/a.js', 'dim'], ['@@ -1,1 +1,1 @@', 'dim'], ['-old', 'removed'], ['+new', 'added'],
     ]);
+  });
+});
+
+describe('the viewer registry (which agent pane shows which run)', () => {
+  it('hands new runs to free panes, then to the one that got its run longest ago', () => {
+    const active = new Set<number>();
+    const registry = new ViewerRegistry((r) => active.has(r));
+    const shown: Record<string, number[]> = { a: [], b: [] };
+    expect(registry.add('a', [], (r) => shown.a!.push(r))).toBeUndefined();
+    expect(registry.add('b', [], (r) => shown.b!.push(r))).toBeUndefined();
+    for (const r of [1, 2, 3]) { active.add(r); registry.started(r); }
+    expect(shown).toEqual({ a: [1, 3], b: [2] });
+    active.delete(2);
+    active.add(4);
+    registry.started(4); // b's run ended: b is free
+    expect(shown.b).toEqual([2, 4]);
+  });
+
+  it('gives a new pane the newest active run no other pane shows', () => {
+    const registry = new ViewerRegistry((r) => r !== 3);
+    registry.add('a', [1, 2, 3], () => {});
+    expect(registry.add('b', [1, 2, 3], () => {})).toBe(1);
+    registry.remove('a');
+    expect(registry.add('c', [1, 2, 3], () => {})).toBe(2);
   });
 });
 
