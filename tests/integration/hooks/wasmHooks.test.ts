@@ -8,6 +8,7 @@ import { PluginRuntime, setPluginRuntime } from '../../../host/sandbox/runtime.j
 import { deliverToPlugin, dryRunPlugin } from '../../../host/hooks/bridges.js';
 import { HookEngine } from '../../../host/hooks/engine.js';
 import type { PicodeEvent } from '../../../host/bus/envelope.js';
+import type { EventInput } from '../../../host/daemon/api.js';
 import { fakeServices, hooks, limits, makeEvent } from '../../unit/hooks/fakes.js';
 
 /**
@@ -57,10 +58,10 @@ beforeAll(async () => {
   runtime = new PluginRuntime({
     session: 'test', db: undefined, panes: undefined, gates: undefined, log: quiet, complete: undefined,
     bus: {
-      emit: (input) => {
+      emit: <TData>(input: EventInput<TData>) => {
         const event = makeEvent(input.type, input.data, { pane: input.pane });
         busEvents.push(event);
-        return event;
+        return event as PicodeEvent<string, TData>;
       },
       subscribe: () => () => {},
     },
