@@ -17,7 +17,8 @@ export function define(program: Command): void {
     .argument('<file>', 'a layout path or name')
     .argument('[settings...]', 'key=value settings for tmuxinator files (<%= @settings["key"] %>)')
     .option('--json', 'print the normalised layout (SessionSpec) as JSON')
-    .action(async (file: string, settingArgs: string[], options: { json?: boolean }) => {
+    .option('--tmux [WxH]', 'print the tmux commands `picode up` would run, for a window of WxH cells (default 80x24)')
+    .action(async (file: string, settingArgs: string[], options: { json?: boolean; tmux?: string | boolean }) => {
       const [{ loadLayoutDetailed }, { parseSettings }] = await Promise.all([import('../../layout/load.js'), import('./up.js')]);
       const loaded = await loadLayoutDetailed(file, { cwd: process.cwd(), env: process.env, settings: parseSettings(settingArgs) });
       for (const field of loaded.spec.unsupported) process.stderr.write(`picode: warning: ${loaded.file}: not supported, ignored: ${field}\n`);
@@ -29,10 +30,33 @@ export function define(program: Command): void {
           hint: 'use a tmux layout name (tiled, even-horizontal, main-vertical...) or a layout string made for as many panes',
         });
       }
-      if (options.json) process.stdout.write(`${JSON.stringify(loaded.spec, null, 2)}\n`);
+      if (options.tmux !== undefined) process.stdout.write(await tmuxCommands(loaded.spec, options.tmux));
+      else if (options.json) process.stdout.write(`${JSON.stringify(loaded.spec, null, 2)}\n`);
       else process.stdout.write(describeSpec(loaded.spec));
     });
   defineConvert(layoutCommand);
+}
+
+/** The build invocation as a shell command line, one tmux command per line (for debugging a layout). */
+async function tmuxCommands(spec: SessionSpec, size: string | boolean): Promise<string> {
+  const match = typeof size === 'string' ? /^(\d+)x(\d+)$/.exec(size) : null;
+  if (typeof size === 'string' && !match) {
+    throw new PicodeError(`--tmux ${size}: expected a size such as 120x40`, { hint: 'give the window size in cells, WIDTHxHEIGHT' });
+  }
+  const [{ buildPlan }, { shellQuote }, { chain }, { shellInitArgv }, { join }, { packageRoot }] = await Promise.all([
+    import('../../mux/tmux/plan.js'), import('../../layout/expand.js'), import('../../mux/tmux/exec.js'),
+    import('../../mux/tmux/tmux.js'), import('node:path'), import('../../core/paths.js'),
+  ]);
+  const shell = process.env.SHELL || '/bin/sh';
+  const plan = buildPlan(spec, {
+    session: spec.name, width: match ? Number(match[1]) : 80, height: match ? Number(match[2]) : 24, shell,
+    shellInitArgv: await shellInitArgv(spec, shell, process.env), picodeArgv: [process.execPath, join(packageRoot(), 'bin', 'picode.js')],
+    tmuxSocket: undefined,
+  });
+  // chain() applies the same escaping as the real invocation (arguments ending in `;`).
+  const lines = plan.commands.map((c) => chain([c]).map(shellQuote).join(' '));
+  const typed = plan.typed.map((t) => `# then, once the shell of window ${t.window + 1} pane ${t.pane + 1} is ready, type: ${t.commands.join(' ; ')}`);
+  return `tmux ${lines.join(' \\; \\\n  ')}\n${typed.map((t) => `${t}\n`).join('')}`;
 }
 
 export function describeSpec(spec: SessionSpec): string {

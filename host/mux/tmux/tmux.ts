@@ -112,7 +112,7 @@ export class TmuxMux implements Multiplexer {
           });
         }
         throw new PicodeError(`tmux could not build the session "${options.session}" from ${layout.source.file}: ${error.stderr.trim()}`, {
-          hint: 'the message above is tmux\'s own; `picode layout check` shows what picode asked for',
+          hint: `the message above is tmux's own; \`picode layout check ${layout.source.file} --tmux\` prints the commands picode sent`,
         });
       }
       throw error;
@@ -210,7 +210,7 @@ function parsePane(line: string): PaneInfo {
 }
 
 /** Only loads the shell-integration module when a pane asks for it. */
-async function shellInitArgv(layout: SessionSpec, shell: string, env: NodeJS.ProcessEnv): Promise<string[] | undefined> {
+export async function shellInitArgv(layout: SessionSpec, shell: string, env: NodeJS.ProcessEnv): Promise<string[] | undefined> {
   const wanted = layout.windows.some((w) => JSON.stringify(w.root).includes('"shellInit":true'));
   if (!wanted) return undefined;
   const { shellInitCommand } = await import('../../daemon/shellInit.js');

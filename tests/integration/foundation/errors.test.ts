@@ -92,6 +92,13 @@ describe('layout check and doctor', () => {
     expect(JSON.parse(json.stdout)).toMatchObject({ name: 'picode', source: { format: 'picode' } });
   });
 
+  it('prints the tmux commands up would send, for a given window size', async () => {
+    const result = await sb.picode(['layout', 'check', 'default', '--tmux', '120x40']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^tmux new-session -d -s picode -x 120 -y 40 -n main /);
+    expect(result.stdout).toContain("select-layout '647c,120x40,0,0{71x40,0,0,0,48x40,72,0[48x20,72,0,1,48x19,72,21,2]}'");
+  });
+
   it('check warns about unsupported fields of an import and fails on an invalid file', async () => {
     writeFileSync(join(sb.dir, 'warn.yaml'), 'session_name: w\nglobal_options: { mouse: on }\nwindows:\n  - panes: [ls]\n');
     const warned = await sb.picode(['layout', 'check', 'warn.yaml']);
