@@ -75,7 +75,7 @@ describe('picode plugin (CLI, no host)', () => {
     expect(table.stdout).toMatch(/\ndemo\s+disabled\s+log,kv,notify\(not granted\)/);
     await picode('plugin', 'enable', 'demo');
     expect((await list()).find((p) => p.name === 'demo')!.state).toBe('refused');
-  }, 60_000);
+  }, 240_000);
 
   it('user errors name the problem and the fix, without a stack trace', async () => {
     const badPermission = await picode('plugin', 'grant', 'demo', 'network');
@@ -97,7 +97,7 @@ describe('picode plugin (CLI, no host)', () => {
     expect(events.stderr).toContain(`picode: ${badEvents}:2: not valid JSON`);
   }, 120_000);
 
-  it('logs reads what hosts recorded', async () => {
+  it('logs reads what hosts recorded', { timeout: 60_000 }, async () => {
     const r = await picode('plugin', 'logs', 'demo');
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('');

@@ -51,7 +51,7 @@ describe('hostile plugins', () => {
           bomber: { grants: [...grants], eventDeadlineMs: 20_000, memoryMiB: 32, maxFailures: 100 },
           flooder: { grants: [...grants], eventDeadlineMs: 20_000, maxActions: 100 },
           fragile: { grants: [...grants], eventDeadlineMs: 200, maxFailures: 2, failureWindowMs: 60_000 },
-          slowpoke: { grants: [...grants], eventDeadlineMs: 300, queueSize: 10, batchSize: 5, maxFailures: 100 },
+          slowpoke: { grants: [...grants], eventDeadlineMs: 1500, queueSize: 10, batchSize: 5, maxFailures: 100 },
           greedy: { grants: ['log', 'kv'] },
         },
       },

@@ -123,7 +123,7 @@ describe('secrets-redactor as a gate on llm.request', () => {
       cacheDir: join(tmp.dir, 'cache'), cwd: tmp.dir, complete: undefined,
     });
     await runtime.loadManifest(readManifest(join(shippedPluginsDir(), 'secrets-redactor'), true));
-  }, 60_000);
+  }, 240_000);
 
   afterAll(async () => {
     await runtime?.stop();
