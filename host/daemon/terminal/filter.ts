@@ -52,10 +52,15 @@ export class TerminalFilter {
       const b = chunk[i]!;
       switch (this.state) {
         case State.Ground:
-          if (b >= 0x20 && b !== 0x7f) {
+          if ((b >= 0x20 && b !== 0x7f) || b === 0x0a || b === 0x0d || b === 0x09 || b === 0x08) {
             if (runStart === -1) runStart = i;
-          } else if (b === 0x0a || b === 0x0d || b === 0x09 || b === 0x08) {
-            if (runStart === -1) runStart = i;
+            // Text comes in long runs: skip to the next byte that is not plain text.
+            let j = i + 1;
+            for (; j < n; j++) {
+              const c = chunk[j]!;
+              if (c < 0x20 ? !(c === 0x0a || c === 0x0d || c === 0x09 || c === 0x08) : c === 0x7f) break;
+            }
+            i = j - 1;
           } else {
             flush(i);
             if (b === 0x1b) { this.state = State.Esc; this.sequenceStart = offset + i; }

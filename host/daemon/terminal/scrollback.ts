@@ -5,39 +5,37 @@
  * costs a fixed amount of memory.
  */
 
-/** The last `limit` bytes of a stream, in a few large chunks (no per-byte copying). */
+/**
+ * The last `limit` bytes of a stream, in a ring: each byte is copied once, nothing is
+ * allocated per append, and no caller buffer is retained.
+ */
 export class ByteScrollback {
-  private chunks: Buffer[] = [];
+  private readonly ring: Buffer;
+  private end = 0;
   private size = 0;
 
-  constructor(private readonly limit: number) {}
-
-  append(bytes: Buffer): void {
-    if (bytes.length === 0) return;
-    if (bytes.length >= this.limit) {
-      this.chunks = [Buffer.from(bytes.subarray(bytes.length - this.limit))];
-      this.size = this.limit;
-      return;
-    }
-    this.chunks.push(bytes); // owned by the caller from now on: no copy
-    this.size += bytes.length;
-    while (this.size - this.chunks[0]!.length >= this.limit) {
-      this.size -= this.chunks.shift()!.length;
-    }
-    // Merge small chunks now and then so the array stays short under a trickle of tiny writes.
-    // (Views into large read buffers are released then too.)
-    if (this.chunks.length > 64) this.chunks = [Buffer.concat(this.chunks)];
+  constructor(private readonly limit: number) {
+    this.ring = Buffer.alloc(limit);
   }
 
-  /** The retained bytes (at most `limit`, cut at the front). */
+  append(bytes: Uint8Array): void {
+    let data = bytes;
+    if (data.length >= this.limit) data = data.subarray(data.length - this.limit);
+    const first = Math.min(data.length, this.limit - this.end);
+    this.ring.set(data.subarray(0, first), this.end);
+    if (first < data.length) this.ring.set(data.subarray(first), 0);
+    this.end = (this.end + data.length) % this.limit;
+    this.size = Math.min(this.limit, this.size + data.length);
+  }
+
+  /** The retained bytes (at most `limit`), oldest first, as a new buffer. */
   bytes(): Buffer {
-    const all = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
-    this.chunks = all.length ? [all] : [];
-    return all.length > this.limit ? all.subarray(all.length - this.limit) : all;
+    if (this.size < this.limit) return Buffer.from(this.ring.subarray(this.end - this.size, this.end));
+    return Buffer.concat([this.ring.subarray(this.end), this.ring.subarray(0, this.end)]);
   }
 
   get length(): number {
-    return Math.min(this.size, this.limit);
+    return this.size;
   }
 }
 
@@ -47,6 +45,8 @@ export class ByteScrollback {
  * the line. Only complete characters arrive here (the text was decoded with a streaming
  * UTF-8 decoder).
  */
+const controls = /[\n\r\b]/g;
+
 export class TextScrollback {
   private lines: string[] = [];
   private current = '';
@@ -57,11 +57,12 @@ export class TextScrollback {
 
   append(text: string): void {
     let start = 0;
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c !== 0x0a && c !== 0x0d && c !== 0x08) continue;
+    controls.lastIndex = 0;
+    for (let m = controls.exec(text); m; m = controls.exec(text)) {
+      const i = m.index;
       if (i > start) this.write(text.slice(start, i));
       start = i + 1;
+      const c = text.charCodeAt(i);
       if (c === 0x0a) this.newline();
       else if (c === 0x0d) this.carriageReturn = true;
       else this.current = this.current.slice(0, -1);

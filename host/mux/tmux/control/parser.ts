@@ -36,29 +36,27 @@ const extendedSeparator = Buffer.from(' : ');
  */
 export function decodeOctal(src: Uint8Array, start = 0, end = src.length): Buffer {
   const input = Buffer.isBuffer(src) ? src : Buffer.from(src.buffer, src.byteOffset, src.byteLength);
-  let slash = input.indexOf(BACKSLASH, start);
+  const first = input.indexOf(BACKSLASH, start);
   // Nothing escaped: a view of the input (the caller owns the read buffer it came from).
-  if (slash === -1 || slash >= end) return input.subarray(start, end);
+  if (first === -1 || first >= end) return input.subarray(start, end);
+  // A plain loop: escapes come every few dozen bytes (\015\012 ends every line), and
+  // Buffer.copy/indexOf per run cost more in call overhead than they save.
   const out = Buffer.allocUnsafe(end - start);
-  let o = 0;
-  let i = start;
-  while (slash !== -1 && slash < end) {
-    o += input.copy(out, o, i, slash);
-    if (slash + 3 < end && isOctal(input[slash + 1]!) && isOctal(input[slash + 2]!) && isOctal(input[slash + 3]!)) {
-      out[o++] = ((input[slash + 1]! - 48) << 6) | ((input[slash + 2]! - 48) << 3) | (input[slash + 3]! - 48);
-      i = slash + 4;
-    } else {
-      out[o++] = BACKSLASH;
-      i = slash + 1;
+  let o = first - start;
+  input.copy(out, 0, start, first);
+  for (let i = first; i < end; i++) {
+    const b = input[i]!;
+    if (b === BACKSLASH && i + 3 < end) {
+      const d1 = input[i + 1]! - 48, d2 = input[i + 2]! - 48, d3 = input[i + 3]! - 48;
+      if ((d1 | d2 | d3) >= 0 && d1 < 8 && d2 < 8 && d3 < 8) {
+        out[o++] = (d1 << 6) | (d2 << 3) | d3;
+        i += 3;
+        continue;
+      }
     }
-    slash = input.indexOf(BACKSLASH, i);
+    out[o++] = b;
   }
-  o += input.copy(out, o, i, end);
   return out.subarray(0, o);
-}
-
-function isOctal(byte: number): boolean {
-  return byte >= 0x30 && byte <= 0x37;
 }
 
 /** What tmux does to pane bytes before writing them in `%output` (for tests and tools). */
