@@ -31,16 +31,16 @@ function recordOutput(text: string, alreadyTruncated = false): { output: string;
     : { output: text, truncated: alreadyTruncated };
 }
 
-export async function runHookAction(hook: CompiledHook, event: PicodeEvent, services: HookServices, limits: HookLimits): Promise<ActionResult> {
+export async function runHookAction(hook: CompiledHook, event: PicodeEvent, services: HookServices, limits: HookLimits, signal?: AbortSignal): Promise<ActionResult> {
   try {
-    return await runAction(hook, event, services, limits);
+    return await runAction(hook, event, services, limits, signal);
   } catch (error) {
     if (error instanceof ServiceUnavailable) return result('unavailable', { reason: error.message });
     return result('error', { reason: capString((error as Error)?.message ?? String(error), 2000) });
   }
 }
 
-async function runAction(hook: CompiledHook, event: PicodeEvent, services: HookServices, limits: HookLimits): Promise<ActionResult> {
+async function runAction(hook: CompiledHook, event: PicodeEvent, services: HookServices, limits: HookLimits, signal: AbortSignal | undefined): Promise<ActionResult> {
   const config = hook.config;
   const origin = `hook:${hook.name}`;
   switch (hook.action) {
@@ -52,6 +52,7 @@ async function runAction(hook: CompiledHook, event: PicodeEvent, services: HookS
         env: hookEnv(services.env, event, services.cwd, hook.name),
         timeoutMs,
         maxOutputBytes: limits.maxOutputBytes,
+        ...(signal ? { signal } : {}),
       });
       const interpreted = interpretShellResult(run, event);
       const both = run.stderr ? `${run.stdout}${run.stdout && !run.stdout.endsWith('\n') ? '\n' : ''}[stderr]\n${run.stderr}` : run.stdout;

@@ -93,6 +93,9 @@ export function interpretShellResult(result: ShellRunResult, event: PicodeEvent)
   if (result.spawnError !== undefined) {
     return { outcome: 'error', verdict: undefined, reason: `could not start: ${result.spawnError}` };
   }
+  if (result.aborted) {
+    return { outcome: 'error', verdict: undefined, reason: 'killed: the host stopped while it ran' };
+  }
   if (result.timedOut) {
     return { outcome: 'timeout', verdict: undefined, reason: `killed at its timeout after ${Math.round(result.durationMs)} ms` };
   }

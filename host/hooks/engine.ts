@@ -91,6 +91,8 @@ export class HookEngine {
   private readonly inflight = new Set<Promise<unknown>>();
   private dropTimer: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** Aborted when the stop grace runs out: shell hooks still running are killed. */
+  private readonly kill = new AbortController();
   private readonly now: () => number;
 
   constructor(private readonly options: EngineOptions) {
@@ -205,12 +207,23 @@ export class HookEngine {
     while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
   }
 
-  /** Stops accepting events and waits (up to `graceMs`) for runs in progress. */
+  /**
+   * Stops accepting events and waits (up to `graceMs`) for runs in progress; shell hooks still
+   * running then are killed with their process groups, so none outlives the host.
+   */
   async stop(graceMs = 5000): Promise<void> {
     this.stopped = true;
     this.reportDrops();
     for (const s of this.states.values()) s.pending = undefined;
-    await Promise.race([this.idle(), new Promise((r) => setTimeout(r, graceMs).unref())]);
+    let timer: NodeJS.Timeout | undefined;
+    const graceOver = new Promise<'late'>((r) => { timer = setTimeout(() => r('late'), graceMs); });
+    const outcome = await Promise.race([this.idle().then(() => 'idle' as const), graceOver]);
+    clearTimeout(timer);
+    if (outcome === 'late') {
+      this.kill.abort();
+      // The killed hooks settle at once; give them a moment to be recorded.
+      await Promise.race([this.idle(), new Promise((r) => setTimeout(r, 500).unref())]);
+    }
   }
 
   private schedule(hook: CompiledHook, event: PicodeEvent): void {
@@ -255,7 +268,7 @@ export class HookEngine {
     const t0 = performance.now();
     let res: ActionResult;
     try {
-      res = await runHookAction(hook, event, this.options.services, this.options.limits);
+      res = await runHookAction(hook, event, this.options.services, this.options.limits, this.kill.signal);
     } finally {
       release?.();
     }

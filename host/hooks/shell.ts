@@ -13,6 +13,8 @@ export interface ShellRunOptions {
   readonly maxOutputBytes: number;
   /** Grace between SIGTERM and SIGKILL at the timeout. */
   readonly killGraceMs?: number;
+  /** Aborting kills the hook's process group at once (the host is stopping). */
+  readonly signal?: AbortSignal;
 }
 
 export interface ShellRunResult {
@@ -23,6 +25,8 @@ export interface ShellRunResult {
   /** True when stdout or stderr went over the byte cap. */
   readonly truncated: boolean;
   readonly timedOut: boolean;
+  /** True when `signal` aborted the run. */
+  readonly aborted: boolean;
   /** Set when the process could not be started at all. */
   readonly spawnError: string | undefined;
   readonly durationMs: number;
@@ -57,6 +61,7 @@ export function runShellCommand(command: string, input: string, options: ShellRu
     const stdout = new CappedBuffer(options.maxOutputBytes);
     const stderr = new CappedBuffer(options.maxOutputBytes);
     let timedOut = false;
+    let aborted = false;
     let settled = false;
     let killTimer: NodeJS.Timeout | undefined;
     let closeTimer: NodeJS.Timeout | undefined;
@@ -80,6 +85,7 @@ export function runShellCommand(command: string, input: string, options: ShellRu
       clearTimeout(timeout);
       clearTimeout(killTimer);
       clearTimeout(closeTimer);
+      options.signal?.removeEventListener('abort', onAbort);
       // Grandchildren that kept our pipes open must not keep the hook alive.
       child.stdout?.destroy();
       child.stderr?.destroy();
@@ -90,6 +96,7 @@ export function runShellCommand(command: string, input: string, options: ShellRu
         stderr: stderr.text(),
         truncated: stdout.overflow || stderr.overflow,
         timedOut,
+        aborted,
         spawnError,
         durationMs: performance.now() - started,
       });
@@ -101,6 +108,13 @@ export function runShellCommand(command: string, input: string, options: ShellRu
       killTimer = setTimeout(() => killGroup('SIGKILL'), killGraceMs);
       killTimer.unref();
     }, options.timeoutMs);
+
+    const onAbort = (): void => {
+      aborted = true;
+      killGroup('SIGKILL');
+    };
+    if (options.signal?.aborted) onAbort();
+    else options.signal?.addEventListener('abort', onAbort, { once: true });
 
     child.stdout!.on('data', (chunk: Buffer) => stdout.push(chunk));
     child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk));

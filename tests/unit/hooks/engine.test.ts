@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { HookEngine } from '../../../host/hooks/engine.js';
 import { hookSchema } from '../../../host/config/sections/hooks.js';
 import { fakeServices, hooks, limits, makeEvent, type FakeServices } from './fakes.js';
@@ -161,6 +164,30 @@ describe('non-blocking events', () => {
     await e.idle();
     expect(rows).toHaveLength(5); // 2 running + 3 queued; 5 dropped
     expect(e.stats()[0]!.dropped).toEqual({ 'queue-full': 5 });
+  });
+});
+
+describe('stopping', () => {
+  it('kills shell hooks still running when the stop grace runs out, and records them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'picode-stop-'));
+    const marker = join(dir, 'survived');
+    const { e, rows } = engine([{ name: 'long', event: 'user.x', timeout: 60, command: `(sleep 1; touch ${marker}) & sleep 30` }]);
+    e.dispatch(makeEvent('user.x', {}));
+    await new Promise((r) => setTimeout(r, 200)); // the hook has started
+    await e.stop(100);
+    expect(rows[0]).toMatchObject({ hook: 'long', outcome: 'error', reason: 'killed: the host stopped while it ran' });
+    await new Promise((r) => setTimeout(r, 1300));
+    expect(existsSync(marker)).toBe(false);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('ignores events after stop', async () => {
+    const { e, services } = engine([{ event: 'user.x', emit: { event: 'y' } }]);
+    await e.stop();
+    e.dispatch(makeEvent('user.x', {}));
+    expect(await e.decide(makeEvent('pane.send.before', { text: 'x', enter: true, origin: 'cli' }))).toBeUndefined();
+    await e.idle();
+    expect(services.emitted.filter((ev) => ev.type === 'user.y')).toHaveLength(0);
   });
 });
 
