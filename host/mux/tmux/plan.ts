@@ -13,9 +13,9 @@ import { tmuxLayoutString } from './layoutString.js';
  * `set -w`, `select-layout` without -t apply to it. Every window's panes are split off its
  * first pane, which therefore stays `{top-left}`; panes are created last-to-first so that
  * each insertion right after the first pane leaves the window's pane list in layout order,
- * the order `select-layout` assigns cells in. The new pane gets one cell (alternating
- * across and down) so the first pane never runs out of room however many panes there
- * are; the exact sizes come from the custom layout string applied after the last split.
+ * the order `select-layout` assigns cells in. Each new pane gets one cell (alternating
+ * across and down), so the first pane keeps room for dozens of splits even in an 80x24
+ * window; the exact sizes come from the custom layout string applied after the last split.
  */
 export interface PlanOptions {
   readonly session: string;
