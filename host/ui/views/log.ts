@@ -31,7 +31,7 @@ export class LogView implements View {
       redraw();
     });
     if (this.lastId === 0) {
-      for (const event of await client.call<PicodeEvent[]>('events.list', { last: 300 })) this.add(event);
+      for (const event of await client.call<PicodeEvent[]>('events.list', { last: true, limit: 300 })) this.add(event);
     }
     // Resolves only when the connection ends; the notifications carry the events.
     void client.call('events.follow', { afterId: this.lastId }).catch(() => {});

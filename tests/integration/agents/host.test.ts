@@ -119,9 +119,8 @@ describe('plans, agents and jobs in the host, shown in pane views', () => {
     screen = await screenShows(agentPane, 'Allow edit_file');
     expect(screen).toContain('exit code 1');
     world.tmux('send-keys', '-t', agentPane, 'y');
-    screen = await screenShows(agentPane, 'Fixed add(); the test passes.');
+    screen = await screenShows(agentPane, /Fixed add\(\); the test passes\.\n— done/);
     expect(screen).toContain('+export const add = (a, b) => a + b;');
-    expect(screen).toMatch(/— done/);
     expect(readFileSync(join(world.project, 'add.js'), 'utf8')).toContain('a + b');
     await until('the pass in the shell pane', () => (capture(shellPane).includes('PASS') ? true : undefined));
     const detail = JSON.parse((await world.cli(['agent', 'list', '--session', session, '--json'])).stdout) as Array<{ id: number; status: string }>;
@@ -196,6 +195,29 @@ describe('plans, agents and jobs in the host, shown in pane views', () => {
     });
     await until('both in the status line', () => (world.tmux('show-options', '-v', '-t', session, '@picode-agents').includes(`#${a.id} working, #${b.id} working`) ? true : undefined));
     for (const run of [a, b]) expect((await world.cli(['agent', 'stop', String(run.id), '--session', session])).stdout).toContain('stopped');
+  });
+
+  it('hands a plan step to an agent from the plan pane and marks it done when the agent is', async () => {
+    world.llm.enqueue(reply.text('Step 2 was already done by the earlier run.'));
+    world.tmux('send-keys', '-t', planPane, 'j');
+    world.tmux('send-keys', '-t', planPane, 'x');
+    const screen = await screenShows(planPane, /2\. ✓ ✔ Fix add\(\) +done +agent:\d+/);
+    expect(screen).not.toContain('error:');
+    const runs = JSON.parse((await world.cli(['agent', 'list', '--session', session, '--json'])).stdout) as Array<{ task: string; planStepId: number; status: string }>;
+    expect(runs[0]!.task).toMatch(/^Carry out step 2 of the plan for: make the test pass\nStep: Fix add\(\)/);
+    expect(runs[0]!.status).toBe('done');
+  });
+
+  it('shows the host events in the log pane, filterable', async () => {
+    const logPane = openView('log');
+    await screenShows(logPane, /plan\.step\.updated/);
+    world.tmux('send-keys', '-t', logPane, '/');
+    await screenShows(logPane, /^ filter: *$/m);
+    world.tmux('send-keys', '-t', logPane, 'job.fin', 'Enter');
+    const screen = await screenShows(logPane, 'filter "job.fin"');
+    const lines = screen.split('\n').slice(1).filter((l) => /^\d\d:\d\d:\d\d /.test(l));
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.every((l) => l.includes('job.finished') || l.includes('job.fin'))).toBe(true);
   });
 
   it('redraws on resize', async () => {
