@@ -118,7 +118,7 @@ async function main(): Promise<void> {
       sink += floorWork([toWireEvent(e)]).length;
       if (i >= 500) floor.push((performance.now() - t) * 1000);
     }
-    result.roundTripUs = { plugin: stats(wasm), plainJsFloor: stats(floor), goalMedianUs: 50, checksum: sink };
+    result.roundTripUs = { plugin: stats(wasm), plainJsFloor: stats(floor), directCall: await directCall(manifest.component, cache), goalMedianUs: 50, checksum: sink };
 
     // Throughput with batching.
     const total = 100_000;
@@ -163,6 +163,34 @@ async function main(): Promise<void> {
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * The same on-event call made on the main thread straight into jco's glue (no worker, no
+ * checks): what the component itself costs, to tell it apart from the worker round trip.
+ */
+async function directCall(component: string, cacheDir: string): Promise<unknown> {
+  const { transpileCached, compileCoreModules } = await import('../host/sandbox/loader.js');
+  const transpiled = await transpileCached(readFileSync(component), cacheDir);
+  const modules = await compileCoreModules(transpiled, 64);
+  const glue = (await import(pathToFileURL(transpiled.jsFile).href)) as {
+    instantiate(get: (n: string) => WebAssembly.Module, imports: Record<string, unknown>): { guest: { onEvent(e: unknown[]): unknown } };
+  };
+  const { guest } = glue.instantiate((n) => modules[n]!, {});
+  const wit = (i: number) => ({ ...pluginEvent(i), id: BigInt(i), time: 1n, data: JSON.stringify(pluginEvent(i).data) });
+  const one = [wit(1)];
+  for (let i = 0; i < 500; i++) guest.onEvent(one);
+  const samples: number[] = [];
+  for (let i = 0; i < 3000; i++) {
+    const t = performance.now();
+    guest.onEvent(one);
+    samples.push((performance.now() - t) * 1000);
+  }
+  const batch = Array.from({ length: 256 }, (_, i) => wit(i));
+  const t = performance.now();
+  for (let i = 0; i < 40; i++) guest.onEvent(batch);
+  const perEventUs = ((performance.now() - t) * 1000) / (40 * 256);
+  return { singleEventUs: stats(samples), batchedPerEventUs: Math.round(perEventUs * 100) / 100 };
 }
 
 /**

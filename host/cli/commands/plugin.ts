@@ -69,13 +69,13 @@ export function define(program: Command): void {
 
   plugin.command('list')
     .description('plugins with their state, permissions, calls, failures and time spent')
-    .option('--session <name>', "ask this session's host for the live state (default: the store, which running hosts keep current)")
+    .option('--session <name>', "ask this session's host (default: the running host started last, else the state recorded in the store)")
     .option('--json', 'print JSON')
     .action(async (opts: { session?: string; json?: boolean }, cmd: Command) => {
       const { tmuxSocket } = globalOptions(cmd);
       let plugins: PluginStatus[] | undefined;
       if (opts.session) plugins = (await callHost<{ plugins: PluginStatus[] }>(opts.session, tmuxSocket, 'plugin.list', {})).plugins;
-      else plugins = await storedList();
+      else plugins = (await liveList(tmuxSocket)) ?? await storedList();
       if (opts.json) return print({ plugins });
       printList(plugins);
     });
@@ -232,18 +232,39 @@ async function callHost<T>(session: string, tmuxSocket: string | undefined, meth
   }
 }
 
-/** Tells every running host to apply a plugin's new state; returns a note for the user. */
-async function refreshHosts(name: string, tmuxSocket: string | undefined, method = 'plugin.refresh', params: unknown = { name }): Promise<string> {
+/** Sessions whose host holds its lock (host/daemon/lock.ts); stale rows just fail to connect. */
+async function runningHosts(): Promise<Array<{ name: string; mux_socket: string | null }>> {
   const { db, close } = await openDb();
-  let sessions: Array<{ name: string; mux_socket: string | null }>;
   try {
-    // Every host holds a lock row while it runs (host/daemon/lock.ts); stale rows just fail to connect.
-    sessions = db.prepare('SELECT session AS name, mux_socket FROM host_locks').all() as typeof sessions;
+    return db.prepare('SELECT session AS name, mux_socket FROM host_locks ORDER BY started_at DESC').all() as Array<{ name: string; mux_socket: string | null }>;
   } catch {
-    sessions = [];
+    return [];
   } finally {
     close();
   }
+}
+
+/** The live list of the most recently started running host, when one answers. */
+async function liveList(tmuxSocket: string | undefined): Promise<PluginStatus[] | undefined> {
+  const { connectHost } = await import('../../ipc/client.js');
+  for (const s of await runningHosts()) {
+    try {
+      const client = await connectHost(s.name, s.mux_socket ?? tmuxSocket);
+      try {
+        return (await client.call<{ plugins: PluginStatus[] }>('plugin.list', {})).plugins;
+      } finally {
+        client.close();
+      }
+    } catch {
+      // Not running after all, or an old host without plugins: try the next one.
+    }
+  }
+  return undefined;
+}
+
+/** Tells every running host to apply a plugin's new state; returns a note for the user. */
+async function refreshHosts(name: string, tmuxSocket: string | undefined, method = 'plugin.refresh', params: unknown = { name }): Promise<string> {
+  const sessions = await runningHosts();
   const { connectHost } = await import('../../ipc/client.js');
   const applied: string[] = [];
   const failed: string[] = [];

@@ -45,17 +45,5 @@ export function event(type: string, data: unknown = {}, pane?: string): PicodeEv
   return { id: nextId++, type, time: Date.now(), session: 'test', window: undefined, pane, paneName: undefined, data };
 }
 
-export async function until<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+// Polling helper shared with the host's suite.
+export { until } from '../host/helpers.js';
