@@ -97,8 +97,10 @@ export class TmuxMux implements Multiplexer {
       tmuxSocket: this.target.socket,
     });
     invocations++;
+    let listed: string;
     try {
-      await this.run(chain(plan.commands));
+      // The same invocation ends by listing the new panes: nothing else in it prints.
+      listed = await this.run(chain([...plan.commands, ['list-panes', '-s', '-t', `=${options.session}`, '-F', PANE_FORMAT]]));
     } catch (error) {
       if (error instanceof TmuxError && /duplicate session/.test(error.stderr)) throw sessionExistsError(options.session);
       // tmux stops a command list at the first failing command: remove the half-built
@@ -117,13 +119,12 @@ export class TmuxMux implements Multiplexer {
       }
       throw error;
     }
+    const panes = parsePanes(listed);
     if (plan.typed.length) {
-      const panes = await this.listPanes(options.session);
       const { sendWhenReady } = await import('./typed.js');
-      invocations += 1 + (await sendWhenReady(this, options.session, panes, plan.typed));
+      invocations += await sendWhenReady(this, options.session, panes, plan.typed);
     }
-    const panes = await this.listPanes(options.session);
-    return { session: options.session, panes, invocations: invocations + 1 };
+    return { session: options.session, panes, invocations };
   }
 
   /** Attaches this terminal (or switches the current client when already inside this tmux server). */
@@ -141,8 +142,7 @@ export class TmuxMux implements Multiplexer {
   }
 
   async listPanes(session: string): Promise<PaneInfo[]> {
-    const out = await this.run(['list-panes', '-s', '-t', `=${session}`, '-F', PANE_FORMAT]);
-    return out.split('\n').filter(Boolean).map(parsePane);
+    return parsePanes(await this.run(['list-panes', '-s', '-t', `=${session}`, '-F', PANE_FORMAT]));
   }
 
   async capture(paneId: string, options: CaptureOptions = {}): Promise<string> {
@@ -189,6 +189,10 @@ export class TmuxMux implements Multiplexer {
     const uid = typeof process.getuid === 'function' ? process.getuid() : 0;
     return join(dir, `tmux-${uid}`, this.target.socket ?? 'default');
   }
+}
+
+function parsePanes(out: string): PaneInfo[] {
+  return out.split('\n').filter(Boolean).map(parsePane);
 }
 
 function parsePane(line: string): PaneInfo {

@@ -42,7 +42,7 @@ windows:
     const result = await sb.picode(['up', file, '--detach', '--json']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ session: 'itest', format: 'picode', invocations: 2 });
+    expect(JSON.parse(result.stdout)).toMatchObject({ session: 'itest', format: 'picode', invocations: 1 });
   });
 
   it('creates every pane with its command, name and working directory', () => {
