@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventBus } from '../../../host/bus/bus.js';
@@ -7,7 +7,7 @@ import { Gates } from '../../../host/daemon/gates.js';
 import { readManifest, shippedPluginsDir } from '../../../host/sandbox/manifest.js';
 import { PluginRuntime } from '../../../host/sandbox/runtime.js';
 import { createWorld, events, hostReady, newSession, until, type World } from '../host/helpers.js';
-import { quietLog, tempDir } from './helpers.js';
+import { fixtures, quietLog, root, tempDir } from './helpers.js';
 
 /**
  * The shipped plugins, as users get them (the committed components, default grants), inside a
@@ -108,6 +108,24 @@ describe('shipped plugins in a running host', () => {
       return plugins.find((p) => p.name === 'file-context')!.state === 'running' ? true : undefined;
     });
   }, 60_000);
+
+  it('plugin dev builds a plugin from any directory and loads it into the running host', async () => {
+    const dir = join(world.home, 'dev-plugin');
+    cpSync(join(fixtures, 'bench-echo'), dir, { recursive: true });
+    const dev = spawn(process.execPath, [join(root, 'bin', 'picode.js'), 'plugin', 'dev', dir], { cwd: world.home, env: world.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    dev.stdout.on('data', (c: Buffer) => { out += c.toString(); });
+    dev.stderr.on('data', (c: Buffer) => { out += c.toString(); });
+    const exited = new Promise((r) => dev.on('exit', r));
+    try {
+      await until('the dev build applied', () => (out.includes(`(applied in running host ${session})`) ? true : undefined), 180_000);
+      const { plugins } = await call<{ plugins: Array<{ name: string; state: string; dir: string }> }>('plugin.list');
+      expect(plugins.find((p) => p.name === 'bench-echo')).toMatchObject({ state: 'running', dir });
+    } finally {
+      dev.kill('SIGINT');
+      await exited;
+    }
+  }, 240_000);
 });
 
 describe('secrets-redactor as a gate on llm.request', () => {
