@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { PicodeError } from '../../core/errors.js';
 import { sessionExistsError } from '../errors.js';
@@ -129,7 +130,7 @@ export class TmuxMux implements Multiplexer {
 
   /** Attaches this terminal (or switches the current client when already inside this tmux server). */
   async attach(session: string): Promise<number> {
-    const insideSameServer = this.env.TMUX !== undefined && this.env.TMUX.split(',')[0] === this.socketPath();
+    const insideSameServer = this.env.TMUX !== undefined && sameFile(this.env.TMUX.split(',')[0]!, this.socketPath());
     if (insideSameServer) return runTmuxInteractive(this.target, ['switch-client', '-t', `=${session}`], this.env);
     // Attaching from inside another tmux server nests it: tmux refuses while $TMUX is set.
     const env = { ...this.env };
@@ -188,6 +189,16 @@ export class TmuxMux implements Multiplexer {
     const dir = this.env.TMUX_TMPDIR || '/tmp';
     const uid = typeof process.getuid === 'function' ? process.getuid() : 0;
     return join(dir, `tmux-${uid}`, this.target.socket ?? 'default');
+  }
+}
+
+/** Same path once symbolic links are resolved (macOS's /tmp is /private/tmp in $TMUX). */
+function sameFile(a: string, b: string): boolean {
+  if (a === b) return true;
+  try {
+    return realpathSync(a) === realpathSync(b);
+  } catch {
+    return false;
   }
 }
 
