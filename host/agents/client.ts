@@ -69,9 +69,11 @@ async function localClient(session: string | undefined, cwd: string, env: NodeJS
     import('./environment.js'),
     import('./extension.js'),
   ]);
+  const { standaloneToolGate } = await import('./standaloneGate.js');
   const { config } = await loadConfig({ cwd, env });
   const store = openStore();
   const gate = await standaloneGatePass({ config, cwd, env });
+  const toolGate = await standaloneToolGate({ config, cwd, env });
   const llm = buildLlmService({ config, env, store, session, gate: gate?.pass });
   const runtime: AgentsRuntime = createAgentsRuntime({
     store,
@@ -79,6 +81,7 @@ async function localClient(session: string | undefined, cwd: string, env: NodeJS
     config: config as unknown as Parameters<typeof createAgentsRuntime>[0]['config'],
     llm: async () => llm,
     environment: (run, root) => localEnvironment(root, `agent:${run.id}`),
+    gate: toolGate?.gate,
     env,
   });
   const handlers = new Map<string, Parameters<IpcRegistry['register']>[1]>();
@@ -108,6 +111,7 @@ async function localClient(session: string | undefined, cwd: string, env: NodeJS
       closing.abort();
       await runtime.jobs.stop();
       await gate?.stop();
+      await toolGate?.stop();
       store.close();
     },
   };

@@ -140,3 +140,31 @@ describe('--worktree', () => {
     expect(git('status', '--porcelain')).toBe('');
   });
 });
+
+describe('agent.tool.before hooks without a host', () => {
+  it('runs the project\'s shell hooks on every tool call, which can deny it', async () => {
+    const { mkdirSync, writeFileSync, existsSync } = await import('node:fs');
+    const dir = join(world.home, 'hooked');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'keep.txt'), 'precious');
+    writeFileSync(join(dir, 'picode.config.yaml'), [
+      'hooks:',
+      '  - name: no-rm-rf',
+      '    event: agent.tool.before',
+      '    match: { tool: run_command }',
+      `    command: 'if grep -q "rm -rf"; then echo "no rm -rf from agents" >&2; exit 2; fi'`,
+      '',
+    ].join('\n'));
+    world.llm.enqueue(
+      reply.toolCalls([{ id: 'r', name: 'run_command', args: { command: 'rm -rf keep.txt' } }]),
+      reply.toolCalls([{ id: 'e', name: 'run_command', args: { command: 'echo still here' } }]),
+      reply.text('nothing deleted'),
+    );
+    const result = await world.cli(['agent', 'clean up', '--yes'], { cwd: dir });
+    expect(result.stderr).not.toContain('internal error');
+    expect(result.code).toBe(0);
+    expect(existsSync(join(dir, 'keep.txt'))).toBe(true);
+    expect(result.stdout).toContain('✗ denied run_command (gate: no-rm-rf: no rm -rf from agents)');
+    expect(result.stdout).toContain('still here');
+  });
+});
