@@ -225,6 +225,25 @@ describe('attaching', () => {
     }
   });
 
+  it('switches the client instead of nesting when run inside the same tmux server', async () => {
+    const { spawn } = await import('node:child_process');
+    const { bin } = await import('./helpers.js');
+    const inner = writeLayout('inner.yaml', 'name: inner\nwindows:\n  - command: sleep 300\n');
+    expect((await sb.picode(['up', writeLayout('outer.yaml', 'name: outer\nwindows:\n  - command: sh\n'), '--detach'])).code).toBe(0);
+    const client = spawn('script', ['-qfec', `tmux -L ${sb.socket} attach -t outer`, '/dev/null'], { cwd: sb.dir, env: sb.env, stdio: ['pipe', 'ignore', 'ignore'] });
+    try {
+      await eventually(() => expect(sb.tmux(['list-clients', '-F', '#{client_session}'])).toBe('outer\n'), 20_000);
+      // Typed into the attached session's shell: picode runs with $TMUX pointing at this server.
+      sb.tmux(['send-keys', '-t', '=outer:', `${process.execPath} ${bin} up ${inner}`, 'Enter']);
+      await eventually(() => expect(sb.tmux(['list-clients', '-F', '#{client_session}'])).toBe('inner\n'), 20_000);
+      // Built at the client's size (the pane picode ran in is smaller than the client).
+      const [clientWidth] = sb.tmux(['list-clients', '-F', '#{client_width}']).trim().split('\n');
+      expect(sb.tmux(['list-windows', '-t', '=inner', '-F', '#{window_width}']).trim()).toBe(clientWidth);
+    } finally {
+      client.kill();
+    }
+  });
+
   it('refuses to attach without a terminal, before building anything', async () => {
     const file = writeLayout('noterm.yaml', 'name: noterm\nwindows:\n  - command: sleep 300\n');
     const result = await sb.picode(['up', file]);
