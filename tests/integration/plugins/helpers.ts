@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { HostLogger } from '../../../host/daemon/api.js';
@@ -16,14 +16,27 @@ export function tempDir(prefix: string): { dir: string; dispose(): void } {
 
 /**
  * Builds a fixture plugin (tests/fixtures/plugins/NAME) into `into/NAME` with the real
- * builder, and returns its directory. The plugin workers run dist/host/sandbox/worker.js:
- * `npm test` compiles before running vitest.
+ * builder, and returns its directory. Builds are kept in the system temp directory under the
+ * digest of their sources (builder.ts sourceDigest), so test files and reruns share them.
+ * The plugin workers run dist/host/sandbox/worker.js: `npm test` compiles before vitest.
  */
 export async function buildFixture(name: string, into: string): Promise<string> {
-  const { buildPlugin } = await import('../../../host/sandbox/builder.js');
+  const { buildPlugin, sourceDigest } = await import('../../../host/sandbox/builder.js');
+  const { readManifest } = await import('../../../host/sandbox/manifest.js');
   const dir = join(into, name);
   cpSync(join(fixtures, name), dir, { recursive: true });
+  const manifest = readManifest(dir);
+  const cached = join(tmpdir(), 'picode-test-builds', `${name}-${sourceDigest(manifest)}.wasm`);
+  if (existsSync(cached)) {
+    mkdirSync(join(manifest.component, '..'), { recursive: true });
+    cpSync(cached, manifest.component);
+    return dir;
+  }
   await buildPlugin(dir);
+  mkdirSync(join(cached, '..'), { recursive: true });
+  const partial = `${cached}.${process.pid}`;
+  cpSync(manifest.component, partial);
+  renameSync(partial, cached);
   return dir;
 }
 
