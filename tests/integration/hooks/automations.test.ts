@@ -1,46 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { connectHost, type HostClient } from '../../../host/ipc/client.js';
+import type { HostClient } from '../../../host/ipc/client.js';
+import { root, until, workspace } from './workspace.js';
 
 /**
  * The shipped automations end to end: `picode up` of layouts/automations/workspace.yaml on a
  * private tmux server, in a project that uses layouts/automations/picode.config.yaml as is,
  * with the real host (compiled dist/), its hook engine, file watcher, planner and gates.
  */
-const root = join(import.meta.dirname, '../../..');
-const bin = join(root, 'bin/picode.js');
-const socket = `picode-test-hooks-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-const session = 'auto';
-const home = mkdtempSync(join(tmpdir(), 'picode-hooks-e2e-'));
-const project = join(home, 'project');
-const env: NodeJS.ProcessEnv = {
-  ...process.env,
-  PICODE_HOME: join(home, 'state'),
-  XDG_CONFIG_HOME: join(home, 'config'),
-  EDITOR: 'true',
-  PICODE_TMUX_SOCKET: '',
-};
+const ws = workspace('auto');
+const { project, socket, session } = ws;
+const picode = ws.picode;
 let client: HostClient;
 
 interface Run { hook: string; eventType: string; outcome: string; exitCode: number | null; output: string; decision?: string }
-
-function picode(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [bin, '--tmux-socket', socket, ...args], { cwd: project, env, encoding: 'utf8', timeout: 30_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 45_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 const runs = () => client.call<Run[]>('hooks.log', { limit: 200 });
 
@@ -55,27 +30,10 @@ beforeAll(async () => {
   ].join('\n'));
   writeFileSync(join(project, 'src/value.txt'), 'good\n');
   writeFileSync(join(project, '.gitignore'), 'dist/\n');
-  const up = picode(['up', join(root, 'layouts/automations/workspace.yaml'), '--detach', '--session', session]);
-  expect(up.status, up.stderr).toBe(0);
-  client = await until('the host', async () => {
-    try { return await connectHost(session, socket, { env }); } catch { return undefined; }
-  });
-  await until('the file watcher', async () => {
-    // The socket answers before the extensions have started: retry until hooks.list exists.
-    const list = await client.call<{ watching: unknown }>('hooks.list').catch(() => undefined);
-    return list?.watching ? true : undefined;
-  });
+  client = await ws.up(join(root, 'layouts/automations/workspace.yaml'), { waitForWatcher: true });
 });
 
-afterAll(async () => {
-  client?.close();
-  spawnSync('tmux', ['-L', socket, 'kill-server']);
-  // The host exits when its tmux server dies; wait until its socket stops answering.
-  await until('the host to exit', async () => {
-    try { (await connectHost(session, socket, { env })).close(); return undefined; } catch { return true; }
-  }, 15_000).catch(() => {});
-  rmSync(home, { recursive: true, force: true });
-});
+afterAll(() => ws.dispose());
 
 describe('shipped automations, end to end on a private tmux server', () => {
   it('test on save: a failing save runs the tests in pane tests, notifies with the failure and asks for a fix plan', async () => {

@@ -1,35 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { connectHost, type HostClient } from '../../../host/ipc/client.js';
+import type { HostClient } from '../../../host/ipc/client.js';
 import { startFakeLlm, reply, type FakeLlm } from '../../fixtures/fake-llm/index.js';
+import { until, workspace } from './workspace.js';
 
 /**
  * The `ask` action and an `llm.request` shell hook in a real host, against the fake LLM server
  * (real SDK, loopback): a user event asks the model; before the request leaves, a shell hook
  * masks a secret through Claude Code's `updatedInput`; the answer comes back as a notification.
  */
-const root = join(import.meta.dirname, '../../..');
-const bin = join(root, 'bin/picode.js');
-const socket = `picode-test-hooks-llm-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-const session = 'llmhooks';
-const home = mkdtempSync(join(tmpdir(), 'picode-hooks-llm-'));
-const project = join(home, 'project');
+const ws = workspace('llm', { OPENAI_API_KEY: 'sk-test-hooks-0123456789abcdefghijklmn' });
+const project = ws.project;
 let fake: FakeLlm;
 let client: HostClient;
-let env: NodeJS.ProcessEnv;
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 // Replaces SECRET-... in the last message with [masked] and hands the messages back.
 const maskHook = `node -e '
@@ -41,10 +25,6 @@ let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
 
 beforeAll(async () => {
   fake = await startFakeLlm();
-  env = {
-    ...process.env, PICODE_HOME: join(home, 'state'), XDG_CONFIG_HOME: join(home, 'config'), PICODE_TMUX_SOCKET: '',
-    OPENAI_API_KEY: 'sk-test-hooks-0123456789abcdefghijklmn',
-  };
   mkdirSync(project, { recursive: true });
   writeFileSync(join(project, 'layout.yaml'), 'name: llmhooks\nwindows:\n  - panes:\n      - name: shell\n');
   writeFileSync(join(project, 'picode.config.yaml'), [
@@ -59,27 +39,12 @@ beforeAll(async () => {
     '    event: user.question',
     "    ask: { prompt: 'What does {{data.code}} mean?' }",
   ].join('\n'));
-  const up = spawnSync(process.execPath, [bin, '--tmux-socket', socket, 'up', join(project, 'layout.yaml'), '--detach', '--session', session], { cwd: project, env, encoding: 'utf8' });
-  expect(up.status, up.stderr).toBe(0);
-  client = await until('the host', async () => {
-    try {
-      const c = await connectHost(session, socket, { env });
-      const ok = await c.call('hooks.list').then(() => true, () => false);
-      if (ok) return c;
-      c.close();
-    } catch { /* not yet */ }
-    return undefined;
-  });
+  client = await ws.up(join(project, 'layout.yaml'));
 });
 
 afterAll(async () => {
-  client?.close();
-  spawnSync('tmux', ['-L', socket, 'kill-server']);
-  await until('the host to exit', async () => {
-    try { (await connectHost(session, socket, { env })).close(); return undefined; } catch { return true; }
-  }, 15_000).catch(() => {});
+  await ws.dispose();
   await fake?.close();
-  rmSync(home, { recursive: true, force: true });
 });
 
 describe('hooks and the LLM service in a real host', () => {
