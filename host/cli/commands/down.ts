@@ -38,7 +38,9 @@ export function define(program: Command): void {
           session = mine[0]!.name;
         }
         const { stopHost } = await import('../../daemon/spawn.js');
-        await stopHost(session, tmuxSocket, env);
+        // A host that will not stop must not keep the session alive: the session is killed
+        // anyway (the host then loses what it observes) and the problem reported.
+        const hostProblem = await stopHost(session, tmuxSocket, env).then(() => undefined, (error: unknown) => error);
         const wasLive = live.has(session);
         if (wasLive) await mux.kill(session);
         const known = markStopped(store.db, session);
@@ -46,6 +48,11 @@ export function define(program: Command): void {
           throw new PicodeError(`no session named "${session}" is running`, { hint: 'see picode ls for the sessions picode launched' });
         }
         process.stderr.write(`picode: session "${session}" stopped\n`);
+        if (hostProblem !== undefined) {
+          const { formatError } = await import('../../core/errors.js');
+          process.stderr.write(formatError(hostProblem));
+          process.exitCode = 1;
+        }
       } finally {
         store.close();
       }

@@ -258,7 +258,7 @@ describe('the session host', () => {
     const { readdirSync } = await import('node:fs');
     const file = writeLayout('hosted.yaml', 'name: hosted\nwindows:\n  - command: sleep 300\n');
     const result = await sb.picode(['up', file, '--detach'], { env: { PICODE_NO_HOST: '' } });
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     const logs = join(sb.dir, 'state', 'logs');
     // The host logs its pid once it has attached to the session.
     const pid = await eventually(() => {
@@ -269,7 +269,7 @@ describe('the session host', () => {
     }, 20_000);
     expect(() => process.kill(pid, 0)).not.toThrow();
     const down = await sb.picode(['down', '--session', 'hosted']);
-    expect(down.code).toBe(0);
+    expect(down.code, down.stderr).toBe(0);
     await eventually(() => expect(() => process.kill(pid, 0)).toThrow());
     // The server exits with its last session (when this test runs alone).
     const remaining = sb.serverRunning() ? sb.tmux(['list-sessions', '-F', '#{session_name}']) : '';
