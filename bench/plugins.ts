@@ -95,7 +95,10 @@ async function main(): Promise<void> {
     let t = performance.now();
     await runtime.loadManifest(manifest);
     const reloadMs = performance.now() - t;
-    result.load = { coldProcess: cold, warmProcess: warm, reloadInHostMs: Math.round(reloadMs * 10) / 10, goalWarmMs: 100 };
+    result.load = {
+      coldProcess: cold, warmProcess: warm, reloadInHostMs: Math.round(reloadMs * 10) / 10,
+      emptyWorkerStartMs: await emptyWorkerStart(), goalWarmMs: 100,
+    };
 
     // Round trip vs the plain-JS floor.
     const { work: floorWork } = (await import(pathToFileURL(join(dir, 'src', 'work.js')).href)) as { work: (events: unknown[]) => unknown[] };
@@ -163,6 +166,20 @@ async function main(): Promise<void> {
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** The floor of any worker-per-plugin design: starting a worker thread that does nothing (median of 7). */
+async function emptyWorkerStart(): Promise<number> {
+  const { Worker } = await import('node:worker_threads');
+  const samples: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    const t = performance.now();
+    const worker = new Worker('require("node:worker_threads").parentPort.postMessage(1)', { eval: true, env: {} });
+    await new Promise((r) => worker.once('message', r));
+    samples.push(performance.now() - t);
+    await worker.terminate();
+  }
+  return stats(samples).median;
 }
 
 /**
