@@ -1,4 +1,3 @@
-import { ExitCode } from '../core/errors.js';
 import { databasePath } from '../core/paths.js';
 import type { HostLogger } from './api.js';
 import { createLogger } from './logger.js';
@@ -76,5 +75,3 @@ async function createDriver(
     muxKind: 'tmux',
   };
 }
-
-export { ExitCode };
