@@ -1,5 +1,5 @@
 import { AgentInbox } from '../../src/agents/inbox.js';
-import { defaultLimits, type AgentLimits } from '../../src/agents/limits.js';
+import type { AgentLimits } from '../../src/agents/limits.js';
 import { runAgent } from '../../src/agents/loop.js';
 import { RunApprovals, type ApprovalAnswer, type ApprovalPolicy } from '../../src/agents/policy.js';
 import type { AgentEvent, AgentTool, ToolGate } from '../../src/agents/types.js';
@@ -53,6 +53,9 @@ export interface AgentServiceDeps {
   readonly system?: (run: AgentRunRecord, env: ToolEnvironment) => string;
 }
 
+/** The model of a run started without one, until the first answer names the model that served it. */
+export const configuredDefaultModel = '(configured default)';
+
 interface LiveRun {
   readonly inbox: AgentInbox;
   readonly approvals: RunApprovals;
@@ -90,7 +93,7 @@ export class AgentService {
 
   start(request: StartAgentRequest): { run: AgentRunRecord; job: JobRecord } {
     const limits = { ...this.deps.limits, ...request.limits, interactive: request.interactive ?? false, worktree: request.worktree ?? false };
-    const model = request.model ?? this.deps.defaultModel ?? '(configured default)';
+    const model = request.model ?? this.deps.defaultModel ?? configuredDefaultModel;
     const run = this.deps.runs.create({
       session: this.deps.session, task: request.task, model, cwd: request.cwd, workPane: request.pane, limits,
       planStepId: request.planStepId,
@@ -207,7 +210,7 @@ export class AgentService {
       const [llm, tools] = await Promise.all([this.deps.llm(), this.deps.tools(env)]);
       const result = await runAgent({
         llm,
-        model: run.model === '(configured default)' ? undefined : run.model,
+        model: run.model === configuredDefaultModel ? undefined : run.model,
         system: this.deps.system?.(run, env) ?? defaultSystem(run, env),
         messages: this.deps.runs.conversation(id),
         tools,
@@ -289,7 +292,7 @@ export class AgentService {
         displays.set(event.call.id, { display: event.output.display, durationMs: Math.round(event.durationMs) });
         break;
       case 'usage':
-        this.deps.runs.update(id, { usage: event.usage });
+        this.deps.runs.update(id, { usage: event.usage, ...(event.model && this.get(id).model === configuredDefaultModel ? { model: event.model } : {}) });
         this.broadcast({ kind: 'run', run: this.get(id), pendingApproval: this.pendingApproval(id) });
         break;
       default:
@@ -313,4 +316,3 @@ export const defaultPolicy: ApprovalPolicy = {
   tools: { read_file: 'allow', search_files: 'allow', list_panes: 'allow', read_pane: 'allow' },
 };
 
-export { defaultLimits };

@@ -78,7 +78,7 @@ async function localClient(session: string | undefined, cwd: string, env: NodeJS
   const runtime: AgentsRuntime = createAgentsRuntime({
     store,
     session,
-    config: config as unknown as Parameters<typeof createAgentsRuntime>[0]['config'],
+    config: { agents: config.agents, plans: config.plans },
     llm: async () => llm,
     environment: (run, root) => localEnvironment(root, `agent:${run.id}`),
     gate: toolGate?.gate,

@@ -4,7 +4,6 @@ import type { PlanContextItem } from '../../src/plans/generate.js';
 import type { HostApi, HostExtension, IpcCallContext, IpcRegistry } from '../daemon/api.js';
 import type { JobStatus } from '../jobs/types.js';
 import { jobStatuses } from '../jobs/types.js';
-import type { AgentsConfig } from '../config/sections/agents.js';
 import { hostEnvironment, type ToolEnvironment } from './environment.js';
 import { int, objectParams, oneOf, str } from './params.js';
 import { createAgentsRuntime, jobSummary, type AgentsRuntime } from './runtime.js';
@@ -26,7 +25,7 @@ export function agentsExtension(): HostExtension {
       runtime = createAgentsRuntime({
         store: host.store,
         session: host.session,
-        config: configOf(host),
+        config: { agents: host.config.agents, plans: host.config.plans },
         llm: async () => (await import('../llm/service.js')).getLlmService(),
         environment: (run, root) => hostEnvironment(host, { root, workPane: run.workPane, origin: `agent:${run.id}`, cdFirst: run.worktree !== undefined }),
         extraTools: pluginTools,
@@ -50,11 +49,6 @@ export function agentsExtension(): HostExtension {
       await runtime?.jobs.stop();
     },
   };
-}
-
-function configOf(host: HostApi): { agents: AgentsConfig; plans: { model?: string | undefined } } {
-  const config = host.config as unknown as { agents: AgentsConfig; plans: { model?: string } };
-  return { agents: config.agents, plans: config.plans ?? {} };
 }
 
 /**

@@ -105,7 +105,7 @@ export class AgentRunStore {
     return rows.map(toRecord);
   }
 
-  update(id: number, fields: { status?: RunStatus; error?: string | null; jobId?: number; cwd?: string; worktree?: string; usage?: RunUsage; limits?: AgentRunRecord['limits'] }): void {
+  update(id: number, fields: { status?: RunStatus; error?: string | null; jobId?: number; cwd?: string; worktree?: string; usage?: RunUsage; limits?: AgentRunRecord['limits']; model?: string }): void {
     const sets: string[] = ['updated_at = ?'];
     const params: unknown[] = [Date.now()];
     if (fields.status) {
@@ -116,6 +116,7 @@ export class AgentRunStore {
     if (fields.jobId !== undefined) { sets.push('job_id = ?'); params.push(fields.jobId); }
     if (fields.cwd !== undefined) { sets.push('cwd = ?'); params.push(fields.cwd); }
     if (fields.worktree !== undefined) { sets.push('worktree = ?'); params.push(fields.worktree); }
+    if (fields.model !== undefined) { sets.push('model = ?'); params.push(fields.model); }
     if (fields.limits !== undefined) { sets.push('limits_json = ?'); params.push(JSON.stringify(fields.limits)); }
     if (fields.usage) {
       sets.push('turns = ?', 'input_tokens = ?', 'output_tokens = ?', 'cost_usd = ?');

@@ -2,7 +2,7 @@ import type { AgentTool } from '../../src/agents/types.js';
 import type { ApprovalPolicy } from '../../src/agents/policy.js';
 import type { PlanContextItem } from '../../src/plans/generate.js';
 import { costOf, findPrice } from '../../src/providers/cost.js';
-import type { LlmService, ToolCall } from '../../src/providers/types.js';
+import type { LlmService } from '../../src/providers/types.js';
 import type { AgentsConfig } from '../config/sections/agents.js';
 import { loadPrices } from '../llm/prices.js';
 import { JobOrchestrator, type JobEmitter } from '../jobs/orchestrator.js';
@@ -106,4 +106,3 @@ export function jobSummary(job: import('../jobs/types.js').JobRecord): Record<st
   };
 }
 
-export type { ToolCall };
