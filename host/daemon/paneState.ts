@@ -40,6 +40,8 @@ interface RunningCommand {
   textLength: number;
   truncated: boolean;
   waiters: Array<(result: RunResult) => void>;
+  /** The shell's report of a line wrapping a sentinel run: tracked, but its events are the sentinel's. */
+  readonly silent: boolean;
 }
 
 interface Waiter {
@@ -217,8 +219,11 @@ export class PaneState {
           return;
         }
         if (this.shellCommand) this.finish('osc133', null, start, 'a new command started without an end mark');
-        const waiter = this.takeWaiter(undefined);
-        this.shellCommand = this.begin(mark.commandLine ?? '', 'osc133', undefined, end, waiter?.resolve);
+        // The shell reporting the line picode typed for a sentinel run (its marks were not seen
+        // yet when the run began): the sentinel's own marks report that command, cleanly.
+        const wrapper = [...this.runCommands.keys()].some((n) => mark.commandLine?.includes(`picode=${n}`) ?? false);
+        const waiter = wrapper ? undefined : this.takeWaiter(undefined);
+        this.shellCommand = this.begin(mark.commandLine ?? '', 'osc133', undefined, end, waiter?.resolve, wrapper);
         return;
       }
       case 'D':
@@ -249,12 +254,15 @@ export class PaneState {
     return { resolve: waiter!.resolve, command };
   }
 
-  private begin(command: string, source: CommandSource, nonce: string | undefined, from: number, waiter: ((r: RunResult) => void) | undefined): RunningCommand {
+  private begin(
+    command: string, source: CommandSource, nonce: string | undefined, from: number,
+    waiter: ((r: RunResult) => void) | undefined, silent = false,
+  ): RunningCommand {
     const running: RunningCommand = {
       command, source, nonce, from, startedAt: Date.now(), text: [], textLength: 0, truncated: false,
-      waiters: waiter ? [waiter] : [],
+      waiters: waiter ? [waiter] : [], silent,
     };
-    this.events.emit({ type: 'command.started', pane: this.info.id, data: { command, offset: from, source } });
+    if (!silent) this.events.emit({ type: 'command.started', pane: this.info.id, data: { command, offset: from, source } });
     return running;
   }
 
@@ -263,6 +271,7 @@ export class PaneState {
     if (!command) return;
     if (source === 'sentinel') this.sentinelCommand = undefined;
     else this.shellCommand = undefined;
+    if (command.silent) return;
     const durationMs = Date.now() - command.startedAt;
     const output = renderPlainText(command.text.join(''));
     const outputTail = output.length > tailBytes ? output.slice(output.length - tailBytes) : output;

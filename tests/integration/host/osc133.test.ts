@@ -93,3 +93,39 @@ describe('OSC 133 command marks', () => {
     expect(finished[0]!.id).toBeLessThan(ended.find((e) => e.type === 'pane.closed')!.id);
   });
 });
+
+describe('OSC 133 marks not yet seen when a run starts', () => {
+  let world: World;
+
+  beforeAll(() => {
+    world = createWorld();
+  });
+
+  afterAll(async () => {
+    await world.dispose();
+  });
+
+  it('reports a run once, even when the shell also marks the sentinel line', async () => {
+    const argv = shellInitCommand('bash', world.env)!;
+    const command = ['env', `HOME=${join(world.home, 'home')}`, 'PS1=$ ', ...argv].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+    world.tmux('new-session', '-d', '-s', 'late', '-x', '100', '-y', '20', command);
+    const pane = world.tmux('display-message', '-p', '-t', '=late:', '#{pane_id}').trim();
+    // The prompt (and its mark) is drawn before the host attaches: the host cannot know yet.
+    await until('the prompt', () => (world.tmux('capture-pane', '-p', '-t', pane).trim() ? true : undefined));
+    world.startHost('late');
+    await hostReady(world, 'late');
+    const r = await world.cli(['run', pane, '--session', 'late', '--', 'echo once; false']);
+    expect(r.stdout).toBe('once\n');
+    expect(r.code).toBe(1);
+    const commands = await events(world, 'late', ['--type', 'command.*']);
+    expect(commands.map((e) => [e.type, e.data.command, e.data.source])).toEqual([
+      ['command.started', 'echo once; false', 'sentinel'],
+      ['command.finished', 'echo once; false', 'sentinel'],
+    ]);
+    // From then on the shell's own marks are used.
+    const again = await world.cli(['run', pane, '--session', 'late', '--', 'echo twice']);
+    expect(again.stdout).toBe('twice\n');
+    const last = (await events(world, 'late', ['--type', 'command.finished'])).at(-1)!;
+    expect(last.data).toMatchObject({ command: 'echo twice', source: 'osc133', exitCode: 0 });
+  });
+});
