@@ -152,7 +152,7 @@ export async function up(layoutArg: string | undefined, rest: readonly string[],
   const attached = options.detach ? undefined : mux.attach(session);
   const warning = await record(spec, loaded.file, layoutName ?? config.layout, session, mux, tmuxSocket, cwd, startedAt, t0, result.panes.length, undefined);
   mark('recorded');
-  await startHost(session, tmuxSocket, cwd);
+  const hostWarning = await startHost(session, tmuxSocket, cwd);
   mark('host');
 
   if (options.json) {
@@ -169,7 +169,7 @@ export async function up(layoutArg: string | undefined, rest: readonly string[],
       + `CPU until ready ${((readyCpu!.user + readyCpu!.system) / 1000).toFixed(0)} ms; ${result.invocations} tmux invocations, layout cache ${loaded.cached ? 'hit' : 'miss'})\n`);
   }
   if (attached) process.exitCode = await attached;
-  if (warning) process.stderr.write(warning);
+  for (const text of [warning, hostWarning]) if (text) process.stderr.write(text);
 }
 
 function isSetting(arg: string): boolean {
@@ -230,9 +230,17 @@ async function record(spec: SessionSpec, file: string, layoutName: string, sessi
   return undefined;
 }
 
-/** Starts the session's host in the background (host/daemon/spawn.ts); returns at once. */
-async function startHost(session: string, tmuxSocket: string | undefined, cwd: string): Promise<void> {
-  if (process.env.PICODE_NO_HOST === '1') return;
-  const { startHostInBackground } = await import('../../daemon/spawn.js');
-  startHostInBackground({ session, tmuxSocket, cwd });
+/**
+ * Starts the session's host in the background (host/daemon/spawn.ts); returns at once. The
+ * session is up whatever happens here: a host that cannot start is a warning, not a failure.
+ */
+async function startHost(session: string, tmuxSocket: string | undefined, cwd: string): Promise<string | undefined> {
+  if (process.env.PICODE_NO_HOST === '1') return undefined;
+  try {
+    const { startHostInBackground } = await import('../../daemon/spawn.js');
+    startHostInBackground({ session, tmuxSocket, cwd });
+    return undefined;
+  } catch (error) {
+    return `picode: warning: the session's host did not start (${(error as Error).message}); start it with: picode host --session ${session}\n`;
+  }
 }
