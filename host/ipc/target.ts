@@ -25,7 +25,7 @@ export async function resolveSessionTarget(options: {
   if (env.PICODE_SESSION) return { session: env.PICODE_SESSION, tmuxSocket };
   if (env.TMUX && !tmuxSocket) {
     const current = await currentTmuxSession(env);
-    if (current) return { session: current, tmuxSocket };
+    if (current) return { session: current, tmuxSocket: socketNameOf(env.TMUX) };
   }
   const candidates = await knownSessions(tmuxSocket, env, options.includeStopped ?? false);
   if (candidates.length === 1) return { session: candidates[0]!, tmuxSocket };
@@ -35,6 +35,13 @@ export async function resolveSessionTarget(options: {
       : `several sessions have a picode host (${candidates.join(', ')}); which one?`,
     { hint: 'name it with --session NAME (or set PICODE_SESSION); start one with `picode up`' },
   );
+}
+
+/** `$TMUX` is `<socket path>,<pid>,<session index>`; the socket's file name is its -L name. */
+export function socketNameOf(tmuxEnv: string): string | undefined {
+  const path = tmuxEnv.split(',')[0] ?? '';
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  return name && name !== 'default' ? name : undefined;
 }
 
 function currentTmuxSession(env: NodeJS.ProcessEnv): Promise<string | undefined> {

@@ -161,3 +161,11 @@ describe('shell init', () => {
     rmSync(env.PICODE_HOME, { recursive: true, force: true });
   });
 });
+
+describe('session target', () => {
+  it('reads the tmux server name from $TMUX', async () => {
+    const { socketNameOf } = await import('../../../host/ipc/target.js');
+    expect(socketNameOf('/tmp/tmux-1000/default,1234,0')).toBeUndefined();
+    expect(socketNameOf('/tmp/tmux-1000/work,1234,3')).toBe('work');
+  });
+});
