@@ -106,9 +106,16 @@ async function main(): Promise<void> {
     const samples: Record<string, Sample[]> = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
     process.stderr.write(`warming up...\n`);
     for (const fn of Object.values(cases)) { await fn(); await fn(); }
+    // The order rotates every run (which provider first, raw or picode first within the pair),
+    // so neither path always runs right after the same one.
+    const pairs = [['openai raw SDK', 'openai picode'], ['anthropic raw SDK', 'anthropic picode']] as const;
     for (let i = 0; i < runs; i++) {
       process.stderr.write(`stream run ${i + 1}/${runs}\r`);
-      for (const [name, fn] of Object.entries(cases)) samples[name]!.push(await fn());
+      const ordered = i % 2 === 0 ? pairs : [...pairs].reverse();
+      for (const pair of ordered) {
+        const names = Math.floor(i / 2) % 2 === 0 ? pair : [pair[1], pair[0]];
+        for (const name of names) samples[name]!.push(await cases[name]());
+      }
     }
     process.stderr.write('\n');
     const summary = Object.fromEntries(Object.entries(samples).map(([k, s]) => [k, {

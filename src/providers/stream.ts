@@ -185,7 +185,8 @@ class Attempt {
     switch (part.type) {
       case 'text-delta':
         this.ttftMs ??= performance.now() - this.t0;
-        this.text += part.text;
+        // Kept only for the transcript, when one is wanted.
+        if (this.deps.transcript) this.text += part.text;
         return part;
       case 'tool-call': {
         this.ttftMs ??= performance.now() - this.t0;
