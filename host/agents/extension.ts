@@ -37,7 +37,7 @@ export function agentsExtension(): HostExtension {
           });
           return { decision: verdict.decision, reason: verdict.reason, args: verdict.data.args, additionalContext: verdict.additionalContext };
         },
-        paneContext: () => paneContext(host),
+        hostContext: (task) => hostContext(host, task),
         emit: (type, pane, data) => { host.bus.emit({ type, pane, data }); },
       });
       const interrupted = runtime.jobs.recoverInterrupted();
@@ -203,9 +203,18 @@ async function pluginTools(_env: ToolEnvironment): Promise<AgentTool[]> {
   });
 }
 
-/** The recent output of the session's shell panes, for plan context. */
-async function paneContext(host: HostApi): Promise<PlanContextItem[]> {
+/** The recent output of the session's shell panes and what plugins gather for the task. */
+async function hostContext(host: HostApi, task: string): Promise<PlanContextItem[]> {
   const items: PlanContextItem[] = [];
+  const { getPluginRuntime } = await import('../sandbox/runtime.js');
+  const plugins = getPluginRuntime();
+  if (plugins) {
+    try {
+      for (const item of await plugins.gatherContext({ task, tokenBudget: 4000 })) items.push({ source: `plugin:${item.source}`, text: `${item.title}\n${item.content}` });
+    } catch (error) {
+      host.log.warn('plugin context for a plan failed', { error: (error as Error).message });
+    }
+  }
   for (const pane of host.panes.list().slice(0, 8)) {
     if (pane.dead || /picode/.test(pane.command)) continue;
     try {

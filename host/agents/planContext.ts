@@ -14,7 +14,9 @@ const run = promisify(execFile);
  */
 export async function gatherPlanContext(options: {
   cwd: string;
-  panes?: (() => Promise<PlanContextItem[]>) | undefined;
+  /** Context only the host has (panes' output, plugins' context), for this task. */
+  host?: ((task: string) => Promise<PlanContextItem[]>) | undefined;
+  task: string;
   signal?: AbortSignal | undefined;
 }): Promise<PlanContextItem[]> {
   const items: PlanContextItem[] = [];
@@ -29,7 +31,7 @@ export async function gatherPlanContext(options: {
   }
   const readme = ['README.md', 'README', 'readme.md'].map((n) => readCapped(join(cwd, n), 3000)).find(Boolean);
   if (readme) items.push({ source: 'file:README', text: readme });
-  if (options.panes) items.push(...(await options.panes()));
+  if (options.host) items.push(...(await options.host(options.task)));
   return items;
 }
 

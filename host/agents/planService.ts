@@ -16,7 +16,8 @@ export interface PlanServiceDeps {
   readonly jobs: JobOrchestrator;
   readonly llm: () => Promise<Pick<LlmService, 'complete'>>;
   readonly defaultModel: string | undefined;
-  readonly paneContext?: (() => Promise<PlanContextItem[]>) | undefined;
+  /** Context only the host has: recent pane output, plugins' gather-context. */
+  readonly hostContext?: ((task: string) => Promise<PlanContextItem[]>) | undefined;
   readonly agents?: AgentService | undefined;
   readonly emit?: ((type: string, plan: PlanRecord, data?: Record<string, unknown>) => void) | undefined;
 }
@@ -49,7 +50,8 @@ export class PlanService {
           name: 'context',
           run: async (ctx) => {
             ctx.progress(0, 'reading the project and panes');
-            const gathered = await gatherPlanContext({ cwd: ctx.input.cwd, panes: deps.paneContext, signal: ctx.signal });
+            const task = this.require(ctx.input.plan).task;
+            const gathered = await gatherPlanContext({ cwd: ctx.input.cwd, host: deps.hostContext, task, signal: ctx.signal });
             return [...(ctx.input.extraContext ?? []), ...gathered];
           },
         },

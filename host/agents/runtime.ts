@@ -31,7 +31,7 @@ export interface AgentsRuntimeOptions {
   /** Extra tools beyond the host's own (plugin tools). */
   readonly extraTools?: ((env: ToolEnvironment) => Promise<AgentTool[]>) | undefined;
   readonly gate?: AgentServiceDeps['gate'];
-  readonly paneContext?: (() => Promise<PlanContextItem[]>) | undefined;
+  readonly hostContext?: ((task: string) => Promise<PlanContextItem[]>) | undefined;
   /** Bus events; omitted for a CLI run without a host. */
   readonly emit?: ((type: string, pane: string | undefined, data: Record<string, unknown>) => void) | undefined;
   readonly env?: NodeJS.ProcessEnv | undefined;
@@ -74,7 +74,7 @@ export function createAgentsRuntime(options: AgentsRuntimeOptions): AgentsRuntim
     jobs,
     llm: options.llm,
     defaultModel: options.config.plans.model,
-    paneContext: options.paneContext,
+    hostContext: options.hostContext,
     agents,
     emit: (type, plan, data) => emit?.(type, undefined, { plan: planSummary(plan), ...data }),
   });
