@@ -86,7 +86,10 @@ interface Loaded {
   /** Items added with the add-context action, by source (latest wins). */
   readonly contextPool: Map<string, ContextItem>;
   statusLine: string | undefined;
+  /** Counters since the plugin was loaded (kept across hot reloads). */
   totals: PluginStats;
+  /** Counters the runtime keeps itself (actions, rejected) not yet written to the store. */
+  pending: PluginStats;
 }
 
 interface Unloaded {
@@ -125,6 +128,7 @@ export class PluginRuntime {
   private readonly logBuffer: Array<Omit<PluginLogRow, 'id'>> = [];
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly loading = new Map<string, Promise<void>>();
+  private readonly lastDropReport = new Map<string, number>();
 
   constructor(private readonly env: RuntimeEnvironment) {
     this.flushTimer = setInterval(() => this.flush(), 1000);
@@ -229,14 +233,14 @@ export class PluginRuntime {
       loaded = {
         manifest, supervisor, grants, description, entry,
         maxActions: this.limit(entry, 'maxActions'),
-        unsubscribe: [], emitted: new Set(), contextPool: new Map(), statusLine: undefined, totals: emptyStats(),
+        unsubscribe: [], emitted: new Set(), contextPool: new Map(), statusLine: undefined, totals: emptyStats(), pending: emptyStats(),
       };
       // Swap: the old instance (hot reload) stops only once the new one is ready.
       const old = this.loaded.get(name);
       if (old) {
+        await this.stopLoaded(old);
         loaded.totals = old.totals;
         for (const [k, v] of old.contextPool) loaded.contextPool.set(k, v);
-        await this.stopLoaded(old);
       }
       this.loaded.set(name, loaded);
       this.unloaded.delete(name);
@@ -272,8 +276,6 @@ export class PluginRuntime {
       }));
     }
   }
-
-  private lastDropReport = new Map<string, number>();
 
   private countDrops(loaded: Loaded, dropped: number): void {
     if (dropped === 0) return;
@@ -317,9 +319,8 @@ export class PluginRuntime {
   private applyActions(loaded: Loaded, raw: unknown, gate: boolean): DeliveryResult {
     const name = loaded.manifest.name;
     const { actions, rejected } = checkActions(raw, loaded.grants, loaded.maxActions);
-    const stats = loaded.totals;
-    stats.actions += actions.length;
-    stats.rejected += rejected.length;
+    loaded.pending.actions += actions.length;
+    loaded.pending.rejected += rejected.length;
     if (rejected.length > 0) {
       const sample = rejected.slice(0, 3).map((r) => `${r.tag}: ${r.reason}`).join('; ');
       this.pluginLog(name, 'warn', `rejected ${rejected.length} action(s): ${sample}`);
@@ -413,16 +414,20 @@ export class PluginRuntime {
     this.env.bus?.emit({ type: 'notification', data: { level: mapped, title, message: body || title, source: `plugin:${plugin}` } });
   }
 
+  /** Moves a plugin's new counters into its totals and the store. */
+  private absorbStats(loaded: Loaded): void {
+    const delta = loaded.supervisor.takeStats();
+    for (const k of Object.keys(delta) as Array<keyof PluginStats>) {
+      delta[k] += loaded.pending[k];
+      loaded.totals[k] += delta[k];
+    }
+    loaded.pending = emptyStats();
+    if (this.env.db && Object.values(delta).some((v) => v !== 0)) addPluginStats(this.env.db, loaded.manifest.name, this.env.session, delta);
+  }
+
   /** Writes buffered logs and stats to the store. */
   flush(): void {
-    for (const loaded of this.loaded.values()) {
-      const delta = loaded.supervisor.takeStats();
-      const t = loaded.totals;
-      for (const k of Object.keys(delta) as Array<keyof PluginStats>) t[k] += delta[k];
-      if (this.env.db && (delta.calls || delta.failures || delta.dropped || delta.events)) {
-        addPluginStats(this.env.db, loaded.manifest.name, this.env.session, delta);
-      }
-    }
+    for (const loaded of this.loaded.values()) this.absorbStats(loaded);
     if (this.env.db && this.logBuffer.length > 0) {
       try {
         appendPluginLogs(this.env.db, this.logBuffer.splice(0));
@@ -497,7 +502,7 @@ export class PluginRuntime {
         }
       }
       const { items, rejected } = checkContextItems([...(Array.isArray(gathered) ? gathered : []), ...pooled], name, wit.tokenBudget);
-      if (rejected > 0) loaded.totals.rejected += rejected;
+      if (rejected > 0) loaded.pending.rejected += rejected;
       return items;
     }));
     return results.flat();
@@ -539,23 +544,20 @@ export class PluginRuntime {
     };
     if (loaded) {
       const sup = loaded.supervisor;
-      const live = sup.takeStats();
-      const t = loaded.totals;
-      for (const k of Object.keys(live) as Array<keyof PluginStats>) t[k] += live[k];
-      if (this.env.db && (live.calls || live.failures || live.dropped)) addPluginStats(this.env.db, manifest.name, this.env.session, live);
+      this.absorbStats(loaded);
       const state: PluginState = sup.state === 'ready' ? 'running' : sup.state === 'restarting' ? 'restarting' : sup.state === 'failed' ? 'failed' : sup.state === 'stopped' ? 'stopped' : 'starting';
       return {
         ...base,
         state,
         detail: state === 'running' ? undefined : sup.failureDetail,
         statusLine: loaded.statusLine,
-        permissions: requiredPermissionsOf(manifest),
+        permissions: [...manifest.permissions],
         events: loaded.description.events,
         gates: loaded.description.gates,
         tools: loaded.description.tools.map((t) => t.name),
         contextProviders: loaded.description.contextProviders,
         queued: sup.queued,
-        stats: { ...t },
+        stats: { ...loaded.totals },
       };
     }
     const un = this.unloaded.get(manifest.name);
@@ -564,7 +566,7 @@ export class PluginRuntime {
       state: un?.state ?? 'stopped',
       detail: un?.detail,
       statusLine: undefined,
-      permissions: requiredPermissionsOf(manifest),
+      permissions: [...manifest.permissions],
       events: [], gates: [], tools: [], contextProviders: [],
       queued: 0,
       stats: emptyStats(),
@@ -582,8 +584,7 @@ export class PluginRuntime {
 
   private async stopLoaded(loaded: Loaded): Promise<void> {
     for (const u of loaded.unsubscribe.splice(0)) u();
-    const delta = loaded.supervisor.takeStats();
-    if (this.env.db && (delta.calls || delta.failures || delta.dropped)) addPluginStats(this.env.db, loaded.manifest.name, this.env.session, delta);
+    this.absorbStats(loaded);
     await loaded.supervisor.stop();
   }
 
@@ -606,10 +607,6 @@ export class PluginRuntime {
   }
 }
 
-/** The permissions a plugin's manifest declares (what its component imports when built by picode). */
-function requiredPermissionsOf(manifest: PluginManifest): PluginPermission[] {
-  return [...manifest.permissions];
-}
 
 function parseSchema(text: string): unknown {
   try {
