@@ -289,7 +289,8 @@ export class HookEngine {
       startedAt,
       durationMs,
       outcome: res.outcome,
-      decision: res.verdict?.decision,
+      // A decision only means something on a blocking event; elsewhere it is not recorded.
+      decision: blocking ? res.verdict?.decision : undefined,
       reason: res.reason,
       exitCode: res.exitCode,
       output: res.output,
@@ -305,7 +306,7 @@ export class HookEngine {
           eventId: event.id,
           eventType: event.type,
           outcome: res.outcome,
-          ...(res.verdict?.decision ? { decision: res.verdict.decision } : {}),
+          ...(blocking && res.verdict?.decision ? { decision: res.verdict.decision } : {}),
           ...(res.reason ? { reason: res.reason.slice(0, 500) } : {}),
           durationMs,
         },

@@ -109,6 +109,13 @@ describe('non-blocking events', () => {
     ]);
   });
 
+  it('records exit 2 of a hook on a non-blocking event as blocked, without a decision (nothing to block)', async () => {
+    const { e, rows } = engine([{ name: 'x', event: 'user.x', command: 'echo too late >&2; exit 2' }]);
+    e.dispatch(makeEvent('user.x', {}));
+    await e.idle();
+    expect(rows[0]).toMatchObject({ outcome: 'blocked', decision: undefined, reason: 'too late' });
+  });
+
   it('records a crash of an action as an error and keeps going', async () => {
     const { e, services, rows } = engine([{ name: 'r', event: 'user.x', run: { pane: 'nope', command: 'x' } }]);
     services.runResult = async () => { throw new Error('unknown pane nope'); };
