@@ -24,7 +24,9 @@ export function define(program: Command): void {
         // A named session is stopped on the server picode launched it on, unless told otherwise.
         const row = options.session === undefined ? undefined : findSessionRow(store.db, options.session);
         const tmuxSocket = explicitSocket ?? (row ? row.mux_socket ?? undefined : config.tmux.socket);
-        const mux = await resolveMux({ kind: config.mux, tmuxSocket, tmuxBinary: config.tmux.binary, env });
+        // ...and with the multiplexer it was launched with.
+        const kind = row?.mux === 'tmux' || row?.mux === 'zellij' ? row.mux : config.mux;
+        const mux = await resolveMux({ kind, tmuxSocket, tmuxBinary: config.tmux.binary, env });
         const live = new Set(await mux.listSessions());
         let session = options.session;
         if (session === undefined) {

@@ -21,6 +21,8 @@ export interface UpOptions {
   readonly replace?: boolean;
   readonly attachExisting?: boolean;
   readonly json?: boolean;
+  /** Multiplexer for this launch (overrides the config's `mux`). */
+  readonly mux?: string;
 }
 
 /**
@@ -34,6 +36,7 @@ const upOptions = [
   { long: 'replace', short: undefined, value: undefined, description: 'kill an existing session of that name first' },
   { long: 'attach-existing', short: undefined, value: undefined, description: 'if the session already exists, attach to it instead of failing' },
   { long: 'json', short: undefined, value: undefined, description: 'print the launch result as JSON (combine with --detach)' },
+  { long: 'mux', short: undefined, value: '<kind>', description: 'multiplexer for this launch: tmux, zellij or auto (default: the config\'s `mux`)' },
 ] as const;
 
 export function define(program: Command): void {
@@ -76,7 +79,7 @@ export async function upFastPath(argv: readonly string[]): Promise<number | unde
   try {
     await up(layout, settings, {
       detach: values.detach === true, session: values.session as string | undefined, replace: values.replace === true,
-      attachExisting: values['attach-existing'] === true, json: values.json === true,
+      attachExisting: values['attach-existing'] === true, json: values.json === true, mux: values.mux as string | undefined,
     }, (values['tmux-socket'] as string | undefined) ?? (process.env.PICODE_TMUX_SOCKET || undefined));
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
@@ -121,7 +124,7 @@ export async function up(layoutArg: string | undefined, rest: readonly string[],
   }
   for (const field of spec.unsupported) process.stderr.write(`picode: warning: ${loaded.file}: not supported, ignored: ${field}\n`);
 
-  const mux = await resolveMux({ kind: config.mux, tmuxSocket, tmuxBinary: config.tmux.binary, env });
+  const mux = await resolveMux({ kind: muxKind(options.mux) ?? config.mux, tmuxSocket, tmuxBinary: config.tmux.binary, env });
   // Existence is checked before `before` commands run (they may be slow, and must not run
   // for a session that is then refused); without `before` the build itself reports it.
   if ((options.attachExisting || spec.before.length > 0) && !options.replace && (await mux.hasSession(session))) {
@@ -161,7 +164,7 @@ export async function up(layoutArg: string | undefined, rest: readonly string[],
       launchMs: Math.round(readyMs * 10) / 10, layoutCached: loaded.cached, unsupported: spec.unsupported,
     })}\n`);
   } else if (options.detach) {
-    process.stderr.write(`picode: session "${session}" is up (${result.panes.length} panes); attach with: ${attachHint(session, tmuxSocket)}\n`);
+    process.stderr.write(`picode: session "${session}" is up (${result.panes.length} panes); attach with: ${attachHint(mux.kind, session, tmuxSocket)}\n`);
   }
   if (env.PICODE_DEBUG) {
     const steps = marks.slice(1).map(([name, at], i) => `${name} +${(Number(at - marks[i]![1]) / 1e6).toFixed(1)}`).join(', ');
@@ -170,6 +173,11 @@ export async function up(layoutArg: string | undefined, rest: readonly string[],
   }
   if (attached) process.exitCode = await attached;
   for (const text of [warning, hostWarning]) if (text) process.stderr.write(text);
+}
+
+function muxKind(value: string | undefined): 'auto' | 'tmux' | 'zellij' | undefined {
+  if (value === undefined || value === 'auto' || value === 'tmux' || value === 'zellij') return value;
+  throw new PicodeError(`--mux ${value}: expected tmux, zellij or auto`, { hint: 'picode up --mux tmux (or zellij, or auto: Zellij inside Zellij, else tmux)' });
 }
 
 function isSetting(arg: string): boolean {
@@ -200,7 +208,8 @@ function terminalSize(detach: boolean): { width: number; height: number } {
   return detach ? { width: 80, height: 24 } : { width: 80, height: 23 };
 }
 
-function attachHint(session: string, socket: string | undefined): string {
+function attachHint(kind: Multiplexer['kind'], session: string, socket: string | undefined): string {
+  if (kind === 'zellij') return `zellij attach ${session}`;
   return socket ? `tmux -L ${socket} attach -t ${session}` : `tmux attach -t ${session}`;
 }
 

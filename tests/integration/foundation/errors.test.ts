@@ -59,6 +59,10 @@ describe('bad input never touches tmux', () => {
       writeFileSync(join(sb.dir, 'nodir.yaml'), `cwd: ${sb.dir}\nwindows:\n  - name: w\n    panes:\n      - sleep 100\n      - { name: p, cwd: missing, command: sleep 100 }\n`);
       return ['up', 'nodir.yaml', '--detach'];
     }, /nodir\.yaml: the working directory of window 1 \(w\), pane 2 \(p\) does not exist: .*\/missing/],
+    ['an unknown multiplexer', () => {
+      writeFileSync(join(sb.dir, 'l4.yaml'), good);
+      return ['up', 'l4.yaml', '--mux', 'screen', '--detach'];
+    }, /--mux screen: expected tmux, zellij or auto/],
     ['a stray argument', () => {
       writeFileSync(join(sb.dir, 'l3.yaml'), good);
       return ['up', 'l3.yaml', 'oops', '--detach'];
