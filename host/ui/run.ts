@@ -15,6 +15,7 @@ export async function runView(view: View, options: { connect: () => Promise<Host
   let flash: string | undefined;
   let tick: NodeJS.Timeout | undefined;
   let lastTitle = '';
+  let lastAttention: string | undefined;
 
   const redraw = () => {
     const content = view.render({ width: terminal.width, bodyHeight: terminal.bodyHeight }, link);
@@ -24,6 +25,9 @@ export async function runView(view: View, options: { connect: () => Promise<Host
       lastTitle = title;
       terminal.setTitle(title);
     }
+    const attention = view.attention?.();
+    if (attention !== undefined && attention !== lastAttention) terminal.bell();
+    lastAttention = attention;
     const wantsTick = view.ticking?.() ?? false;
     if (wantsTick && !tick) tick = setInterval(redraw, 1000);
     else if (!wantsTick && tick) { clearInterval(tick); tick = undefined; }

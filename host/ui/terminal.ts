@@ -26,6 +26,7 @@ export interface Terminal {
   readonly asking: boolean;
   /** Sets the terminal title (tmux shows it as the pane title, `#{pane_title}`). */
   setTitle(title: string): void;
+  bell(): void;
   destroy(): void;
 }
 
@@ -131,6 +132,9 @@ export function createTerminal(options: { title: string; input?: NodeJS.Readable
       // shows as #{pane_title} and Zellij in the pane frame.
       const output = options.output ?? process.stdout;
       output.write(`\x1b]2;${title.replace(/[\x00-\x1f\x7f]/g, ' ')}\x1b\\`);
+    },
+    bell() {
+      (options.output ?? process.stdout).write('\x07');
     },
     destroy() {
       screen.destroy();

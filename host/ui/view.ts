@@ -31,6 +31,11 @@ export interface View {
   readonly keys: readonly KeyBinding[];
   /** A timer the view wants while something it shows changes with time (elapsed times). */
   ticking?(): boolean;
+  /**
+   * A key naming what currently needs the person (an approval, a question); each new key rings
+   * the terminal bell once, which tmux flags on the window even when it is not in view.
+   */
+  attention?(): string | undefined;
 }
 
 export function linkLabel(link: { state: LinkState; detail: string | undefined }): string {

@@ -107,6 +107,13 @@ export class AgentView implements View {
     return false;
   }
 
+  attention(): string | undefined {
+    const run = this.run();
+    if (run?.pendingApproval) return `${run.id}:approval:${run.pendingApproval.call.id}`;
+    if (run?.status === 'waiting_input') return `${run.id}:input:${run.usage.turns}`;
+    return undefined;
+  }
+
   transcriptLines(width: number): Line[] {
     const out: Line[] = [];
     const sorted = [...this.entries.values()].sort((a, b) => a.seq - b.seq);

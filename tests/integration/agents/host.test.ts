@@ -110,7 +110,9 @@ describe('plans, agents and jobs in the host, shown in pane views', () => {
     expect(screen).toContain('y allow · n deny · a always allow run_command');
     // The tmux pane title carries the status (shown by status lines and pane borders).
     await until('the pane title', () => (world.tmux('display-message', '-p', '-t', agentPane, '#{pane_title}').includes('waiting approval') ? true : undefined));
-    // And so does the session's status line.
+    // The bell flags the agent's window (it is not the one in view).
+    await until('the bell on the agent window', () => (world.tmux('display-message', '-p', '-t', agentPane, '#{window_bell_flag}').trim() === '1' ? true : undefined));
+    // The session's status line shows it too.
     await until('the status line', () => (world.tmux('show-options', '-v', '-t', session, '@picode-agents').includes(`#${run.id} waiting approval`) ? true : undefined));
     expect(world.tmux('show-options', '-v', '-t', session, 'status-right')).toMatch(/^#\{@picode-agents\}/);
     world.tmux('send-keys', '-t', agentPane, 'a');
