@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse as parseKdlV1 } from '@bgotink/kdl/v1-compat';
@@ -108,6 +108,36 @@ describe('picode on Zellij (CLI, host and IPC through the fake zellij)', () => {
     picode(['down', '--session', session]);
     expect(fake.calls().some((c) => c.argv.join(' ') === `delete-session --force ${session}`)).toBe(true);
     await waitFor('no host or subscribe left', () => (leftovers(session).length === 0 ? true : undefined));
+  });
+
+  it('launches a picode layout with up --mux zellij (no config), written as KDL, and down deletes it', () => {
+    rmSync(join(fake.env.XDG_CONFIG_HOME!, 'picode', 'config.yaml'));
+    writeFileSync(join(work, 'pair.yaml'), [
+      'name: pair',
+      'windows:',
+      '  - name: main',
+      '    split: column',
+      '    panes:',
+      '      - { name: top, size: 30% }',
+      '      - { name: bottom, command: [sh, -c, "echo hi"], onExit: hold }',
+    ].join('\n'));
+    const env = { ...fake.env, PICODE_NO_HOST: '1' };
+    const up = spawnSync(process.execPath, [bin, 'up', 'pair.yaml', '--mux', 'zellij', '--detach'], { cwd: work, env, encoding: 'utf8', timeout: 60_000 });
+    expect(up.status).toBe(0);
+    expect(up.stderr).toContain('attach with: zellij attach pair');
+    const attach = fake.calls().find((c) => c.argv[0] === 'attach')!;
+    expect(attach.argv.slice(0, 5)).toEqual(['attach', '--create-background', 'pair', 'options', '--default-layout']);
+    expect(attach.argv[5]).toBe(join(fake.home, 'zellij', 'pair.kdl'));
+    const kdl = readFileSync(attach.argv[5]!, 'utf8');
+    expect(kdl).toContain('tab name="main" split_direction="horizontal" {');
+    expect(kdl).toContain('pane name="bottom" command="sh"');
+
+    const bad = spawnSync(process.execPath, [bin, 'up', 'pair.yaml', '--mux', 'screen', '--detach'], { cwd: work, env, encoding: 'utf8', timeout: 60_000 });
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toContain('--mux screen');
+
+    picode(['down', '--session', 'pair']);
+    expect(fake.calls().some((c) => c.argv.join(' ') === 'delete-session --force pair')).toBe(true);
   });
 
   it('converts layouts both ways with picode layout convert', () => {
