@@ -96,7 +96,16 @@ export async function* streamCompletion(request: CompletionRequest, deps: Provid
       let outcome: AttemptFailure | undefined;
       let iterated = false;
       try {
-        for await (const part of adapter(attempt.call)) yield attempt.accept(part);
+        const events = await adapter.open(attempt.call);
+        const translator = adapter.translator(attempt.call);
+        const parts: AdapterPart[] = [];
+        for await (const event of events) {
+          translator.event(event, parts);
+          for (let k = 0; k < parts.length; k++) yield attempt.accept(parts[k]!);
+          parts.length = 0;
+        }
+        translator.end(parts);
+        for (const part of parts) yield attempt.accept(part);
         iterated = true;
       } catch (error) {
         thrown = { error };

@@ -4,9 +4,11 @@ import type { CompletionRequest, FinishReason, JsonSchemaObject, ToolDefinition,
 
 /**
  * What an adapter does: one attempt against one model, translated to and from one wire
- * format. It yields parts as they arrive and `finish` only after it saw the stream's final
- * event; it throws the SDK's errors unchanged (errors.ts classifies them). Retries, failover,
- * the watchdog and recording are the caller's (stream.ts).
+ * format. `open` builds the provider's request and returns the SDK's event stream; the
+ * translator turns each event, synchronously, into parts (`finish` only once the stream's final
+ * event was seen). The caller (stream.ts) iterates the SDK stream itself, so a token crosses a
+ * single async-generator boundary on its way out. SDK errors propagate unchanged (errors.ts
+ * classifies them); retries, failover, the watchdog and recording are the caller's.
  */
 export interface AdapterCall {
   readonly target: ModelTarget;
@@ -30,7 +32,17 @@ export type AdapterPart =
   | { readonly type: 'usage'; readonly usage: Usage }
   | { readonly type: 'finish'; readonly reason: FinishReason };
 
-export type Adapter = (call: AdapterCall) => AsyncIterable<AdapterPart>;
+export interface Translator {
+  /** Appends the parts one wire event produces (often none) to `out`. */
+  event(event: unknown, out: AdapterPart[]): void;
+  /** Called when the SDK stream ended without throwing: appends what is left (usage, finish). */
+  end(out: AdapterPart[]): void;
+}
+
+export interface Adapter {
+  open(call: AdapterCall): Promise<AsyncIterable<unknown>>;
+  translator(call: AdapterCall): Translator;
+}
 
 /** Tool name used to get structured output from providers without a JSON-schema response mode. */
 export const structuredOutputTool = 'respond';

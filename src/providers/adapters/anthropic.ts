@@ -1,7 +1,7 @@
-import type { MessageCreateParamsStreaming, MessageParam, ContentBlockParam, Tool } from '@anthropic-ai/sdk/resources/messages';
+import type { MessageCreateParamsStreaming, MessageParam, ContentBlockParam, RawMessageStreamEvent, Tool } from '@anthropic-ai/sdk/resources/messages';
 import type { FinishReason, Message, Usage } from '../types.js';
 import { anthropicClient } from './clients.js';
-import { activityFetchOptions, structuredOutputTool, type Adapter, type AdapterCall, type AdapterPart } from './adapter.js';
+import { activityFetchOptions, structuredOutputTool, type Adapter, type AdapterCall, type Translator } from './adapter.js';
 
 /** Messages API requires max_tokens; this is used when the caller gives none. */
 const defaultMaxTokens = 8192;
@@ -11,7 +11,9 @@ const defaultMaxTokens = 8192;
  * whose input is the JSON answer: its argument fragments are passed on as text deltas, so
  * callers see structured output the same way for every provider.
  */
-export const anthropicAdapter: Adapter = async function* (call: AdapterCall): AsyncGenerator<AdapterPart> {
+export const anthropicAdapter: Adapter = { open, translator };
+
+async function open(call: AdapterCall): Promise<AsyncIterable<unknown>> {
   const { target, request } = call;
   const client = await anthropicClient({
     baseUrl: target.provider.baseUrl,
@@ -49,78 +51,88 @@ export const anthropicAdapter: Adapter = async function* (call: AdapterCall): As
   if (tools.length) body.tools = tools;
 
   call.ready();
-  const stream = await client.messages.create(body, { signal: call.signal, fetchOptions: activityFetchOptions(call) });
+  return client.messages.create(body, { signal: call.signal, fetchOptions: activityFetchOptions(call) });
+}
+
+function translator(call: AdapterCall): Translator {
+  const structured = call.outputSchema !== undefined;
   let input = 0;
   let cacheRead = 0;
   let cacheWrite = 0;
   let output = 0;
   let reasoning = 0;
   let stop: FinishReason | undefined;
+  let stopped = false;
+  // input_tokens EXCLUDES cache reads and writes: add them back (types.ts Usage).
+  const usage = (): Usage => ({ input: input + cacheRead + cacheWrite, cachedInput: cacheRead, cacheWrite, output, reasoning });
   // The open content block, by index: tool input JSON accumulates until content_block_stop.
   const blocks = new Map<number, { id: string; name: string; json: string }>();
-  for await (const event of stream) {
-    switch (event.type) {
-      case 'message_start': {
-        const u = event.message.usage;
-        input = u.input_tokens ?? 0;
-        cacheRead = u.cache_read_input_tokens ?? 0;
-        cacheWrite = u.cache_creation_input_tokens ?? 0;
-        output = u.output_tokens ?? 0;
-        break;
-      }
-      case 'content_block_start':
-        if (event.content_block.type === 'tool_use') {
-          blocks.set(event.index, { id: event.content_block.id, name: event.content_block.name, json: '' });
+  return {
+    event(raw, out) {
+      const event = raw as RawMessageStreamEvent;
+      switch (event.type) {
+        case 'message_start': {
+          const u = event.message.usage;
+          input = u.input_tokens ?? 0;
+          cacheRead = u.cache_read_input_tokens ?? 0;
+          cacheWrite = u.cache_creation_input_tokens ?? 0;
+          output = u.output_tokens ?? 0;
+          break;
         }
-        break;
-      case 'content_block_delta': {
-        const d = event.delta;
-        if (d.type === 'text_delta') {
-          if (!structured) yield { type: 'text-delta', text: d.text };
-        } else if (d.type === 'input_json_delta') {
+        case 'content_block_start':
+          if (event.content_block.type === 'tool_use') {
+            blocks.set(event.index, { id: event.content_block.id, name: event.content_block.name, json: '' });
+          }
+          break;
+        case 'content_block_delta': {
+          const d = event.delta;
+          if (d.type === 'text_delta') {
+            if (!structured) out.push({ type: 'text-delta', text: d.text });
+          } else if (d.type === 'input_json_delta') {
+            const block = blocks.get(event.index);
+            if (block) {
+              block.json += d.partial_json;
+              if (structured && block.name === structuredOutputTool && d.partial_json) out.push({ type: 'text-delta', text: d.partial_json });
+            }
+          }
+          break;
+        }
+        case 'content_block_stop': {
           const block = blocks.get(event.index);
           if (block) {
-            block.json += d.partial_json;
-            if (structured && block.name === structuredOutputTool && d.partial_json) yield { type: 'text-delta', text: d.partial_json };
+            blocks.delete(event.index);
+            if (!(structured && block.name === structuredOutputTool)) {
+              out.push({ type: 'tool-call', id: block.id, name: block.name, argsText: block.json });
+            }
           }
+          break;
         }
-        break;
-      }
-      case 'content_block_stop': {
-        const block = blocks.get(event.index);
-        if (block) {
-          blocks.delete(event.index);
-          if (!(structured && block.name === structuredOutputTool)) {
-            yield { type: 'tool-call', id: block.id, name: block.name, argsText: block.json };
-          }
+        case 'message_delta': {
+          // Cumulative counts; input fields are present only when they changed (server tools).
+          const u = event.usage;
+          if (u.input_tokens != null) input = u.input_tokens;
+          if (u.cache_read_input_tokens != null) cacheRead = u.cache_read_input_tokens;
+          if (u.cache_creation_input_tokens != null) cacheWrite = u.cache_creation_input_tokens;
+          output = u.output_tokens ?? output;
+          reasoning = u.output_tokens_details?.thinking_tokens ?? reasoning;
+          if (event.delta.stop_reason) stop = mapStop(event.delta.stop_reason, structured);
+          break;
         }
-        break;
+        case 'message_stop':
+          stopped = true;
+          out.push({ type: 'usage', usage: usage() });
+          out.push({ type: 'finish', reason: stop ?? 'stop' });
+          break;
+        default:
+          break;
       }
-      case 'message_delta': {
-        // Cumulative counts; input fields are present only when they changed (server tools).
-        const u = event.usage;
-        if (u.input_tokens != null) input = u.input_tokens;
-        if (u.cache_read_input_tokens != null) cacheRead = u.cache_read_input_tokens;
-        if (u.cache_creation_input_tokens != null) cacheWrite = u.cache_creation_input_tokens;
-        output = u.output_tokens ?? output;
-        reasoning = u.output_tokens_details?.thinking_tokens ?? reasoning;
-        if (event.delta.stop_reason) stop = mapStop(event.delta.stop_reason, structured);
-        break;
-      }
-      case 'message_stop': {
-        // input_tokens EXCLUDES cache reads and writes: add them back (types.ts Usage).
-        const usage: Usage = { input: input + cacheRead + cacheWrite, cachedInput: cacheRead, cacheWrite, output, reasoning };
-        yield { type: 'usage', usage };
-        yield { type: 'finish', reason: stop ?? 'stop' };
-        return;
-      }
-      default:
-        break;
-    }
-  }
-  // Ended without message_stop: report the usage seen so far; the caller reports `truncated`.
-  if (input || output) yield { type: 'usage', usage: { input: input + cacheRead + cacheWrite, cachedInput: cacheRead, cacheWrite, output, reasoning } };
-};
+    },
+    end(out) {
+      // Ended without message_stop: report the usage seen so far; the caller reports `truncated`.
+      if (!stopped && (input || output)) out.push({ type: 'usage', usage: usage() });
+    },
+  };
+}
 
 function mapStop(reason: string, structured: boolean): FinishReason {
   switch (reason) {

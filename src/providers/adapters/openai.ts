@@ -1,7 +1,7 @@
-import type { ChatCompletionCreateParamsStreaming, ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
+import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming, ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import type { FinishReason, Message } from '../types.js';
 import { openaiClient } from './clients.js';
-import { activityFetchOptions, type Adapter, type AdapterCall, type AdapterPart } from './adapter.js';
+import { activityFetchOptions, type Adapter, type AdapterCall, type Translator } from './adapter.js';
 
 /**
  * OpenAI and every OpenAI-compatible server (Ollama, OpenRouter, vLLM, LM Studio, Gemini),
@@ -10,7 +10,9 @@ import { activityFetchOptions, type Adapter, type AdapterCall, type AdapterPart 
  * the conversation itself (no server-side state needed); and it streams tool calls and usage
  * (with `stream_options.include_usage`) in a shape that is cheap to translate.
  */
-export const openaiAdapter: Adapter = async function* (call: AdapterCall): AsyncGenerator<AdapterPart> {
+export const openaiAdapter: Adapter = { open, translator };
+
+async function open(call: AdapterCall): Promise<AsyncIterable<unknown>> {
   const { target, request } = call;
   const client = await openaiClient({
     baseUrl: target.provider.baseUrl,
@@ -51,53 +53,61 @@ export const openaiAdapter: Adapter = async function* (call: AdapterCall): Async
   }
 
   call.ready();
-  const stream = await client.chat.completions.create(body, { signal: call.signal, fetchOptions: activityFetchOptions(call) });
+  return client.chat.completions.create(body, { signal: call.signal, fetchOptions: activityFetchOptions(call) });
+}
+
+function translator(): Translator {
   // Tool-call fragments arrive by index; they are complete only when the choice finishes.
   const tools: Array<{ id: string; name: string; args: string }> = [];
   let finish: FinishReason | undefined;
-  for await (const chunk of stream) {
-    const choice = chunk.choices[0];
-    if (choice) {
-      const delta = choice.delta;
-      if (delta?.content) yield { type: 'text-delta', text: delta.content };
-      if (delta?.tool_calls) {
-        for (const tc of delta.tool_calls) {
-          // Some compatible servers omit `index`: a new id opens a slot, fragments extend the last.
-          const index = typeof tc.index === 'number' ? tc.index : tc.id ? tools.length : Math.max(0, tools.length - 1);
-          const slot = (tools[index] ??= { id: '', name: '', args: '' });
-          if (tc.id) slot.id = tc.id;
-          if (tc.function?.name) slot.name += tc.function.name;
-          if (tc.function?.arguments) slot.args += tc.function.arguments;
+  return {
+    event(event, out) {
+      const chunk = event as ChatCompletionChunk;
+      const choice = chunk.choices[0];
+      if (choice) {
+        const delta = choice.delta;
+        if (delta?.content) out.push({ type: 'text-delta', text: delta.content });
+        if (delta?.tool_calls) {
+          for (const tc of delta.tool_calls) {
+            // Some compatible servers omit `index`: a new id opens a slot, fragments extend the last.
+            const index = typeof tc.index === 'number' ? tc.index : tc.id ? tools.length : Math.max(0, tools.length - 1);
+            const slot = (tools[index] ??= { id: '', name: '', args: '' });
+            if (tc.id) slot.id = tc.id;
+            if (tc.function?.name) slot.name += tc.function.name;
+            if (tc.function?.arguments) slot.args += tc.function.arguments;
+          }
+        }
+        if (choice.finish_reason) {
+          // Some compatible servers (older Ollama) finish a tool-calling turn with `stop`.
+          finish = tools.length && choice.finish_reason === 'stop' ? 'tool-calls' : mapFinish(choice.finish_reason);
+          for (const [i, t] of tools.entries()) {
+            if (t) out.push({ type: 'tool-call', id: t.id || `call_${i}`, name: t.name, argsText: t.args });
+          }
+          tools.length = 0;
         }
       }
-      if (choice.finish_reason) {
-        // Some compatible servers (older Ollama) finish a tool-calling turn with `stop`.
-        finish = tools.length && choice.finish_reason === 'stop' ? 'tool-calls' : mapFinish(choice.finish_reason);
-        for (const [i, t] of tools.entries()) {
-          if (t) yield { type: 'tool-call', id: t.id || `call_${i}`, name: t.name, argsText: t.args };
-        }
-        tools.length = 0;
+      const usage = chunk.usage;
+      if (usage) {
+        out.push({
+          type: 'usage',
+          usage: {
+            // prompt_tokens already includes the cached tokens.
+            input: usage.prompt_tokens ?? 0,
+            cachedInput: usage.prompt_tokens_details?.cached_tokens ?? 0,
+            cacheWrite: 0,
+            output: usage.completion_tokens ?? 0,
+            reasoning: usage.completion_tokens_details?.reasoning_tokens ?? 0,
+          },
+        });
       }
-    }
-    const usage = chunk.usage;
-    if (usage) {
-      yield {
-        type: 'usage',
-        usage: {
-          // prompt_tokens already includes the cached tokens.
-          input: usage.prompt_tokens ?? 0,
-          cachedInput: usage.prompt_tokens_details?.cached_tokens ?? 0,
-          cacheWrite: 0,
-          output: usage.completion_tokens ?? 0,
-          reasoning: usage.completion_tokens_details?.reasoning_tokens ?? 0,
-        },
-      };
-    }
-  }
-  // The SDK ends iteration silently both on `[DONE]` and on a clean close without it: only a
-  // finish_reason proves the answer is complete. Without one the caller reports `truncated`.
-  if (finish) yield { type: 'finish', reason: finish };
-};
+    },
+    end(out) {
+      // The SDK ends iteration silently both on `[DONE]` and on a clean close without it: only a
+      // finish_reason proves the answer is complete. Without one the caller reports `truncated`.
+      if (finish) out.push({ type: 'finish', reason: finish });
+    },
+  };
+}
 
 function mapFinish(reason: string): FinishReason {
   switch (reason) {
