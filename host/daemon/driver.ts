@@ -1,4 +1,4 @@
-import type { Multiplexer, MuxObserver } from '../mux/types.js';
+import type { Multiplexer, MuxObserver, PaneInfo } from '../mux/types.js';
 import { TmuxControlObserver } from '../mux/tmux/control/observer.js';
 
 /**
@@ -11,6 +11,8 @@ export interface PaneDriver {
   capture(paneId: string, historyLines: number, ansi: boolean): Promise<string>;
   sendText(paneId: string, text: string, enter: boolean): Promise<void>;
   sendKeys(paneId: string, keys: readonly string[]): Promise<void>;
+  /** Fresh pane details (program, directory, focus), when the multiplexer can list them cheaply. */
+  relist?(): Promise<PaneInfo[]>;
 }
 
 export function tmuxDriver(options: {
@@ -27,6 +29,7 @@ export function tmuxDriver(options: {
     capture: (pane, lines, ansi) => observer.capture(pane, lines, ansi),
     sendText: (pane, text, enter) => observer.sendText(pane, text, enter),
     sendKeys: (pane, keys) => observer.sendKeys(pane, keys),
+    relist: () => observer.relist(),
   };
 }
 

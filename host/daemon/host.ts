@@ -131,6 +131,15 @@ export class Host {
     return this.stopping;
   }
 
+  /** Brings the panes' details up to date (for listings); the observer reports opens and closes itself. */
+  async refreshPanes(): Promise<void> {
+    const fresh = await this.options.driver.relist?.().catch(() => undefined);
+    for (const info of fresh ?? []) {
+      const state = this.panes.get(info.id);
+      if (state) state.info = info;
+    }
+  }
+
   paneStates(): PaneState[] {
     return [...this.panes.values()].sort(comparePanes);
   }

@@ -30,7 +30,10 @@ export function registerHostMethods(host: Host): void {
     return {};
   });
 
-  ipc.register('panes.list', () => host.paneStates().map((p) => ({ ...p.info, bytes: p.offset, marks: p.hasMarks })));
+  ipc.register('panes.list', async () => {
+    await host.refreshPanes();
+    return host.paneStates().map((p) => ({ ...p.info, bytes: p.offset, marks: p.hasMarks }));
+  });
 
   ipc.register('panes.capture', async (params) => {
     const pane = requiredString(params, 'pane');

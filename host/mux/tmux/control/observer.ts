@@ -54,6 +54,7 @@ export class TmuxControlObserver implements MuxObserver {
   private stopped = false;
   private stopping = false;
   private pipes: PipeCapture | undefined;
+  private sessionId: string | undefined;
 
   constructor(private readonly options: TmuxObserverOptions) {}
 
@@ -89,6 +90,9 @@ export class TmuxControlObserver implements MuxObserver {
     this.client = client;
     client.start();
     await client.attached;
+    // Panes are listed by session id: the name can change (rename-session), the id cannot.
+    const [id] = await client.command(`display-message -p -t ${tmuxQuote(`=${this.options.session}:`)} '#{session_id}'`);
+    if (id) this.sessionId = id.trim();
     await this.refresh();
   }
 
@@ -101,6 +105,12 @@ export class TmuxControlObserver implements MuxObserver {
   /** The panes as last listed. */
   list(): PaneInfo[] {
     return [...this.panes.values()];
+  }
+
+  /** Lists the panes again now (their programs, directories and focus change without notice). */
+  async relist(): Promise<PaneInfo[]> {
+    await this.refresh();
+    return this.list();
   }
 
   /** Runs a tmux command on the control connection. */
@@ -203,7 +213,8 @@ export class TmuxControlObserver implements MuxObserver {
   private async refresh(): Promise<void> {
     if (this.stopped) return;
     const waiting = new Set(this.early.keys());
-    const lines = await this.command(`list-panes -s -t ${tmuxQuote(`=${this.options.session}`)} -F ${tmuxQuote(paneFormat)}`);
+    const target = this.sessionId ?? `=${this.options.session}`;
+    const lines = await this.command(`list-panes -s -t ${tmuxQuote(target)} -F ${tmuxQuote(paneFormat)}`);
     const seen = new Map<string, PaneInfo>();
     let focused: string | undefined;
     for (const line of lines) {
