@@ -1,6 +1,7 @@
 import type { Database } from '../store/db.js';
 import type { Message, ToolCall } from '../../src/providers/types.js';
 import type { AgentLimits, RunUsage } from '../../src/agents/limits.js';
+import { redact } from '../../src/providers/keys.js';
 
 /** A run's status: the loop's statuses plus `interrupted` (the host stopped under it). */
 export type RunStatus = 'working' | 'waiting_approval' | 'waiting_input' | 'done' | 'failed' | 'stopped' | 'interrupted';
@@ -137,13 +138,18 @@ export class AgentRunStore {
     return rows.map((r) => r.id);
   }
 
+  /**
+   * Stores an entry with every known API key (and anything shaped like one) redacted: a tool
+   * that prints the environment must not put a key in the database.
+   */
   append(run: number, entry: TranscriptEntry): StoredEntry {
     const time = Date.now();
+    const json = redact(JSON.stringify(entry));
     const row = this.db.prepare(
       `INSERT INTO agent_messages (run_id, seq, kind, content_json, created_at)
        VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM agent_messages WHERE run_id = ?), ?, ?, ?) RETURNING seq`,
-    ).get(run, run, entry.kind, JSON.stringify(entry), time) as { seq: number };
-    return { run, seq: row.seq, time, entry };
+    ).get(run, run, entry.kind, json, time) as { seq: number };
+    return { run, seq: row.seq, time, entry: JSON.parse(json) as TranscriptEntry };
   }
 
   entries(run: number, afterSeq = 0): StoredEntry[] {

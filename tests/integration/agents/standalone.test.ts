@@ -168,3 +168,20 @@ describe('agent.tool.before hooks without a host', () => {
     expect(result.stdout).toContain('still here');
   });
 });
+
+describe('keys in transcripts', () => {
+  it('redacts an API key a tool printed before the transcript is stored', async () => {
+    world.llm.enqueue(
+      reply.toolCalls([{ id: 'k', name: 'run_command', args: { command: 'echo "key=$OPENAI_API_KEY"' } }]),
+      reply.text('printed it'),
+    );
+    const result = await world.cli(['agent', 'show the key', '--yes', '--json']);
+    expect(result.code).toBe(0);
+    const run = JSON.parse(result.stdout) as { id: number };
+    const log = (await world.cli(['agent', 'log', String(run.id), '--jsonl'])).stdout;
+    expect(log).toContain('key=[redacted]');
+    expect(log).not.toContain('sk-test-agents');
+    const db = readFileSync(join(world.env.PICODE_HOME!, 'picode.db'));
+    expect(db.includes(Buffer.from('sk-test-agents'))).toBe(false);
+  });
+});
