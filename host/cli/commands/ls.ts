@@ -40,16 +40,26 @@ export function define(program: Command): void {
       } finally {
         store.close();
       }
-      // Each tmux server picode used is asked for its sessions, then each session for its panes.
-      const livePanes = new Map<string | null, Map<string, PaneInfo[]>>();
-      for (const socket of new Set(rows.map((r) => r.mux_socket))) {
-        const mux = await resolveMux({ kind: 'tmux', tmuxSocket: socket ?? undefined, tmuxBinary: config.tmux.binary, env });
+      // Each server picode used (a multiplexer and, for tmux, a socket) is asked for its
+      // sessions, then each of picode's sessions for its panes.
+      const serverKey = (r: { mux: string; mux_socket: string | null }): string => `${r.mux}\0${r.mux_socket ?? ''}`;
+      const livePanes = new Map<string, Map<string, PaneInfo[]>>();
+      for (const row of rows) {
+        const key = serverKey(row);
+        if (livePanes.has(key)) continue;
         const bySession = new Map<string, PaneInfo[]>();
-        for (const name of await mux.listSessions()) bySession.set(name, await mux.listPanes(name));
-        livePanes.set(socket, bySession);
+        livePanes.set(key, bySession);
+        try {
+          const kind = row.mux === 'zellij' ? 'zellij' : 'tmux';
+          const mux = await resolveMux({ kind, tmuxSocket: row.mux_socket ?? undefined, tmuxBinary: config.tmux.binary, env });
+          const live = new Set(await mux.listSessions());
+          for (const r of rows) if (serverKey(r) === key && live.has(r.name)) bySession.set(r.name, await mux.listPanes(r.name));
+        } catch {
+          // A multiplexer that is gone (Zellij uninstalled) leaves its sessions listed as stopped.
+        }
       }
       const listed: Listed[] = rows.map((r) => {
-        const panes = livePanes.get(r.mux_socket)?.get(r.name);
+        const panes = livePanes.get(serverKey(r))?.get(r.name);
         const running = panes !== undefined && r.stopped_at === null;
         return {
           session: r.name,
