@@ -11,6 +11,13 @@ import { panesOf } from '../../../host/layout/model.js';
 const dir = mkdtempSync(join(tmpdir(), 'picode-convert-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** Writes a layout file from its lines and loads it with picode's loader. */
+async function loadWritten(name: string, lines: readonly string[]) {
+  const file = join(dir, name);
+  writeFileSync(file, lines.join('\n'));
+  return loadLayout(file, { cwd: dir, env: {} });
+}
+
 const KDL = `layout {
     cwd "/srv/app"
     default_tab_template {
@@ -58,8 +65,7 @@ describe('picode layout convert', () => {
   });
 
   it('converts a picode layout to a Zellij layout that parses as KDL v1 and imports back to the same tree', async () => {
-    const file = join(dir, 'dev.yaml');
-    writeFileSync(file, [
+    const spec = await loadWritten('dev.yaml', [
       'name: dev',
       'cwd: /srv/dev',
       'env: { NODE_ENV: development }',
@@ -75,8 +81,7 @@ describe('picode layout convert', () => {
       '  - name: logs',
       '    layout: tiled',
       '    panes: [ { command: [tail, -f, app.log], onExit: hold } ]',
-    ].join('\n'));
-    const spec = await loadLayout(file, { cwd: dir, env: {} });
+    ]);
     const { text, dropped } = toKdl(spec);
     expect(dropped).toEqual(['logs: layout "tiled" (a tmux layout; the split tree is kept)', 'env (NODE_ENV): set on every pane with `env`']);
     parseKdlV1(text);
@@ -96,8 +101,7 @@ describe('picode layout convert', () => {
 
 describe('picode layout convert from tmuxp', () => {
   it('folds the commands tmuxp types into a shell into the pane command, then the shell', async () => {
-    const file = join(dir, 'proj.tmuxp.yaml');
-    writeFileSync(file, [
+    const spec = await loadWritten('proj.tmuxp.yaml', [
       'session_name: proj',
       'start_directory: /srv/proj',
       'windows:',
@@ -107,8 +111,7 @@ describe('picode layout convert from tmuxp', () => {
       '          - cd api',
       '          - npm start',
       '      - echo ready',
-    ].join('\n'));
-    const spec = await loadLayout(file, { cwd: dir, env: {} });
+    ]);
     const { text, dropped } = toKdl(spec);
     parseKdlV1(text);
     expect(text).toContain('args "-c" "cd api\\nnpm start\\nexec \\"${SHELL:-sh}\\" -l"');
