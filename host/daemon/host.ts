@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { PicodeError, ExitCode } from '../core/errors.js';
 import type { PicodeConfig } from '../config/schema.js';
 import type { Store } from '../store/db.js';
-import type { MuxObservation, PaneInfo } from '../mux/types.js';
+import type { MuxObservation } from '../mux/types.js';
 import type { PicodeEvent } from '../bus/envelope.js';
 import { EventBus } from '../bus/bus.js';
 import { EventWriter, nextEventId, queryEvents, type EventQuery } from '../bus/eventStore.js';
