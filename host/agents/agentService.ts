@@ -69,6 +69,8 @@ interface LiveRun {
  */
 export class AgentService {
   private readonly live = new Map<number, LiveRun>();
+  /** Messages sent while a run's job is running but its loop has not started (worktree being made). */
+  private readonly early = new Map<number, string[]>();
   private readonly watchers = new Set<(n: AgentNotification) => void>();
 
   constructor(private readonly deps: AgentServiceDeps) {
@@ -134,6 +136,10 @@ export class AgentService {
       return run;
     }
     if (run.jobId === undefined) throw new PicodeError(`agent run ${id} has no job to continue`);
+    if (this.jobActive(run.jobId)) {
+      this.early.set(id, [...(this.early.get(id) ?? []), text]);
+      return run;
+    }
     // A finished run continues from its transcript: the message becomes the next turn.
     this.record(id, { kind: 'user', text });
     this.deps.jobs.rerunFrom(run.jobId, 'run');
@@ -141,6 +147,7 @@ export class AgentService {
   }
 
   approve(id: number, answer: ApprovalAnswer): AgentRunRecord {
+    this.get(id);
     const pending = this.live.get(id)?.pending;
     if (!pending) {
       throw new PicodeError(`agent run ${id} is not waiting for an approval`, { hint: `see its state with: picode agent log ${id}` });
@@ -152,13 +159,18 @@ export class AgentService {
   /** Stops a run and resolves once it has ended (the model call or command in progress aborted). */
   async stop(id: number): Promise<AgentRunRecord> {
     const run = this.get(id);
-    if (run.jobId !== undefined && this.live.has(id)) {
+    if (run.jobId !== undefined && this.jobActive(run.jobId)) {
       this.deps.jobs.cancel(run.jobId);
       await this.deps.jobs.wait(run.jobId);
     } else if (!finishedRunStatuses.includes(run.status)) {
       this.setStatus(id, 'stopped', 'stopped by the person');
     }
     return this.get(id);
+  }
+
+  private jobActive(jobId: number): boolean {
+    const status = this.deps.jobs.get(jobId)?.status;
+    return status === 'running' || status === 'queued';
   }
 
   watch(listener: (n: AgentNotification) => void): () => void {
@@ -203,6 +215,8 @@ export class AgentService {
     const approvals = new RunApprovals(this.deps.policy);
     approvals.restore(run.limits.allowedAlways ?? []);
     const live: LiveRun = { inbox: new AgentInbox(), approvals, pending: undefined };
+    for (const text of this.early.get(id) ?? []) live.inbox.push(text);
+    this.early.delete(id);
     this.live.set(id, live);
     const displays = new Map<string, { display?: string | undefined; durationMs: number }>();
     this.setStatus(id, 'working');
