@@ -235,16 +235,23 @@ export class PluginRuntime {
         maxActions: this.limit(entry, 'maxActions'),
         unsubscribe: [], emitted: new Set(), contextPool: new Map(), statusLine: undefined, totals: emptyStats(), pending: emptyStats(),
       };
-      // Swap: the old instance (hot reload) stops only once the new one is ready.
+      // Swap (hot reload): only once the new instance is ready, and in one synchronous step
+      // (the bus delivers on a later turn), so no event falls between the two; the events
+      // still queued for the old one move to the new one, the counters and context carry over.
       const old = this.loaded.get(name);
+      let carried: WireEvent[] = [];
       if (old) {
-        await this.stopLoaded(old);
+        for (const u of old.unsubscribe.splice(0)) u();
+        carried = old.supervisor.drainQueue();
         loaded.totals = old.totals;
+        loaded.statusLine = old.statusLine;
         for (const [k, v] of old.contextPool) loaded.contextPool.set(k, v);
       }
       this.loaded.set(name, loaded);
       this.unloaded.delete(name);
       this.subscribe(loaded);
+      if (carried.length > 0) loaded.supervisor.enqueue(carried);
+      if (old) await this.stopLoaded(old);
       if (this.env.db) writePluginStatus(this.env.db, name, 'running', undefined);
       this.env.bus?.emit({ type: 'plugin.loaded', data: { plugin: name, version: manifest.version, permissions: needed } });
     } catch (error) {

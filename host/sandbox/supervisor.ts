@@ -169,6 +169,11 @@ export class PluginSupervisor {
     });
   }
 
+  /** Hands over the events still waiting (a hot reload moves them to the new instance). */
+  drainQueue(): WireEvent[] {
+    return this.events.splice(0);
+  }
+
   takeStats(): PluginStats {
     const stats = this.stats;
     this.stats = emptyStats();
