@@ -51,7 +51,7 @@ export async function runHost(options: RunHostOptions): Promise<number> {
 
 /**
  * tmux sessions are observed through the control-mode driver (observer and commands on one
- * connection); a session `picode up` recorded as Zellij through the Zellij adapter.
+ * connection); Zellij sessions through the Zellij adapter (its observer and its commands).
  */
 async function createDriver(
   options: RunHostOptions,
@@ -61,7 +61,10 @@ async function createDriver(
 ): Promise<{ driver: PaneDriver; muxKind: 'tmux' | 'zellij' }> {
   const row = db.prepare('SELECT mux FROM sessions WHERE name = ? AND stopped_at IS NULL').get(options.session) as { mux: string } | undefined;
   const { tmuxDriver, muxDriver } = await import('./driver.js');
-  if (row?.mux === 'zellij' && !options.tmuxSocket) {
+  // A session `picode up` recorded says which multiplexer it is; otherwise the config does
+  // (`mux: zellij`, or `auto` inside Zellij), as for `picode up`.
+  const zellij = row ? row.mux === 'zellij' : config.mux === 'zellij' || (config.mux === 'auto' && env.ZELLIJ !== undefined);
+  if (zellij && !options.tmuxSocket) {
     const { resolveMux } = await import('../mux/index.js');
     return { driver: muxDriver(await resolveMux({ kind: 'zellij', env }), options.session), muxKind: 'zellij' };
   }
