@@ -206,9 +206,13 @@ for (const provider of ['openai', 'anthropic'] as const) {
       const real = harness();
       const deps = { ...real.deps, sleep: undefined };
       fake.enqueue(reply.error(429, { retryAfter: '10' }));
-      setTimeout(() => c2.abort(), 100);
+      // Abort once the 429 was served, i.e. while picode waits the 10 s it asked for.
+      const seen = fake.requests.length;
+      const poll = setInterval(() => { if (fake.requests.length > seen) { clearInterval(poll); setTimeout(() => c2.abort(), 50); } }, 10);
       const out2 = await parts(ask(model, { signal: c2.signal }), deps);
-      expect(out2.at(-1)).toMatchObject({ type: 'error', error: { kind: 'aborted' } });
+      clearInterval(poll);
+      expect(out2.at(-1)).toMatchObject({ type: 'error', error: { kind: 'aborted', message: 'aborted while waiting to retry' } });
+      expect(fake.pending()).toBe(0);
     });
 
     it('returns validated structured output from a zod schema', async () => {
