@@ -78,7 +78,9 @@ export async function transpileCached(component: Uint8Array, cacheRoot: string):
   // Write into a private directory and rename it into place, so a concurrent host (or a
   // crash half-way) never leaves a partial entry that a later load would trust.
   const tmp = `${dir}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  mkdirSync(tmp, { recursive: true });
+  // The cached glue runs as JavaScript in the host's workers: only the user may write it.
+  mkdirSync(cacheRoot, { recursive: true, mode: 0o700 });
+  mkdirSync(tmp, { recursive: true, mode: 0o700 });
   writeFileSync(join(tmp, 'package.json'), '{"type":"module"}\n');
   for (const [name, bytes] of Object.entries(output.files)) {
     if (name.endsWith('.d.ts')) continue;
