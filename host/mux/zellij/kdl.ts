@@ -132,6 +132,15 @@ function kdlValue(value: string | number | boolean): string {
 }
 
 /**
+ * Code points written as \u{X}: controls (C0, DEL, C1), KDL's newlines (U+0085 is in C1;
+ * U+2028, U+2029) and the code points KDL forbids literally (bidi marks and isolates, BOM).
+ */
+function mustEscape(code: number): boolean {
+  return code < 0x20 || (code >= 0x7f && code < 0xa0) || code === 0x200e || code === 0x200f
+    || (code >= 0x2028 && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069) || code === 0xfeff;
+}
+
+/**
  * A KDL v1 quoted string. v1 escapes: \" \\ \/ \b \f \n \r \t and \u{X}; every other
  * control character is written as \u{X} so the file stays printable and parses back exactly.
  */
@@ -148,9 +157,7 @@ export function kdlString(value: string): string {
       case '\b': out += '\\b'; break;
       case '\f': out += '\\f'; break;
       default:
-        out += code < 0x20 || code === 0x7f || (code >= 0x80 && code < 0xa0) || code === 0x2028 || code === 0x2029 || code === 0xfeff
-          ? `\\u{${code.toString(16)}}`
-          : ch;
+        out += mustEscape(code) ? `\\u{${code.toString(16)}}` : ch;
     }
   }
   return `${out}"`;
