@@ -337,7 +337,7 @@ export class Host {
    * reports the command itself; otherwise picode wraps the line in sentinel marks of its own
    * (printf of OSC 133 C/D with a nonce), which delimit the output and carry the exit status.
    */
-  private async run(paneRef: string, command: string, options: { origin: string; timeoutMs?: number }): Promise<RunResult> {
+  async run(paneRef: string, command: string, options: { origin: string; timeoutMs?: number; signal?: AbortSignal }): Promise<RunResult> {
     const pane = this.requirePane(paneRef);
     const verdict = await this.gateSend(pane, { text: command, enter: true, origin: options.origin });
     const line = (verdict.text ?? command).replace(/[\s;]+$/, '');
@@ -360,19 +360,25 @@ export class Host {
       wait.cancel();
       throw error;
     }
-    if (options.timeoutMs === undefined) return wait.promise;
+    // Stop waiting (the command keeps running in the pane) on timeout, or when the caller went
+    // away (`picode run` interrupted): nothing is left waiting for a result nobody reads.
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<RunResult>((resolve) => {
-      timer = setTimeout(() => {
+    let onAbort: (() => void) | undefined;
+    const giveUp = new Promise<RunResult>((resolve) => {
+      const stop = (): void => {
         wait.cancel();
         pane.flush();
         resolve({ exitCode: null, output: pane.partialOutput(nonce), durationMs: Date.now() - started, interrupted: true });
-      }, options.timeoutMs);
+      };
+      if (options.timeoutMs !== undefined) timer = setTimeout(stop, options.timeoutMs);
+      onAbort = stop;
+      options.signal?.addEventListener('abort', stop, { once: true });
     });
     try {
-      return await Promise.race([wait.promise, timeout]);
+      return await Promise.race([wait.promise, giveUp]);
     } finally {
       clearTimeout(timer);
+      if (onAbort) options.signal?.removeEventListener('abort', onAbort);
     }
   }
 }

@@ -58,10 +58,10 @@ export function registerHostMethods(host: Host): void {
     return {};
   });
 
-  ipc.register('panes.run', async (params) => {
+  ipc.register('panes.run', async (params, context) => {
     const timeoutMs = optionalNumber(params, 'timeoutMs');
-    return api.panes.run(requiredString(params, 'pane'), requiredString(params, 'command'), {
-      origin: optionalString(params, 'origin') ?? 'cli', ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    return host.run(requiredString(params, 'pane'), requiredString(params, 'command'), {
+      origin: optionalString(params, 'origin') ?? 'cli', signal: context.signal, ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     });
   });
 
