@@ -31,8 +31,8 @@ export function define(program: Command): void {
   program.command('ask')
     .description('ask a model a question with context from panes and files; streams the answer')
     .argument('<question...>', 'the question (quote it, or pass several words)')
-    .option('--pane <pane>', 'include a pane\'s recent output (layout name, %id or session:window.pane); repeatable', collect, [])
-    .option('--file <path>', 'include a file; repeatable', collect, [])
+    .option('--pane <pane>', 'include a pane\'s recent output (layout name, %id or session:window.pane); repeatable', collect)
+    .option('--file <path>', 'include a file; repeatable', collect)
     .option('--model <model>', 'provider:model or an alias from the config (default: models.ask, then models.default)')
     .option('--session <name>', 'session for panes and the host (default: PICODE_SESSION or the current tmux session)')
     .option('--no-last-failed', 'do not include the last failed command of the session (included when < 30 min old)')
@@ -55,8 +55,8 @@ GEMINI_API_KEY) or the config (providers, models, aliases). See docs/providers.m
     });
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 async function runAsk(question: string, opts: AskOptions, cmd: Command): Promise<void> {
