@@ -6,6 +6,7 @@ import type { PicodeEvent } from '../../../host/bus/envelope.js';
 import { PicodeError } from '../../../host/core/errors.js';
 import { readManifest } from '../../../host/sandbox/manifest.js';
 import { PluginRuntime } from '../../../host/sandbox/runtime.js';
+import { readPluginLogs } from '../../../host/sandbox/state.js';
 import { PluginCallError } from '../../../host/sandbox/supervisor.js';
 import { openStore, type Store } from '../../../host/store/db.js';
 import { buildFixture, clonePlugin, event, quietLog, tempDir, until } from './helpers.js';
@@ -175,6 +176,16 @@ describe('hostile plugins', () => {
     expect(decision?.decision).toBe('deny');
     expect(decision?.reason).toMatch(/^plugin hostile could not decide on llm.request: .*deadline/);
     expect(await until('hostile after the gate', async () => ping('hostile').catch(() => undefined))).toMatch(/^pong \d+$/);
+  });
+
+  it('keeps a log per plugin in the store: its own lines, restarts, rejected actions', () => {
+    runtime.flush();
+    const lines = readPluginLogs(store.db, 'hostile', { limit: 100 }).map((l) => `${l.level} ${l.message}`);
+    expect(lines.some((l) => /^error restarting: on-event passed its \d+ ms deadline$/.test(l))).toBe(true);
+    expect(lines.some((l) => l.startsWith('error restarting: trapped in on-event: wasm trap'))).toBe(true);
+    expect(lines.some((l) => l.startsWith('warn rejected 4 action(s): emit: data is not valid JSON'))).toBe(true);
+    expect(lines.some((l) => l.startsWith('info refused: Error: path ../outside.txt contains ".."'))).toBe(true);
+    expect(readPluginLogs(store.db, 'bystander', { limit: 100 }).filter((l) => l.level === 'error')).toEqual([]);
   });
 
   it('disables a plugin after repeated failures, with a status the user can see', async () => {
