@@ -9,7 +9,8 @@ import type { Host } from './host.js';
  *   host.status                 -> pid, session, socket, last event id, drops
  *   host.stop {reason?}         -> stops the host after answering
  *   panes.list                  -> PaneInfo[] with byte counts and whether the shell marks commands
- *   panes.capture {pane, lines?, ansi?}   -> { text }
+ *   panes.capture {pane, lines?, ansi?}   -> { text } (tmux's rendering: screen + history)
+ *   panes.scrollback {pane, lines?, ansi?} -> { text } (the host's record: plain lines, or raw bytes)
  *   panes.send {pane, text, enter?}       -> {}
  *   panes.keys {pane, keys}               -> {}
  *   panes.run {pane, command, timeoutMs?} -> RunResult
@@ -40,6 +41,20 @@ export function registerHostMethods(host: Host): void {
     const lines = optionalNumber(params, 'lines');
     const ansi = optionalBoolean(params, 'ansi') ?? false;
     return { text: await api.panes.capture(pane, { ...(lines !== undefined ? { lines } : {}), ansi }) };
+  });
+
+  // The host's own record of the pane's output (what scrolled by, as the program printed it),
+  // rather than tmux's rendering of the screen: plain lines, or the raw bytes with escapes.
+  ipc.register('panes.scrollback', (params) => {
+    const pane = host.requirePane(requiredString(params, 'pane'));
+    const lines = optionalNumber(params, 'lines');
+    if (optionalBoolean(params, 'ansi')) {
+      const raw = pane.bytes.bytes();
+      let start = 0; // the ring may begin inside a character: start at the next one
+      while (start < Math.min(3, raw.length) && (raw[start]! & 0xc0) === 0x80) start++;
+      return { text: raw.subarray(start).toString('utf8') };
+    }
+    return { text: pane.text.tail(lines).join('\n') };
   });
 
   ipc.register('panes.send', async (params) => {

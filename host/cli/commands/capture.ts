@@ -10,11 +10,13 @@ export function define(program: Command): void {
     .option('--session <name>', 'the session (default: the current tmux session, or the only one with a host)')
     .option('--lines <n>', 'print the last N lines (history included); default: the visible screen', parseCount)
     .option('--ansi', 'keep colours and attributes (ANSI escape sequences)')
-    .action(async (pane: string, opts: { session?: string; lines?: number; ansi?: boolean }, cmd: Command) => {
+    .option('--scrollback', "print the host's record of the pane's output (what scrolled by, as printed) instead of tmux's screen")
+    .action(async (pane: string, opts: { session?: string; lines?: number; ansi?: boolean; scrollback?: boolean }, cmd: Command) => {
       const { connectTarget } = await import('../../ipc/target.js');
       const { client } = await connectTarget({ session: opts.session, tmuxSocket: globalOptions(cmd).tmuxSocket });
       try {
-        const { text } = await client.call<{ text: string }>('panes.capture', { pane, lines: opts.lines ?? 0, ansi: opts.ansi ?? false });
+        const method = opts.scrollback ? 'panes.scrollback' : 'panes.capture';
+        const { text } = await client.call<{ text: string }>(method, { pane, lines: opts.lines ?? (opts.scrollback ? undefined : 0), ansi: opts.ansi ?? false });
         const lines = text.split('\n');
         // tmux pads the screen with empty rows below the cursor: they are not output.
         while (lines.length && lines[lines.length - 1]!.replace(/\x1b\[[0-9;]*m/g, '').trim() === '') lines.pop();

@@ -53,6 +53,12 @@ describe.each(['control', 'pipe-pane'] as const)('host IPC commands (capture: %s
     expect(ansi).toMatch(/\x1b\[31mred/);
     const plain = await world.cli(['capture', pane, '--session', session]);
     expect(plain.stdout).not.toContain('\x1b[');
+    // The host's own record: plain lines, or the raw bytes as printed.
+    const record = await world.cli(['capture', pane, '--scrollback', '--lines', '5', '--session', session]);
+    expect(record.stdout).toMatch(/^red$/m);
+    expect(record.stdout).not.toContain('\x1b[');
+    const raw = await world.cli(['capture', pane, '--scrollback', '--ansi', '--session', session]);
+    expect(raw.stdout).toContain('\x1b[31mred\x1b[0m\r\n');
   });
 
   it('runs a command, prints its output and exits with its exit code (sentinel marks)', async () => {
