@@ -89,3 +89,13 @@ export const samplePlan = {
     { title: 'Fix add()', detail: 'It subtracts; make it add.', files: ['add.js'], commands: [], acceptance: 'node test.mjs prints PASS' },
   ],
 };
+
+/** A project hook on agent.tool.before in Claude Code's PreToolUse style: no `rm -rf` from agents. */
+export const noRmRfHookConfig = [
+  'hooks:',
+  '  - name: no-rm-rf',
+  '    event: agent.tool.before',
+  '    match: { tool: run_command }',
+  `    command: 'if grep -q "rm -rf"; then echo "no rm -rf from agents" >&2; exit 2; fi'`,
+  '',
+].join('\n');

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reply } from '../../fixtures/fake-llm/index.js';
-import { createAgentsWorld, samplePlan, type AgentsWorld } from './helpers.js';
+import { createAgentsWorld, samplePlan, type AgentsWorld, noRmRfHookConfig } from './helpers.js';
 
 let world: AgentsWorld;
 beforeAll(async () => { world = await createAgentsWorld(); });
@@ -147,14 +147,7 @@ describe('agent.tool.before hooks without a host', () => {
     const dir = join(world.home, 'hooked');
     mkdirSync(dir);
     writeFileSync(join(dir, 'keep.txt'), 'precious');
-    writeFileSync(join(dir, 'picode.config.yaml'), [
-      'hooks:',
-      '  - name: no-rm-rf',
-      '    event: agent.tool.before',
-      '    match: { tool: run_command }',
-      `    command: 'if grep -q "rm -rf"; then echo "no rm -rf from agents" >&2; exit 2; fi'`,
-      '',
-    ].join('\n'));
+    writeFileSync(join(dir, 'picode.config.yaml'), noRmRfHookConfig);
     world.llm.enqueue(
       reply.toolCalls([{ id: 'r', name: 'run_command', args: { command: 'rm -rf keep.txt' } }]),
       reply.toolCalls([{ id: 'e', name: 'run_command', args: { command: 'echo still here' } }]),

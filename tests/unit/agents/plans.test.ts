@@ -3,10 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeLlm, reply, type FakeLlm } from '../../fixtures/fake-llm/index.js';
-import { createProviderService } from '../../../src/providers/service.js';
 import { openStore, type Store } from '../../../host/store/db.js';
-import { createAgentsRuntime, type AgentsRuntime } from '../../../host/agents/runtime.js';
-import { localEnvironment } from '../../../host/agents/environment.js';
+import type { AgentsRuntime } from '../../../host/agents/runtime.js';
+import { testRuntime } from './runtimeFixture.js';
 import { planJsonSchema } from '../../../src/plans/schema.js';
 
 let fake: FakeLlm;
@@ -31,19 +30,7 @@ afterEach(async () => {
 });
 
 function runtime(): AgentsRuntime {
-  const llm = createProviderService({
-    config: { providers: { openai: { baseUrl: fake.openaiBaseUrl } }, models: 'openai:gpt-test', failover: { retries: 0 } },
-    env: { OPENAI_API_KEY: 'sk-test-0123456789abcdef' },
-  });
-  return createAgentsRuntime({
-    store,
-    session: 'main',
-    config: { agents: { maxTurns: 10, maxTokens: 1_000_000, maxCostUsd: 0, approvals: { default: 'ask', tools: {} } }, plans: {} },
-    llm: async () => llm,
-    environment: (run, root) => localEnvironment(root, `agent:${run.id}`),
-    hostContext: async (task) => { hostContextCalls.push(task); return [{ source: 'pane:shell', text: 'FAIL test/add.test.js' }]; },
-    env: {},
-  });
+  return testRuntime(fake, store, { hostContext: async (task) => { hostContextCalls.push(task); return [{ source: 'pane:shell', text: 'FAIL test/add.test.js' }]; } });
 }
 
 const draft = (titles: string[]) => ({
