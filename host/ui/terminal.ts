@@ -11,7 +11,10 @@ const require = createRequire(import.meta.url);
  * parse tmux-256color's terminfo and falls back to 8 colours, and NCURSES_NO_UTF8_ACS=1 so
  * line-drawing characters are real Unicode (readable by capture-pane).
  *
- * Redraws are coalesced: any number of `show` calls in one tick draw once.
+ * Redraws are coalesced: any number of `show` calls in one tick draw once, and at most one
+ * frame is drawn every `minFrameMs` (a model streaming tokens would otherwise redraw the pane
+ * for each, and every redraw is pane output the host observes). The first change after a
+ * quiet spell is drawn at once, so latency only grows under a stream of changes.
  */
 export interface Terminal {
   readonly width: number;
@@ -29,6 +32,9 @@ export interface Terminal {
   bell(): void;
   destroy(): void;
 }
+
+/** At most ~60 frames a second. */
+const minFrameMs = 16;
 
 const styleTags: Record<LineStyle, [string, string]> = {
   normal: ['', ''],
@@ -60,9 +66,11 @@ export function createTerminal(options: { title: string; input?: NodeJS.Readable
   let asking = false;
   let pending: FrameContent | undefined;
   let scheduled = false;
+  let lastDrawAt = -Infinity;
 
   const draw = () => {
     scheduled = false;
+    lastDrawAt = performance.now();
     const content = pending;
     if (!content) return;
     const width = Math.max(1, (screen.width as number) || 80);
@@ -97,7 +105,9 @@ export function createTerminal(options: { title: string; input?: NodeJS.Readable
       pending = content;
       if (!scheduled) {
         scheduled = true;
-        setImmediate(draw);
+        const wait = lastDrawAt + minFrameMs - performance.now();
+        if (wait > 0) setTimeout(draw, wait);
+        else setImmediate(draw);
       }
     },
     onKey(keys, handler) {
