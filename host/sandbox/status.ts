@@ -29,9 +29,11 @@ export function storedPluginStatus(db: Database | undefined, config: PluginsConf
       shown = 'refused';
       detail = `needs ${missing.join(', ')}: picode plugin grant ${m.name} ${missing.join(' ')}`;
     } else {
-      // The last status a host recorded; `stopped` when none runs it now.
-      shown = (state?.status as PluginState | undefined) ?? 'stopped';
-      if (shown === 'unknown' as PluginState) shown = 'stopped';
+      // The last status a host recorded. This view is used when no host answers, so a plugin
+      // a host was running (and that host died without saying so) is shown as stopped.
+      const last = state?.status;
+      shown = last === 'failed' || last === 'not-built' ? last : 'stopped';
+      if (shown === 'stopped') detail = last === 'running' || last === 'restarting' ? 'no host is running it' : undefined;
     }
     return {
       name: m.name,
