@@ -240,6 +240,12 @@ export class JobOrchestrator {
 
   private require(id: number): JobRecord {
     const job = this.jobs.get(id);
+    if (job && this.session === undefined && job.session !== undefined) {
+      // Without a host, only jobs run without a host are ours: a session's jobs belong to its host.
+      throw new PicodeError(`job ${id} belongs to session ${job.session}`, {
+        hint: `run the command with --session ${job.session} (its host must be running)`,
+      });
+    }
     if (!job || (this.session !== undefined && job.session !== undefined && job.session !== this.session)) {
       throw new PicodeError(`no job ${id}${this.session ? ` in session ${this.session}` : ''}`, {
         hint: 'list jobs with `picode jobs list`',
