@@ -1,8 +1,8 @@
 /**
  * Which agent pane shows which run. Several agent panes (the `agents` layout has four) must
- * show different runs: each view registers as a viewer, and a run that starts goes to a free
- * viewer (one showing nothing, or a run that has ended), else to the viewer that got its run
- * longest ago. A view pinned to a run (`--run ID`) does not register.
+ * show different runs: each view registers as a viewer, and a run that starts goes to a viewer
+ * showing nothing, else to one whose run has ended, else to the viewer that got its run longest
+ * ago. A view pinned to a run (`--run ID`) does not register.
  */
 export class ViewerRegistry {
   private readonly viewers: Array<{ id: string; run: number | undefined; assignedAt: number; notify: (run: number) => void }> = [];
@@ -33,8 +33,11 @@ export class ViewerRegistry {
 
   started(run: number): string | undefined {
     if (!this.viewers.length) return undefined;
-    const free = this.viewers.find((v) => v.run === undefined || !this.isActive(v.run));
-    const target = free ?? [...this.viewers].sort((a, b) => a.assignedAt - b.assignedAt)[0]!;
+    // An empty pane first, then one whose run has ended, then the longest-assigned one.
+    const byAge = [...this.viewers].sort((a, b) => a.assignedAt - b.assignedAt);
+    const target = byAge.find((v) => v.run === undefined)
+      ?? byAge.find((v) => !this.isActive(v.run!))
+      ?? byAge[0]!;
     target.run = run;
     target.assignedAt = ++this.clock;
     target.notify(run);

@@ -145,6 +145,15 @@ describe('the viewer registry (which agent pane shows which run)', () => {
     expect(shown.b).toEqual([2, 4]);
   });
 
+  it('prefers an empty pane to one whose run has ended', () => {
+    const registry = new ViewerRegistry(() => false); // every run ends at once
+    const shown: Record<string, number[]> = { a: [], b: [] };
+    registry.add('a', [], (r) => shown.a!.push(r));
+    registry.add('b', [], (r) => shown.b!.push(r));
+    for (const r of [1, 2, 3]) registry.started(r);
+    expect(shown).toEqual({ a: [1, 3], b: [2] });
+  });
+
   it('gives a new pane the newest active run no other pane shows', () => {
     const registry = new ViewerRegistry((r) => r !== 3);
     registry.add('a', [1, 2, 3], () => {});
