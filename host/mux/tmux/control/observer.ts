@@ -189,8 +189,10 @@ export class TmuxControlObserver implements MuxObserver {
     return new Promise((resolve) => {
       execFile(this.options.tmuxBinary ?? 'tmux', args, { env: this.options.env ?? process.env }, (error, _stdout, stderr) => {
         if (!error) resolve(`the host's tmux client was detached (tmux: ${reason})`);
-        else if (/no server running|error connecting|No such file/i.test(String(stderr))) resolve('the tmux server exited');
-        else resolve('the session was closed');
+        // The server answered but the session is gone; any other failure (no server, refused,
+        // lost while it shuts down) means the server itself went away.
+        else if (/can't find session|session not found/i.test(String(stderr))) resolve('the session was closed');
+        else resolve('the tmux server exited');
       });
     });
   }
