@@ -85,7 +85,10 @@ export class PlanService {
         },
       ],
       onFinished: (job) => {
-        if (job.status === 'failed' || job.status === 'cancelled') this.failed((job.input as PlanJobInput).plan, job.error ?? job.status);
+        const plan = (job.input as PlanJobInput).plan;
+        if (job.status === 'failed' || job.status === 'cancelled') this.failed(plan, job.error ?? job.status);
+        // Shown as failed until resumed (saving the plan makes it ready again).
+        if (job.status === 'interrupted') this.failed(plan, `interrupted by a host stop; resume it with \`picode jobs resume ${job.id}\``);
       },
     });
   }

@@ -42,7 +42,10 @@ export class JobOrchestrator {
   /** Marks jobs a previous host left running as interrupted (call once at start). */
   recoverInterrupted(): JobRecord[] {
     const jobs = this.jobs.interruptStale(this.session);
-    for (const job of jobs) this.emit('job.interrupted', job);
+    for (const job of jobs) {
+      this.notifyKind(job);
+      this.emit('job.interrupted', job);
+    }
     return jobs;
   }
 

@@ -68,11 +68,13 @@ describe('plans', () => {
     for (let i = 0; i < 400 && rt.jobs.get(job.id)?.stage !== 'generate'; i++) await new Promise((r) => setTimeout(r, 5));
     await rt.jobs.stop();
     expect(rt.jobs.get(job.id)).toMatchObject({ status: 'interrupted', stagesDone: 1 });
+    expect(rt.plans.get(plan.id)).toMatchObject({ status: 'failed', error: expect.stringContaining(`picode jobs resume ${job.id}`) });
 
     rt = runtime(); // the next host
     fake.enqueue(reply.text(JSON.stringify(draft(['resumed']))));
     rt.jobs.resume(job.id);
     expect((await rt.jobs.wait(job.id)).status).toBe('done');
+    expect(rt.plans.get(plan.id)).toMatchObject({ status: 'ready', error: undefined });
     expect(rt.plans.get(plan.id)?.steps.map((s) => s.title)).toEqual(['resumed']);
     expect(hostContextCalls).toEqual(['slow']); // once, before the interruption
   });
