@@ -5,7 +5,7 @@ import { loadConfigCached } from '../../config/cache.js';
 import { resolveMux } from '../../mux/index.js';
 
 /**
- * `picode down [--session NAME]`: stops the session's host, kills the session and marks it
+ * `picode down [SESSION] [--session NAME]`: stops the session's host, kills the session and marks it
  * stopped. Without --session it stops the only running session picode launched on this
  * tmux server (and says which ones there are when there are several).
  */
@@ -13,8 +13,13 @@ export function define(program: Command): void {
   program
     .command('down')
     .description('stop a workspace picode launched: its host, then its tmux session')
+    .argument('[session]', 'the session to stop (same as --session)')
     .option('-s, --session <name>', 'the session to stop (default: the only one picode launched that is running)')
-    .action(async (options: { session?: string }, command: Command) => {
+    .action(async (positional: string | undefined, parsed: { session?: string }, command: Command) => {
+      if (positional !== undefined && parsed.session !== undefined && positional !== parsed.session) {
+        throw new PicodeError(`two different sessions named: "${positional}" and --session "${parsed.session}"`, { hint: 'name one session' });
+      }
+      const options = { session: positional ?? parsed.session };
       const env = process.env;
       const { config } = await loadConfigCached({ cwd: process.cwd(), env });
       const explicitSocket = globalOptions(command).tmuxSocket;

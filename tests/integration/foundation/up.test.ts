@@ -190,11 +190,11 @@ describe('ls and down', () => {
     expect(human.stdout).toMatch(/^itest\s+running/m);
   });
 
-  it('down --session finds the server the session was launched on', async () => {
+  it('down SESSION finds the server the session was launched on', async () => {
     const file = writeLayout('elsewhere.yaml', 'name: elsewhere\nwindows:\n  - command: sleep 300\n');
     expect((await sb.picode(['up', file, '--detach'])).code).toBe(0);
     // No --tmux-socket and no PICODE_TMUX_SOCKET: the store knows the session's server.
-    const down = await sb.picode(['down', '--session', 'elsewhere'], { env: { PICODE_TMUX_SOCKET: '' } });
+    const down = await sb.picode(['down', 'elsewhere'], { env: { PICODE_TMUX_SOCKET: '' } });
     expect(down.code).toBe(0);
     expect(sb.tmux(['list-sessions', '-F', '#{session_name}'])).not.toMatch(/^elsewhere$/m);
   });
