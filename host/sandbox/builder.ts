@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -82,7 +82,10 @@ export async function buildPlugin(dir: string, options: { optSize?: boolean; out
     }
     const out = options.out ?? manifest.component;
     mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, component);
+    // Written aside and renamed: a host watching the component (hot reload) never reads half of it.
+    const partial = `${out}.${process.pid}.tmp`;
+    writeFileSync(partial, component);
+    renameSync(partial, out);
     writeFileSync(`${out}.digest`, `${sourceDigest(manifest, options.optSize === true)}\n`);
     return { manifest, component: out, bytes: component.length, ms: performance.now() - started };
   } finally {

@@ -28,6 +28,7 @@ export async function startHotReload(
   const bySourceDir = new Map<string, PluginManifest>();
   const timers = new Map<string, NodeJS.Timeout>();
   const building = new Set<string>();
+  const stale = new Set<string>();
 
   const debounce = (key: string, fn: () => void): void => {
     clearTimeout(timers.get(key));
@@ -52,13 +53,21 @@ export async function startHotReload(
 
   const rebuild = (manifest: PluginManifest): void => {
     debounce(`build:${manifest.name}`, () => {
-      if (building.has(manifest.name)) return;
+      // A change during a build (the editor saved twice, or the build read a file half
+      // written) is not dropped: one more build runs after this one.
+      if (building.has(manifest.name)) {
+        stale.add(manifest.name);
+        return;
+      }
       building.add(manifest.name);
       import('./builder.js')
         .then(({ buildPlugin }) => buildPlugin(manifest.dir))
         .then((result) => log.info(`plugin ${manifest.name} rebuilt in ${Math.round(result.ms)} ms`))
         .catch((error: Error) => { log.warn(`plugin ${manifest.name} rebuild failed: ${error.message}`); options.onReload?.(manifest.name, error); })
-        .finally(() => building.delete(manifest.name));
+        .finally(() => {
+          building.delete(manifest.name);
+          if (stale.delete(manifest.name)) rebuild(manifest);
+        });
     });
   };
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { packageRoot } from '../core/paths.js';
-import type { HostCallReply, WorkerInit, WorkerReply, WorkerRequest } from './worker.js';
+import type { ComponentToRun, HostCallReply, WorkerInit, WorkerReply, WorkerRequest } from './worker.js';
 import { emptyStats, type PluginStats } from './state.js';
 
 /**
@@ -45,11 +45,7 @@ const coldCallDeadlineMs = 2000;
 
 export type HostCallHandler = (iface: string, fn: string, args: unknown[]) => Promise<unknown>;
 
-export interface SupervisorOptions {
-  readonly plugin: string;
-  readonly jsFile: string;
-  readonly modules: Record<string, WebAssembly.Module>;
-  readonly interfaces: readonly string[];
+export interface SupervisorOptions extends ComponentToRun {
   readonly limits: SupervisorLimits;
   readonly hostCall: HostCallHandler;
   /** Actions (raw, unvalidated) returned for a batch of events. */

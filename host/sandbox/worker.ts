@@ -11,12 +11,18 @@
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 
-export interface WorkerInit {
+/** A transpiled component ready to instantiate: what a worker needs to run a plugin. */
+export interface ComponentToRun {
   readonly plugin: string;
+  /** jco's glue (ES module) in the transpile cache. */
   readonly jsFile: string;
+  /** The core modules, compiled once by the host process. */
   readonly modules: Record<string, WebAssembly.Module>;
   /** Capability interfaces to provide (`picode:plugin/log`), already checked against the grants. */
   readonly interfaces: readonly string[];
+}
+
+export interface WorkerInit extends ComponentToRun {
   /** Int32 flag the host sets to 1 when a capability answer is ready. */
   readonly signal: SharedArrayBuffer;
   readonly hostPort: MessagePort;

@@ -50,9 +50,9 @@ describe('hot reload', () => {
     const answer = await until('the reloaded plugin', async () => {
       const line = await ping();
       return line.startsWith('PONG') ? line : undefined;
-    }, 120_000);
+    }, 200_000);
     expect(Number(answer.split(' ')[1])).toBeGreaterThanOrEqual(3);
-  }, 150_000);
+  }, 240_000);
 
   it('keeps the running version when a change does not build', async () => {
     const source = join(dir, 'src', 'plugin.js');
