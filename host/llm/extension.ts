@@ -18,6 +18,8 @@ import { createLlmService, setLlmService } from './service.js';
  *   If approval is needed, the caller gets a `llm.approval` notification (ApprovalRequest +
  *   `approvalId`) and answers with `llm.approve`.
  * - `llm.approvals`: the requests waiting for a yes (id, destination, sources, full preview).
+ * - `llm.approvals.watch`: the same list, then `llm.approvals.changed { pending }`
+ *   notifications whenever it changes (the agent pane shows and answers them).
  * - `llm.approve { approvalId, approve }`: answers a pending approval (from the asking
  *   terminal, or any client that saw the `llm.approval.requested` event).
  *
@@ -35,6 +37,8 @@ export function createLlmExtension(): HostExtension {
   const callers = new WeakMap<AbortSignal, { ctx: IpcCallContext; question: string | undefined }>();
   const callerOf = (request: CompletionRequest | undefined) => (request?.signal ? callers.get(request.signal) : undefined);
   const timers = new Set<NodeJS.Timeout>();
+  const approvalWatchers = new Set<() => void>();
+  const approvalsChanged = (): void => { for (const send of approvalWatchers) send(); };
   let prices: PriceTable = {};
 
   return {
@@ -53,6 +57,15 @@ export function createLlmExtension(): HostExtension {
         return { done: true };
       });
       host.ipc.register('llm.approvals', () => ({ pending: [...waiting.values()] }));
+      // The same list, then `llm.approvals.changed { pending }` on the same connection whenever a
+      // request starts or stops waiting (answered, timed out, its caller gone): the agent pane.
+      host.ipc.register('llm.approvals.watch', (_params, ctx) => {
+        const send = (): void => ctx.notify('llm.approvals.changed', { pending: [...waiting.values()] });
+        approvalWatchers.add(send);
+        ctx.signal.addEventListener('abort', () => approvalWatchers.delete(send), { once: true });
+        if (ctx.signal.aborted) approvalWatchers.delete(send);
+        return { pending: [...waiting.values()] };
+      });
       host.ipc.register('llm.approve', (params) => {
         const p = (params ?? {}) as { approvalId?: unknown; approve?: unknown };
         const resolve = typeof p.approvalId === 'string' ? pending.get(p.approvalId) : undefined;
@@ -81,6 +94,7 @@ export function createLlmExtension(): HostExtension {
         clearTimeout(timer);
         timers.delete(timer);
         ctx?.signal.removeEventListener('abort', onAbort);
+        approvalsChanged();
         resolve(yes);
       };
       const onAbort = (): void => finish(false);
@@ -90,24 +104,28 @@ export function createLlmExtension(): HostExtension {
       ctx?.signal.addEventListener('abort', onAbort, { once: true });
       pending.set(approvalId, finish);
       waiting.set(approvalId, { approvalId, ...req, since: Date.now() });
+      approvalsChanged();
     });
   }
 }
 
 /** Turns stream parts into bus events: coalesced deltas for `ask`, one `llm.response` per request. */
 function createObserver(host: HostApi, prices: () => PriceTable, question: (request: CompletionRequest) => string | undefined, timers: Set<NodeJS.Timeout>) {
-  interface Acc { text: string; unsent: string; timer: NodeJS.Timeout | undefined; toolCalls: number; usage: Usage | undefined; model: string | undefined }
+  interface Acc { text: string; unsent: string; timer: NodeJS.Timeout | undefined; toolCalls: number; usage: Usage | undefined; model: string | undefined; announced: boolean }
   const open = new Map<string, Acc>();
-  const flush = (id: string, purpose: string, acc: Acc): void => {
+  const flush = (id: string, purpose: string, acc: Acc, q: string | undefined): void => {
     if (acc.timer) { clearTimeout(acc.timer); timers.delete(acc.timer); acc.timer = undefined; }
     if (!acc.unsent) return;
-    host.bus.emit({ type: 'llm.response.delta', data: { requestId: id, purpose, text: acc.unsent } });
+    // The first delta of an `ask` carries the question, so a pane shows it while the answer streams.
+    const first = !acc.announced && q !== undefined;
+    acc.announced = true;
+    host.bus.emit({ type: 'llm.response.delta', data: { requestId: id, purpose, ...(first ? { question: q } : {}), text: acc.unsent } });
     acc.unsent = '';
   };
   return (request: CompletionRequest, id: string, part: StreamPart): void => {
     const purpose = request.purpose ?? 'unspecified';
     let acc = open.get(id);
-    if (!acc) { acc = { text: '', unsent: '', timer: undefined, toolCalls: 0, usage: undefined, model: undefined }; open.set(id, acc); }
+    if (!acc) { acc = { text: '', unsent: '', timer: undefined, toolCalls: 0, usage: undefined, model: undefined, announced: false }; open.set(id, acc); }
     switch (part.type) {
       case 'attempt': acc.model = part.model; acc.text = ''; break;
       case 'text-delta':
@@ -116,7 +134,7 @@ function createObserver(host: HostApi, prices: () => PriceTable, question: (requ
           acc.unsent += part.text;
           if (!acc.timer) {
             const a = acc;
-            a.timer = setTimeout(() => flush(id, purpose, a), deltaFlushMs);
+            a.timer = setTimeout(() => flush(id, purpose, a, question(request)), deltaFlushMs);
             timers.add(a.timer);
           }
         }
@@ -125,7 +143,7 @@ function createObserver(host: HostApi, prices: () => PriceTable, question: (requ
       case 'usage': acc.usage = part.usage; break;
       case 'finish':
       case 'error': {
-        flush(id, purpose, acc);
+        flush(id, purpose, acc, question(request));
         open.delete(id);
         const usage = acc.usage ?? { input: 0, cachedInput: 0, cacheWrite: 0, output: 0, reasoning: 0 };
         const model = part.type === 'finish' ? part.model : (part.error.model ?? acc.model);

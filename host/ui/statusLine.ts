@@ -17,10 +17,12 @@ export class TmuxStatusLine {
     return Boolean(this.env.TMUX);
   }
 
-  update(runs: ReadonlyArray<{ id: number; status: string }>): void {
+  /** `extra`: other things waiting (an LLM request held for approval), after the runs. */
+  update(runs: ReadonlyArray<{ id: number; status: string }>, extra: readonly string[] = []): void {
     if (!this.available) return;
     const active = runs.filter((r) => !['done', 'failed', 'stopped', 'interrupted'].includes(r.status));
-    const text = active.length ? `agents: ${active.map((r) => `#${r.id} ${r.status.replace('_', ' ')}`).join(', ')} ` : '';
+    const items = [...active.map((r) => `#${r.id} ${r.status.replace('_', ' ')}`), ...extra];
+    const text = items.length ? `agents: ${items.join(', ')} ` : '';
     if (text === this.last) return;
     this.last = text;
     this.tmux(['set-option', '-q', '@picode-agents', text]);

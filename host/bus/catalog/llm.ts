@@ -21,6 +21,7 @@ export const llmRequestData = z.object({
 export const llmResponseDeltaData = z.object({
   requestId: z.string().describe('The request this text belongs to.'),
   purpose: z.string().describe('Who asked.'),
+  question: z.string().optional().describe('For `ask`, on the first delta of a request: the question as the user typed it.'),
   text: z.string().describe('New text since the previous delta (deltas are coalesced, at most ~10 per second).'),
 });
 

@@ -1,11 +1,19 @@
+import type { PicodeEvent } from '../../bus/envelope.js';
 import type { HostClient } from '../../ipc/client.js';
 import type { AgentNotification, PendingApproval } from '../../agents/agentService.js';
 import type { AgentRunRecord, StoredEntry, TranscriptEntry } from '../../agents/runStore.js';
 import { line, wrap, type FrameContent, type Line } from '../frame.js';
 import { linkLabel, scrollKeys, type KeyBinding, type View, type ViewContext } from '../view.js';
 import { TmuxStatusLine } from '../statusLine.js';
+import { AskLog, askEventTypes, askHeader, askLines, formatTokens, llmApprovalLines, type AskExchange, type LlmApproval } from './agentAsks.js';
 
 type RunRow = AgentRunRecord & { pendingApproval?: PendingApproval | null | undefined };
+
+/** What `[` and `]` move between: agent runs and `picode ask` exchanges, oldest first. */
+type Entry = { readonly kind: 'run'; readonly id: number; readonly at: number } | { readonly kind: 'ask'; readonly id: string; readonly at: number };
+
+/** How many recent ask events a view loads when it starts (older asks are history). */
+const askHistoryEvents = 500;
 
 const collapsedLines = 6;
 const collapsedDiffLines = 24;
@@ -16,6 +24,11 @@ const collapsedDiffLines = 24;
  * inline (y / n / a = always for this tool), tokens and cost, and a prompt to message the
  * agent mid-run. Without `--run` it shows the runs the host hands it (each new run goes to a free agent pane);
  * `[` and `]` switch.
+ *
+ * It also shows `picode ask` exchanges made through the host (the question, the answer as it
+ * streams, model, tokens and cost), each an entry of its own between the runs; a new ask is
+ * shown at once unless the run in view needs the person. LLM requests the approval policy
+ * holds (from agents, plugins) are shown with their whole payload and answered with y / n.
  */
 export class AgentView implements View {
   readonly name = 'agent';
@@ -28,18 +41,45 @@ export class AgentView implements View {
   private client: HostClient | undefined;
   private readonly viewerId = process.env.TMUX_PANE ?? `view-${process.pid}`;
   private redrawView: () => void = () => {};
+  /** The ask in view, when one is (else the run `shown`). */
+  private shownAsk: string | undefined;
+  private readonly asks = new AskLog();
+  private llmApprovals: LlmApproval[] = [];
+  private connectedBefore = false;
+  /** Rings the bell once per new thing needing the person (see `attention`). */
+  private readonly attending = { keys: new Set<string>(), count: 0 };
 
   constructor(
     private readonly session: string,
     private readonly pinned: number | undefined,
-    private readonly statusLine: { update(runs: ReadonlyArray<{ id: number; status: string }>): void } = new TmuxStatusLine(),
+    private readonly statusLine: { update(runs: ReadonlyArray<{ id: number; status: string }>, extra?: readonly string[]): void } = new TmuxStatusLine(),
   ) {
     this.shown = pinned;
   }
 
   title(): string {
+    const llm = this.llmApprovals.length ? ' · LLM request waiting approval' : '';
+    if (this.ask()) return `picode agent: ask${llm}`;
     const run = this.run();
-    return run ? `picode agent #${run.id}: ${run.status.replace('_', ' ')}` : 'picode agent';
+    return run ? `picode agent #${run.id}: ${run.status.replace('_', ' ')}${llm}` : `picode agent${llm}`;
+  }
+
+  /** The ask in view, if an ask is what the view shows. */
+  ask(): AskExchange | undefined {
+    return this.shownAsk === undefined ? undefined : this.asks.get(this.shownAsk);
+  }
+
+  /** Runs and asks in the order they started. */
+  allEntries(): Entry[] {
+    const entries: Entry[] = [
+      ...this.allRuns().map((r) => ({ kind: 'run' as const, id: r.id, at: r.createdAt })),
+      ...this.asks.list().map((a) => ({ kind: 'ask' as const, id: a.requestId, at: a.startedAt })),
+    ];
+    return entries.sort((a, b) => a.at - b.at);
+  }
+
+  pendingLlmApprovals(): readonly LlmApproval[] {
+    return this.llmApprovals;
   }
 
   run(): RunRow | undefined {
@@ -60,6 +100,16 @@ export class AgentView implements View {
     client.onNotification('agent.assigned', (params) => {
       if (this.assign((params as { run: number }).run)) void this.load().then(() => this.redrawView(), () => {});
     });
+    // Asks and held LLM requests come over the same connection: the bus events of asks
+    // (`events.follow`, replaying what was missed while away) and the approval list.
+    client.onNotification('event', (params) => {
+      this.applyAskEvent(params as PicodeEvent, true);
+      redraw();
+    });
+    client.onNotification('llm.approvals.changed', (params) => {
+      this.setLlmApprovals((params as { pending: LlmApproval[] }).pending);
+      redraw();
+    });
     // A view that follows (not pinned) registers as a viewer: the host hands each new run to
     // a free agent pane, so several panes show several runs.
     const snapshot = await client.call<{ runs: RunRow[]; assigned: number | null }>('agent.watch', this.pinned === undefined ? { viewer: this.viewerId } : {});
@@ -68,12 +118,57 @@ export class AgentView implements View {
     this.statusLine.update(this.allRuns());
     if (this.pinned === undefined) this.shown = snapshot.assigned ?? undefined;
     await this.load();
+    await this.subscribeLlm(client);
+  }
+
+  private async subscribeLlm(client: HostClient): Promise<void> {
+    // A host without the llm extension has neither; the runs still show.
+    const approvals = await client.call<{ pending: LlmApproval[] }>('llm.approvals.watch').catch(() => ({ pending: [] }));
+    this.setLlmApprovals(approvals.pending);
+    if (this.connectedBefore) {
+      // The host went away: answers that were streaming died with it (replay may still finish them).
+      this.asks.interruptStreaming();
+    } else {
+      const recent = await client.call<PicodeEvent[]>('events.list', { types: [...askEventTypes], last: true, limit: askHistoryEvents }).catch(() => []);
+      for (const event of recent) this.applyAskEvent(event, false);
+      const newest = this.asks.newest();
+      if (this.pinned === undefined && this.shown === undefined && newest) this.shownAsk = newest.requestId;
+    }
+    this.connectedBefore = true;
+    // Resolves only when the connection ends; the notifications carry the events.
+    void client.call('events.follow', { afterId: this.asks.lastEventId, types: [...askEventTypes] }).catch(() => {});
+  }
+
+  /** An ask event; a new ask is shown at once (`live`) unless the run in view needs the person. */
+  applyAskEvent(event: PicodeEvent, live: boolean): void {
+    const started = this.asks.apply(event);
+    if (started && live && this.pinned === undefined && !this.runNeedsPerson()) this.shownAsk = started.requestId;
+  }
+
+  setLlmApprovals(pending: readonly LlmApproval[]): void {
+    this.llmApprovals = [...pending].sort((a, b) => (a.since ?? 0) - (b.since ?? 0));
+    this.statusLine.update(this.allRuns(), this.statusExtra());
+  }
+
+  private statusExtra(): string[] {
+    return this.llmApprovals.length ? ['LLM request waiting approval'] : [];
+  }
+
+  /** The run in view waits for an approval or for a message. */
+  private runNeedsPerson(): boolean {
+    const run = this.shownAsk === undefined ? this.run() : undefined;
+    return run !== undefined && AgentView.needsPerson(run);
   }
 
   /** The host handed this view a run to show; false when pinned to another. */
   assign(run: number): boolean {
-    if (this.pinned !== undefined || run === this.shown) return false;
+    if (this.pinned !== undefined) return false;
+    if (run === this.shown) {
+      this.shownAsk = undefined;
+      return false;
+    }
     this.shown = run;
+    this.shownAsk = undefined;
     return true;
   }
 
@@ -90,10 +185,17 @@ export class AgentView implements View {
     for (const e of detail.entries) this.entries.set(e.seq, e);
   }
 
+  private static needsPerson(run: RunRow): boolean {
+    return Boolean(run.pendingApproval) || run.status === 'waiting_input';
+  }
+
   apply(n: AgentNotification): void {
     if (n.kind === 'run') {
-      this.runs.set(n.run.id, { ...n.run, pendingApproval: n.pendingApproval ?? null });
-      this.statusLine.update(this.allRuns());
+      const row: RunRow = { ...n.run, pendingApproval: n.pendingApproval ?? null };
+      this.runs.set(n.run.id, row);
+      this.statusLine.update(this.allRuns(), this.statusExtra());
+      // The view's run needs the person: it comes back from an ask.
+      if (n.run.id === this.shown && this.shownAsk !== undefined && AgentView.needsPerson(row)) this.shownAsk = undefined;
     } else if (n.kind === 'entry') {
       if (n.entry.run !== this.shown) return;
       this.entries.set(n.entry.seq, n.entry);
@@ -107,11 +209,20 @@ export class AgentView implements View {
     return false;
   }
 
+  /**
+   * Changes (and so rings the bell) each time something new needs the person: a tool approval
+   * or a question of the run in view, or an LLM request held for approval; not when one of
+   * several is answered.
+   */
   attention(): string | undefined {
-    const run = this.run();
-    if (run?.pendingApproval) return `${run.id}:approval:${run.pendingApproval.call.id}`;
-    if (run?.status === 'waiting_input') return `${run.id}:input:${run.usage.turns}`;
-    return undefined;
+    const keys = new Set<string>();
+    const run = this.ask() ? undefined : this.run();
+    if (run?.pendingApproval) keys.add(`${run.id}:approval:${run.pendingApproval.call.id}`);
+    if (run?.status === 'waiting_input') keys.add(`${run.id}:input:${run.usage.turns}`);
+    for (const a of this.llmApprovals) keys.add(`llm:${a.approvalId}`);
+    if ([...keys].some((k) => !this.attending.keys.has(k))) this.attending.count++;
+    this.attending.keys = keys;
+    return keys.size ? `attention:${this.attending.count}` : undefined;
   }
 
   transcriptLines(width: number): Line[] {
@@ -123,18 +234,43 @@ export class AgentView implements View {
   }
 
   render(size: { width: number; bodyHeight: number }, link: Parameters<View['render']>[1]): FrameContent {
+    const frame = this.renderEntry(size, link);
+    if (!this.llmApprovals.length) return frame;
+    // y / n answer the run's tool approval first; the held LLM request is shown after it.
+    if (!this.ask() && this.run()?.pendingApproval) {
+      return { ...frame, body: [...frame.body, line(`then: ${this.llmApprovals.length} LLM request(s) wait for approval`, 'dim')] };
+    }
+    const llm = llmApprovalLines(this.llmApprovals, size.width);
+    return { ...frame, body: [...frame.body, ...llm], stickToBottom: true, footer: ' y send · n refuse (the LLM request) · [ ] runs and asks · PgUp/PgDn scroll · q quit' };
+  }
+
+  private position(entry: Entry['kind'], id: number | string): string {
+    const entries = this.allEntries();
+    return entries.length > 1 ? ` · ${entry} ${entries.findIndex((e) => e.id === id) + 1}/${entries.length}` : '';
+  }
+
+  private renderEntry(size: { width: number; bodyHeight: number }, link: Parameters<View['render']>[1]): FrameContent {
+    const ask = this.ask();
+    if (ask) {
+      return {
+        header: ` ${askHeader(ask)}${this.position('ask', ask.requestId)}${linkLabel(link)}`,
+        body: askLines(ask, size.width),
+        stickToBottom: true,
+        scroll: this.scroll.value,
+        footer: ' [ ] runs and asks · PgUp/PgDn scroll · q quit',
+      };
+    }
     const run = this.run();
-    const runs = this.allRuns();
     if (!run) {
       return {
         header: ` picode agent · ${this.session}${linkLabel(link)}`,
         body: [line(this.pinned !== undefined ? `Agent run ${this.pinned} is not known to this host.` : 'No agent runs yet.', 'dim'),
           line('Start one with `picode agent "TASK"`, or hand a plan step to an agent (x in the plan pane).', 'dim')],
-        footer: ' q quit',
+        footer: this.allEntries().length ? ' [ ] runs and asks · q quit' : ' q quit',
       };
     }
     const tokens = run.usage.inputTokens + run.usage.outputTokens;
-    const position = runs.length > 1 ? ` · run ${runs.findIndex((r) => r.id === run.id) + 1}/${runs.length}` : '';
+    const position = this.position('run', run.id);
     const header = ` agent #${run.id} · ${run.status.replace('_', ' ')} · ${run.model} · ${run.usage.turns} turns · ${formatTokens(tokens)} tok · $${run.usage.costUsd.toFixed(4)}${position}${linkLabel(link)}`;
     const body = this.transcriptLines(size.width);
     if (run.status === 'working' && !this.live) body.push(line('working…', 'dim'));
@@ -178,24 +314,40 @@ export class AgentView implements View {
     },
     { keys: ['t'], run: () => { this.expanded = !this.expanded; } },
     ...scrollKeys(this.scroll),
-    { keys: ['['], run: () => this.switchRun(-1) },
-    { keys: [']'], run: () => this.switchRun(1) },
+    { keys: ['['], run: () => this.switchEntry(-1) },
+    { keys: [']'], run: () => this.switchEntry(1) },
   ];
 
-  private async switchRun(delta: number): Promise<void> {
-    const runs = this.allRuns();
-    const at = runs.findIndex((r) => r.id === this.shown);
-    const next = runs[Math.min(runs.length - 1, Math.max(0, at + delta))];
-    if (!next || next.id === this.shown) return;
+  private async switchEntry(delta: number): Promise<void> {
+    const entries = this.allEntries();
+    const at = entries.findIndex((e) => (this.shownAsk !== undefined ? e.id === this.shownAsk : e.id === this.shown));
+    const next = entries[Math.min(entries.length - 1, Math.max(0, at + delta))];
+    if (!next || at === entries.indexOf(next)) return;
+    this.scroll.value = 0;
+    if (next.kind === 'ask') {
+      this.shownAsk = next.id;
+      return;
+    }
+    this.shownAsk = undefined;
+    if (next.id === this.shown) return;
     this.shown = next.id;
     if (this.pinned === undefined) await this.client?.call('agent.show', { viewer: this.viewerId, run: next.id }).catch(() => {});
     await this.load();
   }
 
+  /** y / n / a: the tool approval of the run in view, else the oldest held LLM request (y / n). */
   private async answer(ctx: ViewContext, answer: 'yes' | 'no' | 'always'): Promise<void> {
-    const run = this.run();
-    if (!run?.pendingApproval) return;
-    await ctx.link.call('agent.approve', { run: run.id, answer });
+    const run = this.ask() ? undefined : this.run();
+    if (run?.pendingApproval) {
+      await ctx.link.call('agent.approve', { run: run.id, answer });
+      return;
+    }
+    const held = this.llmApprovals[0];
+    if (!held || answer === 'always') return;
+    // Gone from the list at once; the host's `llm.approvals.changed` confirms it.
+    this.setLlmApprovals(this.llmApprovals.filter((a) => a.approvalId !== held.approvalId));
+    await ctx.link.call('llm.approve', { approvalId: held.approvalId, approve: answer === 'yes' });
+    ctx.flash(answer === 'yes' ? ` sent the LLM request to ${held.models[0] ?? 'the model'}` : ' refused the LLM request: nothing was sent');
   }
 }
 
@@ -241,6 +393,3 @@ function oneLine(value: unknown, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-function formatTokens(n: number): string {
-  return n >= 1000 ? `${(n / 1000).toFixed(1)}k` : String(n);
-}
