@@ -13,6 +13,8 @@ export interface PaneDriver {
   sendKeys(paneId: string, keys: readonly string[]): Promise<void>;
   /** Fresh pane details (program, directory, focus), when the multiplexer can list them cheaply. */
   relist?(): Promise<PaneInfo[]>;
+  /** Switches on the multiplexer's flow control, once the host is fully started. */
+  enableFlowControl?(): Promise<void>;
 }
 
 export function tmuxDriver(options: {
@@ -30,6 +32,7 @@ export function tmuxDriver(options: {
     sendText: (pane, text, enter) => observer.sendText(pane, text, enter),
     sendKeys: (pane, keys) => observer.sendKeys(pane, keys),
     relist: () => observer.relist(),
+    enableFlowControl: () => observer.enableFlowControl(),
   };
 }
 

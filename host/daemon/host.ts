@@ -119,6 +119,7 @@ export class Host {
       this.idleTimer = setInterval(() => this.checkIdle(idleMs), Math.max(25, Math.min(250, idleMs / 4)));
       log.info('host attached', { session, tmuxSocket, pid: process.pid, panes: this.panes.size, socket: this.socketPath });
       await this.startExtensions();
+      await this.options.driver.enableFlowControl?.();
     } catch (error) {
       await this.cleanup();
       throw error;

@@ -66,7 +66,6 @@ export class TmuxControlObserver implements MuxObserver {
 
   async start(onObservation: (observation: MuxObservation) => void): Promise<void> {
     this.emit = onObservation;
-    const pause = this.options.pauseAfterSeconds ?? 5;
     const piped = this.options.capture === 'pipe-pane';
     const clientOptions: ControlClientOptions = {
       session: this.options.session,
@@ -74,7 +73,10 @@ export class TmuxControlObserver implements MuxObserver {
       tmuxBinary: this.options.tmuxBinary,
       env: this.options.env,
       // With pipe-pane capture the control connection carries no output at all.
-      flags: piped ? ['no-output'] : pause > 0 ? [`pause-after=${pause}`] : [],
+      // pause-after is switched on by enableFlowControl() once the host is fully started: the
+      // extensions' start may hold the event loop for seconds, and output queued meanwhile
+      // should wait for the host rather than be dropped.
+      flags: piped ? ['no-output'] : [],
     };
     if (piped) {
       if (!this.options.fifoDir) throw new Error('pipe-pane capture needs a directory for its FIFOs');
@@ -100,6 +102,13 @@ export class TmuxControlObserver implements MuxObserver {
     this.stopping = true;
     if (!this.stopped) await this.pipes?.detachAll();
     await this.client?.close();
+  }
+
+  /** Turns on tmux's flow control (pause-after) for this client; see start(). */
+  async enableFlowControl(): Promise<void> {
+    const pause = this.options.pauseAfterSeconds ?? 5;
+    if (this.options.capture === 'pipe-pane' || pause <= 0) return;
+    await this.command(`refresh-client -f pause-after=${pause}`);
   }
 
   /** The panes as last listed. */
