@@ -310,13 +310,22 @@ export class PluginRuntime {
     }
   }
 
+  /**
+   * Asks a gate plugin for its verdict on a blocking event. The call has the gate deadline
+   * (gateDeadlineMs, default 1 s: the decision precedes an LLM call or a tool run that takes
+   * seconds, so a loaded machine must not turn a slow verdict into a denial), not the
+   * on-event one. A plugin that cannot decide (deadline, trap, disabled after repeated
+   * failures) gets its `gateFailure` verdict, deny by default, with a reason that tells the
+   * user which plugin blocked and what to do about it.
+   */
   private async runGate(loaded: Loaded, event: PicodeEvent): Promise<DeliveryResult> {
-    const failure = loaded.entry?.gateFailure ?? 'deny';
+    const deadlineMs = this.limit(loaded.entry, 'gateDeadlineMs');
     try {
-      const raw = await loaded.supervisor.call('on-event', [toWireEvent(event)], this.limit(loaded.entry, 'eventDeadlineMs'));
+      const raw = await loaded.supervisor.call('on-event', [toWireEvent(event)], deadlineMs);
       return this.applyActions(loaded, raw, true);
     } catch (error) {
-      const reason = `plugin ${loaded.manifest.name} could not decide on ${event.type}: ${(error as Error).message}`;
+      const failure = loaded.entry?.gateFailure ?? 'deny';
+      const reason = gateFailureReason(loaded.manifest.name, event.type, failure, deadlineMs, error);
       this.pluginLog(loaded.manifest.name, 'error', reason);
       return { actions: [], decision: { decision: failure, reason } };
     }
@@ -614,6 +623,22 @@ export class PluginRuntime {
   }
 }
 
+/** Why a gate plugin's verdict was its gateFailure one: which plugin, what happened, what to do. */
+export function gateFailureReason(plugin: string, type: string, failure: 'allow' | 'deny', deadlineMs: number, error: unknown): string {
+  const verdict = failure === 'deny' ? 'denied (fail closed)' : 'allowed (gateFailure: allow)';
+  const kind = error instanceof PluginCallError ? error.kind : 'crash';
+  const message = error instanceof Error ? error.message : String(error);
+  if (kind === 'timeout') {
+    return `plugin ${plugin} did not decide on ${type} within its ${deadlineMs} ms gate deadline, so ${type} was ${verdict}; `
+      + `if the machine is just busy, raise plugins.entries.${plugin}.gateDeadlineMs; picode plugin list shows its state`;
+  }
+  if (kind === 'unavailable') {
+    return `${message}; it gates ${type}, so ${type} was ${verdict}; `
+      + `see why with picode plugin logs ${plugin}, then restart it with picode plugin enable ${plugin} (or disable it: picode plugin disable ${plugin})`;
+  }
+  return `plugin ${plugin} could not decide on ${type} (${message}), so ${type} was ${verdict}; `
+    + `see picode plugin logs ${plugin} and picode plugin list for its state`;
+}
 
 function parseSchema(text: string): unknown {
   try {

@@ -30,6 +30,7 @@ export interface SupervisorLimits {
 
 export const defaultLimits = {
   eventDeadlineMs: 100,
+  gateDeadlineMs: 1000,
   callDeadlineMs: 2000,
   initDeadlineMs: 5000,
   memoryMiB: 64,
@@ -157,7 +158,7 @@ export class PluginSupervisor {
   /** A call ahead of queued events (gates, context, tools). */
   call(op: WorkerRequest['op'], arg: unknown, deadlineMs: number): Promise<unknown> {
     if (this.state === 'failed' || this.state === 'stopped') {
-      return Promise.reject(new PluginCallError(this.name, 'unavailable', `plugin ${this.name} is ${this.state}${this.lastFailure ? ` (${this.lastFailure})` : ''}`));
+      return Promise.reject(new PluginCallError(this.name, 'unavailable', this.unavailableMessage()));
     }
     return new Promise((resolve, reject) => {
       this.priority.push({ op, arg, deadlineMs, resolve, reject });
@@ -369,7 +370,7 @@ export class PluginSupervisor {
       this.lastFailure = detail;
       this.stats.dropped += this.events.length;
       this.events.length = 0;
-      this.rejectAll('unavailable', `plugin ${this.name} failed: ${detail}`);
+      this.rejectAll('unavailable', this.unavailableMessage());
       this.options.onStatus('failed', detail);
       return;
     }
@@ -382,6 +383,12 @@ export class PluginSupervisor {
       this.stats.restarts++;
       this.spawn().catch(() => { /* handled by onWorkerFailure */ });
     }, backoff);
+  }
+
+  private unavailableMessage(): string {
+    return this.state === 'failed'
+      ? `plugin ${this.name} was disabled after repeated failures (${this.lastFailure ?? 'no detail'})`
+      : `plugin ${this.name} is ${this.state}`;
   }
 
   private rejectAll(kind: PluginCallError['kind'], message: string): void {

@@ -7,6 +7,8 @@ export type PluginPermission = (typeof pluginPermissions)[number];
 const limits = {
   eventDeadlineMs: z.number().int().min(1).max(60_000).optional()
     .describe('Longest an on-event call (one batch) may run before the plugin is stopped and restarted (default 100).'),
+  gateDeadlineMs: z.number().int().min(1).max(60_000).optional()
+    .describe('Longest an on-event call deciding a blocking event the plugin gates (llm.request, agent.tool.before, pane.send.before) may run (default 1000). A plugin that misses it is restarted and its verdict is gateFailure (deny unless set).'),
   callDeadlineMs: z.number().int().min(1).max(300_000).optional()
     .describe('Longest a gather-context or call-tool call may run (default 2000). Time spent in host capabilities (llm, git) does not count.'),
   memoryMiB: z.number().int().min(16).max(4096).optional()
@@ -30,7 +32,7 @@ const pluginEntry = z.object({
   roots: z.array(z.string()).optional()
     .describe('Directories fs-read and git may read (default: the session working directory). ~ is expanded.'),
   gateFailure: z.enum(['deny', 'allow']).optional()
-    .describe('Verdict when this plugin fails to decide on a blocking event it gates (default deny: fail closed).'),
+    .describe('Verdict when this plugin fails to decide on a blocking event it gates: misses gateDeadlineMs, traps, or is disabled after repeated failures (default deny: fail closed).'),
   llm: z.object({
     maxTokensPerCall: z.number().int().min(1).optional().describe('Largest max-tokens a plugin completion may ask for (default 1024).'),
     maxCallsPerHour: z.number().int().min(0).optional().describe('Completions per hour (default 30).'),

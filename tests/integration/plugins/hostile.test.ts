@@ -36,7 +36,7 @@ describe('hostile plugins', () => {
     symlinkSync(join(tmp.dir, 'outside'), join(fsRoot, 'link-out'));
 
     const hostile = await buildFixture('hostile', plugins);
-    for (const name of ['bystander', 'bomber', 'flooder', 'fragile', 'slowpoke']) clonePlugin(hostile, name, plugins);
+    for (const name of ['bystander', 'bomber', 'flooder', 'fragile', 'slowpoke', 'gatekeeper', 'strictgate']) clonePlugin(hostile, name, plugins);
     clonePlugin(hostile, 'greedy', plugins);
 
     store = openStore(join(tmp.dir, 'picode.db'));
@@ -53,11 +53,13 @@ describe('hostile plugins', () => {
           flooder: { grants: [...grants], eventDeadlineMs: 20_000, maxActions: 100 },
           fragile: { grants: [...grants], eventDeadlineMs: 200, maxFailures: 2, failureWindowMs: 60_000 },
           slowpoke: { grants: [...grants], eventDeadlineMs: 1500, queueSize: 10, batchSize: 5, maxFailures: 100 },
+          gatekeeper: { grants: [...grants], eventDeadlineMs: 20_000, maxFailures: 100 },
+          strictgate: { grants: [...grants], eventDeadlineMs: 20_000, gateDeadlineMs: 50, maxFailures: 2 },
           greedy: { grants: ['log', 'kv'] },
         },
       },
     });
-    for (const name of ['hostile', 'bystander', 'bomber', 'flooder', 'fragile', 'slowpoke']) {
+    for (const name of ['hostile', 'bystander', 'bomber', 'flooder', 'fragile', 'slowpoke', 'gatekeeper', 'strictgate']) {
       await runtime.loadManifest(readManifest(join(plugins, name)));
     }
   }, 180_000);
@@ -174,8 +176,56 @@ describe('hostile plugins', () => {
   it('fails closed: a gate plugin that cannot decide denies the blocking event', async () => {
     const { decision } = await runtime.deliver('hostile', event('llm.request', { messages: [] }));
     expect(decision?.decision).toBe('deny');
-    expect(decision?.reason).toMatch(/^plugin hostile could not decide on llm.request: .*deadline/);
+    expect(decision?.reason).toMatch(/^plugin hostile did not decide on llm\.request within its 1000 ms gate deadline, so llm\.request was denied \(fail closed\)/);
+    expect(decision?.reason).toContain('raise plugins.entries.hostile.gateDeadlineMs');
+    expect(decision?.reason).toContain('picode plugin list');
     expect(await until('hostile after the gate', async () => ping('hostile').catch(() => undefined))).toMatch(/^pong \d+$/);
+  });
+
+  describe('a slow gate (busy for about 300 ms before it allows)', () => {
+    // The component has no clock: how many iterations make ~300 ms is measured on this
+    // machine, now (median of three), with the same plugin.
+    let spin = 0;
+    const gate = (name: string) => runtime.deliver(name, event('llm.request', { spin, messages: [] }));
+    beforeAll(async () => {
+      expect(await ping('gatekeeper')).toMatch(/^pong \d+$/);
+      expect(await ping('strictgate')).toMatch(/^pong \d+$/);
+      const probe = 300_000;
+      const rates: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const started = performance.now();
+        await runtime.deliver('gatekeeper', event('hostile.spin', { spin: probe }));
+        rates.push(probe / (performance.now() - started));
+      }
+      spin = Math.round(rates.sort((a, b) => a - b)[1]! * 300);
+    }, 60_000);
+
+    it('is let through with the default gate deadline (1000 ms), although it misses the on-event one (100 ms)', async () => {
+      const { decision } = await gate('gatekeeper');
+      expect(decision).toEqual({ decision: 'allow', reason: expect.stringMatching(/^spun -?\d+$/) });
+      expect(status('gatekeeper').stats.timeouts).toBe(0);
+    });
+
+    it('is denied with gateDeadlineMs 50, the reason naming the plugin and the setting; the restarted worker decides the next one', async () => {
+      const { decision } = await gate('strictgate');
+      expect(decision?.decision).toBe('deny');
+      expect(decision?.reason).toMatch(/^plugin strictgate did not decide on llm\.request within its 50 ms gate deadline, so llm\.request was denied \(fail closed\); /);
+      expect(decision?.reason).toContain('raise plugins.entries.strictgate.gateDeadlineMs');
+      // The very next gate call lands on the respawned worker, whose first call has the
+      // cold-start grace (lazy wasm compilation): it decides instead of failing again.
+      const next = await gate('strictgate');
+      expect(next.decision?.decision).toBe('allow');
+      expect(status('strictgate').stats.restarts).toBe(1);
+    });
+
+    it('a gate plugin disabled after repeated failures denies, saying so and how to re-enable it', async () => {
+      expect((await gate('strictgate')).decision?.decision).toBe('deny');
+      await until('strictgate failed', () => (status('strictgate').state === 'failed' ? true : undefined));
+      const { decision } = await gate('strictgate');
+      expect(decision?.decision).toBe('deny');
+      expect(decision?.reason).toMatch(/^plugin strictgate was disabled after repeated failures \(2 failures within 60 s; last: on-event passed its 50 ms deadline\); it gates llm\.request, so llm\.request was denied \(fail closed\); /);
+      expect(decision?.reason).toContain('picode plugin enable strictgate');
+    });
   });
 
   it('keeps a log per plugin in the store: its own lines, restarts, rejected actions', () => {
