@@ -2,13 +2,19 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
+import { Worker } from 'node:worker_threads';
+import { packageRoot } from '../core/paths.js';
 import { capModuleMemory } from './memoryCap.js';
+import type { SerialisedError, TranspileReply, TranspileRequest } from './transpileWorker.js';
 
 /**
  * Turns a component into something a worker can run, paying each cost once:
- * - transpiling (jco: 0.5-2 s) once per component ever: the output is cached on disk under
- *   the component's sha256 and jco's version (a new jco may generate different glue);
+ * - transpiling (jco: ~3 s for the first component of a process, 0.2-0.5 s for each next one)
+ *   once per component ever: the output is cached on disk under the component's sha256 and
+ *   jco's version (a new jco may generate different glue). jco runs in a worker thread
+ *   (transpileWorker.ts), so a cold cache never freezes the host's event loop;
  * - compiling the core modules once per host process per memory cap: compiled
  *   `WebAssembly.Module`s cannot be persisted on Node 20, but they can be posted to workers,
  *   which then share the compiled code (a restart costs no compile).
@@ -55,6 +61,9 @@ export function cacheKey(componentSha: string, version: string = jcoVersion()): 
   return `${componentSha.slice(0, 32)}-jco${version}`;
 }
 
+/** Cache entries being transpiled by this process, by directory: a second load waits for the first. */
+const transpiling = new Map<string, Promise<TranspiledComponent>>();
+
 /** Returns the transpiled component from the cache, transpiling it first when absent. */
 export async function transpileCached(component: Uint8Array, cacheRoot: string): Promise<TranspiledComponent> {
   const hash = sha256(component);
@@ -63,15 +72,20 @@ export async function transpileCached(component: Uint8Array, cacheRoot: string):
   const cached = readCacheMeta(dir, hash, version);
   if (cached) return describeCache(dir, cached, false);
 
-  const { transpile } = await import('@bytecodealliance/jco');
-  const output = await transpile(component, {
-    name: 'component',
-    instantiation: 'sync',
-    noTypescript: true,
-    // No WASI shim: plugins are built without WASI imports and get only picode's capabilities.
-    wasiShim: false,
-    quiet: true,
-  });
+  const running = transpiling.get(dir);
+  // It was transpiled, but not by this call.
+  if (running) return { ...(await running), fresh: false };
+  const entry = transpileIntoCache(component, cacheRoot, dir, hash, version);
+  transpiling.set(dir, entry);
+  try {
+    return await entry;
+  } finally {
+    transpiling.delete(dir);
+  }
+}
+
+async function transpileIntoCache(component: Uint8Array, cacheRoot: string, dir: string, hash: string, version: string): Promise<TranspiledComponent> {
+  const output = await transpileOffThread(component);
   const coreFiles = Object.keys(output.files).filter((f) => f.endsWith('.wasm')).sort();
   const meta: CacheMeta = { sha256: hash, jcoVersion: version, imports: [...output.imports].sort(), coreFiles };
 
@@ -83,7 +97,6 @@ export async function transpileCached(component: Uint8Array, cacheRoot: string):
   mkdirSync(tmp, { recursive: true, mode: 0o700 });
   writeFileSync(join(tmp, 'package.json'), '{"type":"module"}\n');
   for (const [name, bytes] of Object.entries(output.files)) {
-    if (name.endsWith('.d.ts')) continue;
     mkdirSync(dirname(join(tmp, name)), { recursive: true });
     writeFileSync(join(tmp, name), bytes);
   }
@@ -99,6 +112,89 @@ export async function transpileCached(component: Uint8Array, cacheRoot: string):
     return describeCache(dir, raced, false);
   }
   return describeCache(dir, meta, true);
+}
+
+/** Idle time after which the transpile worker (and the ~3 s jco warm-up it holds) is let go. */
+const TRANSPILE_WORKER_IDLE_MS = 30_000;
+
+interface PendingTranspile {
+  readonly resolve: (output: { files: Record<string, Uint8Array>; imports: string[] }) => void;
+  readonly reject: (error: Error) => void;
+}
+
+let transpileWorker: Worker | undefined;
+let idleTimer: NodeJS.Timeout | undefined;
+let nextRequestId = 1;
+const pendingTranspiles = new Map<number, PendingTranspile>();
+
+/**
+ * One worker serves every transpile of the process, one after the other: its first transpile
+ * compiles jco's bindgen (seconds), the next ones reuse it (0.2-0.5 s), and a single busy
+ * thread leaves the other core to the host on a two-core machine. It holds the process open
+ * only while a transpile is pending.
+ */
+function transpileOffThread(component: Uint8Array): Promise<{ files: Record<string, Uint8Array>; imports: string[] }> {
+  const worker = transpileWorker ?? startTranspileWorker();
+  clearTimeout(idleTimer);
+  worker.ref();
+  const id = nextRequestId++;
+  return new Promise((resolve, reject) => {
+    pendingTranspiles.set(id, { resolve, reject });
+    worker.postMessage({ id, component } satisfies TranspileRequest);
+  });
+}
+
+function transpileWorkerUrl(): URL | string {
+  const here = new URL('./transpileWorker.js', import.meta.url);
+  if (existsSync(fileURLToPath(here))) return here;
+  // Running from TypeScript sources (tests): the worker must be the compiled one.
+  return join(packageRoot(), 'dist', 'host', 'sandbox', 'transpileWorker.js');
+}
+
+function startTranspileWorker(): Worker {
+  const worker = new Worker(transpileWorkerUrl());
+  transpileWorker = worker;
+  worker.on('message', (reply: TranspileReply) => {
+    const pending = pendingTranspiles.get(reply.id);
+    if (!pending) return;
+    pendingTranspiles.delete(reply.id);
+    if (reply.ok) pending.resolve({ files: reply.files, imports: reply.imports });
+    else pending.reject(rebuildError(reply.error));
+    if (pendingTranspiles.size === 0 && transpileWorker === worker) {
+      worker.unref();
+      idleTimer = setTimeout(() => void stopTranspileWorker(), TRANSPILE_WORKER_IDLE_MS).unref();
+    }
+  });
+  // A crash (an uncaught error, running out of memory) fails what it was doing; the next
+  // transpile starts a fresh worker.
+  worker.on('error', (error) => abandonTranspileWorker(worker, error));
+  worker.on('exit', (code) => abandonTranspileWorker(worker, new Error(`the jco transpile worker exited unexpectedly (code ${code})`)));
+  return worker;
+}
+
+function abandonTranspileWorker(worker: Worker, error: Error): void {
+  if (transpileWorker !== worker) return;
+  transpileWorker = undefined;
+  clearTimeout(idleTimer);
+  for (const pending of pendingTranspiles.values()) pending.reject(error);
+  pendingTranspiles.clear();
+}
+
+/** Stops the transpile worker now (tests, shutdown); a pending transpile fails. The next one starts a new worker. */
+export async function stopTranspileWorker(): Promise<void> {
+  const worker = transpileWorker;
+  if (!worker) return;
+  abandonTranspileWorker(worker, new Error('the jco transpile worker was stopped'));
+  await worker.terminate();
+}
+
+/** The worker's error, with the message (and name, code...) it had: callers see what jco said. */
+function rebuildError(serialised: SerialisedError): Error {
+  const error = new Error(serialised.message);
+  error.name = serialised.name;
+  if (serialised.stack) error.stack = serialised.stack;
+  Object.assign(error, serialised.props);
+  return error;
 }
 
 function readCacheMeta(dir: string, hash: string, version: string): CacheMeta | undefined {
