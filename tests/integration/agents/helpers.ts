@@ -99,3 +99,27 @@ export const noRmRfHookConfig = [
   `    command: 'if grep -q "rm -rf"; then echo "no rm -rf from agents" >&2; exit 2; fi'`,
   '',
 ].join('\n');
+
+/** Opens a pane view (`picode pane KIND`) in a new window of the session; returns its pane id. */
+export function openPaneView(world: AgentsWorld, session: string, kind: string, extra: string[] = []): string {
+  const command = [process.execPath, bin, 'pane', kind, '--session', session, ...extra].map((a) => `'${a}'`).join(' ');
+  return world.tmux('new-window', '-d', '-P', '-F', '#{pane_id}', '-t', session, '-n', kind, '-c', world.project, command).trim();
+}
+
+export function capturePane(world: AgentsWorld, pane: string): string {
+  return world.tmux('capture-pane', '-p', '-t', pane);
+}
+
+/** Waits until the pane shows the text; on timeout the error carries the screen and the host log. */
+export async function paneShows(world: AgentsWorld, pane: string, text: string | RegExp, hostLog: () => string, timeoutMs = 30_000): Promise<string> {
+  const { until } = await import('../host/helpers.js');
+  let screen = '';
+  try {
+    return await until(`pane ${pane} to show ${String(text)}`, () => {
+      screen = capturePane(world, pane);
+      return (typeof text === 'string' ? screen.includes(text) : text.test(screen)) ? screen : undefined;
+    }, timeoutMs);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n--- the pane shows ---\n${screen}\n--- the host log ---\n${hostLog().slice(-3000)}`);
+  }
+}

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reply } from '../../fixtures/fake-llm/index.js';
-import { bin, createAgentsWorld, samplePlan, until, type AgentsWorld, noRmRfHookConfig } from './helpers.js';
+import { capturePane, createAgentsWorld, openPaneView, paneShows, samplePlan, until, type AgentsWorld, noRmRfHookConfig } from './helpers.js';
 
 /**
  * The agents extension inside a real host on a private tmux server, with the pane views
@@ -24,26 +24,9 @@ beforeAll(async () => {
 });
 afterAll(async () => { await world.dispose(); });
 
-function openView(kind: string, extra: string[] = []): string {
-  const command = [process.execPath, bin, 'pane', kind, '--session', session, ...extra].map((a) => `'${a}'`).join(' ');
-  return world.tmux('new-window', '-d', '-P', '-F', '#{pane_id}', '-t', session, '-n', kind, '-c', world.project, command).trim();
-}
-
-function capture(pane: string): string {
-  return world.tmux('capture-pane', '-p', '-t', pane);
-}
-
-async function screenShows(pane: string, text: string | RegExp, timeoutMs = 30_000): Promise<string> {
-  let screen = '';
-  try {
-    return await until(`pane ${pane} to show ${String(text)}`, () => {
-      screen = capture(pane);
-      return (typeof text === 'string' ? screen.includes(text) : text.test(screen)) ? screen : undefined;
-    }, timeoutMs);
-  } catch (error) {
-    throw new Error(`${(error as Error).message}\n--- the pane shows ---\n${screen}\n--- the host log ---\n${host.stderr().slice(-3000)}`);
-  }
-}
+const openView = (kind: string, extra: string[] = []): string => openPaneView(world, session, kind, extra);
+const capture = (pane: string): string => capturePane(world, pane);
+const screenShows = (pane: string, text: string | RegExp, timeoutMs?: number): Promise<string> => paneShows(world, pane, text, () => host.stderr(), timeoutMs);
 
 describe('plans, agents and jobs in the host, shown in pane views', () => {
   let jobsPane: string;
