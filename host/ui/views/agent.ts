@@ -99,6 +99,7 @@ export class AgentView implements View {
     });
     client.onNotification('agent.assigned', (params) => {
       if (this.assign((params as { run: number }).run)) void this.load().then(() => this.redrawView(), () => {});
+      else redraw(); // the run it already had, brought back from an ask
     });
     // Asks and held LLM requests come over the same connection: the bus events of asks
     // (`events.follow`, replaying what was missed while away) and the approval list.
