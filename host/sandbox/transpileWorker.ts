@@ -60,6 +60,17 @@ export function serialiseError(error: unknown): SerialisedError {
   return { name: error.name === 'Error' ? error.constructor.name : error.name, message: error.message, stack: error.stack, props };
 }
 
+// One transpile at a time, in arrival order: concurrent calls each set jco up again (measured:
+// 4 shipped plugins in 3.4-3.9 s concurrently against 2.3 s one after the other).
+let queue: Promise<void> = Promise.resolve();
 parentPort?.on('message', (request: TranspileRequest) => {
-  void run(request).then((reply) => parentPort!.postMessage(reply));
+  queue = queue.then(async () => {
+    const reply = await run(request);
+    try {
+      parentPort!.postMessage(reply);
+    } catch (error) {
+      // The output could not be posted: answer anyway, so the host never waits forever.
+      parentPort!.postMessage({ id: request.id, ok: false, error: serialiseError(error) } satisfies TranspileReply);
+    }
+  });
 });
