@@ -86,6 +86,8 @@ interface Loaded {
   /** Items added with the add-context action, by source (latest wins). */
   readonly contextPool: Map<string, ContextItem>;
   statusLine: string | undefined;
+  /** The status line changed since it was last written to the store (written by flush). */
+  statusLineDirty: boolean;
   /** Counters since the plugin was loaded (kept across hot reloads). */
   totals: PluginStats;
   /** Counters the runtime keeps itself (actions, rejected) not yet written to the store. */
@@ -233,7 +235,7 @@ export class PluginRuntime {
       loaded = {
         manifest, supervisor, grants, description, entry,
         maxActions: this.limit(entry, 'maxActions'),
-        unsubscribe: [], emitted: new Set(), contextPool: new Map(), statusLine: undefined, totals: emptyStats(), pending: emptyStats(),
+        unsubscribe: [], emitted: new Set(), contextPool: new Map(), statusLine: undefined, statusLineDirty: false, totals: emptyStats(), pending: emptyStats(),
       };
       // Swap (hot reload): only once the new instance is ready, and in one synchronous step
       // (the bus delivers on a later turn), so no event falls between the two; the events
@@ -245,6 +247,7 @@ export class PluginRuntime {
         carried = old.supervisor.drainQueue();
         loaded.totals = old.totals;
         loaded.statusLine = old.statusLine;
+        loaded.statusLineDirty = old.statusLineDirty;
         for (const [k, v] of old.contextPool) loaded.contextPool.set(k, v);
       }
       this.loaded.set(name, loaded);
@@ -398,9 +401,12 @@ export class PluginRuntime {
         return undefined;
       }
       case 'set-status':
+        // Kept in memory (what a running host shows) and written to the store with the
+        // counters (flush, every second): a plugin setting its status on every event must not
+        // cost a SQLite write per event.
         if (loaded.statusLine !== action.val) {
           loaded.statusLine = action.val;
-          if (this.env.db) writePluginStatusLine(this.env.db, name, action.val);
+          loaded.statusLineDirty = true;
         }
         return undefined;
       case 'decide': {
@@ -430,7 +436,7 @@ export class PluginRuntime {
     this.env.bus?.emit({ type: 'notification', data: { level: mapped, title, message: body || title, source: `plugin:${plugin}` } });
   }
 
-  /** Moves a plugin's new counters into its totals and the store. */
+  /** Moves a plugin's new counters (and a changed status line) into its totals and the store. */
   private absorbStats(loaded: Loaded): void {
     const delta = loaded.supervisor.takeStats();
     for (const k of Object.keys(delta) as Array<keyof PluginStats>) {
@@ -439,6 +445,8 @@ export class PluginRuntime {
     }
     loaded.pending = emptyStats();
     if (this.env.db && Object.values(delta).some((v) => v !== 0)) addPluginStats(this.env.db, loaded.manifest.name, this.env.session, delta);
+    if (this.env.db && loaded.statusLineDirty && loaded.statusLine !== undefined) writePluginStatusLine(this.env.db, loaded.manifest.name, loaded.statusLine);
+    loaded.statusLineDirty = false;
   }
 
   /** Writes buffered logs and stats to the store. */
