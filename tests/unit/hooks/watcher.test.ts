@@ -116,7 +116,9 @@ describe('file.changed batches', () => {
     // The first batch started a run; every later one was coalesced into a single pending run.
     expect(services.runs).toHaveLength(1);
     releases.shift()!();
-    await until(() => services.runs.length === 2, 'the coalesced run');
+    // Generous: on a loaded CI machine the watcher may still be digesting the storm; the check is
+    // that the coalesced run happens at all, not how soon.
+    await until(() => services.runs.length === 2, 'the coalesced run', 30_000);
     releases.shift()!();
     await engine.idle();
     expect(services.runs).toHaveLength(2);
