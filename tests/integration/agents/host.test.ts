@@ -143,13 +143,15 @@ describe('plans, agents and jobs in the host, shown in pane views', () => {
     const resumed = await world.cli(['jobs', 'resume', String(started.jobId), '--session', session, '--json']);
     expect(resumed.stderr).not.toContain('internal error');
     expect(resumed.code).toBe(0);
-    await screenShows(jobsPane, new RegExp(`#${started.jobId} +✓ done +agent`));
+    // Generous: the restarted host loads the shipped plugins again (a fresh PICODE_HOME transpiles
+    // them) while the resumed run starts; on a loaded CI machine that takes tens of seconds.
+    await screenShows(jobsPane, new RegExp(`#${started.jobId} +✓ done +agent`), 90_000);
     const after = JSON.parse((await world.cli(['agent', 'list', '--session', session, '--json'])).stdout) as Array<{ id: number; status: string }>;
     expect(after.find((r) => r.id === started.id)?.status).toBe('done');
     // The resumed run continued the same conversation (the task was not asked again).
     const last = world.llm.requests.at(-1)!.body as { messages: Array<{ role: string; content: string }> };
     expect(last.messages.filter((m) => m.role === 'user').map((m) => m.content)).toEqual(['think for a long time']);
-  });
+  }, 180_000);
 
   it('stops a running agent from its pane', async () => {
     world.llm.enqueue(reply.hang());
