@@ -54,37 +54,35 @@ function cacheKey(kind: string, o: ClientOptions): string {
 }
 
 export function openaiClient(o: ClientOptions): Promise<OpenAI> {
-  const key = cacheKey('openai', o);
-  let client = cache.get(key) as Promise<OpenAI> | undefined;
-  if (!client) {
-    client = import('openai').then(({ default: OpenAIClient }) => new OpenAIClient({
-      apiKey: o.apiKey,
-      // null (not undefined) would be ignored; undefined lets the SDK use its default host.
-      ...(o.baseUrl ? { baseURL: o.baseUrl } : { baseURL: 'https://api.openai.com/v1' }),
-      maxRetries: 0,
-      timeout: o.timeoutMs,
-      defaultHeaders: { ...o.headers },
-      fetch: activityFetch,
-    }));
-    cache.set(key, client);
-  }
-  return client;
+  return cached(cacheKey('openai', o), () => import('openai').then(({ default: OpenAIClient }) => new OpenAIClient({
+    apiKey: o.apiKey,
+    // null (not undefined) would be ignored; undefined lets the SDK use its default host.
+    ...(o.baseUrl ? { baseURL: o.baseUrl } : { baseURL: 'https://api.openai.com/v1' }),
+    maxRetries: 0,
+    timeout: o.timeoutMs,
+    defaultHeaders: { ...o.headers },
+    fetch: activityFetch,
+  })));
 }
 
 export function anthropicClient(o: ClientOptions): Promise<Anthropic> {
-  const key = cacheKey('anthropic', o);
-  let client = cache.get(key) as Promise<Anthropic> | undefined;
+  return cached(cacheKey('anthropic', o), () => import('@anthropic-ai/sdk').then(({ default: AnthropicClient }) => new AnthropicClient({
+    apiKey: o.apiKey,
+    // Explicit null: the SDK would otherwise read ANTHROPIC_AUTH_TOKEN from process.env itself.
+    authToken: null,
+    baseURL: o.baseUrl ?? 'https://api.anthropic.com',
+    maxRetries: 0,
+    timeout: o.timeoutMs,
+    defaultHeaders: { ...o.headers },
+    fetch: activityFetch,
+  })));
+}
+
+/** One client per provider and settings: the SDK is imported and the client built only once. */
+function cached<T>(key: string, create: () => Promise<T>): Promise<T> {
+  let client = cache.get(key) as Promise<T> | undefined;
   if (!client) {
-    client = import('@anthropic-ai/sdk').then(({ default: AnthropicClient }) => new AnthropicClient({
-      apiKey: o.apiKey,
-      // Explicit null: the SDK would otherwise read ANTHROPIC_AUTH_TOKEN from process.env itself.
-      authToken: null,
-      baseURL: o.baseUrl ?? 'https://api.anthropic.com',
-      maxRetries: 0,
-      timeout: o.timeoutMs,
-      defaultHeaders: { ...o.headers },
-      fetch: activityFetch,
-    }));
+    client = create();
     cache.set(key, client);
   }
   return client;
