@@ -7,6 +7,7 @@ import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { packageRoot } from '../core/paths.js';
 import { capModuleMemory } from './memoryCap.js';
+import { GLUE_REVISION, tuneGlue } from './glueTuning.js';
 import type { SerialisedError, TranspileReply, TranspileRequest } from './transpileWorker.js';
 
 /**
@@ -15,6 +16,7 @@ import type { SerialisedError, TranspileReply, TranspileRequest } from './transp
  *   once per component ever: the output is cached on disk under the component's sha256 and
  *   jco's version (a new jco may generate different glue). jco runs in a worker thread
  *   (transpileWorker.ts), so a cold cache never freezes the host's event loop;
+ * - tuning jco's glue (glueTuning.ts) once, as it is written to the cache;
  * - compiling the core modules once per host process per memory cap: compiled
  *   `WebAssembly.Module`s cannot be persisted on Node 20, but they can be posted to workers,
  *   which then share the compiled code (a restart costs no compile).
@@ -36,6 +38,8 @@ export interface TranspiledComponent {
 interface CacheMeta {
   readonly sha256: string;
   readonly jcoVersion: string;
+  /** Which rewrites of the glue were applied (glueTuning.ts); another revision is transpiled again. */
+  readonly glueRevision: number;
   readonly imports: string[];
   readonly coreFiles: string[];
 }
@@ -87,7 +91,7 @@ export async function transpileCached(component: Uint8Array, cacheRoot: string):
 async function transpileIntoCache(component: Uint8Array, cacheRoot: string, dir: string, hash: string, version: string): Promise<TranspiledComponent> {
   const output = await transpileOffThread(component);
   const coreFiles = Object.keys(output.files).filter((f) => f.endsWith('.wasm')).sort();
-  const meta: CacheMeta = { sha256: hash, jcoVersion: version, imports: [...output.imports].sort(), coreFiles };
+  const meta: CacheMeta = { sha256: hash, jcoVersion: version, glueRevision: GLUE_REVISION, imports: [...output.imports].sort(), coreFiles };
 
   // Write into a private directory and rename it into place, so a concurrent host (or a
   // crash half-way) never leaves a partial entry that a later load would trust.
@@ -98,7 +102,7 @@ async function transpileIntoCache(component: Uint8Array, cacheRoot: string, dir:
   writeFileSync(join(tmp, 'package.json'), '{"type":"module"}\n');
   for (const [name, bytes] of Object.entries(output.files)) {
     mkdirSync(dirname(join(tmp, name)), { recursive: true });
-    writeFileSync(join(tmp, name), bytes);
+    writeFileSync(join(tmp, name), name === 'component.js' ? tuneGlue(Buffer.from(bytes).toString('utf8')).source : bytes);
   }
   writeFileSync(join(tmp, 'meta.json'), JSON.stringify(meta));
   // An invalid entry (corrupt, partial, another jco) is in the way of the rename: drop it.
@@ -202,7 +206,7 @@ function readCacheMeta(dir: string, hash: string, version: string): CacheMeta | 
   if (!existsSync(file)) return undefined;
   try {
     const meta = JSON.parse(readFileSync(file, 'utf8')) as CacheMeta;
-    if (meta.sha256 !== hash || meta.jcoVersion !== version) return undefined;
+    if (meta.sha256 !== hash || meta.jcoVersion !== version || meta.glueRevision !== GLUE_REVISION) return undefined;
     if (!existsSync(join(dir, 'component.js')) || !meta.coreFiles.every((f) => existsSync(join(dir, f)))) return undefined;
     return meta;
   } catch {

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { packageRoot } from '../core/paths.js';
-import type { ComponentToRun, HostCallReply, WorkerInit, WorkerReply, WorkerRequest } from './worker.js';
+import { HostCallChannel, type CallOp, type CallReply } from './callChannel.js';
+import type { ComponentToRun, HostCallReply, WorkerInit, WorkerStartReply } from './worker.js';
 import { emptyStats, type PluginStats } from './state.js';
 
 /**
@@ -75,7 +76,7 @@ export class PluginCallError extends Error {
 }
 
 interface PendingCall {
-  readonly op: WorkerRequest['op'];
+  readonly op: CallOp;
   readonly arg: unknown;
   readonly deadlineMs: number;
   readonly resolve: (value: unknown) => void;
@@ -104,6 +105,7 @@ export class PluginSupervisor {
   /** Counters since the last `takeStats()`. */
   private stats: PluginStats = emptyStats();
   private worker: Worker | undefined;
+  private calls: HostCallChannel | undefined;
   private hostPort: MessagePort | undefined;
   private signal: Int32Array | undefined;
   private readonly events: WireEvent[] = [];
@@ -156,7 +158,7 @@ export class PluginSupervisor {
   }
 
   /** A call ahead of queued events (gates, context, tools). */
-  call(op: WorkerRequest['op'], arg: unknown, deadlineMs: number): Promise<unknown> {
+  call(op: CallOp, arg: unknown, deadlineMs: number): Promise<unknown> {
     if (this.state === 'failed' || this.state === 'stopped') {
       return Promise.reject(new PluginCallError(this.name, 'unavailable', this.unavailableMessage()));
     }
@@ -185,6 +187,7 @@ export class PluginSupervisor {
     const worker = this.worker;
     this.worker = undefined;
     this.hostPort?.close();
+    this.calls?.close();
     if (worker) await worker.terminate();
   }
 
@@ -193,6 +196,7 @@ export class PluginSupervisor {
     this.warm = false;
     const { port1, port2 } = new MessageChannel();
     const signalBuffer = new SharedArrayBuffer(4);
+    const calls = HostCallChannel.create();
     const init: WorkerInit = {
       plugin: this.name,
       jsFile: this.options.jsFile,
@@ -200,10 +204,11 @@ export class PluginSupervisor {
       interfaces: this.options.interfaces,
       signal: signalBuffer,
       hostPort: port2,
+      calls: calls.init,
     };
     const worker = new Worker(workerUrl(), {
       workerData: init,
-      transferList: [port2],
+      transferList: [port2, calls.init.port],
       env: {},
       stdout: true,
       stderr: true,
@@ -211,6 +216,7 @@ export class PluginSupervisor {
       resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16, stackSizeMb: 4 },
     });
     this.worker = worker;
+    this.calls = calls.host;
     this.hostPort = port1;
     this.signal = new Int32Array(signalBuffer);
     port1.on('message', (request: { iface: string; fn: string; args: unknown[] }) => this.serveHostCall(generation, port1, request));
@@ -222,7 +228,7 @@ export class PluginSupervisor {
         this.onWorkerFailure(generation, 'timeout', `did not start within ${this.options.limits.initDeadlineMs} ms`);
         reject(new PluginCallError(this.name, 'timeout', `plugin ${this.name} did not start within ${this.options.limits.initDeadlineMs} ms`));
       }, this.options.limits.initDeadlineMs);
-      worker.on('message', (reply: WorkerReply) => {
+      worker.on('message', (reply: WorkerStartReply) => {
         if (generation !== this.generation) return;
         if (reply.type === 'ready') {
           ready = true;
@@ -236,8 +242,6 @@ export class PluginSupervisor {
           clearTimeout(initTimer);
           this.onWorkerFailure(generation, 'crash', `failed to start: ${reply.error}`);
           reject(new PluginCallError(this.name, 'crash', `plugin ${this.name} failed to start: ${reply.error}`));
-        } else {
-          this.onResult(generation, reply);
         }
       });
       worker.on('error', (error) => {
@@ -257,7 +261,7 @@ export class PluginSupervisor {
   }
 
   private pump(): void {
-    if (this.current || this.state !== 'ready' || !this.worker) return;
+    if (this.current || this.state !== 'ready' || !this.worker || !this.calls) return;
     let next = this.priority.shift();
     if (!next && this.events.length > 0) {
       const batch = this.events.splice(0, this.options.limits.batchSize);
@@ -285,8 +289,12 @@ export class PluginSupervisor {
       deadlineMs: deadline, id, remaining: deadline, armedAt: now, startedAt: now, hostTime: 0,
     };
     this.stats.calls++;
-    this.worker.postMessage({ id, op: next.op, arg: next.arg } satisfies WorkerRequest);
+    const generation = this.generation;
     this.arm();
+    void this.calls.call({ id, op: next.op, arg: next.arg }).then((reply) => {
+      // undefined: the worker was stopped or replaced, and the call already failed.
+      if (reply) this.onResult(generation, reply);
+    });
   }
 
   private arm(): void {
@@ -328,7 +336,7 @@ export class PluginSupervisor {
     });
   }
 
-  private onResult(generation: number, reply: Extract<WorkerReply, { type: 'result' }>): void {
+  private onResult(generation: number, reply: CallReply): void {
     const call = this.current;
     if (generation !== this.generation || !call || call.id !== reply.id) return;
     clearTimeout(this.timer);
@@ -365,6 +373,8 @@ export class PluginSupervisor {
     const worker = this.worker;
     this.worker = undefined;
     this.hostPort?.close();
+    this.calls?.close();
+    this.calls = undefined;
     void worker?.terminate();
 
     const now = Date.now();

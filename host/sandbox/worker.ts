@@ -1,7 +1,9 @@
 /**
  * The worker thread that runs one plugin. It receives the component's compiled core modules
  * (compiled once by the host process), instantiates jco's glue with only the granted
- * capability interfaces, and serves calls from the host one at a time.
+ * capability interfaces, and serves calls from the host one at a time over the call channel
+ * (callChannel.ts). Once started it never returns to its event loop: it is either running a
+ * call or blocked waiting for the next one, and the host stops it with `terminate()`.
  *
  * Capability calls are synchronous for the plugin (WIT imports are sync) but asynchronous on
  * the host (reading a pane, running git): the worker posts the request on a dedicated port
@@ -10,6 +12,7 @@
  */
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
+import { WorkerCallChannel, type CallChannelInit, type CallReply, type CallRequest } from './callChannel.js';
 
 /** A transpiled component ready to instantiate: what a worker needs to run a plugin. */
 export interface ComponentToRun {
@@ -26,15 +29,14 @@ export interface WorkerInit extends ComponentToRun {
   /** Int32 flag the host sets to 1 when a capability answer is ready. */
   readonly signal: SharedArrayBuffer;
   readonly hostPort: MessagePort;
+  /** Calls from the host and their results. */
+  readonly calls: CallChannelInit;
 }
 
-export type WorkerRequest = { readonly id: number; readonly op: 'on-event' | 'gather-context' | 'call-tool'; readonly arg: unknown };
-
-export type WorkerReply =
+/** What the worker posts on its parent port: only the outcome of starting. */
+export type WorkerStartReply =
   | { readonly type: 'ready'; readonly description: unknown }
-  | { readonly type: 'fatal'; readonly error: string }
-  | { readonly type: 'result'; readonly id: number; readonly ok: true; readonly value: unknown }
-  | { readonly type: 'result'; readonly id: number; readonly ok: false; readonly error: string; readonly kind: 'plugin-error' | 'trap' | 'crash' };
+  | { readonly type: 'fatal'; readonly error: string };
 
 export type HostCallReply = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: string };
 
@@ -113,35 +115,41 @@ function classify(error: unknown): { error: string; kind: 'plugin-error' | 'trap
   return { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error), kind: 'crash' };
 }
 
+interface JsonEvent { id: number; type: string; time: number; pane?: string; paneName?: string; data: string }
+
+/** WIT's u64 fields are BigInts in jco. Built field by field: a spread that overrides copied fields takes V8's slow path. */
 function toWitEvents(events: unknown): unknown[] {
-  return (events as Array<Record<string, unknown>>).map((e) => ({ ...e, id: BigInt(e.id as number), time: BigInt(e.time as number) }));
+  return (events as JsonEvent[]).map((e) => ({ id: BigInt(e.id), type: e.type, time: BigInt(e.time), pane: e.pane, paneName: e.paneName, data: e.data }));
 }
 
-try {
-  const guest = await start();
-  const description = guest.describe();
-  port.postMessage({ type: 'ready', description } satisfies WorkerReply);
-  port.on('message', (request: WorkerRequest) => {
-    let reply: WorkerReply;
-    try {
-      let value: unknown;
-      if (request.op === 'on-event') value = guest.onEvent(toWitEvents(request.arg));
-      else if (request.op === 'gather-context') value = guest.gatherContext(request.arg);
-      else {
-        const { name, args } = request.arg as { name: string; args: string };
-        value = guest.callTool(name, args);
-      }
-      reply = { type: 'result', id: request.id, ok: true, value };
-    } catch (error) {
-      reply = { type: 'result', id: request.id, ok: false, ...classify(error) };
+function serve(guest: Guest, request: CallRequest): CallReply {
+  try {
+    let value: unknown;
+    if (request.op === 'on-event') value = guest.onEvent(toWitEvents(request.arg));
+    else if (request.op === 'gather-context') value = guest.gatherContext(request.arg);
+    else {
+      const { name, args } = request.arg as { name: string; args: string };
+      value = guest.callTool(name, args);
     }
-    try {
-      port.postMessage(reply);
-    } catch (error) {
-      // A value that cannot be cloned (should not happen with WIT types): report, do not hang.
-      port.postMessage({ type: 'result', id: request.id, ok: false, error: String(error), kind: 'crash' } satisfies WorkerReply);
-    }
-  });
-} catch (error) {
-  port.postMessage({ type: 'fatal', error: classify(error).error } satisfies WorkerReply);
+    return { id: request.id, ok: true, value };
+  } catch (error) {
+    return { id: request.id, ok: false, ...classify(error) };
+  }
+}
+
+async function startAndDescribe(): Promise<Guest | undefined> {
+  try {
+    const guest = await start();
+    port.postMessage({ type: 'ready', description: guest.describe() } satisfies WorkerStartReply);
+    return guest;
+  } catch (error) {
+    port.postMessage({ type: 'fatal', error: classify(error).error } satisfies WorkerStartReply);
+    return undefined;
+  }
+}
+
+const guest = await startAndDescribe();
+if (guest) {
+  const calls = new WorkerCallChannel(init.calls);
+  for (;;) calls.reply(serve(guest, calls.next()));
 }

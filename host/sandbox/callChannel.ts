@@ -1,0 +1,197 @@
+import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+
+/**
+ * The channel that carries calls from a plugin's supervisor (host thread) to its worker and
+ * the results back: one request in flight at a time, in a SharedArrayBuffer, woken with
+ * `Atomics` instead of `postMessage`.
+ *
+ * Why not `postMessage`: each message wakes the receiving thread's event loop and runs
+ * Node's MessagePort machinery, ~13 us per hop on the 2-core machine the benchmarks ran on,
+ * a third of a small plugin's whole round trip (docs/benchmarks.md, "plugins"). Here the
+ * worker, which has nothing else to do, blocks in `Atomics.wait` (after spinning briefly, see
+ * SPIN_MS) and the host, which must never block, waits with `Atomics.waitAsync`.
+ *
+ * Layout: a small header of Int32 slots, then a byte area that holds one JSON message at a
+ * time (the request until the worker has read it, then the reply). A message too large for
+ * the area travels on a MessagePort instead and its length slot says so (-1); the receiver
+ * takes it with `receiveMessageOnPort`, which needs no event loop. Values are JSON: requests
+ * are events (ids and times as numbers), context requests and tool arguments; replies are
+ * what jco lifted from the plugin's WIT results, which have no u64 (plugins/wit/plugin.wit).
+ */
+
+const REQUEST_SEQ = 0;
+const REPLY_SEQ = 1;
+const REQUEST_LENGTH = 2;
+const REPLY_LENGTH = 3;
+const HEADER_BYTES = 64;
+/** Bytes for one inline message; a batch of events larger than this goes over the port. */
+export const INLINE_BYTES = 256 * 1024;
+const ON_PORT = -1;
+/** A reply sequence number no request ever has: written by `close` to release a waiting host. */
+const CLOSED = -1;
+
+/**
+ * How long the worker spins before sleeping once it has replied. A request that comes within
+ * this time (the next batch of a busy pane, the next call of the bus) is picked up without
+ * waking a sleeping thread, which cost 10-30 us on the (virtual) machine measured; an idle
+ * plugin burns at most this much CPU per call and then sleeps without using any.
+ */
+const WORKER_SPIN_MS = 0.05;
+
+/**
+ * How long the host may spin for a reply before it waits asynchronously, and only for a
+ * plugin whose calls have recently taken less than that (ADAPTIVE_WEIGHT: a moving average).
+ * A thread that went to sleep takes 10-30 us to wake here, as long as a small plugin's whole
+ * call: spinning that long for a reply known to come soon halves the round trip. The spin
+ * starts after the current task (a microtask), so a bus event sent to several plugins
+ * reaches all of them before the host spins for the first reply; it blocks the host's loop
+ * for at most HOST_SPIN_MS per call, and never for a plugin that is usually slower.
+ */
+const HOST_SPIN_MS = 0.1;
+const ADAPTIVE_WEIGHT = 0.1;
+
+export type CallOp = 'on-event' | 'gather-context' | 'call-tool';
+
+export interface CallRequest {
+  readonly id: number;
+  readonly op: CallOp;
+  readonly arg: unknown;
+}
+
+export type CallReply =
+  | { readonly id: number; readonly ok: true; readonly value: unknown }
+  | { readonly id: number; readonly ok: false; readonly error: string; readonly kind: 'plugin-error' | 'trap' | 'crash' };
+
+/** What a worker needs to open its end: plain data that `workerData` can carry. */
+export interface CallChannelInit {
+  readonly buffer: SharedArrayBuffer;
+  /** Carries the messages too large for the shared area, both ways. */
+  readonly port: MessagePort;
+}
+
+const encoder = new TextEncoder();
+
+/** Writes `message` into the area, or posts it on the port when it does not fit. Returns the length slot's value. */
+function put(message: unknown, bytes: Uint8Array, port: MessagePort): number {
+  const text = JSON.stringify(message);
+  // Longer than the area in UTF-16 units: it cannot fit. Shorter: it fits unless multi-byte
+  // characters push it over, which encodeInto reports by not reading all of it.
+  if (text.length <= bytes.length) {
+    const { read, written } = encoder.encodeInto(text, bytes);
+    if (read === text.length) return written;
+  }
+  port.postMessage(text);
+  return ON_PORT;
+}
+
+function take(length: number, bytes: Buffer, port: MessagePort): unknown {
+  // Buffer decodes shared memory in place; TextDecoder needs a copy first (4x slower here).
+  if (length !== ON_PORT) return JSON.parse(bytes.toString('utf8', 0, length));
+  const received = receiveMessageOnPort(port);
+  if (!received) throw new Error('call channel: a message announced on the port was not there');
+  return JSON.parse(received.message as string);
+}
+
+/** The supervisor's end. One instance per worker: a respawned worker gets a new channel. */
+export class HostCallChannel {
+  private readonly slots: Int32Array;
+  private readonly bytes: Buffer;
+  private sequence = 0;
+  private closed = false;
+  /** Moving average of how long calls took, send to reply (ms). */
+  private averageMs = 0;
+
+  private constructor(buffer: SharedArrayBuffer, private readonly hostPort: MessagePort) {
+    this.slots = new Int32Array(buffer, 0, HEADER_BYTES / 4);
+    this.bytes = Buffer.from(buffer, HEADER_BYTES);
+  }
+
+  static create(): { host: HostCallChannel; init: CallChannelInit } {
+    const { port1, port2 } = new MessageChannel();
+    const init: CallChannelInit = { buffer: new SharedArrayBuffer(HEADER_BYTES + INLINE_BYTES), port: port2 };
+    return { host: new HostCallChannel(init.buffer, port1), init };
+  }
+
+  /**
+   * Sends a request and resolves with its reply, or with `undefined` when the channel was
+   * closed first (the worker was terminated: the supervisor has already failed the call).
+   */
+  call(request: CallRequest): Promise<CallReply | undefined> {
+    if (this.closed) return Promise.resolve(undefined);
+    const sequence = ++this.sequence;
+    Atomics.store(this.slots, REQUEST_LENGTH, put(request, this.bytes, this.hostPort));
+    Atomics.store(this.slots, REQUEST_SEQ, sequence);
+    Atomics.notify(this.slots, REQUEST_SEQ);
+    return this.awaitReply(sequence);
+  }
+
+  private async awaitReply(sequence: number): Promise<CallReply | undefined> {
+    const sent = performance.now();
+    // Let the rest of the current task (the same event sent to other plugins) run first.
+    await undefined;
+    if (this.averageMs < HOST_SPIN_MS) {
+      const spinUntil = performance.now() + HOST_SPIN_MS;
+      while (Atomics.load(this.slots, REPLY_SEQ) !== sequence && performance.now() < spinUntil) { /* spin */ }
+    }
+    const reply = await this.waitForReply(sequence);
+    this.averageMs += (performance.now() - sent - this.averageMs) * ADAPTIVE_WEIGHT;
+    return reply;
+  }
+
+  private async waitForReply(sequence: number): Promise<CallReply | undefined> {
+    for (;;) {
+      const seen = Atomics.load(this.slots, REPLY_SEQ);
+      if (this.closed || seen === CLOSED) return undefined;
+      if (seen === sequence) return take(Atomics.load(this.slots, REPLY_LENGTH), this.bytes, this.hostPort) as CallReply;
+      // The value may change between the load and the wait: waitAsync then returns at once.
+      const waiting = Atomics.waitAsync(this.slots, REPLY_SEQ, seen);
+      if (waiting.async) await waiting.value;
+    }
+  }
+
+  /** Releases a pending `call` (it resolves with undefined); the channel takes no more calls. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    Atomics.store(this.slots, REPLY_SEQ, CLOSED);
+    Atomics.notify(this.slots, REPLY_SEQ);
+    this.hostPort.close();
+  }
+}
+
+/** The worker's end. */
+export class WorkerCallChannel {
+  private readonly slots: Int32Array;
+  private readonly bytes: Buffer;
+  private served = 0;
+
+  constructor(private readonly init: CallChannelInit) {
+    this.slots = new Int32Array(init.buffer, 0, HEADER_BYTES / 4);
+    this.bytes = Buffer.from(init.buffer, HEADER_BYTES);
+  }
+
+  /** Blocks until the next request arrives. Never returns while the host sends nothing. */
+  next(): CallRequest {
+    const spinUntil = performance.now() + WORKER_SPIN_MS;
+    while (Atomics.load(this.slots, REQUEST_SEQ) === this.served) {
+      if (performance.now() < spinUntil) continue;
+      Atomics.wait(this.slots, REQUEST_SEQ, this.served);
+    }
+    this.served = Atomics.load(this.slots, REQUEST_SEQ);
+    return take(Atomics.load(this.slots, REQUEST_LENGTH), this.bytes, this.init.port) as CallRequest;
+  }
+
+  reply(reply: CallReply): void {
+    let length: number;
+    try {
+      length = put(reply, this.bytes, this.init.port);
+    } catch (error) {
+      // A result JSON cannot carry (should not happen with WIT types): report it, never hang the host.
+      const failed: CallReply = { id: reply.id, ok: false, error: `result could not be sent: ${(error as Error).message}`, kind: 'crash' };
+      length = put(failed, this.bytes, this.init.port);
+    }
+    Atomics.store(this.slots, REPLY_LENGTH, length);
+    Atomics.store(this.slots, REPLY_SEQ, this.served);
+    Atomics.notify(this.slots, REPLY_SEQ);
+  }
+}
