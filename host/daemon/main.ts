@@ -3,6 +3,7 @@ import type { HostLogger } from './api.js';
 import { createLogger } from './logger.js';
 import { hostSocketFor } from '../ipc/address.js';
 import type { PaneDriver } from './driver.js';
+import { bootPluginWorkerEarly } from '../sandbox/workerPool.js';
 
 /**
  * Runs a session's host until it stops (the process behind `picode host`). Exit 0 when the
@@ -20,6 +21,9 @@ export interface RunHostOptions {
 export async function runHost(options: RunHostOptions): Promise<number> {
   const env = options.env ?? process.env;
   const log = options.log ?? createLogger();
+  const extensions = env.PICODE_HOST_NO_EXTENSIONS !== '1';
+  // Node takes ~40 ms to start a thread: the first plugin's worker boots while the host starts.
+  if (extensions) bootPluginWorkerEarly();
   const [{ loadConfig }, { openStore }, { Host }, { extensionModules }] = await Promise.all([
     import('../config/load.js'), import('../store/db.js'), import('./host.js'), import('./extensions.js'),
   ]);
@@ -29,7 +33,7 @@ export async function runHost(options: RunHostOptions): Promise<number> {
     const { driver, muxKind } = await createDriver(options, store.db, config, env);
     const host = new Host({
       session: options.session, tmuxSocket: options.tmuxSocket, config, store, driver, log, env, muxKind,
-      extensions: env.PICODE_HOST_NO_EXTENSIONS === '1' ? [] : extensionModules,
+      extensions: extensions ? extensionModules : [],
     });
     await host.start();
     const onSignal = (signal: NodeJS.Signals): void => void host.stop(`signal ${signal}`);

@@ -40,7 +40,8 @@ const WORKER_SPIN_MS = 0.05;
 
 /**
  * How long the host may spin for a reply before it waits asynchronously, and only for a
- * plugin whose calls have recently taken less than that (ADAPTIVE_WEIGHT: a moving average).
+ * plugin most of whose recent calls took less than that (a moving average of hits and
+ * misses, ADAPTIVE_WEIGHT: one slow call among fast ones does not stop the spinning).
  * A thread that went to sleep takes 10-30 us to wake here, as long as a small plugin's whole
  * call: spinning that long for a reply known to come soon halves the round trip. The spin
  * starts after the current task (a microtask), so a bus event sent to several plugins
@@ -98,8 +99,8 @@ export class HostCallChannel {
   private readonly bytes: Buffer;
   private sequence = 0;
   private closed = false;
-  /** Moving average of how long calls took, send to reply (ms). */
-  private averageMs = 0;
+  /** Moving average of 1 (the reply came within HOST_SPIN_MS) and 0 (it did not). */
+  private fastShare = 1;
 
   private constructor(buffer: SharedArrayBuffer, private readonly hostPort: MessagePort) {
     this.slots = new Int32Array(buffer, 0, HEADER_BYTES / 4);
@@ -129,12 +130,13 @@ export class HostCallChannel {
     const sent = performance.now();
     // Let the rest of the current task (the same event sent to other plugins) run first.
     await undefined;
-    if (this.averageMs < HOST_SPIN_MS) {
+    if (this.fastShare > 0.5) {
       const spinUntil = performance.now() + HOST_SPIN_MS;
       while (Atomics.load(this.slots, REPLY_SEQ) !== sequence && performance.now() < spinUntil) { /* spin */ }
     }
     const reply = await this.waitForReply(sequence);
-    this.averageMs += (performance.now() - sent - this.averageMs) * ADAPTIVE_WEIGHT;
+    const fast = performance.now() - sent <= HOST_SPIN_MS ? 1 : 0;
+    this.fastShare += (fast - this.fastShare) * ADAPTIVE_WEIGHT;
     return reply;
   }
 

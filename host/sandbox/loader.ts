@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { packageRoot } from '../core/paths.js';
 import { capModuleMemory } from './memoryCap.js';
 import { GLUE_REVISION, tuneGlue } from './glueTuning.js';
+import { knownHash, recordHash } from './hashIndex.js';
 import type { SerialisedError, TranspileReply, TranspileRequest } from './transpileWorker.js';
 
 /**
@@ -67,6 +68,25 @@ export function cacheKey(componentSha: string, version: string = jcoVersion()): 
 
 /** Cache entries being transpiled by this process, by directory: a second load waits for the first. */
 const transpiling = new Map<string, Promise<TranspiledComponent>>();
+
+/**
+ * `transpileCached` for a component file. A file whose hash is known by its stat signature
+ * (hashIndex.ts) and whose entry is in the cache is not even read.
+ */
+export async function transpileCachedFile(path: string, cacheRoot: string): Promise<TranspiledComponent> {
+  const indexDir = join(cacheRoot, 'by-path');
+  const stat = statSync(path, { bigint: true });
+  const known = knownHash(indexDir, path, stat);
+  if (known) {
+    const version = jcoVersion();
+    const dir = join(cacheRoot, cacheKey(known, version));
+    const cached = readCacheMeta(dir, known, version);
+    if (cached) return describeCache(dir, cached, false);
+  }
+  const transpiled = await transpileCached(readFileSync(path), cacheRoot);
+  recordHash(indexDir, path, stat, transpiled.sha256);
+  return transpiled;
+}
 
 /** Returns the transpiled component from the cache, transpiling it first when absent. */
 export async function transpileCached(component: Uint8Array, cacheRoot: string): Promise<TranspiledComponent> {

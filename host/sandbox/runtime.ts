@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import type { PicodeEvent } from '../bus/envelope.js';
 import type { BusApi, GateDecision, GateRegistry, HostLogger, PanesApi, Unsubscribe } from '../daemon/api.js';
 import type { PluginEntryConfig, PluginPermission, PluginsConfig } from '../config/sections/plugins.js';
@@ -8,13 +9,14 @@ import { PicodeError } from '../core/errors.js';
 import { checkActions, checkContextItems } from './actions.js';
 import { createCapabilityHandler, type CompletionRequest, type LogLevel } from './capabilities.js';
 import { checkGrants, effectiveGrants, permissionInterface } from './grants.js';
-import { compileCoreModules, transpileCached } from './loader.js';
+import { compileCoreModules, transpileCachedFile } from './loader.js';
 import { discoverPlugins, expandHome, type PluginManifest } from './manifest.js';
 import {
   addPluginStats, appendPluginLogs, emptyStats, memoryKv, pluginKv, readGrantOverrides, readPluginStates,
   writePluginStatus, writePluginStatusLine, type PluginLogRow, type PluginStats,
 } from './state.js';
 import { PluginCallError, PluginSupervisor, defaultLimits, type SupervisorState, type WireEvent } from './supervisor.js';
+import { PluginWorkerPool, prepareWorker } from './workerPool.js';
 import type { Action, ContextItem, ContextRequest, Description, Tool } from './witTypes.js';
 
 /**
@@ -131,6 +133,7 @@ export class PluginRuntime {
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly loading = new Map<string, Promise<void>>();
   private readonly lastDropReport = new Map<string, number>();
+  private readonly workers = new PluginWorkerPool();
 
   constructor(private readonly env: RuntimeEnvironment) {
     this.flushTimer = setInterval(() => this.flush(), 1000);
@@ -193,11 +196,13 @@ export class PluginRuntime {
     }
     const entry = this.entryOf(name);
     const grants = this.grantsOf(manifest);
+    // The worker thread boots on the other core while this one hashes and compiles the component.
+    let reserved: Worker | undefined = this.workers.take();
     let supervisor: PluginSupervisor | undefined;
     try {
-      const bytes = readFileSync(manifest.component);
-      const transpiled = await transpileCached(bytes, this.env.cacheDir);
+      const transpiled = await transpileCachedFile(manifest.component, this.env.cacheDir);
       const needed = checkGrants(name, transpiled.imports, grants);
+      prepareWorker(reserved, transpiled.jsFile);
       const modules = await compileCoreModules(transpiled, this.limit(entry, 'memoryMiB'));
       const roots = (entry?.roots ?? [this.env.cwd]).map((r) => resolve(this.env.cwd, expandHome(r)));
       const kv = this.env.db ? pluginKv(this.env.db, name) : memoryKv();
@@ -230,8 +235,11 @@ export class PluginRuntime {
         hostCall,
         onActions: (actions) => { if (loaded) this.applyActions(loaded, actions, false); },
         onStatus: (state, detail) => this.onSupervisorStatus(name, state, detail),
+        workers: this.workers,
       });
-      const description = normaliseDescription(await supervisor.start(), manifest);
+      const worker = reserved;
+      reserved = undefined;
+      const description = normaliseDescription(await supervisor.start(worker), manifest);
       loaded = {
         manifest, supervisor, grants, description, entry,
         maxActions: this.limit(entry, 'maxActions'),
@@ -258,6 +266,7 @@ export class PluginRuntime {
       if (this.env.db) writePluginStatus(this.env.db, name, 'running', undefined);
       this.env.bus?.emit({ type: 'plugin.loaded', data: { plugin: name, version: manifest.version, permissions: needed } });
     } catch (error) {
+      if (reserved) this.workers.giveBack(reserved);
       await supervisor?.stop();
       const refused = error instanceof PicodeError;
       const message = error instanceof Error ? error.message : String(error);
@@ -627,6 +636,7 @@ export class PluginRuntime {
       await this.stopLoaded(loaded);
       if (this.env.db) writePluginStatus(this.env.db, name, 'stopped', undefined);
     }
+    await this.workers.stop();
     this.flush();
   }
 }

@@ -1,11 +1,8 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import { packageRoot } from '../core/paths.js';
+import { MessageChannel, type Worker, type MessagePort } from 'node:worker_threads';
 import { HostCallChannel, type CallOp, type CallReply } from './callChannel.js';
-import type { ComponentToRun, HostCallReply, WorkerInit, WorkerStartReply } from './worker.js';
+import type { ComponentToRun, HostCallReply, WorkerInit, WorkerSetup, WorkerStartReply } from './worker.js';
 import { emptyStats, type PluginStats } from './state.js';
+import type { PluginWorkerPool } from './workerPool.js';
 
 /**
  * Runs one plugin in its own worker thread and keeps it healthy:
@@ -54,6 +51,8 @@ export interface SupervisorOptions extends ComponentToRun {
   readonly onActions: (actions: unknown, events: readonly WireEvent[]) => void;
   /** A state change worth showing to the user (restarting, failed). */
   readonly onStatus: (status: SupervisorState, detail: string | undefined) => void;
+  /** Where worker threads come from (shared by the plugins of a runtime). */
+  readonly workers: PluginWorkerPool;
 }
 
 /** An event as sent to the worker (ids and times as numbers; the worker makes them u64). */
@@ -92,13 +91,6 @@ interface RunningCall extends PendingCall {
   hostTime: number;
 }
 
-function workerUrl(): URL | string {
-  const here = new URL('./worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(here))) return here;
-  // Running from TypeScript sources (tests): the worker must be the compiled one.
-  return join(packageRoot(), 'dist', 'host', 'sandbox', 'worker.js');
-}
-
 export class PluginSupervisor {
   state: SupervisorState = 'starting';
   description: unknown;
@@ -135,9 +127,12 @@ export class PluginSupervisor {
     return this.lastFailure;
   }
 
-  /** Starts the worker; rejects when the plugin cannot start (bad component, describe traps). */
-  async start(): Promise<unknown> {
-    await this.spawn();
+  /**
+   * Starts the plugin in `worker` (taken from the pool, not yet given an `init`) or in one the
+   * pool gives; rejects when the plugin cannot start (bad component, describe traps).
+   */
+  async start(worker?: Worker): Promise<unknown> {
+    await this.spawn(worker);
     return this.description;
   }
 
@@ -191,7 +186,7 @@ export class PluginSupervisor {
     if (worker) await worker.terminate();
   }
 
-  private spawn(): Promise<void> {
+  private spawn(given?: Worker): Promise<void> {
     const generation = ++this.generation;
     this.warm = false;
     const { port1, port2 } = new MessageChannel();
@@ -206,15 +201,8 @@ export class PluginSupervisor {
       hostPort: port2,
       calls: calls.init,
     };
-    const worker = new Worker(workerUrl(), {
-      workerData: init,
-      transferList: [port2, calls.init.port],
-      env: {},
-      stdout: true,
-      stderr: true,
-      // Bounds the JS heap of jco's glue; wasm linear memory is capped separately (memoryCap.ts).
-      resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16, stackSizeMb: 4 },
-    });
+    const worker = given ?? this.options.workers.take();
+    worker.postMessage({ type: 'init', ...init } satisfies WorkerSetup, [port2, calls.init.port]);
     this.worker = worker;
     this.calls = calls.host;
     this.hostPort = port1;
@@ -238,6 +226,8 @@ export class PluginSupervisor {
           this.options.onStatus('ready', undefined);
           resolve();
           this.pump();
+          // Booted now, while this plugin is idle: the next load or restart will not wait for it.
+          this.options.workers.prestart();
         } else if (reply.type === 'fatal') {
           clearTimeout(initTimer);
           this.onWorkerFailure(generation, 'crash', `failed to start: ${reply.error}`);

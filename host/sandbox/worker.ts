@@ -1,6 +1,7 @@
 /**
- * The worker thread that runs one plugin. It receives the component's compiled core modules
- * (compiled once by the host process), instantiates jco's glue with only the granted
+ * The worker thread that runs one plugin. It may be started before its plugin is known
+ * (workerPool.ts): its first message from the host, `init`, brings the component's compiled
+ * core modules (compiled once by the host process). It then instantiates jco's glue with only the granted
  * capability interfaces, and serves calls from the host one at a time over the call channel
  * (callChannel.ts). Once started it never returns to its event loop: it is either running a
  * call or blocked waiting for the next one, and the host stops it with `terminate()`.
@@ -10,7 +11,7 @@
  * and blocks in `Atomics.wait` until the host has posted the answer, then takes it with
  * `receiveMessageOnPort`. The host can still terminate the worker while it waits.
  */
-import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import { WorkerCallChannel, type CallChannelInit, type CallReply, type CallRequest } from './callChannel.js';
 
@@ -33,6 +34,12 @@ export interface WorkerInit extends ComponentToRun {
   readonly calls: CallChannelInit;
 }
 
+/**
+ * What the host posts on the worker's parent port: optionally `prepare` (the glue is known
+ * before the core modules are compiled: the worker imports it meanwhile), then `init`.
+ */
+export type WorkerSetup = { readonly type: 'prepare'; readonly jsFile: string } | ({ readonly type: 'init' } & WorkerInit);
+
 /** What the worker posts on its parent port: only the outcome of starting. */
 export type WorkerStartReply =
   | { readonly type: 'ready'; readonly description: unknown }
@@ -47,9 +54,34 @@ interface Guest {
   callTool(name: string, args: string): unknown;
 }
 
-const init = workerData as WorkerInit;
-const signal = new Int32Array(init.signal);
+interface Glue {
+  instantiate(getCoreModule: (name: string) => WebAssembly.Module, imports: Record<string, unknown>): { guest: Guest };
+}
+
 const port = parentPort!;
+const glues = new Map<string, Promise<Glue>>();
+function importGlue(jsFile: string): Promise<Glue> {
+  let glue = glues.get(jsFile);
+  if (!glue) {
+    glue = import(pathToFileURL(jsFile).href) as Promise<Glue>;
+    // A failed prepare is reported by start(), which imports again.
+    glue.catch(() => glues.delete(jsFile));
+    glues.set(jsFile, glue);
+  }
+  return glue;
+}
+const init = await new Promise<WorkerInit>((resolve) => {
+  const onSetup = (setup: WorkerSetup): void => {
+    if (setup.type === 'prepare') {
+      importGlue(setup.jsFile).catch(() => undefined);
+      return;
+    }
+    port.off('message', onSetup);
+    resolve(setup);
+  };
+  port.on('message', onSetup);
+});
+const signal = new Int32Array(init.signal);
 
 /** Calls the host and blocks until it answers. */
 function hostCall(iface: string, fn: string, args: unknown[]): unknown {
@@ -93,9 +125,7 @@ function capability(iface: string): Record<string, (...args: unknown[]) => unkno
 }
 
 async function start(): Promise<Guest> {
-  const glue = (await import(pathToFileURL(init.jsFile).href)) as {
-    instantiate(getCoreModule: (name: string) => WebAssembly.Module, imports: Record<string, unknown>): { guest: Guest };
-  };
+  const glue = await importGlue(init.jsFile);
   const imports: Record<string, unknown> = {};
   for (const iface of init.interfaces) imports[iface] = capability(iface);
   const instance = glue.instantiate((name) => {
