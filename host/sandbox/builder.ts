@@ -8,7 +8,9 @@ import { packageRoot } from '../core/paths.js';
 import { readManifest, type PluginManifest } from './manifest.js';
 
 /**
- * `picode plugin build`: JavaScript or TypeScript source -> a WebAssembly component.
+ * `picode plugin build`: JavaScript or TypeScript source -> a WebAssembly component. A
+ * WebAssembly text source (`.wat`: a core module implementing the canonical ABI, as any
+ * component-model toolchain emits) is assembled and wrapped with jco's wasm-tools instead.
  *
  * The builder is componentize-qjs (QuickJS), chosen by measurement over componentize-js
  * (SpiderMonkey): 1.1-1.6 MB components instead of 12.5 MB, 1-1.5 s builds instead of 5-17 s,
@@ -60,26 +62,9 @@ export async function buildPlugin(dir: string, options: { optSize?: boolean; out
     writeFileSync(join(sdkOut, 'package.json'), '{"name":"@picode/sdk","type":"module","main":"index.js","exports":"./index.js"}\n');
 
     const entry = join(outSrc, relative(srcRoot, manifest.source).replace(/\.(m?ts)$/, '.js'));
-    const { componentize } = await import('componentize-qjs');
-    let component: Buffer;
-    try {
-      ({ component } = await componentize({
-        witPath: join(work, 'wit'),
-        world: 'built',
-        jsSource: readFileSync(entry, 'utf8'),
-        jsPath: entry,
-        moduleRoot: work,
-        stubWasi: true,
-        sync: true,
-        optSize: options.optSize === true,
-      }));
-    } catch (error) {
-      // QuickJS names modules by their path under the build directory's root (`/src/x.js`).
-      const message = (error as Error).message.replace(/^[:\s]+/, '').replaceAll(' /src/', ` ${srcRoot}/`);
-      throw new PicodeError(`plugin ${manifest.name} did not build: ${message}`, {
-        hint: 'check the source for syntax errors and that it exports `guest` with describe, onEvent, gatherContext and callTool',
-      });
-    }
+    const component = manifest.source.endsWith('.wat')
+      ? await assembleWat(manifest)
+      : await componentizeJs(manifest, work, entry, srcRoot, options.optSize === true);
     const out = options.out ?? manifest.component;
     mkdirSync(dirname(out), { recursive: true });
     // Written aside and renamed: a host watching the component (hot reload) never reads half of it.
@@ -91,6 +76,69 @@ export async function buildPlugin(dir: string, options: { optSize?: boolean; out
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+async function componentizeJs(manifest: PluginManifest, work: string, entry: string, srcRoot: string, optSize: boolean): Promise<Uint8Array> {
+  const { componentize } = await import('componentize-qjs');
+  try {
+    const { component } = await componentize({
+      witPath: join(work, 'wit'),
+      world: 'built',
+      jsSource: readFileSync(entry, 'utf8'),
+      jsPath: entry,
+      moduleRoot: work,
+      stubWasi: true,
+      sync: true,
+      optSize,
+    });
+    return component;
+  } catch (error) {
+    // QuickJS names modules by their path under the build directory's root (`/src/x.js`).
+    const message = (error as Error).message.replace(/^[:\s]+/, '').replaceAll(' /src/', ` ${srcRoot}/`);
+    throw new PicodeError(`plugin ${manifest.name} did not build: ${message}`, {
+      hint: 'check the source for syntax errors and that it exports `guest` with describe, onEvent, gatherContext and callTool',
+    });
+  }
+}
+
+/** A `.wat` core module -> a component of the plugin's world (exports `guest`, imports its permissions). */
+async function assembleWat(manifest: PluginManifest): Promise<Uint8Array> {
+  const { parse, componentEmbed, componentNew } = await import('@bytecodealliance/jco');
+  let core: Uint8Array;
+  try {
+    core = await parse(readFileSync(manifest.source, 'utf8'));
+  } catch (error) {
+    throw new PicodeError(`plugin ${manifest.name}: ${manifest.source} is not valid WebAssembly text: ${watProblem(error)}`, {
+      hint: 'fix the text at that line; the format is https://webassembly.github.io/spec/core/text/',
+    });
+  }
+  // One WIT document (jco's wasm-tools cannot read files outside its own sandbox): the
+  // package and, in it, the plugin's world.
+  const witSource = `${readFileSync(join(witDir(), 'plugin.wit'), 'utf8')}\n${worldSource(manifest.permissions).replace(/^package [^;]*;\s*/, '')}`;
+  try {
+    return await componentNew(await componentEmbed({ binary: core, witSource, world: 'built' }));
+  } catch (error) {
+    throw new PicodeError(`plugin ${manifest.name}: ${manifest.source} does not implement the plugin interface: ${firstLine(error)}`, {
+      hint: 'export the functions of picode:plugin/guest@0.1.0 with the canonical ABI, plus memory and cabi_realloc (see tests/fixtures/plugins/wat-status/plugin.wat)',
+    });
+  }
+}
+
+/**
+ * wasm-tools reports a text error as a Rust debug dump (`Text { line: 2, col: 14, snippet: ..
+ * }, .. kind: Custom("expected a i32")`, lines and columns from 0): `line 3, column 15: ...`.
+ */
+function watProblem(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const at = /line: (\d+), col: (\d+), snippet: "((?:[^"\\]|\\.)*)"/.exec(message);
+  const kind = /kind: (?:Custom|Lex)\((?:[A-Za-z]+\s*\{[^}]*\}|"((?:[^"\\]|\\.)*)")\)/.exec(message);
+  if (!at) return firstLine(error);
+  const what = kind?.[1] ?? 'syntax error';
+  return `line ${Number(at[1]) + 1}, column ${Number(at[2]) + 1}: ${what} (in \`${at[3]!.trim()}\`)`;
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n').filter((l) => l.trim() !== '').slice(0, 3).join(' ');
 }
 
 /**
@@ -107,7 +155,7 @@ export function sourceDigest(manifest: PluginManifest, optSize = false): string 
       if (name === 'node_modules' || name.startsWith('.')) continue;
       const full = join(dir, name);
       if (statSync(full).isDirectory()) walk(full);
-      else if (/\.(m?[jt]s|json)$/.test(name) && !/\.test\.[jt]s$/.test(name)) add(relative(manifest.dir, full), readFileSync(full));
+      else if (/\.(m?[jt]s|json|wat)$/.test(name) && !/\.test\.[jt]s$/.test(name)) add(relative(manifest.dir, full), readFileSync(full));
     }
   };
   walk(dirname(manifest.source));

@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
 import type { HostLogger } from '../daemon/api.js';
-import { readManifest, type PluginManifest } from './manifest.js';
+import { isPluginSource, readManifest, type PluginManifest } from './manifest.js';
 
 /**
  * Hot reload: chokidar watches each plugin's built component (and, when `rebuild` is on, its
@@ -76,7 +76,7 @@ export async function startHotReload(
     if (component) return reload(component);
     if (!options.rebuild) return;
     for (const [dir, manifest] of bySourceDir) {
-      if (path.startsWith(`${dir}/`) && /\.(m?[jt]s|json)$/.test(path)) return rebuild(manifest);
+      if (path.startsWith(`${dir}/`) && isPluginSource(path)) return rebuild(manifest);
     }
   });
 

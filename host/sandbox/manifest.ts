@@ -132,3 +132,8 @@ function candidateDirs(dir: string): string[] {
     .map((name) => join(dir, name))
     .filter((d) => { try { return statSync(d).isDirectory() && isPluginDir(d); } catch { return false; } });
 }
+
+/** Files a plugin build reads (JavaScript, TypeScript, JSON, WebAssembly text): a change to one means a rebuild. */
+export function isPluginSource(path: string): boolean {
+  return /\.(m?[jt]s|json|wat)$/.test(path);
+}

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { globalOptions } from '../globals.js';
 import { PicodeError } from '../../core/errors.js';
@@ -49,7 +49,7 @@ export function define(program: Command): void {
       const result = await buildPlugin(dir, { optSize: opts.optSize === true });
       const summary = { plugin: result.manifest.name, component: result.component, bytes: result.bytes, ms: Math.round(result.ms), permissions: result.manifest.permissions };
       if (opts.json) return print(summary);
-      process.stdout.write(`built ${summary.plugin}: ${summary.component} (${(summary.bytes / 1024 / 1024).toFixed(2)} MiB, ${summary.ms} ms)\n` +
+      process.stdout.write(`built ${summary.plugin}: ${summary.component} (${formatSize(summary.bytes)}, ${summary.ms} ms)\n` +
         `imports: ${summary.permissions.join(', ') || '(no capabilities)'}\n`);
     });
 
@@ -331,26 +331,34 @@ function readEvents(file: string): PicodeEvent[] {
   });
 }
 
-function newestMtime(dir: string): number {
+/** A component's size: KiB for the small ones (hand-written, Rust), MiB for QuickJS builds. */
+function formatSize(bytes: number): string {
+  return bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
+}
+
+/** The newest change to a file the build reads, under `dir` (the built component's own directory excluded). */
+function newestSourceMtime(dir: string, builtDir: string, isSource: (path: string) => boolean): number {
   let newest = 0;
   for (const name of readdirSync(dir)) {
     if (name === 'node_modules' || name.startsWith('.')) continue;
     const full = join(dir, name);
+    if (full === builtDir) continue;
     const st = statSync(full);
-    newest = Math.max(newest, st.isDirectory() ? newestMtime(full) : st.mtimeMs);
+    if (st.isDirectory()) newest = Math.max(newest, newestSourceMtime(full, builtDir, isSource));
+    else if (isSource(full)) newest = Math.max(newest, st.mtimeMs);
   }
   return newest;
 }
 
 async function testPlugin(dir: string, opts: TestOptions): Promise<void> {
-  const [{ readManifest }, { PluginRuntime }, { buildPlugin }, { pluginCacheDir }] = await Promise.all([
+  const [{ readManifest, isPluginSource }, { PluginRuntime }, { buildPlugin }, { pluginCacheDir }] = await Promise.all([
     import('../../sandbox/manifest.js'), import('../../sandbox/runtime.js'), import('../../sandbox/builder.js'), import('../../sandbox/extension.js'),
   ]);
   let manifest = readManifest(dir);
   const srcDir = join(manifest.source, '..');
   // JavaScript/TypeScript plugins are rebuilt when stale; others (Rust, Go...) bring their own build.
-  const ours = /\.(m?[jt]s)$/.test(manifest.source);
-  if (ours && (!existsSync(manifest.component) || (existsSync(srcDir) && newestMtime(srcDir) > statSync(manifest.component).mtimeMs))) {
+  const ours = /\.(m?[jt]s|wat)$/.test(manifest.source);
+  if (ours && (!existsSync(manifest.component) || (existsSync(srcDir) && newestSourceMtime(srcDir, dirname(manifest.component), isPluginSource) > statSync(manifest.component).mtimeMs))) {
     process.stderr.write(`building ${manifest.name} (the component is missing or older than its source)...\n`);
     manifest = (await buildPlugin(dir)).manifest;
   }
@@ -442,7 +450,7 @@ function formatAction(action: { tag: string; val: unknown }): string {
 }
 
 async function devLoop(dir: string, tmuxSocket: string | undefined): Promise<void> {
-  const [{ readManifest }, { buildPlugin }, { watch }] = await Promise.all([
+  const [{ readManifest, isPluginSource }, { buildPlugin }, { watch }] = await Promise.all([
     import('../../sandbox/manifest.js'), import('../../sandbox/builder.js'), import('chokidar'),
   ]);
   const manifest = readManifest(dir);
@@ -461,7 +469,7 @@ async function devLoop(dir: string, tmuxSocket: string | undefined): Promise<voi
   let running = Promise.resolve();
   const watcher = watch(join(manifest.source, '..'), { ignoreInitial: true });
   watcher.on('all', (_event, path) => {
-    if (!/\.(m?[jt]s|json)$/.test(path)) return;
+    if (!isPluginSource(path)) return;
     clearTimeout(timer);
     timer = setTimeout(() => { running = running.then(rebuild); }, 150);
   });
