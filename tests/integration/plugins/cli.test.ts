@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { root, tempDir } from './helpers.js';
+import { picodeCli, tempDir } from './helpers.js';
 
 /** `picode plugin ...` as a user runs it, with a fresh PICODE_HOME and XDG_CONFIG_HOME. */
 describe('picode plugin (CLI, no host)', () => {
@@ -14,14 +13,7 @@ describe('picode plugin (CLI, no host)', () => {
   writeFileSync(join(tmp.dir, 'config', 'picode', 'config.yaml'), 'plugins:\n  defaults:\n    eventDeadlineMs: 5000\n');
   afterAll(() => tmp.dispose());
 
-  const picode = (...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> => new Promise((done) => {
-    const child = spawn(process.execPath, [join(root, 'bin', 'picode.js'), ...args], { cwd: tmp.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
-    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
+  const picode = picodeCli(env, tmp.dir);
   const list = async () => (JSON.parse((await picode('plugin', 'list', '--json')).stdout) as {
     plugins: Array<{ name: string; state: string; detail?: string; granted: string[]; permissions: string[] }>;
   }).plugins;

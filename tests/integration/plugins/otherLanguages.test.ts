@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PicodeEvent } from '../../../host/bus/envelope.js';
-import { fixtures, quietLog, root, tempDir } from './helpers.js';
+import { fixtures, picodeCli, quietLog, tempDir } from './helpers.js';
 
 /**
  * A plugin that is not JavaScript: tests/fixtures/plugins/wat-status is a core module in
@@ -15,14 +14,7 @@ describe('a plugin written in another component-model language (WebAssembly text
   const tmp = tempDir('picode-plugin-wat-');
   const dir = join(tmp.dir, 'wat-status');
   const env: NodeJS.ProcessEnv = { ...process.env, PICODE_HOME: join(tmp.dir, 'state'), XDG_CONFIG_HOME: join(tmp.dir, 'config') };
-  const picode = (...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> => new Promise((done) => {
-    const child = spawn(process.execPath, [join(root, 'bin', 'picode.js'), ...args], { cwd: tmp.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
-    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
+  const picode = picodeCli(env, tmp.dir);
   const event = (id: number, type: string): PicodeEvent => ({ id, type, time: 1_763_700_000_000 + id, session: 's', pane: '%1', paneName: 'shell', data: { n: id } });
 
   beforeAll(() => cpSync(join(fixtures, 'wat-status'), dir, { recursive: true }));
