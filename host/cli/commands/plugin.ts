@@ -351,6 +351,8 @@ function newestSourceMtime(dir: string, builtDir: string, isSource: (path: strin
 }
 
 async function testPlugin(dir: string, opts: TestOptions): Promise<void> {
+  // The plugin's worker thread boots while the runtime's modules load (workerPool.ts).
+  (await import('../../sandbox/workerPool.js')).bootPluginWorkerEarly();
   const [{ readManifest, isPluginSource }, { PluginRuntime }, { buildPlugin }, { pluginCacheDir }] = await Promise.all([
     import('../../sandbox/manifest.js'), import('../../sandbox/runtime.js'), import('../../sandbox/builder.js'), import('../../sandbox/extension.js'),
   ]);
