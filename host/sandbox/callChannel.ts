@@ -6,10 +6,10 @@ import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:wor
  * `Atomics` instead of `postMessage`.
  *
  * Why not `postMessage`: each message wakes the receiving thread's event loop and runs
- * Node's MessagePort machinery, ~13 us per hop on the 2-core machine the benchmarks ran on,
+ * Node's MessagePort machinery, 13-20 us per hop on the 2-core machine the benchmarks ran on,
  * a third of a small plugin's whole round trip (docs/benchmarks.md, "plugins"). Here the
  * worker, which has nothing else to do, blocks in `Atomics.wait` (after spinning briefly, see
- * SPIN_MS) and the host, which must never block, waits with `Atomics.waitAsync`.
+ * WORKER_SPIN_MS) and the host, which must never block, waits with `Atomics.waitAsync`.
  *
  * Layout: a small header of Int32 slots, then a byte area that holds one JSON message at a
  * time (the request until the worker has read it, then the reply). A message too large for
@@ -63,7 +63,7 @@ export type CallReply =
   | { readonly id: number; readonly ok: true; readonly value: unknown }
   | { readonly id: number; readonly ok: false; readonly error: string; readonly kind: 'plugin-error' | 'trap' | 'crash' };
 
-/** What a worker needs to open its end: plain data that `workerData` can carry. */
+/** What a worker needs to open its end; sent in its `init` message (the port is transferred). */
 export interface CallChannelInit {
   readonly buffer: SharedArrayBuffer;
   /** Carries the messages too large for the shared area, both ways. */
