@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { startFakeLlm, type FakeLlm } from '../../fixtures/fake-llm/index.js';
+import { killTmuxServer } from '../../support/tmuxServer.js';
 
 export const root = resolve(__dirname, '..', '..', '..');
 export const bin = join(root, 'bin', 'picode.js');
@@ -72,7 +73,7 @@ export async function createAgentsWorld(): Promise<AgentsWorld> {
     for (const h of hosts) if (h.child.exitCode === null && h.child.signalCode === null) h.child.kill('SIGTERM');
     await Promise.all(hosts.map((h) => Promise.race([h.exited, new Promise((r) => setTimeout(r, 5000))])));
     for (const h of hosts) if (h.child.exitCode === null && h.child.signalCode === null) h.child.kill('SIGKILL');
-    try { tmux('kill-server'); } catch { /* not started or already gone */ }
+    killTmuxServer(socket, env);
     await llm.close();
     rmSync(home, { recursive: true, force: true });
   };

@@ -2,6 +2,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { killTmuxServer } from '../../support/tmuxServer.js';
 
 export const repo = join(import.meta.dirname, '..', '..', '..');
 export const bin = join(repo, 'bin', 'picode.js');
@@ -54,7 +55,7 @@ export function sandbox(): Sandbox {
       }
     },
     cleanup: () => {
-      try { tmux(['kill-server']); } catch { /* not running */ }
+      killTmuxServer(socket);
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectHost, type HostClient } from '../../../host/ipc/client.js';
+import { killTmuxServer } from '../../support/tmuxServer.js';
 
 /**
  * A workspace for end-to-end hook tests: `picode up LAYOUT --detach` (compiled dist/) on a
@@ -67,7 +68,7 @@ export function workspace(name: string, extraEnv: NodeJS.ProcessEnv = {}): Works
     },
     async dispose() {
       client?.close();
-      spawnSync('tmux', ['-L', socket, 'kill-server']);
+      killTmuxServer(socket);
       // The host exits when its tmux server dies; wait until its socket stops answering.
       await until('the host to exit', async () => {
         try { (await connectHost(name, socket, { env })).close(); return undefined; } catch { return true; }

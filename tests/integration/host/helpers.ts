@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { killTmuxServer } from '../../support/tmuxServer.js';
 
 /**
  * A private world for one test file: its own tmux server (`tmux -L picode-test-…`), its own
@@ -80,7 +81,7 @@ export function createWorld(config?: Record<string, unknown>): World {
     for (const h of hosts) if (h.child.exitCode === null && h.child.signalCode === null) h.child.kill('SIGTERM');
     await Promise.all(hosts.map((h) => Promise.race([h.exited, new Promise((r) => setTimeout(r, 5000))])));
     for (const h of hosts) if (h.child.exitCode === null && h.child.signalCode === null) h.child.kill('SIGKILL');
-    try { tmux('kill-server'); } catch { /* already gone */ }
+    killTmuxServer(socket);
     rmSync(home, { recursive: true, force: true });
   };
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importZellijLayout } from '../../../host/layout/importers/zellij.js';
 import { TmuxMux } from '../../../host/mux/tmux/tmux.js';
+import { killTmuxServer } from '../../support/tmuxServer.js';
 
 /**
  * Zellij layouts run on tmux: Zellij's own bundled layouts (default, compact, strider) and a
@@ -23,7 +24,7 @@ beforeAll(() => {
 });
 
 afterAll(() => {
-  spawnSync('tmux', ['-L', socket, 'kill-server'], { stdio: 'ignore' });
+  killTmuxServer(socket);
   rmSync(root, { recursive: true, force: true });
 });
 

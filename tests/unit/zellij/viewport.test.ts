@@ -51,13 +51,19 @@ describe('diffing Zellij viewports into output', () => {
         const d = new ViewportDiffer();
         d.update(all.slice(-rows), true);
         let out = '';
+        // A full viewport whose lines are all the same is ambiguous to diff from: the next
+        // snapshot may be read as a scroll or as its last line rewritten in place. Skip those
+        // runs (the check used to look at the last snapshot only, and failed on seeds where an
+        // earlier one was the ambiguous one: rows 2, lines 9, 9, 0).
+        let ambiguous = false;
         for (const burst of bursts) {
           const take = burst.slice(0, rows - 1);
           all.push(...take);
-          out += d.update(all.slice(-rows));
+          const viewport = all.slice(-rows);
+          out += d.update(viewport);
+          if (all.length > rows && new Set(viewport).size === 1) ambiguous = true;
         }
-        // Ambiguous only when every line of the viewport is the same: skip those runs.
-        fc.pre(new Set(all.slice(-rows)).size > 1 || all.length <= rows);
+        fc.pre(!ambiguous);
         expect(out.split('\r\n').filter((_, i) => i > 0)).toEqual(all.slice(1).filter((_, i, a) => i < a.length));
       },
     ), { numRuns: 300 });
