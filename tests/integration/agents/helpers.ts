@@ -5,11 +5,12 @@ import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { startFakeLlm, type FakeLlm } from '../../fixtures/fake-llm/index.js';
 import { killTmuxServer } from '../../support/tmuxServer.js';
+import { runPicode, type CliResult } from '../../support/cli.js';
 
 export const root = resolve(__dirname, '..', '..', '..');
 export const bin = join(root, 'bin', 'picode.js');
 
-export interface CliResult { readonly code: number | null; readonly stdout: string; readonly stderr: string }
+export type { CliResult };
 
 /**
  * A private world for the agents suites: a tmux server of its own, a fresh PICODE_HOME and
@@ -51,15 +52,8 @@ export async function createAgentsWorld(): Promise<AgentsWorld> {
   for (const k of ['TMUX', 'TMUX_PANE', 'PICODE_SESSION', 'ANTHROPIC_API_KEY', 'PICODE_HOST_NO_EXTENSIONS']) delete env[k];
   const hosts: Array<{ child: ChildProcess; exited: Promise<number | null>; stderr(): string }> = [];
   const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { env, encoding: 'utf8' });
-  const cli = (args: string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv; cwd?: string } = {}) => new Promise<CliResult>((done) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: options.cwd ?? project, env: { ...env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
-    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
-    child.on('close', (code) => { clearTimeout(timer); done({ code, stdout, stderr }); });
-  });
+  const cli = (args: string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<CliResult> =>
+    runPicode(args, { cwd: options.cwd ?? project, env: { ...env, ...options.env }, timeoutMs: options.timeoutMs ?? 30_000 });
   const startHost = (session: string) => {
     const child = spawn(process.execPath, [bin, 'host', '--session', session, '--tmux-socket', socket], { cwd: project, env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';

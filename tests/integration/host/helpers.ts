@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { killTmuxServer } from '../../support/tmuxServer.js';
+import { runPicode, type CliResult } from '../../support/cli.js';
 
 /**
  * A private world for one test file: its own tmux server (`tmux -L picode-test-…`), its own
@@ -29,11 +30,7 @@ export interface HostProcess {
   stderr(): string;
 }
 
-export interface CliResult {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+export type { CliResult };
 
 /** `config` is written as the project config (.picoderc.json) of the directory hosts run in. */
 export function createWorld(config?: Record<string, unknown>): World {
@@ -66,16 +63,8 @@ export function createWorld(config?: Record<string, unknown>): World {
     return host;
   };
 
-  const cli = (args: string[], options: { input?: string; timeoutMs?: number } = {}): Promise<CliResult> => new Promise((done) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: home, env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
-    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
-    child.on('close', (code) => { clearTimeout(timer); done({ code, stdout, stderr }); });
-    child.stdin.end(options.input ?? '');
-  });
+  const cli = (args: string[], options: { input?: string; timeoutMs?: number } = {}): Promise<CliResult> =>
+    runPicode(args, { cwd: home, env, input: options.input, timeoutMs: options.timeoutMs ?? 30_000 });
 
   const dispose = async (): Promise<void> => {
     for (const h of hosts) if (h.child.exitCode === null && h.child.signalCode === null) h.child.kill('SIGTERM');

@@ -1,27 +1,18 @@
-import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { HostLogger } from '../../../host/daemon/api.js';
 import type { PicodeEvent } from '../../../host/bus/envelope.js';
+import { runPicode, type CliResult } from '../../support/cli.js';
 
 export const root = resolve(__dirname, '..', '..', '..');
 export const fixtures = join(root, 'tests', 'fixtures', 'plugins');
 
 export const quietLog: HostLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
-export interface CliRun { readonly code: number | null; readonly stdout: string; readonly stderr: string }
-
 /** Runs `picode ...` as a user does (bin/picode.js in a child process) with `env`, from `cwd`. */
-export function picodeCli(env: NodeJS.ProcessEnv, cwd: string): (...args: string[]) => Promise<CliRun> {
-  return (...args) => new Promise((done) => {
-    const child = spawn(process.execPath, [join(root, 'bin', 'picode.js'), ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
-    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
+export function picodeCli(env: NodeJS.ProcessEnv, cwd: string): (...args: string[]) => Promise<CliResult> {
+  return (...args) => runPicode(args, { cwd, env });
 }
 
 export function tempDir(prefix: string): { dir: string; dispose(): void } {
