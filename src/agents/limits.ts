@@ -20,6 +20,12 @@ export interface RunUsage {
   inputTokens: number;
   outputTokens: number;
   costUsd: number;
+  /** Input tokens read from the provider's prompt cache (part of inputTokens). */
+  cachedInputTokens?: number;
+  /** Input tokens written to the prompt cache (part of inputTokens). */
+  cacheWriteTokens?: number;
+  /** What caching saved, in USD, against the same calls uncached (negative until reads pay back the writes). */
+  cacheSavedUsd?: number;
 }
 
 export function emptyUsage(): RunUsage {

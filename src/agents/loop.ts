@@ -1,5 +1,6 @@
 import type { ZodType } from 'zod';
-import type { LlmService, Message, ToolCall, ToolDefinition, Usage } from '../providers/types.js';
+import { randomUUID } from 'node:crypto';
+import type { LlmService, Message, ReasoningSetting, ThinkingBlock, ToolCall, ToolDefinition, Usage } from '../providers/types.js';
 import type { AgentInbox } from './inbox.js';
 import { limitReached, type AgentLimits, type RunUsage } from './limits.js';
 import { strictest, type ApprovalAnswer, type RunApprovals, type ToolDecision } from './policy.js';
@@ -31,6 +32,10 @@ export interface AgentRunOptions {
   /** Longest tool output sent to the model; the middle of longer outputs is elided. */
   readonly maxToolOutputChars?: number | undefined;
   readonly maxTokensPerTurn?: number | undefined;
+  /** Reasoning effort (`agents.reasoning`), for every model or per model. */
+  readonly reasoning?: ReasoningSetting | undefined;
+  /** Names the run for the provider's prompt cache (OpenAI prompt_cache_key); default: a fresh id per run. */
+  readonly cacheKey?: string | undefined;
 }
 
 export interface AgentRunResult {
@@ -50,6 +55,8 @@ export interface AgentRunResult {
 export async function runAgent(options: AgentRunOptions): Promise<AgentRunResult> {
   const messages: Message[] = [...options.messages];
   const usage: RunUsage = { ...(options.usage ?? { turns: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 }) };
+  // One key for every call of the run: the requests share their prefix, so they share a cache.
+  const cacheKey = options.cacheKey ?? `picode-agent-${randomUUID()}`;
   const toolsByName = new Map(options.tools.map((t) => [t.name, t]));
   const definitions: ToolDefinition[] = options.tools.map((t) => ({ name: t.name, description: t.description, parameters: t.parameters }));
   const emit = options.onEvent;
@@ -90,13 +97,13 @@ export async function runAgent(options: AgentRunOptions): Promise<AgentRunResult
       if (limit) return finish('failed', limit);
 
       setStatus('working');
-      const turn = await callModel(options, messages, definitions, usage, emit);
+      const turn = await callModel(options, messages, definitions, usage, emit, cacheKey);
       if (turn.error) {
         if (options.signal.aborted) return finish('stopped', 'stopped by the person');
-        if (turn.text || turn.toolCalls.length) add({ role: 'assistant', content: turn.text, ...(turn.toolCalls.length ? { toolCalls: turn.toolCalls } : {}) });
+        if (turn.text || turn.toolCalls.length) add(assistantMessage(turn));
         return finish('failed', turn.error);
       }
-      add({ role: 'assistant', content: turn.text, ...(turn.toolCalls.length ? { toolCalls: turn.toolCalls } : {}) });
+      add(assistantMessage(turn));
 
       if (turn.toolCalls.length > 0) {
         for (const call of turn.toolCalls) {
@@ -126,6 +133,8 @@ export async function runAgent(options: AgentRunOptions): Promise<AgentRunResult
 interface Turn {
   text: string;
   toolCalls: ToolCall[];
+  /** Reasoning blocks the provider wants back with this turn (Anthropic thinking). */
+  thinking: ThinkingBlock[];
   argsErrors: Map<string, string>;
   error: string | undefined;
 }
@@ -136,8 +145,9 @@ async function callModel(
   tools: readonly ToolDefinition[],
   usage: RunUsage,
   emit: (event: AgentEvent) => void,
+  cacheKey: string,
 ): Promise<Turn> {
-  const turn: Turn = { text: '', toolCalls: [], argsErrors: new Map(), error: undefined };
+  const turn: Turn = { text: '', toolCalls: [], thinking: [], argsErrors: new Map(), error: undefined };
   let model = '';
   let callUsage: Usage | undefined;
   const stream = options.llm.stream({
@@ -147,12 +157,19 @@ async function callModel(
     tools,
     purpose: 'agent',
     signal: options.signal,
+    cacheKey,
+    ...(options.reasoning !== undefined ? { reasoning: options.reasoning } : {}),
     ...(options.maxTokensPerTurn ? { maxTokens: options.maxTokensPerTurn } : {}),
   });
   for await (const part of stream) {
     switch (part.type) {
       case 'attempt':
+        // A retry starts over: what a failed attempt streamed is not part of the answer.
         model = part.model;
+        turn.thinking.length = 0;
+        break;
+      case 'thinking':
+        turn.thinking.push(part.block);
         break;
       case 'text-delta':
         turn.text += part.text;
@@ -178,7 +195,16 @@ async function callModel(
   if (callUsage) {
     usage.inputTokens += callUsage.input;
     usage.outputTokens += callUsage.output;
-    usage.costUsd += options.costOf?.(callUsage, model) ?? 0;
+    const cost = options.costOf?.(callUsage, model);
+    usage.costUsd += cost ?? 0;
+    // Counted once the run has touched a prompt cache, so a run without one reports no cache figures.
+    if (callUsage.cachedInput || callUsage.cacheWrite || usage.cachedInputTokens !== undefined) {
+      usage.cachedInputTokens = (usage.cachedInputTokens ?? 0) + callUsage.cachedInput;
+      usage.cacheWriteTokens = (usage.cacheWriteTokens ?? 0) + callUsage.cacheWrite;
+      // The same tokens priced as if nothing were cached: the difference is what caching saved.
+      const uncached = options.costOf?.({ ...callUsage, cachedInput: 0, cacheWrite: 0, cacheWrite1h: 0 }, model);
+      if (uncached !== undefined && cost !== undefined) usage.cacheSavedUsd = (usage.cacheSavedUsd ?? 0) + uncached - cost;
+    }
   }
   emit({ type: 'usage', usage: { ...usage }, model });
   return turn;
@@ -254,6 +280,15 @@ async function handleCall(
   emit({ type: 'tool-end', call, output, durationMs: performance.now() - started });
   const content = elide(output.content, options.maxToolOutputChars ?? 20_000) + (extra ? `\n\n[context from a hook] ${extra}` : '');
   return { ...output, content };
+}
+
+function assistantMessage(turn: Turn): Message {
+  return {
+    role: 'assistant',
+    content: turn.text,
+    ...(turn.toolCalls.length ? { toolCalls: turn.toolCalls } : {}),
+    ...(turn.thinking.length ? { thinking: [...turn.thinking] } : {}),
+  };
 }
 
 function isZod(schema: unknown): schema is ZodType {

@@ -1,5 +1,6 @@
 import type { CompletionRequest } from '../providers/types.js';
 import { fitBudget, renderContext, type FitResult } from './assemble.js';
+import { stableFirst } from './stable.js';
 import type { ContextItem, ContextSource } from './types.js';
 
 /** Runs every source (in parallel); a failing source fails the whole gathering with its message. */
@@ -20,13 +21,22 @@ const askSystem = [
   'say so when it is not enough, and answer concisely in plain text suitable for a terminal (short code blocks are fine).',
 ].join(' ');
 
-/** The request `picode ask` sends: the question with the fitted context before it. */
+/**
+ * The request `picode ask` sends: stable context (files) first, in a message of its own that is
+ * cached when large; then the volatile context (pane tails, the failed command) and the
+ * question, which change from one ask to the next and are never cached.
+ */
 export function buildAskRequest(question: string, context: FitResult, options: { model?: string | undefined; maxTokens?: number | undefined } = {}): CompletionRequest {
-  const block = renderContext(context.items);
+  const { stable, volatile } = stableFirst(context.items);
+  const stableBlock = renderContext(stable);
+  const volatileBlock = renderContext(volatile);
   return {
     ...(options.model ? { model: options.model } : {}),
     system: askSystem,
-    messages: [{ role: 'user', content: block ? `${block}\n\n${question}` : question }],
+    messages: [
+      ...(stableBlock ? [{ role: 'user' as const, content: stableBlock, cache: 'stable' as const }] : []),
+      { role: 'user', content: volatileBlock ? `${volatileBlock}\n\n${question}` : question, cache: 'volatile' },
+    ],
     purpose: 'ask',
     sources: context.items.map((i) => i.source),
     ...(options.maxTokens ? { maxTokens: options.maxTokens } : {}),

@@ -22,6 +22,10 @@ const providerEntry = z.object({
     .describe('A shell command that prints the key (e.g. `pass show openai`); run once per process.'),
   headers: z.record(z.string(), z.string()).optional().describe('Extra HTTP headers sent with every request.'),
   defaultModel: z.string().min(1).optional().describe('Model used when only the provider is named (`ollama:`).'),
+  cache: z.enum(['auto', 'off']).optional()
+    .describe('Prompt caching: `auto` (default) places Anthropic cache breakpoints where they pay and sends OpenAI\'s prompt_cache_key per run; `off` sends neither.'),
+  cacheTtl: z.enum(['5m', '1h']).optional()
+    .describe('Anthropic cache lifetime: 5m (default; writes cost 1.25x input) or 1h (writes cost 2x input; pays when turns are minutes apart).'),
 }).strict();
 
 export const providersSection = {
@@ -56,6 +60,8 @@ export interface ProviderEntry {
   readonly apiKeyCommand?: string | undefined;
   readonly headers?: Readonly<Record<string, string>> | undefined;
   readonly defaultModel?: string | undefined;
+  readonly cache?: 'auto' | 'off' | undefined;
+  readonly cacheTtl?: '5m' | '1h' | undefined;
 }
 
 export interface FailoverConfig {

@@ -9,6 +9,8 @@ export interface ModelPrice {
   readonly output: number;
   readonly cachedInput?: number;
   readonly cacheWrite?: number;
+  /** Cache writes with Anthropic's 1-hour TTL (2x input); defaults to cacheWrite. */
+  readonly cacheWrite1h?: number;
 }
 
 /** Keyed by `provider:model`; a key ending in `*` matches a prefix (`ollama:*` = free). */
@@ -33,10 +35,22 @@ export function findPrice(prices: PriceTable, model: string): ModelPrice | undef
 export function costOf(usage: Usage, price: ModelPrice | undefined): number | undefined {
   if (!price) return undefined;
   const uncached = Math.max(0, usage.input - usage.cachedInput - usage.cacheWrite);
+  const long = Math.min(usage.cacheWrite1h ?? 0, usage.cacheWrite);
   const micro =
     uncached * price.input +
     usage.cachedInput * (price.cachedInput ?? price.input) +
-    usage.cacheWrite * (price.cacheWrite ?? price.input) +
+    (usage.cacheWrite - long) * (price.cacheWrite ?? price.input) +
+    long * (price.cacheWrite1h ?? price.cacheWrite ?? price.input) +
     usage.output * price.output;
   return micro / 1_000_000;
+}
+
+/**
+ * What the same call would have cost with no prompt cache: every input token at the input
+ * price. `uncachedCostOf - costOf` is what caching saved (negative while writes are not yet
+ * paid back by reads).
+ */
+export function uncachedCostOf(usage: Usage, price: ModelPrice | undefined): number | undefined {
+  if (!price) return undefined;
+  return (usage.input * price.input + usage.output * price.output) / 1_000_000;
 }

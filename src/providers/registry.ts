@@ -67,6 +67,10 @@ export interface ResolvedProvider {
   readonly keyRequired: boolean;
   readonly headers: Readonly<Record<string, string>>;
   readonly defaultModel: string;
+  /** Prompt caching (`providers.NAME.cache`, default auto). */
+  readonly cache: 'auto' | 'off';
+  /** Anthropic cache lifetime (`providers.NAME.cacheTtl`, default 5m). */
+  readonly cacheTtl: '5m' | '1h';
 }
 
 export interface ModelTarget {
@@ -104,6 +108,8 @@ export function resolveProvider(name: string, config: ProvidersConfig, env: Node
       : entry.apiKeyEnv !== undefined || entry.apiKeyCommand !== undefined,
     headers: entry.headers ?? {},
     defaultModel: entry.defaultModel ?? preset?.defaultModel ?? 'default',
+    cache: entry.cache ?? 'auto',
+    cacheTtl: entry.cacheTtl ?? '5m',
   };
 }
 

@@ -1,5 +1,6 @@
 import type { FailoverConfig } from './configSchema.js';
-import { findPrice, costOf } from './cost.js';
+import { findPrice, costOf, uncachedCostOf } from './cost.js';
+import { effortFor } from './reasoning.js';
 import { classifyError, isTransient } from './errors.js';
 import { resolveKey, keySourceDescription, redact } from './keys.js';
 import { resolveChain, resolveTarget, type ModelTarget } from './registry.js';
@@ -209,6 +210,8 @@ class Attempt {
       case 'usage':
         this.usage = part.usage;
         return part;
+      case 'thinking':
+        return part;
       case 'finish':
         this.finished = true;
         return { type: 'finish', reason: part.reason, model: this.target.id };
@@ -236,13 +239,17 @@ class Attempt {
     }
     const outputStarted = this.ttftMs !== undefined;
     if (failure && outputStarted) failure = { ...failure, afterOutput: true };
+    const price = this.deps.prices ? findPrice(this.deps.prices, target.id) : undefined;
+    const effort = effortFor(request.reasoning, target.id);
     const record: CallRecord = {
       provider: target.provider.name,
       model: target.model,
       purpose: request.purpose ?? 'unspecified',
       startedAt: this.startedAt,
       usage: this.usage,
-      costUsd: this.deps.prices ? costOf(this.usage, findPrice(this.deps.prices, target.id)) : undefined,
+      costUsd: costOf(this.usage, price),
+      uncachedCostUsd: uncachedCostOf(this.usage, price),
+      reasoning: effort === 'off' ? undefined : effort,
       ttftMs: this.ttftMs,
       durationMs: performance.now() - this.t0,
       outcome: failure ? failure.kind : 'ok',

@@ -20,9 +20,32 @@ export interface ToolCall {
   readonly args: unknown;
 }
 
+/**
+ * How a message behaves across the requests of one run, for prompt caching:
+ * `stable` = content that will be sent again unchanged (the context of a plan or an ask): a
+ * cache breakpoint goes at its end when it is large enough to pay; `volatile` = content that
+ * changes from one request to the next (pane tails, the question): never cached, and callers
+ * put it last so the stable parts form a byte-identical prefix. Unset = ordinary conversation.
+ */
+export type CacheHint = 'stable' | 'volatile';
+
+/**
+ * A block of the model's reasoning that Anthropic requires back, unchanged, in the assistant
+ * message of a tool-use turn when extended thinking is on (the signature proves it is the
+ * model's own). Other providers ignore it.
+ */
+export type ThinkingBlock =
+  | { readonly type: 'thinking'; readonly thinking: string; readonly signature: string }
+  | { readonly type: 'redacted_thinking'; readonly data: string };
+
 export type Message =
-  | { readonly role: 'user'; readonly content: string }
-  | { readonly role: 'assistant'; readonly content: string; readonly toolCalls?: readonly ToolCall[] }
+  | { readonly role: 'user'; readonly content: string; readonly cache?: CacheHint }
+  | {
+      readonly role: 'assistant';
+      readonly content: string;
+      readonly toolCalls?: readonly ToolCall[];
+      readonly thinking?: readonly ThinkingBlock[];
+    }
   /** The result of a tool call, answered in the next request. */
   | {
       readonly role: 'tool';
@@ -70,7 +93,19 @@ export interface CompletionRequest {
   readonly purpose?: string;
   /** Where the context came from (`pane:%3`, `file:src/a.ts`), for the approval policy and the record. */
   readonly sources?: readonly string[];
+  /**
+   * Names the run this call belongs to (an agent run, a plan and its revisions): OpenAI's
+   * `prompt_cache_key`, so the run's requests reach the same cache. Its presence also tells
+   * the Anthropic adapter that the conversation will be continued (worth a cache breakpoint).
+   */
+  readonly cacheKey?: string;
+  /** Reasoning effort: one for every model, or per `provider:model` (see reasoning.ts). */
+  readonly reasoning?: ReasoningSetting;
 }
+
+export type ReasoningEffort = 'off' | 'low' | 'medium' | 'high';
+/** An effort for all models, or a map from `provider:model` (a key ending in `*` = a prefix; `default`) to an effort. */
+export type ReasoningSetting = ReasoningEffort | Readonly<Record<string, ReasoningEffort>>;
 
 // ---------------------------------------------------------------------------------------------
 // The stream
@@ -88,6 +123,8 @@ export interface Usage {
   readonly cacheWrite: number;
   readonly output: number;
   readonly reasoning: number;
+  /** The part of `cacheWrite` written with Anthropic's 1-hour TTL (priced higher); 0 or absent otherwise. */
+  readonly cacheWrite1h?: number;
 }
 
 export type FinishReason = 'stop' | 'length' | 'tool-calls' | 'content-filter' | 'other';
@@ -160,6 +197,8 @@ export type StreamPart =
       readonly argsError?: string;
     }
   | { readonly type: 'usage'; readonly usage: Usage }
+  /** A reasoning block to send back with the assistant message (Anthropic extended thinking). */
+  | { readonly type: 'thinking'; readonly block: ThinkingBlock }
   | { readonly type: 'finish'; readonly reason: FinishReason; readonly model: string }
   /** The last part of a failed stream. */
   | { readonly type: 'error'; readonly error: LlmErrorInfo };
@@ -199,6 +238,10 @@ export interface CallRecord {
   readonly startedAt: number;
   readonly usage: Usage;
   readonly costUsd: number | undefined;
+  /** What the same tokens would have cost with no cache (all input at the input price). */
+  readonly uncachedCostUsd?: number | undefined;
+  /** The reasoning effort sent, when one was. */
+  readonly reasoning?: ReasoningEffort | undefined;
   /** Milliseconds from the request to the first text or tool-call part; undefined when none came. */
   readonly ttftMs: number | undefined;
   readonly durationMs: number;

@@ -1,6 +1,6 @@
 import type { ModelTarget } from '../registry.js';
 import { activityOption } from './clients.js';
-import type { CompletionRequest, FinishReason, JsonSchemaObject, ToolDefinition, Usage } from '../types.js';
+import type { CompletionRequest, FinishReason, JsonSchemaObject, ThinkingBlock, ToolDefinition, Usage } from '../types.js';
 
 /**
  * What an adapter does: one attempt against one model, translated to and from one wire
@@ -30,6 +30,7 @@ export type AdapterPart =
   | { readonly type: 'text-delta'; readonly text: string }
   | { readonly type: 'tool-call'; readonly id: string; readonly name: string; readonly argsText: string }
   | { readonly type: 'usage'; readonly usage: Usage }
+  | { readonly type: 'thinking'; readonly block: ThinkingBlock }
   | { readonly type: 'finish'; readonly reason: FinishReason };
 
 export interface Translator {

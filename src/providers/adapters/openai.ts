@@ -1,5 +1,6 @@
 import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming, ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import type { FinishReason, Message } from '../types.js';
+import { effortFor } from '../reasoning.js';
 import { openaiClient } from './clients.js';
 import { activityFetchOptions, type Adapter, type AdapterCall, type Translator } from './adapter.js';
 
@@ -51,6 +52,13 @@ async function open(call: AdapterCall): Promise<AsyncIterable<unknown>> {
       json_schema: { name: 'output', schema: call.outputSchema as Record<string, unknown>, strict: false },
     };
   }
+
+  // Prompt caching is automatic on OpenAI for a byte-identical prefix (the messages are built
+  // from the conversation in order, never reshuffled); the key keeps a run's requests on one
+  // cache. Compatible servers may refuse unknown fields, so only the official API gets it.
+  if (official && request.cacheKey && target.provider.cache !== 'off') body.prompt_cache_key = request.cacheKey;
+  const effort = effortFor(request.reasoning, target.id);
+  if (effort !== 'off') body.reasoning_effort = effort;
 
   call.ready();
   return client.chat.completions.create(body, { signal: call.signal, fetchOptions: activityFetchOptions(call) });
