@@ -48,6 +48,8 @@ export interface AgentServiceDeps {
   /** The `agent.tool.before` gate (HostApi.gates); omitted standalone. */
   readonly gate?: ((run: AgentRunRecord, call: ToolCall) => ReturnType<ToolGate>) | undefined;
   readonly costOf?: ((usage: Usage, model: string) => number | undefined) | undefined;
+  /** `agents.reasoning`: effort for every model or per model. */
+  readonly reasoning?: import('../../src/providers/types.js').ReasoningSetting | undefined;
   /** Bus events (`agent.started`, `agent.status`, `agent.finished`...). */
   readonly emit?: ((type: string, run: AgentRunRecord, data?: Record<string, unknown>) => void) | undefined;
   readonly system?: (run: AgentRunRecord, env: ToolEnvironment) => string;
@@ -236,6 +238,7 @@ export class AgentService {
         inbox: live.inbox,
         interactive: run.limits.interactive ?? false,
         costOf: this.deps.costOf,
+        reasoning: this.deps.reasoning,
         askPerson: (call, reason, abort) => new Promise<ApprovalAnswer | undefined>((resolve) => {
           const onAbort = () => { live.pending = undefined; resolve(undefined); };
           abort.addEventListener('abort', onAbort, { once: true });

@@ -53,6 +53,7 @@ interface RunRow {
   id: number; session: string | null; job_id: number | null; plan_step_id: number | null; task: string; model: string;
   status: RunStatus; work_pane: string | null; cwd: string; worktree: string | null; limits_json: string; turns: number;
   input_tokens: number; output_tokens: number; cost_usd: number; error: string | null; created_at: number;
+  cached_input_tokens?: number; cache_write_tokens?: number; cache_saved_usd?: number;
   finished_at: number | null; updated_at: number;
 }
 
@@ -69,7 +70,13 @@ function toRecord(row: RunRow): AgentRunRecord {
     cwd: row.cwd,
     worktree: row.worktree ?? undefined,
     limits: JSON.parse(row.limits_json) as AgentRunRecord['limits'],
-    usage: { turns: row.turns, inputTokens: row.input_tokens, outputTokens: row.output_tokens, costUsd: row.cost_usd },
+    usage: {
+      turns: row.turns, inputTokens: row.input_tokens, outputTokens: row.output_tokens, costUsd: row.cost_usd,
+      // Prompt-cache figures (issue 19), shown in the agent pane.
+      ...(row.cached_input_tokens || row.cache_write_tokens ? {
+        cachedInputTokens: row.cached_input_tokens, cacheWriteTokens: row.cache_write_tokens, cacheSavedUsd: row.cache_saved_usd,
+      } : {}),
+    },
     error: row.error ?? undefined,
     createdAt: row.created_at,
     finishedAt: row.finished_at ?? undefined,
@@ -122,6 +129,8 @@ export class AgentRunStore {
     if (fields.usage) {
       sets.push('turns = ?', 'input_tokens = ?', 'output_tokens = ?', 'cost_usd = ?');
       params.push(fields.usage.turns, fields.usage.inputTokens, fields.usage.outputTokens, fields.usage.costUsd);
+      sets.push('cached_input_tokens = ?', 'cache_write_tokens = ?', 'cache_saved_usd = ?');
+      params.push(fields.usage.cachedInputTokens ?? 0, fields.usage.cacheWriteTokens ?? 0, fields.usage.cacheSavedUsd ?? 0);
     }
     this.db.prepare(`UPDATE agent_runs SET ${sets.join(', ')} WHERE id = ?`).run(...params, id);
   }

@@ -63,6 +63,7 @@ export function createAgentsRuntime(options: AgentsRuntimeOptions): AgentsRuntim
     tools: async (env) => [...hostTools(env), ...((await options.extraTools?.(env)) ?? [])],
     gate: options.gate,
     costOf: (usage, model) => costOf(usage, findPrice(prices, model)),
+    reasoning: agentsConfig.reasoning,
     emit: (type, run, data) => {
       emit?.(type, run.workPane, { run: runSummary(run), ...data });
       if (type === 'agent.finished' && run.planStepId !== undefined) plans?.agentFinished(run.planStepId, run.id, run.status);

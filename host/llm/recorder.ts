@@ -15,8 +15,8 @@ export interface CallRecorder {
 export function createCallRecorder(db: Database, options: { session?: string | undefined; transcripts: boolean }): CallRecorder {
   const insert = db.prepare(`INSERT INTO llm_calls (started_at, session, provider, model, purpose, attempt,
       input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens,
-      cost_usd, ttft_ms, duration_ms, outcome, error, sources)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      cost_usd, ttft_ms, duration_ms, outcome, error, sources, uncached_cost_usd, reasoning_effort)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const insertTranscript = db.prepare('INSERT INTO llm_transcripts (call_id, request_json, response_json) VALUES (?, ?, ?)');
   // The provider layer calls transcript() right after record() for the same call object.
   const ids = new WeakMap<CallRecord, number>();
@@ -28,6 +28,7 @@ export function createCallRecorder(db: Database, options: { session?: string | u
         u.input, u.cachedInput, u.cacheWrite, u.output, u.reasoning,
         call.costUsd ?? null, call.ttftMs ?? null, call.durationMs, call.outcome,
         call.error === undefined ? null : redact(call.error), JSON.stringify(call.sources),
+        call.uncachedCostUsd ?? null, call.reasoning ?? null,
       );
       ids.set(call, Number(info.lastInsertRowid));
     },

@@ -10,11 +10,16 @@ export interface UsageRow {
   readonly failed: number;
   readonly inputTokens: number;
   readonly cachedInputTokens: number;
+  readonly cacheWriteTokens: number;
   readonly outputTokens: number;
   readonly reasoningTokens: number;
   /** Sum over calls with a price; `unpriced` counts the others. */
   readonly costUsd: number;
   readonly unpriced: number;
+  /** Share of input tokens read from a prompt cache (0..1; 0 when there was no input). */
+  readonly cacheHitRatio: number;
+  /** What the priced calls would have cost uncached, minus what they cost: what caching saved. */
+  readonly cacheSavedUsd: number;
   readonly avgTtftMs: number | null;
   readonly avgDurationMs: number | null;
 }
@@ -33,10 +38,12 @@ export function summariseUsage(db: Database, options: { since?: number | undefin
       SUM(outcome != 'ok') AS failed,
       SUM(input_tokens) AS inputTokens,
       SUM(cached_input_tokens) AS cachedInputTokens,
+      SUM(cache_write_tokens) AS cacheWriteTokens,
       SUM(output_tokens) AS outputTokens,
       SUM(reasoning_tokens) AS reasoningTokens,
       COALESCE(SUM(cost_usd), 0) AS costUsd,
       SUM(cost_usd IS NULL AND (input_tokens > 0 OR output_tokens > 0)) AS unpriced,
+      COALESCE(SUM(uncached_cost_usd - cost_usd), 0) AS cacheSavedUsd,
       AVG(ttft_ms) AS avgTtftMs,
       AVG(duration_ms) AS avgDurationMs
     FROM llm_calls ${where}`;
@@ -48,6 +55,8 @@ export function summariseUsage(db: Database, options: { since?: number | undefin
     ...r,
     calls: r.calls ?? 0, failed: r.failed ?? 0, inputTokens: r.inputTokens ?? 0, cachedInputTokens: r.cachedInputTokens ?? 0,
     outputTokens: r.outputTokens ?? 0, reasoningTokens: r.reasoningTokens ?? 0, unpriced: r.unpriced ?? 0,
+    cacheWriteTokens: r.cacheWriteTokens ?? 0, cacheSavedUsd: r.cacheSavedUsd ?? 0,
+    cacheHitRatio: r.inputTokens ? (r.cachedInputTokens ?? 0) / r.inputTokens : 0,
   });
   return { rows: rows.map(zero), total: zero(total) };
 }

@@ -1,4 +1,6 @@
-import type { LlmService } from '../providers/types.js';
+import { createHash } from 'node:crypto';
+import type { LlmService, Message } from '../providers/types.js';
+import { stableFirst } from '../context/stable.js';
 import { planSchema, type PlanDraft } from './schema.js';
 
 /** A piece of context the plan is based on (a pane's output, a file, git status...). */
@@ -45,11 +47,20 @@ export function renderContext(items: readonly PlanContextItem[], budgetChars = 2
   return parts.join('\n\n');
 }
 
-export function planPrompt(request: PlanRequest): string {
-  const lines = [`Task: ${request.task}`];
-  if (request.context.length) lines.push('', 'Context from the workspace:', renderContext(request.context));
+/**
+ * The plan prompt as messages, ordered for prompt caching: the task and the stable context
+ * (files, the file list) first, in a message that a revision sends again unchanged; then the
+ * volatile context (pane output, git status) and, for a revision, the current plan and the
+ * feedback, which change every time.
+ */
+export function planMessages(request: PlanRequest): Message[] {
+  const { stable, volatile } = stableFirst(request.context);
+  const head = [`Task: ${request.task}`];
+  if (stable.length) head.push('', 'Context from the workspace:', renderContext(stable));
+  const tail: string[] = [];
+  if (volatile.length) tail.push(stable.length ? 'Current state of the workspace:' : 'Context from the workspace:', renderContext(volatile));
   if (request.revise) {
-    lines.push(
+    tail.push(
       '',
       'The current plan (JSON):',
       JSON.stringify(request.revise.plan, null, 2),
@@ -58,7 +69,14 @@ export function planPrompt(request: PlanRequest): string {
       'Keep the steps that still hold, in the same words where possible.',
     );
   }
-  return lines.join('\n');
+  const messages: Message[] = [{ role: 'user', content: head.join('\n'), cache: 'stable' }];
+  if (tail.length) messages.push({ role: 'user', content: tail.join('\n').trim(), cache: 'volatile' });
+  return messages;
+}
+
+/** The whole prompt as one text (what a person reviewing the request reads). */
+export function planPrompt(request: PlanRequest): string {
+  return planMessages(request).map((m) => m.content).join('\n\n');
 }
 
 /** Asks the model for a plan as structured output (validated against planSchema). */
@@ -66,9 +84,11 @@ export async function generatePlan(llm: Pick<LlmService, 'complete'>, request: P
   const result = await llm.complete({
     ...(request.model !== undefined ? { model: request.model } : {}),
     system,
-    messages: [{ role: 'user', content: planPrompt(request) }],
+    messages: planMessages(request),
     output: planSchema,
     purpose: 'plan',
+    // A plan and its revisions share their task and stable context: one cache for all of them.
+    cacheKey: `picode-plan-${createHash('sha256').update(request.task).digest('hex').slice(0, 16)}`,
     sources: request.context.map((c) => c.source),
     ...(request.signal ? { signal: request.signal } : {}),
   });

@@ -1,3 +1,4 @@
+import { lookupModel } from './modelTable.js';
 import type { Usage } from './types.js';
 
 /**
@@ -17,15 +18,7 @@ export interface ModelPrice {
 export type PriceTable = Readonly<Record<string, ModelPrice>>;
 
 export function findPrice(prices: PriceTable, model: string): ModelPrice | undefined {
-  const exact = prices[model];
-  if (exact) return exact;
-  let best: { key: string; price: ModelPrice } | undefined;
-  for (const [key, price] of Object.entries(prices)) {
-    if (!key.endsWith('*')) continue;
-    const prefix = key.slice(0, -1);
-    if (model.startsWith(prefix) && (!best || prefix.length > best.key.length)) best = { key: prefix, price };
-  }
-  return best?.price;
+  return lookupModel(prices, model);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { lookupModel } from './modelTable.js';
 import type { ReasoningEffort, ReasoningSetting } from './types.js';
 
 /**
@@ -9,15 +10,7 @@ import type { ReasoningEffort, ReasoningSetting } from './types.js';
 export function effortFor(setting: ReasoningSetting | undefined, modelId: string): ReasoningEffort {
   if (setting === undefined) return 'off';
   if (typeof setting === 'string') return setting;
-  const exact = setting[modelId];
-  if (exact) return exact;
-  let best: { length: number; effort: ReasoningEffort } | undefined;
-  for (const [key, effort] of Object.entries(setting)) {
-    if (!key.endsWith('*')) continue;
-    const prefix = key.slice(0, -1);
-    if (modelId.startsWith(prefix) && (!best || prefix.length > best.length)) best = { length: prefix.length, effort };
-  }
-  return best?.effort ?? setting.default ?? 'off';
+  return lookupModel(setting, modelId) ?? setting.default ?? 'off';
 }
 
 /**

@@ -36,12 +36,12 @@ export function define(program: Command): void {
 }
 
 function table(by: string, rows: readonly UsageRow[]): string {
-  const header = [by, 'calls', 'failed', 'input', 'cached', 'output', 'cost USD', 'avg TTFT', 'avg time'];
+  const header = [by, 'calls', 'failed', 'input', 'cached', 'cache hit', 'output', 'cost USD', 'cache saved', 'avg TTFT', 'avg time'];
   const n = (v: number): string => v.toLocaleString('en-US');
   const ms = (v: number | null): string => (v === null ? '-' : v < 1000 ? `${Math.round(v)} ms` : `${(v / 1000).toFixed(1)} s`);
   const lines = rows.map((r) => [
-    r.key, n(r.calls), n(r.failed), n(r.inputTokens), n(r.cachedInputTokens), n(r.outputTokens),
-    `${r.costUsd.toFixed(4)}${r.unpriced ? '*' : ''}`, ms(r.avgTtftMs), ms(r.avgDurationMs),
+    r.key, n(r.calls), n(r.failed), n(r.inputTokens), n(r.cachedInputTokens), `${(r.cacheHitRatio * 100).toFixed(0)}%`, n(r.outputTokens),
+    `${r.costUsd.toFixed(4)}${r.unpriced ? '*' : ''}`, r.cacheSavedUsd.toFixed(4), ms(r.avgTtftMs), ms(r.avgDurationMs),
   ]);
   const all = [header, ...lines];
   const widths = header.map((_, i) => Math.max(...all.map((l) => l[i]!.length)));

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 const decision = z.enum(['allow', 'ask', 'deny']);
+const effort = z.enum(['off', 'low', 'medium', 'high']);
 
 /** Config keys of the agents area: `agents` (the loop, its limits and approvals) and `plans`. */
 export const agentsSection = {
@@ -10,6 +11,8 @@ export const agentsSection = {
     maxTurns: z.number().int().min(1).max(1000).default(40).describe('Model calls per run before it stops (failed: limit).'),
     maxTokens: z.number().int().min(1000).default(2_000_000).describe('Input + output tokens per run before it stops.'),
     maxCostUsd: z.number().min(0).default(5).describe('US dollars per run before it stops; 0 = no cost limit.'),
+    reasoning: z.union([effort, z.record(z.string().min(1), effort)]).optional()
+      .describe('Reasoning effort (off, low, medium, high) for every model, or per `provider:model` (a key ending in `*` matches a prefix; `default` for the rest): Anthropic gets a thinking budget, OpenAI `reasoning_effort`. Default: off.'),
     approvals: z.object({
       default: decision.default('ask').describe('Decision for tools not listed in `tools`.'),
       tools: z.record(z.string().min(1), decision).default({})

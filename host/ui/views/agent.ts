@@ -272,7 +272,7 @@ export class AgentView implements View {
     }
     const tokens = run.usage.inputTokens + run.usage.outputTokens;
     const position = this.position('run', run.id);
-    const header = ` agent #${run.id} · ${run.status.replace('_', ' ')} · ${run.model} · ${run.usage.turns} turns · ${formatTokens(tokens)} tok · $${run.usage.costUsd.toFixed(4)}${position}${linkLabel(link)}`;
+    const header = ` agent #${run.id} · ${run.status.replace('_', ' ')} · ${run.model} · ${run.usage.turns} turns · ${formatTokens(tokens)} tok · $${run.usage.costUsd.toFixed(4)}${cacheLabel(run.usage)}${position}${linkLabel(link)}`;
     const body = this.transcriptLines(size.width);
     if (run.status === 'working' && !this.live) body.push(line('working…', 'dim'));
     if (run.status === 'failed' && run.error) body.push(line(`failed: ${run.error}`, 'error'));
@@ -394,3 +394,10 @@ function oneLine(value: unknown, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
+
+/** The run's prompt-cache figures (issue 19): share of input read from the cache, and what it saved. */
+export function cacheLabel(usage: { inputTokens: number; cachedInputTokens?: number | undefined; cacheSavedUsd?: number | undefined }): string {
+  if (usage.cachedInputTokens === undefined || !usage.inputTokens) return '';
+  const hit = Math.round((usage.cachedInputTokens / usage.inputTokens) * 100);
+  return ` · cache ${hit}% · saved $${(usage.cacheSavedUsd ?? 0).toFixed(4)}`;
+}
