@@ -182,6 +182,7 @@ function parseStreamParams(params: unknown): { request: CompletionRequest; quest
     ...(str(r.system) !== undefined ? { system: str(r.system)! } : {}),
     ...(num(r.maxTokens) !== undefined ? { maxTokens: num(r.maxTokens)! } : {}),
     ...(num(r.temperature) !== undefined ? { temperature: num(r.temperature)! } : {}),
+    ...(str(r.cacheKey) !== undefined ? { cacheKey: str(r.cacheKey)! } : {}),
     purpose: str(r.purpose) ?? 'ask',
     sources: Array.isArray(r.sources) ? r.sources.filter((s): s is string => typeof s === 'string') : [],
   };

@@ -5,7 +5,7 @@ export function isMessage(m: unknown): m is Message {
   if (typeof m !== 'object' || m === null) return false;
   const r = m as Record<string, unknown>;
   if (typeof r.content !== 'string') return false;
-  if (r.role === 'user') return true;
+  if (r.role === 'user') return r.cache === undefined || r.cache === 'stable' || r.cache === 'volatile';
   if (r.role === 'assistant') return r.toolCalls === undefined || Array.isArray(r.toolCalls);
   return r.role === 'tool' && typeof r.toolCallId === 'string' && typeof r.toolName === 'string';
 }

@@ -55,7 +55,7 @@ async function open(call: AdapterCall): Promise<AsyncIterable<unknown>> {
 
   // Extended thinking cannot be combined with a forced tool (structured output) or a temperature.
   const effort = effortFor(request.reasoning, target.id);
-  if (effort !== 'off' && !structured && request.temperature === undefined) {
+  if (effort !== 'off' && !structured && request.temperature === undefined && !resumesToolTurnWithoutThinking(request.messages)) {
     const budget = anthropicThinkingBudget[effort];
     body.thinking = { type: 'enabled', budget_tokens: budget };
     // The budget counts against max_tokens: leave the asked-for room for the answer after it.
@@ -218,6 +218,17 @@ function toAnthropicMessages(messages: readonly Message[]): { messages: MessageP
     }
   }
   return { messages: out, hints: { volatile, stableEnds } };
+}
+
+/**
+ * With thinking on, the API refuses a tool loop whose last assistant turn lacks its thinking
+ * blocks. A run resumed from a stored transcript (which keeps text and tool calls only) is in
+ * that state: that one call goes without thinking rather than fail.
+ */
+function resumesToolTurnWithoutThinking(messages: readonly Message[]): boolean {
+  if (messages.at(-1)?.role !== 'tool') return false;
+  const assistant = messages.findLast((m) => m.role === 'assistant');
+  return assistant?.role === 'assistant' && !assistant.thinking?.length;
 }
 
 function thinkingParam(block: ThinkingBlock): ContentBlockParam {

@@ -55,6 +55,19 @@ describe('reasoning effort', () => {
     expect(none!.body).not.toHaveProperty('reasoning_effort');
   });
 
+  it('a resumed tool turn without its thinking blocks goes without thinking rather than be refused', async () => {
+    fake.enqueue(reply.text('ok'));
+    await complete({
+      model: 'anthropic:claude-test', reasoning: 'high',
+      messages: [
+        { role: 'user', content: 'go' },
+        { role: 'assistant', content: '', toolCalls: [{ id: 't1', name: 'noop', args: {} }] },
+        { role: 'tool', toolCallId: 't1', toolName: 'noop', content: 'ok' },
+      ],
+    }, deps());
+    expect(fake.requests[0]!.body).not.toHaveProperty('thinking');
+  });
+
   it('thinking blocks come back with their signature in the next turn of an agent run; reasoning tokens are counted', async () => {
     const records: CallRecord[] = [];
     fake.enqueue(
