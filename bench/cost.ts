@@ -105,8 +105,7 @@ function figures(requests: readonly RecordedRequest[], tool: string): RunFigures
   const uncached = sum((r) => r.bill!.input);
   const cacheWrite = sum((r) => r.bill!.cacheWrite);
   const cacheRead = sum((r) => r.bill!.cacheRead);
-  const output = billed.length * 0; // output is the same script for every client: left out of the comparison
-  void output;
+  // Input only: the output is the same script for every client.
   const costUsd = billed.reduce((n, r) => {
     const p = findPrice(prices, `anthropic:${String(r.body.model)}`) ?? price;
     return n + (costOf({ input: r.bill!.input + r.bill!.cacheRead + r.bill!.cacheWrite, cachedInput: r.bill!.cacheRead, cacheWrite: r.bill!.cacheWrite, output: 0, reasoning: 0 }, p) ?? 0);
@@ -123,6 +122,11 @@ function figures(requests: readonly RecordedRequest[], tool: string): RunFigures
     ttftMsPerTurn: ttft,
     ttftMsMedian: median(ttft),
   };
+}
+
+/** Time to first token per turn as picode measured it (request sent -> first text or tool call). */
+function clientTtft(records: readonly CallRecord[]): number[] {
+  return records.map((r) => Math.round((r.ttftMs ?? 0) * 10) / 10);
 }
 
 function median(values: readonly number[]): number {
@@ -277,8 +281,8 @@ async function main(): Promise<void> {
     bench: 'cost',
     machine: { loadavg1: Math.round(load * 100) / 100, cpus: (await import('node:os')).cpus().length },
     script: { turns, model, prices: price, prefillMsPerKToken: prefill },
-    picodeCached: on,
-    picodeUncached: off,
+    picodeCached: { ...on, clientTtftMsPerTurn: clientTtft(cached.records) },
+    picodeUncached: { ...off, clientTtftMsPerTurn: clientTtft(uncached.records) },
     claudeCode: cc ?? claude,
     ratios: {
       cachedVsUncachedCost: Math.round((on.costUsd / off.costUsd) * 1000) / 1000,

@@ -24,15 +24,14 @@ const prices = { 'anthropic:claude-sonnet-4-5': { input: 3, output: 15, cachedIn
 const anthropic = 'anthropic:claude-sonnet-4-5';
 
 let fake: FakeLlm;
-let biller: AnthropicCacheBiller;
+const biller = new AnthropicCacheBiller();
 let dir: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'picode-cache-'));
-  biller = new AnthropicCacheBiller();
-  fake = await startFakeLlm({ anthropicBilling: { bill: (b) => biller.bill(b), count: (b) => biller.count(b) } as AnthropicCacheBiller });
+  fake = await startFakeLlm({ anthropicBilling: biller });
 });
 afterAll(async () => { await fake.close(); rmSync(dir, { recursive: true, force: true }); });
-afterEach(() => { fake.requests.length = 0; biller = new AnthropicCacheBiller(); });
+afterEach(() => { fake.requests.length = 0; biller.reset(); });
 
 function deps(entry: Partial<ProviderEntry> = {}, records: CallRecord[] = []): ProviderDeps {
   return {
