@@ -14,7 +14,8 @@ import { createProviderService } from '../../../src/providers/service.js';
 import { openStore } from '../../../host/store/db.js';
 import { createCallRecorder } from '../../../host/llm/recorder.js';
 import { summariseUsage } from '../../../host/llm/usage.js';
-import { cacheLabel } from '../../../host/ui/views/agent.js';
+import { AgentView, cacheLabel } from '../../../host/ui/views/agent.js';
+import { AgentRunStore } from '../../../host/agents/runStore.js';
 import type { CallRecord, ProviderDeps } from '../../../src/providers/types.js';
 
 let fake: FakeLlm;
@@ -138,5 +139,30 @@ describe('cache usage recorded, priced and summarised', () => {
     expect(result.usage.cacheSavedUsd).toBeCloseTo((4_000 * 0.9 - 4_150 * 0.25) * 3 / 1e6, 10);
     expect(cacheLabel(result.usage)).toBe(` · cache ${Math.round((4_000 / 10_200) * 100)}% · saved $${result.usage.cacheSavedUsd!.toFixed(4)}`);
     expect(cacheLabel({ inputTokens: 100 })).toBe('');
+  });
+});
+
+describe('the agent pane', () => {
+  it('keeps a run\'s cache figures in the store and shows them in its header', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'picode-cache-run-'));
+    const store = openStore(join(dir, 'picode.db'));
+    try {
+      const runs = new AgentRunStore(store.db);
+      const created = runs.create({ session: 'main', task: 't', model: 'anthropic:claude-test', cwd: dir, workPane: undefined, limits: defaultLimits });
+      runs.update(created.id, { usage: { turns: 3, inputTokens: 20_000, outputTokens: 300, costUsd: 0.02, cachedInputTokens: 15_000, cacheWriteTokens: 4_000, cacheSavedUsd: 0.0375 } });
+      const run = runs.get(created.id)!;
+      expect(run.usage).toMatchObject({ cachedInputTokens: 15_000, cacheWriteTokens: 4_000, cacheSavedUsd: 0.0375 });
+      const view = new AgentView('main', created.id, { update: () => {} });
+      view.apply({ kind: 'run', run });
+      expect(view.render({ width: 120, bodyHeight: 10 }, { state: 'connected', detail: undefined }).header)
+        .toContain('$0.0200 · cache 75% · saved $0.0375');
+      // A run that never touched a cache shows no cache figures.
+      const plain = runs.create({ session: 'main', task: 't', model: 'openai:gpt-test', cwd: dir, workPane: undefined, limits: defaultLimits });
+      runs.update(plain.id, { usage: { turns: 1, inputTokens: 100, outputTokens: 10, costUsd: 0 } });
+      expect(runs.get(plain.id)!.usage.cachedInputTokens).toBeUndefined();
+    } finally {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
