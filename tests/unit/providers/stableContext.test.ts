@@ -28,7 +28,7 @@ describe('context ordered for prompt caching', () => {
     const fitted = fitBudget([item('command:%1', 'FAIL', 80), item('file:a.ts', 'const a = 1;', 70), item('pane:%2', '$ ls', 50)], 10_000);
     const request = buildAskRequest('why?', fitted);
     expect(request.messages).toHaveLength(2);
-    const [stable, tail] = request.messages as Array<{ content: string; cache?: string }>;
+    const [stable, tail] = request.messages as ReadonlyArray<{ content: string; cache?: string }>;
     expect(stable!.cache).toBe('stable');
     expect(stable!.content).toContain('file:a.ts');
     expect(stable!.content).not.toContain('pane:%2');
