@@ -28,6 +28,11 @@ export interface PaneSpec {
   readonly command: string | readonly string[] | undefined;
   /** Commands typed into the pane's interactive shell once it is ready (imports only). */
   readonly typed: readonly string[];
+  /**
+   * How each of `typed` is sent, index for index (tmuxp's `enter`, `sleep_before`,
+   * `sleep_after`). Absent: Enter after every command, no pauses.
+   */
+  readonly typedTiming?: readonly TypedTiming[] | undefined;
   readonly onExit: OnExit;
   /** Absolute working directory. */
   readonly cwd: string;
@@ -38,6 +43,14 @@ export interface PaneSpec {
   readonly shellInit: boolean;
   /** Plugin name for role `plugin`. */
   readonly plugin: string | undefined;
+}
+
+/** How one typed command is sent. */
+export interface TypedTiming {
+  /** Press Enter after the text (false: the text is left on the prompt). */
+  readonly enter: boolean;
+  readonly sleepBeforeMs: number;
+  readonly sleepAfterMs: number;
 }
 
 export interface SplitSpec {
@@ -61,6 +74,8 @@ export interface WindowSpec {
    * format expresses sizes in the split tree instead.
    */
   readonly tmuxLayout: string | undefined;
+  /** The tmux window index asked for (tmuxp's `window_index`); absent: the next free one. */
+  readonly index?: number | undefined;
   /** Window options (`set-window-option`), from imports or picode's `options`. */
   readonly options: Readonly<Record<string, string>>;
 }
