@@ -57,8 +57,10 @@ export async function loadLayoutDetailed(fileOrName: string, options: LoadLayout
     const { renderErb } = await import('./importers/erb.js');
     rendered = renderErb(text, file, { env, readEnv, settings: options.settings ?? {}, readSettings });
   }
-  const source = parseSource(file, rendered);
+  let source = parseSource(file, rendered);
   const format = detectFormat(file, source.data);
+  // tmuxinator reads its files with Ruby's Psych (YAML 1.1): read the values as it does.
+  if (format === 'tmuxinator') source = parseSource(file, rendered, { plainScalar: (await import('./importers/psych.js')).psychScalar });
   const ctx = { env, readEnv, cwd: options.cwd };
   try {
     let spec: SessionSpec;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { loadLayoutDetailed } from '../../../host/layout/load.js';
 import { panesOf, type PaneSpec, type SessionSpec } from '../../../host/layout/model.js';
 
@@ -76,8 +78,11 @@ describe('tmuxp JSON', () => {
 });
 
 describe('tmuxinator import (every documented field, with ERB)', async () => {
-  const spec = await load('tmuxinator-full.yml', { BLOG_X: 'xx' }, { ruby: '3.3.0' });
-  const root = '/home/u/blog';
+  // The root must exist (a missing one falls back to the launch directory, as in tmuxinator).
+  const home = mkdtempSync(join(tmpdir(), 'tmuxinator-home-'));
+  mkdirSync(join(home, 'blog'));
+  const spec = await load('tmuxinator-full.yml', { BLOG_X: 'xx', HOME: home }, { ruby: '3.3.0' });
+  const root = join(home, 'blog');
   const cases: Array<[string, () => unknown, unknown]> = [
     ['format', () => spec.source.format, 'tmuxinator'],
     ['name', () => spec.name, 'blog'],
@@ -85,7 +90,7 @@ describe('tmuxinator import (every documented field, with ERB)', async () => {
     ['on_project_first_start, on_project_start and pre run before', () => spec.before, ['echo first', 'echo start', 'echo pre']],
     ['window names', () => spec.windows.map((w) => w.name), ['editor', 'shell', 'logs', 'empty']],
     ['window layout', () => spec.windows[0]!.tmuxLayout, 'main-vertical'],
-    ['window root', () => spec.windows[0]!.cwd, join(root, 'app')],
+    ['window root: relative to where picode up runs, as tmuxinator 3.0 (File.expand_path)', () => spec.windows[0]!.cwd, '/work/app'],
     ['synchronize', () => spec.windows[0]!.options, { 'synchronize-panes': 'on' }],
     ['pre_window (@settings) + window pre (ENV) + pane command', () => panes(spec, 0)[0]!.typed,
       ['rbenv shell 3.3.0', 'export X=xx', 'vim']],
