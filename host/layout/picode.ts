@@ -94,6 +94,7 @@ function normaliseWindow(w: WindowFile, at: PropertyKey[], sessionCwd: string, c
     focus: w.focus ?? false,
     root,
     tmuxLayout: w.layout,
+    ...(w.index === undefined ? {} : { index: w.index }),
     options: w.options ?? {},
   };
 }
