@@ -88,6 +88,9 @@ export function toKdl(spec: SessionSpec): Converted {
   const { text, dropped } = writeZellijLayout(spec, {
     chrome: true,
     program: (pane, window) => portablePaneProgram(spec, pane, window),
+    // Directories as the source wrote them, and only where it wrote one: Zellij composes them
+    // (layout, then tab, then pane) as picode does, relative to where it is launched.
+    cwd: { layout: spec.cwdSource, tab: (window) => window.cwdSource, pane: (pane) => pane.cwdSource },
   });
   const notes = [...spec.unsupported.map((u) => `not supported by picode in the source: ${u}`), ...dropped];
   if (Object.keys(spec.env).length) notes.push(`env (${Object.keys(spec.env).join(', ')}): set on every pane with \`env\``);

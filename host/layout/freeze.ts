@@ -62,12 +62,14 @@ export async function freezeSession(tmux: TmuxRunner, session: string, file: str
     const byId = new Map(panes.filter((p) => p.window === w.index).map((p) => [p.id, p]));
     const root = toNode(parseLayout(w.layout), byId);
     const firstPane = byId.values().next().value as PaneRow | undefined;
+    const cwd = firstPane?.path || firstPath;
     return {
       name: w.name,
-      cwd: firstPane?.path || firstPath,
+      cwd,
+      ...(cwd === firstPath ? {} : { cwdSource: cwd }),
       env: {},
       focus: w.active,
-      root,
+      root: withPaneCwdSources(root, cwd),
       tmuxLayout: undefined,
       options: {},
     };
@@ -77,6 +79,7 @@ export async function freezeSession(tmux: TmuxRunner, session: string, file: str
   const spec: SessionSpec = {
     name: session,
     cwd: firstPath,
+    cwdSource: firstPath,
     env: {},
     before: [],
     options: {},
@@ -85,6 +88,12 @@ export async function freezeSession(tmux: TmuxRunner, session: string, file: str
     unsupported: [],
   };
   return { spec, layouts: windowRows.map((w) => w.layout), indices };
+}
+
+/** Directories for converters: a pane's own only where it differs from its window's. */
+function withPaneCwdSources(node: LayoutNode, windowCwd: string): LayoutNode {
+  if (node.kind === 'split') return { ...node, children: node.children.map((c) => withPaneCwdSources(c, windowCwd)) };
+  return node.cwd === windowCwd ? node : { ...node, cwdSource: node.cwd };
 }
 
 function parsePaneRow(line: string): PaneRow {

@@ -36,6 +36,8 @@ export interface PaneSpec {
   readonly onExit: OnExit;
   /** Absolute working directory. */
   readonly cwd: string;
+  /** The directory as the source file wrote it (relative, `~`...), when it wrote one: converters keep it. */
+  readonly cwdSource?: string | undefined;
   readonly env: Readonly<Record<string, string>>;
   readonly focus: boolean;
   readonly size: Size | undefined;
@@ -65,6 +67,7 @@ export type LayoutNode = PaneSpec | SplitSpec;
 export interface WindowSpec {
   readonly name: string | undefined;
   readonly cwd: string;
+  readonly cwdSource?: string | undefined;
   readonly env: Readonly<Record<string, string>>;
   readonly focus: boolean;
   readonly root: LayoutNode;
@@ -85,6 +88,7 @@ export type LayoutFormat = 'picode' | 'tmuxp' | 'tmuxinator' | 'zellij';
 export interface SessionSpec {
   readonly name: string;
   readonly cwd: string;
+  readonly cwdSource?: string | undefined;
   readonly env: Readonly<Record<string, string>>;
   /** Shell commands run (in `cwd`, with `env`) before the session is built; a failure aborts the launch. */
   readonly before: readonly string[];

@@ -73,6 +73,7 @@ export function importTmuxinator(data: unknown, file: string, ctx: ExpandContext
   return {
     name: name.replace(/[.:]/g, '_'),
     cwd,
+    ...(root !== undefined && cwd !== ctx.cwd ? { cwdSource: root } : {}),
     env: {},
     before,
     options: {},
@@ -128,7 +129,9 @@ function importWindow(w: Obj, at: PropertyKey[], wc: WindowContext): WindowSpec 
   // tmuxinator tiles the window after every split and then re-applies `layout`, or with none
   // the last layout used: a window of several panes without a layout ends up tiled.
   const layout = r.str(body.layout, [...bodyAt, 'layout']) ?? (panes.length > 1 ? 'tiled' : undefined);
-  return { name, cwd, env: {}, focus: false, root, tmuxLayout: layout, options };
+  // tmuxinator resolves a window's relative root from the launch directory, not the project's.
+  const cwdSource = dir === undefined ? undefined : /^[~/$]/.test(dir) ? dir : cwd;
+  return { name, cwd, ...(cwdSource === undefined ? {} : { cwdSource }), env: {}, focus: false, root, tmuxLayout: layout, options };
 }
 
 /** A pane: a command, a list of commands, `{title: cmds}` or nothing. */

@@ -34,7 +34,10 @@ export function importTmuxp(data: unknown, file: string, ctx: ExpandContext): Se
 
   const name = r.str(data.session_name, ['session_name']);
   if (name === undefined) r.problems.push(problem(['session_name'], 'missing: tmuxp files need session_name', true));
-  const cwd = expandPath(r.str(data.start_directory, ['start_directory']) ?? '.', dirname(file), ctx);
+  const startDirectory = r.str(data.start_directory, ['start_directory']);
+  const cwd = expandPath(startDirectory ?? '.', dirname(file), ctx);
+  // A relative session directory is relative to the file, which other formats cannot say: kept absolute.
+  const cwdSource = startDirectory === undefined ? undefined : /^[~/$]/.test(startDirectory) ? startDirectory : cwd;
   const env = expandValues(r.record(data.environment, ['environment']), ctx);
   const options = expandValues(r.record(data.options, ['options']), ctx);
   const beforeScript = r.str(data.before_script, ['before_script']);
@@ -55,6 +58,7 @@ export function importTmuxp(data: unknown, file: string, ctx: ExpandContext): Se
   return {
     name: expandVars(name!, ctx),
     cwd,
+    ...(cwdSource === undefined ? {} : { cwdSource }),
     env,
     before,
     options,
@@ -80,7 +84,8 @@ function importWindow(w: Obj, position: number, wc: WindowContext): WindowSpec {
   const where = `windows[${position}]`;
   r.unknownKeys(w, WINDOW_KEYS, where, REASONS);
   const index = windowIndex(w.window_index, [...at, 'window_index'], r);
-  const cwd = expandPath(r.str(w.start_directory, [...at, 'start_directory']) ?? '.', wc.cwd, ctx);
+  const windowDirectory = r.str(w.start_directory, [...at, 'start_directory']);
+  const cwd = expandPath(windowDirectory ?? '.', wc.cwd, ctx);
   const pre = [...wc.sessionPre, ...commandItems(w.shell_command_before, [...at, 'shell_command_before'], `${where}.shell_command_before`, r, ctx)];
   const suppress = r.bool(w.suppress_history, [...at, 'suppress_history']) ?? wc.suppress;
   const windowShell = r.str(w.window_shell, [...at, 'window_shell']);
@@ -94,6 +99,7 @@ function importWindow(w: Obj, position: number, wc: WindowContext): WindowSpec {
   return {
     name: name === undefined ? undefined : expandVars(name, ctx),
     cwd,
+    ...(windowDirectory === undefined ? {} : { cwdSource: windowDirectory }),
     env: expandValues(r.record(w.environment, [...at, 'environment']), ctx),
     focus: r.bool(w.focus, [...at, 'focus']) ?? false,
     root: layout === undefined ? splitOffPrevious(panes) : column(panes),
@@ -141,6 +147,7 @@ function importPane(p: unknown, at: PropertyKey[], where: string, pc: PaneContex
   const { r, ctx } = pc;
   let commands: Command[] = [];
   let cwd = pc.cwd;
+  let cwdSource: string | undefined;
   let shell = pc.windowShell;
   let env: Record<string, string> = {};
   let focus = false;
@@ -154,7 +161,10 @@ function importPane(p: unknown, at: PropertyKey[], where: string, pc: PaneContex
       ...commandItems(p.shell_command, [...at, 'shell_command'], `${where}.shell_command`, r, ctx),
     ];
     const dir = r.str(p.start_directory, [...at, 'start_directory']);
-    if (dir !== undefined) cwd = expandPath(dir, pc.cwd, ctx);
+    if (dir !== undefined) {
+      cwd = expandPath(dir, pc.cwd, ctx);
+      cwdSource = dir;
+    }
     shell = r.str(p.shell, [...at, 'shell']) ?? shell;
     env = expandValues(r.record(p.environment, [...at, 'environment']), ctx);
     focus = r.bool(p.focus, [...at, 'focus']) ?? false;
@@ -179,6 +189,7 @@ function importPane(p: unknown, at: PropertyKey[], where: string, pc: PaneContex
     ...(typedTiming ? { typedTiming } : {}),
     onExit: 'close',
     cwd,
+    ...(cwdSource === undefined ? {} : { cwdSource }),
     env,
     focus,
     size: undefined,
