@@ -87,6 +87,8 @@ function renderWithRuby(text: string, file: string, ctx: ErbContext): string | u
   const env = { ...ctx.env };
   const result = spawnSync('ruby', ['-e', RUBY_RENDER, '--', file, ...settings], { input: text, env, encoding: 'utf8', timeout: 30_000, maxBuffer: 64 * 1024 * 1024 });
   if ((result.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') return undefined;
+  // Ruby may read files, the clock, anything: render it again on every launch, as tmuxinator does.
+  ctx.noCache?.();
   if (result.error) {
     throw new PicodeError(`${file}: could not render its ERB with ruby: ${result.error.message}`, { hint: 'check that `ruby -v` works' });
   }

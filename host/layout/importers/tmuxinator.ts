@@ -50,6 +50,7 @@ export function importTmuxinator(data: unknown, file: string, ctx: ExpandContext
   if (root !== undefined && !isDirectory(cwd)) {
     // tmuxinator's script `cd`s to the root and carries on where it was when that fails.
     r.unsupported.push(`${rootKey} (the directory ${cwd} does not exist; starting in ${ctx.cwd}, where picode up runs, as tmuxinator does)`);
+    ctx.noCache?.(); // once the directory exists, the next launch must start there
     cwd = ctx.cwd;
   }
   const preWindowKey = data.pre_window !== undefined ? 'pre_window' : 'pre_tab';

@@ -107,3 +107,25 @@ describe('before commands whose directory is missing', () => {
       `/x/p.yml: cannot run before[0] \`echo hi\`: its directory (the session's cwd) does not exist: ${join(dir, 'gone')}; the session was not created`);
   });
 });
+
+describe('the layout cache and what it cannot see', () => {
+  it('does not keep a launch-directory fallback once the root exists, nor a Ruby-rendered file', async () => {
+    const { loadLayoutCached } = await import('../../../host/layout/cache.js');
+    const home = mkdtempSync(join(tmpdir(), 'tmuxinator-cache-'));
+    const file = join(home, 'p.yml');
+    const cacheEnv = { ...env, HOME: home, PICODE_HOME: join(home, 'state') };
+    writeFileSync(file, 'name: c\nroot: ~/later\nwindows:\n  - w: ls\n');
+    const first = await loadLayoutCached(file, { cwd: launch, env: cacheEnv });
+    expect(first.spec.cwd).toBe(launch);
+    mkdirSync(join(home, 'later'));
+    const second = await loadLayoutCached(file, { cwd: launch, env: cacheEnv });
+    expect([second.cached, second.spec.cwd]).toEqual([false, join(home, 'later')]);
+    expect((await loadLayoutCached(file, { cwd: launch, env: cacheEnv })).cached).toBe(true);
+
+    const erb = join(home, 'erb.yml');
+    writeFileSync(erb, 'name: <%= "e" * 2 %>\nroot: ~/later\nwindows:\n  - w: ls\n');
+    await loadLayoutCached(erb, { cwd: launch, env: cacheEnv });
+    const again = await loadLayoutCached(erb, { cwd: launch, env: cacheEnv });
+    expect([again.cached, again.spec.name]).toEqual([false, 'ee']);
+  });
+});
