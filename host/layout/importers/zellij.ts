@@ -145,6 +145,7 @@ class Importer {
       } else if (name === 'floating_panes') {
         this.floating(child);
       } else if (name === 'swap_tiled_layout' || name === 'swap_floating_layout') {
+        this.checkSwapLayout(child);
         this.unsupported.add(`${name} ${this.stringOf(child, 'name') ?? '(unnamed)'} (picode layouts have no swap layouts)`);
       } else if (name === 'new_tab_template') {
         this.unsupported.add('new_tab_template (only used for tabs opened later in Zellij)');
@@ -236,6 +237,25 @@ class Importer {
         const guess = closest(name, TAB_PROPERTIES);
         this.fail(entry, `Invalid tab property '${name}'${guess ? ` (did you mean "${guess}"?)` : ''}`);
       }
+    }
+  }
+
+  /**
+   * A swap layout holds `tab`s (tiled) or `floating_panes` (floating), or tab-template
+   * consumers, each with at most one of max_panes / min_panes / exact_panes, given as numbers.
+   */
+  private checkSwapLayout(swap: KdlNode): void {
+    const own = swap.getName() === 'swap_tiled_layout' ? 'tab' : 'floating_panes';
+    for (const layout of swap.children?.nodes ?? []) {
+      const name = layout.getName();
+      if (name !== own && !this.tabTemplates.has(name)) this.fail(layout, `Unknown layout node: '${name}'`);
+      const constraints = ['max_panes', 'min_panes', 'exact_panes'].filter((key) => {
+        const value = this.valueOf(layout, key);
+        if (typeof value === 'string') this.fail(layout, `${key} should be a fixed number (eg. 1) and not a quoted string ("${value}")`);
+        return value !== undefined && value !== null;
+      });
+      if (constraints.length > 1) this.fail(layout, "cannot have more than one constraint (eg. max_panes + min_panes)'");
+      if (name === 'tab') this.assertTabProperties(layout);
     }
   }
 
