@@ -18,6 +18,7 @@ export const commandTable: readonly CommandEntry[] = [
   { name: 'down', summary: 'stop a workspace picode launched', module: './commands/down.js' },
   { name: 'ls', summary: 'list the sessions picode launched', module: './commands/ls.js' },
   { name: 'layout', summary: 'check or convert layout files', module: './commands/layout.js' },
+  { name: 'freeze', summary: 'write a running tmux session as a layout', module: './commands/freeze.js' },
   { name: 'doctor', summary: 'check the environment: multiplexers, config, state, providers', module: './commands/doctor.js' },
   // The host and its panes
   { name: 'host', summary: 'run the host for a session in the foreground', module: './commands/host.js' },

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { PicodeError } from '../core/errors.js';
+import { isDirectory } from './directories.js';
 import type { SessionSpec } from './model.js';
 
 /**
@@ -9,6 +10,11 @@ import type { SessionSpec } from './model.js';
  * clean stdout.
  */
 export async function runBeforeCommands(spec: SessionSpec, env: NodeJS.ProcessEnv): Promise<void> {
+  if (spec.before.length && !isDirectory(spec.cwd)) {
+    throw new PicodeError(`${spec.source.file}: cannot run before[0] \`${spec.before[0]}\`: its directory (the session's cwd) does not exist: ${spec.cwd}; the session was not created`, {
+      hint: 'fix the session\'s cwd (root / start_directory), or create the directory',
+    });
+  }
   for (const [i, command] of spec.before.entries()) {
     const code = await new Promise<number>((resolve, reject) => {
       const child = spawn('/bin/sh', ['-c', command], {
@@ -16,7 +22,9 @@ export async function runBeforeCommands(spec: SessionSpec, env: NodeJS.ProcessEn
         env: { ...env, ...spec.env },
         stdio: ['inherit', process.stderr, process.stderr],
       });
-      child.on('error', reject);
+      child.on('error', (error) => reject(new PicodeError(`${spec.source.file}: cannot run before[${i}] \`${command}\`: ${error.message}`, {
+        hint: 'the before commands run with /bin/sh in the session\'s cwd: check both exist',
+      })));
       child.on('exit', (c, signal) => resolve(c ?? (signal ? 128 : 1)));
     });
     if (code !== 0) {

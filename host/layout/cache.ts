@@ -32,6 +32,6 @@ export async function loadLayoutCached(fileOrName: string, options: LoadLayoutOp
   const { loadLayoutDetailed } = await import('./load.js');
   const loaded = await loadLayoutDetailed(file, options);
   const readEnv = Object.fromEntries(Object.entries(loaded.readEnv).map(([k, v]) => [k, v ?? null]));
-  writeCacheEntry(name, key, { readEnv, spec: loaded.spec } satisfies CachedLayout, options.env);
+  if (loaded.cacheable) writeCacheEntry(name, key, { readEnv, spec: loaded.spec } satisfies CachedLayout, options.env);
   return { spec: loaded.spec, file, cached: false };
 }

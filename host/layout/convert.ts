@@ -1,7 +1,8 @@
 import { isAbsolute, relative } from 'node:path';
 import { portablePaneProgram } from '../mux/zellij/program.js';
 import { writeZellijLayout } from '../mux/zellij/kdl.js';
-import type { LayoutNode, PaneSpec, SessionSpec, Size, WindowSpec } from './model.js';
+import { panesOf, type LayoutNode, type PaneSpec, type SessionSpec, type Size, type WindowSpec } from './model.js';
+import { shellQuote } from './expand.js';
 
 /**
  * Converts a loaded layout (any format picode reads) into another format:
@@ -13,8 +14,8 @@ import type { LayoutNode, PaneSpec, SessionSpec, Size, WindowSpec } from './mode
  * Each returns the text and what could not be carried over (the caller warns about it), so
  * that nothing is lost silently.
  */
-export type ConvertTarget = 'kdl' | 'picode';
-export const convertTargets: readonly ConvertTarget[] = ['kdl', 'picode'];
+export type ConvertTarget = 'kdl' | 'picode' | 'tmuxp';
+export const convertTargets: readonly ConvertTarget[] = ['kdl', 'picode', 'tmuxp'];
 
 export interface Converted {
   readonly text: string;
@@ -23,18 +24,78 @@ export interface Converted {
 }
 
 export async function convertLayout(spec: SessionSpec, to: ConvertTarget): Promise<Converted> {
+  if (to === 'tmuxp') return toTmuxp(spec);
   return to === 'kdl' ? toKdl(spec) : toPicodeYaml(spec);
+}
+
+/** Where the written layout came from, for the comment at its top. */
+function origin(spec: SessionSpec, to: ConvertTarget): string {
+  // `picode freeze` names its source `tmux session NAME`.
+  if (spec.source.file.startsWith('tmux session ')) return `frozen from the ${spec.source.file} by \`picode freeze --format ${to}\``;
+  return `converted from ${spec.source.file} (${spec.source.format}) by \`picode layout convert --to ${to}\``;
+}
+
+/**
+ * A tmuxp workspace. tmuxp has no split tree: each window gets its geometry as a tmux layout
+ * string (`layouts[i]` when the caller has tmux's own, as `picode freeze` does; else computed
+ * for an 80x24 window) and its panes in layout order, each typing its command.
+ */
+export async function toTmuxp(spec: SessionSpec, layouts?: readonly string[]): Promise<Converted> {
+  const [{ stringify }, { tmuxLayoutString }] = await Promise.all([import('yaml'), import('../mux/tmux/layoutString.js')]);
+  const dropped = spec.unsupported.map((u) => `not supported by picode in the source: ${u}`);
+  const doc: Record<string, unknown> = { session_name: spec.name, start_directory: spec.cwd };
+  if (Object.keys(spec.env).length) doc.environment = spec.env;
+  if (Object.keys(spec.options).length) doc.options = spec.options;
+  if (spec.before.length) {
+    doc.before_script = spec.before.join(' && ');
+    if (spec.before.length > 1) dropped.push('before: tmuxp has one before_script; the commands were joined with &&');
+  }
+  doc.windows = spec.windows.map((window, i) => {
+    const out: Record<string, unknown> = {};
+    if (window.name !== undefined) out.window_name = window.name;
+    if (window.index !== undefined) out.window_index = window.index;
+    if (window.focus) out.focus = true;
+    out.start_directory = window.cwd;
+    if (Object.keys(window.env).length) out.environment = window.env;
+    const panes = [...panesOf(window.root)];
+    const layout = layouts?.[i] ?? window.tmuxLayout ?? (panes.length > 1 ? tmuxLayoutString(window.root, 80, 24) : undefined);
+    if (layout !== undefined) out.layout = layout;
+    if (Object.keys(window.options).length) out.options = window.options;
+    out.panes = panes.map((pane) => tmuxpPane(pane, window, dropped));
+    return out;
+  });
+  const header = `# ${spec.name}: ${origin(spec, 'tmuxp')}\n`;
+  return { text: header + stringify(doc, { lineWidth: 0 }), dropped };
+}
+
+function tmuxpPane(pane: PaneSpec, window: WindowSpec, dropped: string[]): Record<string, unknown> | string {
+  const commands: string[] = [];
+  if (pane.command !== undefined) commands.push(typeof pane.command === 'string' ? pane.command : pane.command.map(shellQuote).join(' '));
+  if (pane.role !== 'shell' && pane.command === undefined) {
+    commands.push(`picode pane ${pane.role}`);
+    dropped.push(`${window.name ?? 'window'}: the ${pane.role} view is started with \`picode pane ${pane.role}\` typed into a shell`);
+  }
+  commands.push(...pane.typed.map((line) => line.trimStart()));
+  const out: Record<string, unknown> = { shell_command: commands };
+  if (pane.cwd !== window.cwd) out.start_directory = pane.cwd;
+  if (Object.keys(pane.env).length) out.environment = pane.env;
+  if (pane.focus) out.focus = true;
+  if (pane.name !== undefined) dropped.push(`${window.name ?? 'window'}: pane name ${pane.name} (tmuxp panes have no names)`);
+  return out;
 }
 
 export function toKdl(spec: SessionSpec): Converted {
   const { text, dropped } = writeZellijLayout(spec, {
     chrome: true,
     program: (pane, window) => portablePaneProgram(spec, pane, window),
+    // Directories as the source wrote them, and only where it wrote one: Zellij composes them
+    // (layout, then tab, then pane) as picode does, relative to where it is launched.
+    cwd: { layout: spec.cwdSource, tab: (window) => window.cwdSource, pane: (pane) => pane.cwdSource },
   });
   const notes = [...spec.unsupported.map((u) => `not supported by picode in the source: ${u}`), ...dropped];
   if (Object.keys(spec.env).length) notes.push(`env (${Object.keys(spec.env).join(', ')}): set on every pane with \`env\``);
   if (spec.before.length) notes.push(`before (${spec.before.length} command(s)): Zellij layouts cannot run commands before the session starts`);
-  const header = `// ${spec.name}: converted from ${spec.source.file} (${spec.source.format}) by \`picode layout convert --to kdl\`\n`;
+  const header = `// ${spec.name}: ${origin(spec, 'kdl')}\n`;
   return { text: header + text, dropped: notes };
 }
 
@@ -47,7 +108,7 @@ export async function toPicodeYaml(spec: SessionSpec): Promise<Converted> {
   if (Object.keys(spec.options).length) doc.options = spec.options;
   doc.windows = spec.windows.map((w) => windowEntry(w, spec.cwd, dropped));
   const header = [
-    `# ${spec.name}: converted from ${spec.source.file} (${spec.source.format}) by \`picode layout convert --to picode\``,
+    `# ${spec.name}: ${origin(spec, 'picode')}`,
     ...dropped.map((d) => `# ${d}`),
   ].join('\n');
   return { text: `${header}\n${stringify(doc, { lineWidth: 0 })}`, dropped };
@@ -68,6 +129,7 @@ function windowEntry(window: WindowSpec, sessionCwd: string, dropped: string[]):
   }
   if (window.tmuxLayout !== undefined) out.layout = window.tmuxLayout;
   if (Object.keys(window.options).length) out.options = window.options;
+  if (window.index !== undefined) out.index = window.index;
   return out;
 }
 

@@ -17,16 +17,18 @@ export function checkDirectories(spec: SessionSpec): void {
     });
   });
   for (const [dir, where] of places) {
-    let isDir = false;
-    try {
-      isDir = statSync(dir).isDirectory();
-    } catch {
-      isDir = false;
-    }
-    if (!isDir) {
+    if (!isDirectory(dir)) {
       throw new PicodeError(`${spec.source.file}: the working directory of ${where} does not exist: ${dir}`, {
         hint: 'fix the cwd (relative paths are relative to where you run picode up, or to the enclosing window/session), or create it in `before`',
       });
     }
+  }
+}
+
+export function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
   }
 }

@@ -10,6 +10,11 @@ export interface ExpandContext {
   readonly env: NodeJS.ProcessEnv;
   /** Variables read while loading, with the value seen (undefined = unset). */
   readonly readEnv: Record<string, string | undefined>;
+  /**
+   * Called when the result depends on more than the file and the variables read (a template
+   * run by Ruby, a directory that did not exist): the layout cache must not keep it.
+   */
+  readonly noCache?: (() => void) | undefined;
 }
 
 export function readVar(ctx: ExpandContext, name: string): string | undefined {

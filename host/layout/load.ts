@@ -22,6 +22,8 @@ export interface LoadedLayout {
   readonly readEnv: Readonly<Record<string, string | undefined>>;
   /** `@settings` keys the layout read. */
   readonly readSettings: readonly string[];
+  /** False when the result may change without the file or the variables changing (see ExpandContext.noCache). */
+  readonly cacheable: boolean;
 }
 
 export async function loadLayout(fileOrName: string, options: LoadLayoutOptions): Promise<SessionSpec> {
@@ -42,11 +44,13 @@ export async function loadLayoutDetailed(fileOrName: string, options: LoadLayout
   // other parts of picode are covered without knowing about the cache).
   const env = recordingEnv(options.env, readEnv);
   const readSettings = new Set<string>();
+  let cacheable = true;
+  const noCache = (): void => { cacheable = false; };
 
   if (file.endsWith('.kdl')) {
     const { importZellijLayout } = await import('./importers/zellij.js');
     const spec = importZellijLayout(text, { file, cwd: options.cwd, env });
-    return { spec, file, readEnv, readSettings: [] };
+    return { spec, file, readEnv, readSettings: [], cacheable };
   }
 
   const [{ parseSource }, { detectFormat }, { LayoutProblems, layoutError }] = await Promise.all([
@@ -55,17 +59,19 @@ export async function loadLayoutDetailed(fileOrName: string, options: LoadLayout
   let rendered = text;
   if (text.includes('<%')) {
     const { renderErb } = await import('./importers/erb.js');
-    rendered = renderErb(text, file, { env, readEnv, settings: options.settings ?? {}, readSettings });
+    rendered = renderErb(text, file, { env, readEnv, settings: options.settings ?? {}, readSettings, noCache });
   }
-  const source = parseSource(file, rendered);
+  let source = parseSource(file, rendered);
   const format = detectFormat(file, source.data);
-  const ctx = { env, readEnv, cwd: options.cwd };
+  // tmuxinator reads its files with Ruby's Psych (YAML 1.1): read the values as it does.
+  if (format === 'tmuxinator') source = parseSource(file, rendered, { plainScalar: (await import('./importers/psych.js')).psychScalar });
+  const ctx = { env, readEnv, cwd: options.cwd, noCache };
   try {
     let spec: SessionSpec;
     if (format === 'tmuxp') spec = (await import('./importers/tmuxp.js')).importTmuxp(source.data, file, ctx);
     else if (format === 'tmuxinator') spec = (await import('./importers/tmuxinator.js')).importTmuxinator(source.data, file, ctx);
     else spec = (await import('./picode.js')).loadPicodeLayout(source, ctx);
-    return { spec, file, readEnv, readSettings: [...readSettings] };
+    return { spec, file, readEnv, readSettings: [...readSettings], cacheable };
   } catch (error) {
     if (error instanceof LayoutProblems) throw layoutError(source, error.problems, error.hint);
     throw error;

@@ -28,9 +28,16 @@ export interface PaneSpec {
   readonly command: string | readonly string[] | undefined;
   /** Commands typed into the pane's interactive shell once it is ready (imports only). */
   readonly typed: readonly string[];
+  /**
+   * How each of `typed` is sent, index for index (tmuxp's `enter`, `sleep_before`,
+   * `sleep_after`). Absent: Enter after every command, no pauses.
+   */
+  readonly typedTiming?: readonly TypedTiming[] | undefined;
   readonly onExit: OnExit;
   /** Absolute working directory. */
   readonly cwd: string;
+  /** The directory as the source file wrote it (relative, `~`...), when it wrote one: converters keep it. */
+  readonly cwdSource?: string | undefined;
   readonly env: Readonly<Record<string, string>>;
   readonly focus: boolean;
   readonly size: Size | undefined;
@@ -38,6 +45,14 @@ export interface PaneSpec {
   readonly shellInit: boolean;
   /** Plugin name for role `plugin`. */
   readonly plugin: string | undefined;
+}
+
+/** How one typed command is sent. */
+export interface TypedTiming {
+  /** Press Enter after the text (false: the text is left on the prompt). */
+  readonly enter: boolean;
+  readonly sleepBeforeMs: number;
+  readonly sleepAfterMs: number;
 }
 
 export interface SplitSpec {
@@ -52,6 +67,7 @@ export type LayoutNode = PaneSpec | SplitSpec;
 export interface WindowSpec {
   readonly name: string | undefined;
   readonly cwd: string;
+  readonly cwdSource?: string | undefined;
   readonly env: Readonly<Record<string, string>>;
   readonly focus: boolean;
   readonly root: LayoutNode;
@@ -61,6 +77,8 @@ export interface WindowSpec {
    * format expresses sizes in the split tree instead.
    */
   readonly tmuxLayout: string | undefined;
+  /** The tmux window index asked for (tmuxp's `window_index`); absent: the next free one. */
+  readonly index?: number | undefined;
   /** Window options (`set-window-option`), from imports or picode's `options`. */
   readonly options: Readonly<Record<string, string>>;
 }
@@ -70,6 +88,7 @@ export type LayoutFormat = 'picode' | 'tmuxp' | 'tmuxinator' | 'zellij';
 export interface SessionSpec {
   readonly name: string;
   readonly cwd: string;
+  readonly cwdSource?: string | undefined;
   readonly env: Readonly<Record<string, string>>;
   /** Shell commands run (in `cwd`, with `env`) before the session is built; a failure aborts the launch. */
   readonly before: readonly string[];

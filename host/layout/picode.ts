@@ -63,6 +63,7 @@ function normalise(file: LayoutFile, path: string, ctx: PicodeLoadContext, probl
   return {
     name: file.name ?? sessionNameFromFile(path),
     cwd,
+    ...(file.cwd === undefined ? {} : { cwdSource: file.cwd }),
     env: file.env ?? {},
     before: file.before ?? [],
     options: file.options ?? {},
@@ -90,10 +91,12 @@ function normaliseWindow(w: WindowFile, at: PropertyKey[], sessionCwd: string, c
   return {
     name: w.name,
     cwd,
+    ...(w.cwd === undefined ? {} : { cwdSource: w.cwd }),
     env: w.env ?? {},
     focus: w.focus ?? false,
     root,
     tmuxLayout: w.layout,
+    ...(w.index === undefined ? {} : { index: w.index }),
     options: w.options ?? {},
   };
 }
@@ -134,6 +137,7 @@ function normalisePane(entry: string | PaneFile, at: PropertyKey[], windowCwd: s
     typed: [],
     onExit,
     cwd: expandPath(pane.cwd ?? '.', windowCwd, ctx),
+    ...(pane.cwd === undefined ? {} : { cwdSource: pane.cwd }),
     env: pane.env ?? {},
     focus: pane.focus ?? false,
     size: pane.size === undefined ? undefined : parseSize(pane.size),

@@ -81,6 +81,8 @@ export const windowSchema = z.object({
   layout: z.string().min(1).optional()
     .describe('A tmux layout applied after the panes exist (tiled, even-horizontal, main-vertical...), instead of sizes.'),
   options: optionsSchema.optional(),
+  index: z.number().int().min(0).optional()
+    .describe('The window\'s tmux index (default: the next free one, from base-index).'),
 }).strict();
 
 export const layoutSchema = z.object({

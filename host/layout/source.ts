@@ -1,4 +1,4 @@
-import { parseDocument, LineCounter, isMap, isSeq, isScalar, type Node } from 'yaml';
+import { parseDocument, visit, LineCounter, isMap, isSeq, isScalar, type Node } from 'yaml';
 import { PicodeError } from '../core/errors.js';
 
 /**
@@ -14,7 +14,12 @@ export interface SourceFile {
   lineOf(path: readonly PropertyKey[], options?: { key?: boolean }): number | undefined;
 }
 
-export function parseSource(file: string, text: string): SourceFile {
+export interface ParseOptions {
+  /** Reads every unquoted scalar (tmuxinator files: YAML 1.1 as Ruby's Psych reads it, see importers/psych.ts). */
+  readonly plainScalar?: (text: string) => unknown;
+}
+
+export function parseSource(file: string, text: string, options: ParseOptions = {}): SourceFile {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
   const first = doc.errors[0];
@@ -22,6 +27,15 @@ export function parseSource(file: string, text: string): SourceFile {
     const line = lineCounter.linePos(first.pos[0]).line;
     throw new PicodeError(`${file}:${line}: not valid YAML/JSON: ${first.message.split('\n')[0]}`, {
       hint: 'fix the syntax at that line (indentation, quotes, a missing ":")',
+    });
+  }
+  const { plainScalar } = options;
+  if (plainScalar) {
+    visit(doc, {
+      Scalar(_key, node) {
+        // The merge key `<<` is read by the parser itself (its value is a symbol).
+        if (node.type === 'PLAIN' && typeof node.value !== 'symbol' && typeof node.source === 'string') node.value = plainScalar(node.source);
+      },
     });
   }
   const data = doc.toJS({ maxAliasCount: 1000 }) as unknown;

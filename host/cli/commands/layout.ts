@@ -65,7 +65,8 @@ export function describeSpec(spec: SessionSpec): string {
   for (const b of spec.before) lines.push(`  before: ${b}`);
   for (const [k, v] of Object.entries(spec.options)) lines.push(`  option ${k} ${v}`);
   spec.windows.forEach((w, i) => {
-    const flags = [w.focus ? 'focus' : '', w.tmuxLayout ? `tmux layout ${w.tmuxLayout}` : '', w.cwd !== spec.cwd ? `cwd ${w.cwd}` : '']
+    const flags = [w.index !== undefined ? `index ${w.index}` : '', w.focus ? 'focus' : '', w.tmuxLayout ? `tmux layout ${w.tmuxLayout}` : '',
+      w.cwd !== spec.cwd ? `cwd ${w.cwd}` : '']
       .filter(Boolean);
     lines.push(`  window ${i + 1}${w.name ? ` "${w.name}"` : ''}${flags.length ? `  (${flags.join(', ')})` : ''}`);
     if (Object.keys(w.env).length) lines.push(`    env ${formatEnv(w.env)}`);
@@ -87,7 +88,12 @@ function node(n: LayoutNode, indent: string, cwd: string, lines: string[]): void
   const flags = [n.focus ? 'focus' : '', n.command !== undefined ? `on exit: ${n.onExit}` : '', n.shellInit ? 'shell marks' : '',
     n.cwd !== cwd ? `cwd ${n.cwd}` : '', Object.keys(n.env).length ? `env ${formatEnv(n.env)}` : ''].filter(Boolean);
   lines.push(`${indent}pane${n.name ? ` "${n.name}"` : ''} [${n.role}${n.plugin ? ` ${n.plugin}` : ''}]${sizeText(n.size)}: ${command}${flags.length ? `  (${flags.join(', ')})` : ''}`);
-  for (const t of n.typed) lines.push(`${indent}  types: ${t.trim()}`);
+  n.typed.forEach((t, i) => {
+    const timing = n.typedTiming?.[i];
+    const notes = timing ? [timing.sleepBeforeMs ? `after ${timing.sleepBeforeMs / 1000} s` : '', timing.enter ? '' : 'no Enter',
+      timing.sleepAfterMs ? `then waits ${timing.sleepAfterMs / 1000} s` : ''].filter(Boolean) : [];
+    lines.push(`${indent}  types: ${t.trim()}${notes.length ? `  (${notes.join(', ')})` : ''}`);
+  });
 }
 
 function sizeText(size: Size | undefined): string {

@@ -1,8 +1,14 @@
+import { spawnSync } from 'node:child_process';
 import { PicodeError } from '../../core/errors.js';
 import { readVar, type ExpandContext } from '../expand.js';
 
 /**
- * The part of ERB that tmuxinator project files use in practice, rendered without Ruby:
+ * ERB in tmuxinator project files. tmuxinator users have Ruby: when `ruby` is on PATH the
+ * file is rendered by it exactly as tmuxinator renders it (Erubis when installed, as
+ * tmuxinator uses, else the standard library's ERB), with `@settings` and `@args` bound as
+ * tmuxinator binds them. The template is the user's own code, run as tmuxinator would run it.
+ *
+ * Without Ruby, the part of ERB that tmuxinator project files use in practice is rendered here:
  *
  *   <%= ENV["X"] %>  <%= ENV['X'] %>         the variable, or empty when unset
  *   <%= ENV["X"] || "default" %>              the variable, or the default when unset
@@ -29,6 +35,75 @@ const SETTINGS = new RegExp(`^@settings\\[\\s*(?:${STR}|:([A-Za-z_][A-Za-z0-9_]*
 
 export function renderErb(text: string, file: string, ctx: ErbContext): string {
   if (!text.includes('<%')) return text;
+  return renderWithRuby(text, file, ctx) ?? renderSubset(text, file, ctx);
+}
+
+/**
+ * tmuxinator's Project.load: `@settings` from the `key=value` arguments (split on `=` as it
+ * does), `@args` the other arguments, then the template evaluated with that binding.
+ */
+const RUBY_RENDER = String.raw`
+src = STDIN.read
+file = ARGV.shift
+args = ARGV.dup
+engine = begin
+  require "erubis"
+  :erubis
+rescue LoadError
+  require "erb"
+  :erb
+end
+class PicodeTmuxinatorProject
+  def self.render(src, file, args, engine)
+    @settings = Hash[args.select { |x| x.match(/.*=.*/) }.map { |setting| parts = setting.split("="); [parts[0], parts[1]] }]
+    args.reject! { |x| x.match(/.*=.*/) }
+    @args = args
+    if engine == :erubis
+      Erubis::Eruby.new(src, filename: file).result(binding)
+    else
+      template = ERB.new(src)
+      template.filename = file
+      template.result(binding)
+    end
+  end
+end
+begin
+  STDOUT.write(PicodeTmuxinatorProject.render(src, file, args, engine))
+rescue Exception => error
+  line = (error.backtrace || []).find { |l| l.start_with?(file + ":") }
+  line = line && line[file.length + 1..].to_i
+  line = error.message[/#{Regexp.escape(file)}:(\d+)/, 1].to_i if (line.nil? || line == 0) && error.is_a?(SyntaxError)
+  STDERR.write("#{line || 0}\n#{error.class}: #{error.message.lines.first.to_s.strip}")
+  exit 3
+end
+`;
+
+/** Undefined when there is no `ruby` on PATH (the caller then renders the subset). */
+function renderWithRuby(text: string, file: string, ctx: ErbContext): string | undefined {
+  const settings = Object.entries(ctx.settings).map(([k, v]) => `${k}=${v}`);
+  for (const key of Object.keys(ctx.settings)) ctx.readSettings.add(key);
+  // The environment is copied through ctx.env, which records every variable as read: the
+  // template may read any of them, so the layout cache is only reused while none changed.
+  const env = { ...ctx.env };
+  const result = spawnSync('ruby', ['-e', RUBY_RENDER, '--', file, ...settings], { input: text, env, encoding: 'utf8', timeout: 30_000, maxBuffer: 64 * 1024 * 1024 });
+  if ((result.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') return undefined;
+  // Ruby may read files, the clock, anything: render it again on every launch, as tmuxinator does.
+  ctx.noCache?.();
+  if (result.error) {
+    throw new PicodeError(`${file}: could not render its ERB with ruby: ${result.error.message}`, { hint: 'check that `ruby -v` works' });
+  }
+  if (result.status !== 0) {
+    const [lineText, ...message] = result.stderr.split('\n');
+    const line = Number(lineText);
+    const detail = result.status === 3 ? message.join(' ').trim() : result.stderr.trim();
+    throw new PicodeError(`${file}${line > 0 ? `:${line}` : ''}: its ERB failed in Ruby: ${detail}`, {
+      hint: 'the file\'s Ruby runs as tmuxinator runs it: fix that line, or pass the key=value settings it reads (picode up FILE key=value)',
+    });
+  }
+  return result.stdout;
+}
+
+function renderSubset(text: string, file: string, ctx: ErbContext): string {
   return text.replace(/<%(=|#|-)?([\s\S]*?)-?%>/g, (whole, kind: string | undefined, body: string, offset: number) => {
     const line = text.slice(0, offset).split('\n').length;
     const newlines = '\n'.repeat((whole.match(/\n/g) ?? []).length);

@@ -2,6 +2,7 @@ import { basename, extname } from 'node:path';
 import type { LayoutNode, PaneSpec, SessionSpec, WindowSpec } from '../model.js';
 import { expandPath, type ExpandContext } from '../expand.js';
 import { LayoutProblems, problem } from '../problems.js';
+import { isDirectory } from '../directories.js';
 import { isObj, Reader, type Obj } from './shape.js';
 
 /**
@@ -40,11 +41,18 @@ export function importTmuxinator(data: unknown, file: string, ctx: ExpandContext
     if (data[key] !== undefined && data[key] !== null) r.unsupported.push(`${key} (${REASONS[key]})`);
   }
 
-  const name = r.str(data.name ?? data.project_name, [data.name !== undefined ? 'name' : 'project_name'])
-    ?? basename(file, extname(file));
-  const rootKey = data.root !== undefined ? 'root' : 'project_root';
+  // As tmuxinator's Project: the legacy keys win when both are written (`project_name || name`).
+  const nameKey = present(data.project_name) ? 'project_name' : 'name';
+  const name = r.str(data[nameKey], [nameKey]) ?? basename(file, extname(file));
+  const rootKey = present(data.project_root) ? 'project_root' : 'root';
   const root = r.str(data[rootKey], [rootKey]);
-  const cwd = expandPath(root ?? '.', ctx.cwd, ctx);
+  let cwd = expandPath(root ?? '.', ctx.cwd, ctx);
+  if (root !== undefined && !isDirectory(cwd)) {
+    // tmuxinator's script `cd`s to the root and carries on where it was when that fails.
+    r.unsupported.push(`${rootKey} (the directory ${cwd} does not exist; starting in ${ctx.cwd}, where picode up runs, as tmuxinator does)`);
+    ctx.noCache?.(); // once the directory exists, the next launch must start there
+    cwd = ctx.cwd;
+  }
   const preWindowKey = data.pre_window !== undefined ? 'pre_window' : 'pre_tab';
   const preWindow = r.strings(data[preWindowKey], [preWindowKey]);
   // `pre` (deprecated) and the start hooks run before the session exists, in the root.
@@ -54,17 +62,19 @@ export function importTmuxinator(data: unknown, file: string, ctx: ExpandContext
     ...r.strings(data.pre, ['pre']),
   ];
 
-  const windowsKey = data.windows !== undefined ? 'windows' : 'tabs';
+  // tmuxinator reads `tabs || windows`: the deprecated key wins when both are there.
+  const windowsKey = present(data.tabs) ? 'tabs' : 'windows';
   if (data[windowsKey] === undefined) r.problems.push(problem(['windows'], 'missing: a tmuxinator project needs windows', true));
   const windows = r.list(data[windowsKey], [windowsKey]).flatMap((w, i) => {
     const win = r.obj(w, [windowsKey, i]);
-    return win ? [importWindow(win, [windowsKey, i], { r, cwd, preWindow, ctx })] : [];
+    return win ? [importWindow(win, [windowsKey, i], { r, cwd, launchDir: ctx.cwd, preWindow, ctx })] : [];
   });
   applyStartup(data, windows, r);
   if (r.problems.length) throw new LayoutProblems(r.problems, HINT);
   return {
     name: name.replace(/[.:]/g, '_'),
     cwd,
+    ...(root !== undefined && cwd !== ctx.cwd ? { cwdSource: root } : {}),
     env: {},
     before,
     options: {},
@@ -77,6 +87,8 @@ export function importTmuxinator(data: unknown, file: string, ctx: ExpandContext
 interface WindowContext {
   readonly r: Reader;
   readonly cwd: string;
+  /** Where picode up runs: tmuxinator 3.0 expands a window's relative root from there (File.expand_path). */
+  readonly launchDir: string;
   readonly preWindow: readonly string[];
   readonly ctx: ExpandContext;
 }
@@ -102,7 +114,7 @@ function importWindow(w: Obj, at: PropertyKey[], wc: WindowContext): WindowSpec 
   }
   r.unknownKeys(body, WINDOW_KEYS, where);
   const dir = r.str(body.root, [...bodyAt, 'root']);
-  const cwd = dir === undefined ? wc.cwd : expandPath(dir, wc.cwd, wc.ctx);
+  const cwd = dir === undefined ? wc.cwd : expandPath(dir, wc.launchDir, wc.ctx);
   const pre = [...wc.preWindow, ...r.strings(body.pre, [...bodyAt, 'pre'])];
   const panesRaw = body.panes === undefined ? [null] : r.list(body.panes, [...bodyAt, 'panes']);
   const panes = (panesRaw.length ? panesRaw : [null]).map((p, i) => importPane(p, [...bodyAt, 'panes', i], cwd, pre, r));
@@ -115,7 +127,12 @@ function importWindow(w: Obj, at: PropertyKey[], wc: WindowContext): WindowSpec 
     if (synchronize === 'before') r.unsupported.push(`${where}.synchronize: before (picode synchronises after the commands are typed)`);
   }
   const root: LayoutNode = panes.length === 1 ? panes[0]! : { kind: 'split', direction: 'column', size: undefined, children: panes };
-  return { name, cwd, env: {}, focus: false, root, tmuxLayout: r.str(body.layout, [...bodyAt, 'layout']), options };
+  // tmuxinator tiles the window after every split and then re-applies `layout`, or with none
+  // the last layout used: a window of several panes without a layout ends up tiled.
+  const layout = r.str(body.layout, [...bodyAt, 'layout']) ?? (panes.length > 1 ? 'tiled' : undefined);
+  // tmuxinator resolves a window's relative root from the launch directory, not the project's.
+  const cwdSource = dir === undefined ? undefined : /^[~/$]/.test(dir) ? dir : cwd;
+  return { name, cwd, ...(cwdSource === undefined ? {} : { cwdSource }), env: {}, focus: false, root, tmuxLayout: layout, options };
 }
 
 /** A pane: a command, a list of commands, `{title: cmds}` or nothing. */
@@ -126,6 +143,11 @@ function importPane(p: unknown, at: PropertyKey[], cwd: string, pre: readonly st
     return pane(cwd, [...pre, ...r.strings(p[title!], [...at, title!])], title);
   }
   return pane(cwd, [...pre, ...r.strings(p, at)], undefined);
+}
+
+/** Ruby truthiness of a YAML value: anything but nil and false. */
+function present(value: unknown): boolean {
+  return value !== undefined && value !== null && value !== false;
 }
 
 function pane(cwd: string, typed: string[], name: string | undefined): PaneSpec {

@@ -1,8 +1,10 @@
 import { homedir } from 'node:os';
 import { basename, extname, isAbsolute, resolve } from 'node:path';
-import { getLocation, parse as parseKdlV2, type Node as KdlNode, type Primitive } from '@bgotink/kdl';
+import { getLocation, parse as parseKdlV2, type Entry as KdlEntry, type Node as KdlNode, type Primitive } from '@bgotink/kdl';
 import { parse as parseKdlV1 } from '@bgotink/kdl/v1-compat';
 import { PicodeError } from '../../core/errors.js';
+import { closest as nearest } from '../issues.js';
+import { LITERAL_EXEC } from '../../mux/zellij/kdl.js';
 import { paneRoles, type LayoutNode, type OnExit, type PaneRole, type PaneSpec, type SessionSpec, type Size, type WindowSpec } from '../model.js';
 
 /**
@@ -65,16 +67,21 @@ interface RawBox extends Common {
   children: Raw[];
 }
 
-/** Nodes that configure the pane they are in rather than being panes themselves. */
-const PANE_PROPERTY_NODES = new Set([
-  'name', 'size', 'focus', 'cwd', 'command', 'args', 'edit', 'plugin', 'close_on_exit', 'start_suspended',
-  'borderless', 'split_direction', 'stacked', 'expanded', 'contents_file', 'hide_floating_panes',
-  // floating-pane geometry, also allowed as child nodes
-  'x', 'y', 'width', 'height', 'pinned',
-]);
-
+/** Zellij's reserved words (kdl_layout_parser.rs `is_a_reserved_word`): no template may take these names. */
 const RESERVED = new Set(['pane', 'layout', 'pane_template', 'tab_template', 'default_tab_template', 'new_tab_template',
-  'children', 'tab', 'floating_panes', 'swap_tiled_layout', 'swap_floating_layout', ...PANE_PROPERTY_NODES]);
+  'command', 'edit', 'plugin', 'children', 'tab', 'args', 'close_on_exit', 'start_suspended', 'borderless', 'focus', 'name',
+  'size', 'cwd', 'split_direction', 'swap_tiled_layout', 'swap_floating_layout', 'hide_floating_panes', 'contents_file']);
+
+/** What Zellij accepts on a pane, a floating pane and a tab (`is_a_valid_*_property`). */
+const PANE_PROPERTIES = ['borderless', 'focus', 'name', 'size', 'plugin', 'command', 'edit', 'cwd', 'args', 'close_on_exit',
+  'start_suspended', 'split_direction', 'pane', 'children', 'stacked', 'expanded', 'exclude_from_sync', 'contents_file'];
+const FLOATING_PANE_PROPERTIES = ['borderless', 'focus', 'name', 'plugin', 'command', 'edit', 'cwd', 'args', 'close_on_exit',
+  'start_suspended', 'x', 'y', 'width', 'height', 'pinned', 'contents_file'];
+const TAB_PROPERTIES = ['focus', 'name', 'split_direction', 'cwd', 'floating_panes', 'children', 'max_panes', 'min_panes',
+  'exact_panes', 'hide_floating_panes'];
+/** Pane-only and floating-only properties: a pane_template with either kind is that kind of template. */
+const TILED_ONLY = ['borderless', 'size', 'split_direction', 'stacked', 'expanded'];
+const FLOATING_ONLY = ['x', 'y', 'width', 'height', 'pinned'];
 
 class Importer {
   private readonly paneTemplates = new Map<string, KdlNode>();
@@ -89,54 +96,65 @@ class Importer {
   run(text: string): SessionSpec {
     const nodes = this.parse(text);
     const layouts = nodes.filter((n) => n.getName() === 'layout');
-    if (layouts.length !== 1) {
-      throw new PicodeError(`${this.ctx.file}: a Zellij layout has exactly one \`layout { ... }\` node; found ${layouts.length}`, { hint: HINT });
+    if (layouts.length === 0) {
+      throw new PicodeError(`${this.ctx.file}: No layout found: a Zellij layout has exactly one \`layout { ... }\` node`, { hint: HINT });
     }
     for (const other of nodes) {
-      if (other.getName() !== 'layout') this.unsupported.add(`${other.getName()} (top-level node outside \`layout\`)`);
+      const name = other.getName();
+      if (name !== 'layout' && RESERVED.has(name)) this.fail(other, 'This node should be inside the main "layout" node');
+      if (name !== 'layout') this.unsupported.add(`${name} (top-level node outside \`layout\`)`);
     }
+    if (layouts.length > 1) this.fail(layouts[1]!, 'Only one layout node per file allowed');
     const layout = layouts[0]!;
     // Reasons say what picode's layout model lacks: on Zellij (`--mux zellij`) the original
     // file is launched as it is, so these parts still run there.
     const children = layout.children?.nodes ?? [];
-    const globalCwdText = this.stringOf(layout, 'cwd');
+    const globalCwdText = this.pathOf(layout, 'cwd');
     const globalCwd = globalCwdText === undefined ? this.ctx.cwd : this.resolvePath(globalCwdText, this.ctx.cwd);
 
     for (const child of children) {
       const name = child.getName();
       if (name === 'pane_template' || name === 'tab_template') {
         const templateName = this.stringOf(child, 'name');
-        if (!templateName) this.fail(child, `${name} needs a name (${name} name="...")`);
-        if (RESERVED.has(templateName)) this.fail(child, `"${templateName}" is a reserved word and cannot name a ${name}`);
-        if (this.paneTemplates.has(templateName) || this.tabTemplates.has(templateName)) {
-          this.fail(child, `there is already a template named "${templateName}"`);
+        if (templateName === undefined) this.fail(child, `${name === 'pane_template' ? 'Pane' : 'Tab'} templates must have a name (${name} name="...")`);
+        this.assertLegalTemplateName(templateName, child);
+        if ((name === 'pane_template' ? this.paneTemplates : this.tabTemplates).has(templateName)) {
+          this.fail(child, `Duplicate definition of the "${templateName}" ${name}`);
+        }
+        if (name === 'tab_template' && this.paneTemplates.has(templateName)) {
+          this.fail(child, `There is already a pane_template with the name "${templateName}" - can't have a tab_template with the same name`);
         }
         (name === 'pane_template' ? this.paneTemplates : this.tabTemplates).set(templateName, child);
       } else if (name === 'default_tab_template') {
         this.defaultTabTemplate = child;
       }
     }
+    for (const template of this.paneTemplates.values()) this.checkPaneTemplate(template);
+    for (const template of [...this.tabTemplates.values(), ...(this.defaultTabTemplate ? [this.defaultTabTemplate] : [])]) this.checkTabTemplate(template);
 
     const rootPanes: Raw[] = [];
     const tabs: Array<{ node: KdlNode; template: KdlNode | undefined }> = [];
     for (const child of children) {
       const name = child.getName();
       if (name === 'pane' || this.paneTemplates.has(name)) {
-        if (tabs.length) this.fail(child, 'a layout has either tabs or panes at its top level, not both');
+        if (tabs.length) this.fail(child, 'Cannot have both tabs and panes in the same node');
         rootPanes.push(this.pane(child, undefined));
       } else if (name === 'tab' || this.tabTemplates.has(name)) {
-        if (rootPanes.length) this.fail(child, 'a layout has either tabs or panes at its top level, not both');
+        if (rootPanes.length) this.fail(child, 'Cannot have both tabs and panes in the same node');
         tabs.push({ node: child, template: name === 'tab' ? this.defaultTabTemplate : this.tabTemplates.get(name) });
       } else if (name === 'floating_panes') {
         this.floating(child);
       } else if (name === 'swap_tiled_layout' || name === 'swap_floating_layout') {
+        this.checkSwapLayout(child);
         this.unsupported.add(`${name} ${this.stringOf(child, 'name') ?? '(unnamed)'} (picode layouts have no swap layouts)`);
       } else if (name === 'new_tab_template') {
         this.unsupported.add('new_tab_template (only used for tabs opened later in Zellij)');
-      } else if (!['cwd', 'pane_template', 'tab_template', 'default_tab_template'].includes(name)) {
-        this.fail(child, `unknown layout node "${name}"; expected pane, tab, a template name, floating_panes or cwd`);
+      } else if (!RESERVED.has(name)) {
+        this.fail(child, `Unknown layout node: '${name}' (expected pane, tab, a template name, floating_panes or cwd)`);
       }
     }
+    const focusedTabs = tabs.filter(({ node }) => this.boolOf(node, 'focus') === true);
+    if (focusedTabs.length > 1) this.fail(focusedTabs[1]!.node, 'Only one tab can be focused');
 
     let windows: WindowSpec[];
     if (tabs.length) {
@@ -151,6 +169,7 @@ class Importer {
     return {
       name: basename(this.ctx.file, extname(this.ctx.file)).replace(/[.:]/g, '_'),
       cwd: globalCwd,
+      ...(globalCwdText === undefined ? {} : { cwdSource: globalCwdText }),
       env: {},
       before: [],
       options: {},
@@ -181,9 +200,96 @@ class Importer {
     }
   }
 
-  private fail(node: KdlNode, message: string): never {
-    const line = getLocation(node)?.start.line;
-    throw new PicodeError(`${this.ctx.file}${line === undefined ? '' : `:${line}`}: ${message}`, { hint: HINT });
+  /** Zellij's own message, at the line and column of the node or entry it is about. */
+  private fail(at: KdlNode | KdlEntry, message: string): never {
+    const start = getLocation(at)?.start;
+    throw new PicodeError(`${this.ctx.file}${start === undefined ? '' : `:${start.line}:${start.column}`}: ${message}`, { hint: HINT });
+  }
+
+  private assertLegalTemplateName(name: string, node: KdlNode): void {
+    if (/\s/.test(name)) this.fail(node, `Node names (${name}) cannot contain whitespace.`);
+    if (RESERVED.has(name)) this.fail(node, `Node name '${name}' is a reserved word.`);
+    if (name === '') this.fail(node, 'Template names cannot be empty');
+    if (/[()]/.test(name)) this.fail(node, 'Template names cannot contain parantheses');
+    if (/^\p{N}/u.test(name)) this.fail(node, 'Template names cannot start with numbers');
+  }
+
+  /**
+   * Every property and bare argument of a node must be one Zellij knows for it: a typo such as
+   * `spit_size=1` is an error there, with a did-you-mean here.
+   */
+  private assertProperties(node: KdlNode, known: readonly string[], what: string): void {
+    for (const entry of node.entries) {
+      const name = entry.getName() ?? (typeof entry.getValue() === 'string' ? (entry.getValue() as string) : undefined);
+      if (name === undefined) this.fail(entry, `Unknown ${what} property`);
+      if (!known.includes(name)) {
+        const guess = closest(name, known);
+        this.fail(entry, `Unknown ${what} property: ${name}${guess ? ` (did you mean "${guess}"?)` : ''}`);
+      }
+    }
+  }
+
+  /** Tabs and tab templates check their named properties only (`kdl_property_names`). */
+  private assertTabProperties(node: KdlNode): void {
+    for (const entry of node.entries) {
+      const name = entry.getName();
+      if (name !== null && !TAB_PROPERTIES.includes(name)) {
+        const guess = closest(name, TAB_PROPERTIES);
+        this.fail(entry, `Invalid tab property '${name}'${guess ? ` (did you mean "${guess}"?)` : ''}`);
+      }
+    }
+  }
+
+  /**
+   * A swap layout holds `tab`s (tiled) or `floating_panes` (floating), or tab-template
+   * consumers, each with at most one of max_panes / min_panes / exact_panes, given as numbers.
+   */
+  private checkSwapLayout(swap: KdlNode): void {
+    const own = swap.getName() === 'swap_tiled_layout' ? 'tab' : 'floating_panes';
+    for (const layout of swap.children?.nodes ?? []) {
+      const name = layout.getName();
+      if (name !== own && !this.tabTemplates.has(name)) this.fail(layout, `Unknown layout node: '${name}'`);
+      const constraints = ['max_panes', 'min_panes', 'exact_panes'].filter((key) => {
+        const value = this.valueOf(layout, key);
+        if (typeof value === 'string') this.fail(layout, `${key} should be a fixed number (eg. 1) and not a quoted string ("${value}")`);
+        return value !== undefined && value !== null;
+      });
+      if (constraints.length > 1) this.fail(layout, "cannot have more than one constraint (eg. max_panes + min_panes)'");
+      if (name === 'tab') this.assertTabProperties(layout);
+    }
+  }
+
+  private isPaneNode(node: KdlNode): boolean {
+    return node.getName() === 'pane' || this.paneTemplates.has(node.getName());
+  }
+
+  /** A pane_template is a floating one, a tiled one, or either, from the properties it has. */
+  private checkPaneTemplate(template: KdlNode): void {
+    const has = (key: string): boolean => template.hasProperty(key) || (template.children?.nodes ?? []).some((c) => c.getName() === key);
+    const tiled = TILED_ONLY.filter(has).concat((template.children?.nodes ?? []).some((c) => this.isPaneNode(c) || c.getName() === 'children') ? ['child nodes'] : []);
+    const floating = FLOATING_ONLY.filter(has);
+    if (tiled.length && floating.length) {
+      this.fail(template, `A pane_template cannot have both pane (${tiled.join(', ')}) and floating pane (${floating.join(', ')}) properties`);
+    }
+    const known = floating.length ? FLOATING_PANE_PROPERTIES : tiled.length ? PANE_PROPERTIES
+      : PANE_PROPERTIES.filter((p) => FLOATING_PANE_PROPERTIES.includes(p));
+    this.assertProperties(template, known, floating.length ? 'floating pane' : 'pane');
+  }
+
+  private checkTabTemplate(template: KdlNode): void {
+    this.assertTabProperties(template);
+    for (const child of template.children?.nodes ?? []) {
+      const name = child.getName();
+      if (name === 'children') {
+        if (child.entries.length || child.children?.nodes.length) {
+          this.fail(child, 'The `children` node must be bare. All properties should be places on the node consuming this template.');
+        }
+      } else if (!this.isPaneNode(child) && name !== 'floating_panes') {
+        this.fail(child, TAB_PROPERTIES.includes(name)
+          ? `Tab property '${name}' must be placed on the tab_template title line and not in the child braces`
+          : `Invalid tab_template property: ${name}`);
+      }
+    }
   }
 
   /** Zellij reads most pane settings either as a property (`size=1`) or a child node (`size 1`). */
@@ -193,6 +299,28 @@ class Importer {
     if (!child) return undefined;
     if (child.getArguments().length === 0) this.fail(child, `\`${key}\` needs a value (${key} "...")`);
     return child.getArgument(0);
+  }
+
+  /**
+   * `cwd`, `command` and `edit` as Zellij reads them (shellexpand::full): `~` and `$VAR` /
+   * `${VAR}` / `${VAR:-default}` expanded, an unset variable an error.
+   */
+  private pathOf(node: KdlNode, key: string): string | undefined {
+    const value = this.stringOf(node, key);
+    return value === undefined ? undefined : this.expand(value, node);
+  }
+
+  private expand(text: string, at: KdlNode | KdlEntry): string {
+    const vars = text.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g,
+      (_whole, braced: string | undefined, fallback: string | undefined, bare: string | undefined) => {
+        const name = (braced ?? bare)!;
+        const value = this.ctx.env[name];
+        if (value !== undefined && value !== '') return value;
+        if (fallback !== undefined) return fallback;
+        if (value !== undefined) return value;
+        return this.fail(at, `error looking key '${name}' up: environment variable not found (set ${name}, or write \${${name}:-default})`);
+      });
+    return vars === '~' || vars.startsWith('~/') ? (this.ctx.env.HOME || homedir()) + vars.slice(1) : vars;
   }
 
   private stringOf(node: KdlNode, key: string): string | undefined {
@@ -227,7 +355,7 @@ class Importer {
     const lower = value.toLowerCase();
     if (lower === 'vertical') return 'row';
     if (lower === 'horizontal') return 'column';
-    return this.fail(node, `split_direction should be "horizontal" or "vertical", found "${value}"`);
+    return this.fail(node, `split_direction should be either "horizontal" or "vertical" found: ${value}`);
   }
 
   private argsOf(node: KdlNode): string[] {
@@ -235,6 +363,8 @@ class Importer {
     if (!argsNode) return [];
     const args = argsNode.getArguments();
     if (args.length === 0) this.fail(argsNode, 'args cannot be empty and should contain one or more command arguments (eg. args "-h" "-v")');
+    // Zellij passes args as written (only cwd, command and edit go through shellexpand): a
+    // `$VAR` in an argument is the program's to read, as in `args "-c" "echo $HOME"`.
     return args.map((a) => (typeof a === 'string' ? a : String(a)));
   }
 
@@ -244,58 +374,79 @@ class Importer {
    * A `pane` node or a pane-template consumer. `fill` is what a `children` node inside it
    * stands for (set while expanding a template; a bare `children` is otherwise a plain pane).
    */
-  private pane(node: KdlNode, fill: Raw | undefined): Raw {
+  private pane(node: KdlNode, fill: Raw | undefined, partOfStack = false): Raw {
     const name = node.getName();
     if (name !== 'pane') {
       const template = this.paneTemplates.get(name);
-      if (!template) this.fail(node, `unknown node "${name}" in a pane; expected pane, children, args, plugin or a pane_template name`);
+      if (!template) this.fail(node, `Unknown pane property: ${name}`);
       return this.templateConsumer(node, template, fill);
     }
-    return this.paneLike(node, fill, false);
+    return this.paneLike(node, fill, 'pane', partOfStack);
   }
 
   /** A pane's own properties and children (also used for templates' bodies). */
-  private paneLike(node: KdlNode, fill: Raw | undefined, isTemplate: boolean): Raw {
+  private paneLike(node: KdlNode, fill: Raw | undefined, role: 'pane' | 'pane_template' | 'tab_template', partOfStack = false): Raw {
     const line = getLocation(node)?.start.line;
+    // Templates' properties were checked when they were registered (checkPaneTemplate / checkTabTemplate).
+    if (role === 'pane') this.assertProperties(node, PANE_PROPERTIES, 'pane');
     const common: Common = {
       line,
-      name: isTemplate ? undefined : this.stringOf(node, 'name'),
+      name: role === 'pane' ? this.stringOf(node, 'name') : undefined,
       focus: this.boolOf(node, 'focus'),
       size: this.sizeOf(node),
-      cwd: this.stringOf(node, 'cwd'),
+      cwd: role === 'tab_template' ? undefined : this.pathOf(node, 'cwd'),
     };
     const direction = this.directionOf(node); // checked even where it has no effect, as Zellij does
+    const stacked = role === 'tab_template' ? false : this.boolOf(node, 'stacked') ?? false;
+    const expanded = role === 'tab_template' ? false : this.boolOf(node, 'expanded') ?? false;
     const children: Raw[] = [];
     for (const child of node.children?.nodes ?? []) {
       const childName = child.getName();
-      if (childName === 'children') children.push(fill ?? leaf(getLocation(child)?.start.line));
-      else if (childName === 'floating_panes') this.floating(child);
-      else if (childName === 'pane' || this.paneTemplates.has(childName)) children.push(this.pane(child, fill));
-      else if (!PANE_PROPERTY_NODES.has(childName)) {
-        this.fail(child, `unknown node "${childName}" in a pane; expected pane, children, args, plugin or a pane_template name`);
+      if (childName === 'children') {
+        const grandChildren = (child.children?.nodes ?? []).map((g) => g.getName());
+        if (grandChildren.length) this.fail(child, `Invalid \`children\` properties: ${grandChildren.join(', ')}`);
+        children.push(fill ?? leaf(getLocation(child)?.start.line));
+      } else if (childName === 'floating_panes') {
+        this.floating(child);
+      } else if (this.isPaneNode(child)) {
+        if (partOfStack) this.fail(child, 'Stacked panes cannot have children');
+        children.push(this.pane(child, fill, stacked));
+      } else if (role !== 'tab_template' && !PANE_PROPERTIES.includes(childName)) {
+        const guess = closest(childName, PANE_PROPERTIES);
+        this.fail(child, `Unknown pane property: ${childName}${guess ? ` (did you mean "${guess}"?)` : ''}`);
       }
     }
+    if (stacked && children.length === 0) this.fail(node, 'A stacked pane must have children nodes or possibly a "children" node if in a swap_layout');
+    if (stacked && direction === 'row') this.fail(node, 'Stacked panes cannot be vertical');
+    if (expanded && !partOfStack) this.fail(node, 'An expanded pane must be part of a stack');
+
+    const pluginNode = node.children?.nodes.find((c) => c.getName() === 'plugin');
+    const command = this.pathOf(node, 'command');
+    const edit = this.pathOf(node, 'edit');
+    const args = this.argsOf(node);
+    const closeOnExit = this.boolOf(node, 'close_on_exit');
+    const startSuspended = this.boolOf(node, 'start_suspended');
+    if (role === 'pane' && command === undefined) {
+      if (closeOnExit !== undefined) this.fail(node, 'close_on_exit can only be set if a command was specified');
+      if (startSuspended !== undefined) this.fail(node, 'start_suspended can only be set if a command was specified');
+      if (node.children?.nodes.some((c) => c.getName() === 'args')) this.fail(node, 'args can only be set if a command was specified');
+    }
+    if (command !== undefined && edit !== undefined) this.fail(node, 'cannot have both a command and an edit instruction for the same pane');
+    if (pluginNode && (command !== undefined || edit !== undefined)) this.fail(pluginNode, 'Cannot have both a command/edit and a plugin block for a single pane');
+    if (children.length > 0 && role !== 'tab_template') {
+      const offending = [
+        this.boolOf(node, 'borderless') !== undefined ? 'borderless' : '',
+        command !== undefined || edit !== undefined || pluginNode ? 'command/edit/plugin' : '',
+        common.cwd !== undefined ? 'cwd' : '',
+      ].filter(Boolean);
+      if (offending.length) this.fail(node, `Cannot have both properties (${offending.join(', ')}) and nested children`);
+    }
     if (children.length > 0) {
-      const stacked = this.boolOf(node, 'stacked') ?? false;
       if (stacked) this.unsupported.add(`stacked panes${common.name ? ` (${common.name})` : ''} (shown as a column split)`);
       return { ...common, kind: 'box', direction: stacked ? 'column' : direction, stacked, children };
     }
-    const pluginNode = node.children?.nodes.find((c) => c.getName() === 'plugin');
-    const plugin = pluginNode ? (this.stringOf(pluginNode, 'location') ?? this.fail(pluginNode, 'plugins must have a location (plugin location="...")')) : undefined;
-    const command = this.stringOf(node, 'command');
-    const edit = this.stringOf(node, 'edit');
-    if (command !== undefined && edit !== undefined) this.fail(node, 'a pane cannot have both a command and an edit instruction');
-    if (plugin !== undefined && (command !== undefined || edit !== undefined)) this.fail(node, 'a pane cannot have both a command/edit and a plugin block');
-    return {
-      ...common,
-      kind: 'leaf',
-      command,
-      args: this.argsOf(node),
-      edit,
-      closeOnExit: this.boolOf(node, 'close_on_exit'),
-      startSuspended: this.boolOf(node, 'start_suspended'),
-      plugin,
-    };
+    const plugin = pluginNode ? (this.stringOf(pluginNode, 'location') ?? this.fail(pluginNode, 'Plugins must have a location (plugin location="...")')) : undefined;
+    return { ...common, kind: 'leaf', command, args, edit, closeOnExit, startSuspended, plugin };
   }
 
   /** `name ...` where `name` is a pane_template: the template, with the consumer's settings on top. */
@@ -310,23 +461,30 @@ class Importer {
     const inner = consumerPanes.length === 0 ? undefined
       : consumerPanes.length === 1 && !node.hasProperty('split_direction') ? consumerPanes[0]
         : box(getLocation(node)?.start.line, this.directionOf(node), consumerPanes);
-    if (inner && !containsChildren(template)) {
-      this.fail(node, `pane_template "${templateName}" has no \`children\` node, so the panes given here have nowhere to go`);
+    if (inner) this.assertOneChildrenBlock(template);
+    const runs = (n: KdlNode): boolean => ['command', 'edit', 'cwd'].some((k) => this.valueOf(n, k) !== undefined)
+      || (n.children?.nodes ?? []).some((c) => c.getName() === 'plugin');
+    if (!runs(node) && !runs(template)) {
+      for (const key of ['args', 'close_on_exit', 'start_suspended']) {
+        if (this.valueOf(node, key) !== undefined || (key === 'args' && node.children?.nodes.some((c) => c.getName() === 'args'))) {
+          this.fail(node, `${key} can only be specified if a command was specified either in the pane_template or in the pane`);
+        }
+      }
     }
     this.expanding.push(templateName);
-    const base = this.paneLike(template, inner, true);
+    const base = this.paneLike(template, inner, 'pane_template');
     this.expanding.pop();
 
     const name = this.stringOf(node, 'name');
     const focus = this.boolOf(node, 'focus');
     const size = this.sizeOf(node);
-    const cwd = this.stringOf(node, 'cwd');
+    const cwd = this.pathOf(node, 'cwd');
     if (name !== undefined) base.name = name;
     if (focus !== undefined) base.focus = focus;
     if (size !== undefined) base.size = size;
     if (base.kind === 'leaf') {
-      const command = this.stringOf(node, 'command');
-      const edit = this.stringOf(node, 'edit');
+      const command = this.pathOf(node, 'command');
+      const edit = this.pathOf(node, 'edit');
       const closeOnExit = this.boolOf(node, 'close_on_exit');
       const startSuspended = this.boolOf(node, 'start_suspended');
       if (command !== undefined) { base.command = command; base.edit = undefined; }
@@ -343,7 +501,11 @@ class Importer {
   }
 
   private floating(node: KdlNode): void {
-    const panes = (node.children?.nodes ?? []).filter((c) => c.getName() === 'pane' || this.paneTemplates.has(c.getName()));
+    for (const child of node.children?.nodes ?? []) {
+      if (!this.isPaneNode(child)) this.fail(child, `floating_panes can only contain pane nodes, found: ${child.getName()}`);
+      if (child.getName() === 'pane') this.assertProperties(child, FLOATING_PANE_PROPERTIES, 'floating pane');
+    }
+    const panes = (node.children?.nodes ?? []).filter((c) => this.isPaneNode(c));
     if (panes.length === 0) this.unsupported.add('floating_panes (picode layouts have no floating panes)');
     panes.forEach((pane, i) => {
       const label = this.stringOf(pane, 'name') ?? this.stringOf(pane, 'command') ?? `#${i + 1}`;
@@ -355,43 +517,46 @@ class Importer {
 
   /** A tab template's (or default_tab_template's) tree with `body` where its `children` node is. */
   private templateBody(template: KdlNode, body: Raw | undefined): Raw {
-    for (const child of template.children?.nodes ?? []) {
-      const name = child.getName();
-      if (['focus', 'name', 'split_direction', 'cwd'].includes(name)) {
-        this.fail(child, `tab property '${name}' must be placed on the template's title line, not in its braces`);
-      }
-    }
-    return this.paneLike(template, body, true);
+    return this.paneLike(template, body, 'tab_template');
+  }
+
+  /** Zellij inserts a consumer's panes into the template's one `children` block. */
+  private assertOneChildrenBlock(template: KdlNode): void {
+    const count = countChildren(template);
+    if (count !== 1) this.fail(template, `This template has ${count} children blocks, only 1 is allowed when used to insert child panes`);
   }
 
   private tab(node: KdlNode, template: KdlNode | undefined, globalCwd: string): WindowSpec {
+    if (!template) this.assertTabProperties(node);
     const name = this.stringOf(node, 'name');
     const focus = this.boolOf(node, 'focus') ?? false;
-    const cwdText = this.stringOf(node, 'cwd');
+    const cwdText = this.pathOf(node, 'cwd');
     const cwd = cwdText === undefined ? globalCwd : this.resolvePath(cwdText, globalCwd);
     const panes: Raw[] = [];
     for (const child of node.children?.nodes ?? []) {
       const childName = child.getName();
-      if (childName === 'pane' || this.paneTemplates.has(childName)) panes.push(this.pane(child, undefined));
-      else if (childName === 'children') panes.push(leaf(getLocation(child)?.start.line));
+      if (this.isPaneNode(child)) panes.push(this.pane(child, undefined));
       else if (childName === 'floating_panes') this.floating(child);
-      else if (!['name', 'focus', 'cwd', 'split_direction', 'hide_floating_panes'].includes(childName)) {
-        this.fail(child, `unknown node "${childName}" in a tab; expected pane, a pane_template name or floating_panes`);
+      else {
+        this.fail(child, TAB_PROPERTIES.includes(childName)
+          ? `Tab property '${childName}' must be placed on the tab title line and not in the child braces`
+          : `Invalid tab property: ${childName}`);
       }
     }
+    if (template && panes.length) this.assertOneChildrenBlock(template);
     const direction = this.directionOf(node);
     const body: Raw = panes.length === 0 ? leaf(getLocation(node)?.start.line)
       : panes.length === 1 ? panes[0]! : box(getLocation(node)?.start.line, direction, panes);
     // A tab-template consumer's panes fill the template's `children`.
     const tree = template ? this.templateBody(template, body) : body;
-    return this.window(name, focus, cwd, tree);
+    return this.window(name, focus, cwd, tree, cwdText);
   }
 
   // ---------------------------------------------------------------- normalisation
 
-  private window(name: string | undefined, focus: boolean, cwd: string, tree: Raw): WindowSpec {
+  private window(name: string | undefined, focus: boolean, cwd: string, tree: Raw, cwdSource?: string): WindowSpec {
     const root = this.node(tree, cwd, undefined) ?? this.fallbackPane(cwd);
-    return { name, cwd, env: {}, focus, root: onlyOneFocus(root), tmuxLayout: undefined, options: {} };
+    return { name, cwd, ...(cwdSource === undefined ? {} : { cwdSource }), env: {}, focus, root: onlyOneFocus(root), tmuxLayout: undefined, options: {} };
   }
 
   private fallbackPane(cwd: string): PaneSpec {
@@ -421,6 +586,8 @@ class Importer {
     if (raw.startSuspended) this.unsupported.add(`start_suspended${raw.name ? ` (${raw.name})` : ''} (the command starts immediately)`);
     let argv: string[] | undefined;
     if (raw.command !== undefined) argv = [raw.command, ...raw.args];
+    // The writer's form for a program name Zellij would otherwise expand (host/mux/zellij/kdl.ts).
+    if (argv && argv[0] === 'sh' && argv[1] === '-c' && argv[2] === LITERAL_EXEC && argv.length > 3) argv = argv.slice(3);
     else if (raw.edit !== undefined) {
       const editor = this.ctx.env.EDITOR || this.ctx.env.VISUAL || 'vi';
       argv = [editor, this.resolvePath(raw.edit, cwd)];
@@ -436,6 +603,7 @@ class Importer {
       typed: [],
       onExit,
       cwd,
+      ...(raw.cwd === undefined ? {} : { cwdSource: raw.cwd }),
       env: {},
       focus: raw.focus ?? false,
       size,
@@ -495,8 +663,8 @@ function joinPath(base: string, path: string): string {
   return isAbsolute(path) ? path : `${base.replace(/\/+$/, '')}/${path}`;
 }
 
-function containsChildren(node: KdlNode): boolean {
-  return (node.children?.nodes ?? []).some((c) => c.getName() === 'children' || containsChildren(c));
+function countChildren(node: KdlNode): number {
+  return (node.children?.nodes ?? []).reduce((n, c) => n + (c.getName() === 'children' ? 1 : countChildren(c)), 0);
 }
 
 function isRole(value: string | undefined): value is PaneRole {
@@ -518,4 +686,9 @@ function onlyOneFocus(root: LayoutNode): LayoutNode {
     return node;
   };
   return visit(root);
+}
+
+/** The known word nearest to a typo, or one it contains (`spit_size` -> `size`). */
+function closest(word: string, known: readonly string[]): string | undefined {
+  return nearest(word, known) ?? [...known].sort((a, b) => b.length - a.length).find((k) => k.length >= 4 && word.includes(k));
 }

@@ -1,4 +1,4 @@
-import { panesOf, type PaneSpec, type SessionSpec, type WindowSpec } from '../../layout/model.js';
+import { panesOf, type PaneSpec, type SessionSpec, type TypedTiming, type WindowSpec } from '../../layout/model.js';
 import { shellQuote } from '../../layout/expand.js';
 import { escapeFormat } from './exec.js';
 import { tmuxLayoutString } from './layoutString.js';
@@ -29,26 +29,39 @@ export interface PlanOptions {
   readonly picodeArgv: readonly string[];
   /** tmux -L socket, passed on to role views so they find the session. */
   readonly tmuxSocket: string | undefined;
+  /** The server's `base-index` (where unnumbered windows start); read only when a window asks for an index. */
+  readonly baseIndex?: number | undefined;
 }
 
 export interface BuildPlan {
   /** The commands of the single build invocation. */
   readonly commands: string[][];
   /** Panes (in window order, then layout order) that need typed commands once their shell is ready. */
-  readonly typed: ReadonlyArray<{ readonly window: number; readonly pane: number; readonly commands: readonly string[] }>;
+  readonly typed: ReadonlyArray<TypedTarget>;
+}
+
+export interface TypedTarget {
+  /** The window's position in the session's window list (index order). */
+  readonly window: number;
+  readonly pane: number;
+  readonly commands: readonly string[];
+  readonly timing?: readonly TypedTiming[] | undefined;
 }
 
 export function buildPlan(spec: SessionSpec, options: PlanOptions): BuildPlan {
   const commands: string[][] = [];
-  const typed: Array<{ window: number; pane: number; commands: readonly string[] }> = [];
+  const typed: TypedTarget[] = [];
+  const indices = windowIndices(spec, options.baseIndex ?? 0);
+  const order = indices && [...indices].sort((a, b) => a - b);
   spec.windows.forEach((window, w) => {
     const panes = [...panesOf(window.root)];
     const first = panes[0]!;
     const create = w === 0
       ? ['new-session', '-d', '-s', options.session, '-x', String(options.width), '-y', String(options.height)]
-      : ['new-window'];
+      : ['new-window', ...(indices ? ['-t', `:${indices[w]!}`] : [])];
     if (window.name) create.push('-n', window.name);
     commands.push([...create, ...paneArgs(first, spec, window, options)]);
+    if (w === 0 && indices && window.index !== undefined) commands.push(['move-window', '-t', `:${indices[0]!}`]);
     if (w === 0) for (const [key, value] of Object.entries(spec.options)) commands.push(['set-option', key, value]);
     commands.push(...paneSettings(first));
     for (let i = panes.length - 1; i >= 1; i--) {
@@ -62,12 +75,36 @@ export function buildPlan(spec: SessionSpec, options: PlanOptions): BuildPlan {
     const focus = Math.max(0, panes.findIndex((p) => p.focus));
     commands.push(['select-pane', '-t', '{top-left}']);
     if (focus > 0) commands.push(['select-pane', '-t', `.+${focus}`]);
-    panes.forEach((p, i) => { if (p.typed.length) typed.push({ window: w, pane: i, commands: p.typed }); });
+    const position = order ? order.indexOf(indices[w]!) : w;
+    panes.forEach((p, i) => { if (p.typed.length) typed.push({ window: position, pane: i, commands: p.typed, timing: p.typedTiming }); });
   });
   const focusWindow = Math.max(0, spec.windows.findIndex((w) => w.focus));
-  commands.push(['select-window', '-t', '{start}']);
-  if (focusWindow > 0) commands.push(['select-window', '-t', `:+${focusWindow}`]);
+  if (indices) {
+    commands.push(['select-window', '-t', `:${indices[focusWindow]!}`]);
+  } else {
+    commands.push(['select-window', '-t', '{start}']);
+    if (focusWindow > 0) commands.push(['select-window', '-t', `:+${focusWindow}`]);
+  }
   return { commands, typed };
+}
+
+/**
+ * The tmux index of every window when some window asks for one (tmuxp's `window_index`),
+ * else undefined (windows are numbered in order). As tmux does for `new-window` without an
+ * index, a window without one takes the first free index from `base-index`.
+ */
+export function windowIndices(spec: SessionSpec, baseIndex: number): number[] | undefined {
+  if (!spec.windows.some((w) => w.index !== undefined)) return undefined;
+  const used = new Set<number>();
+  return spec.windows.map((w) => {
+    let index = w.index;
+    if (index === undefined) {
+      index = baseIndex;
+      while (used.has(index)) index++;
+    }
+    used.add(index);
+    return index;
+  });
 }
 
 /** `-c DIR -e K=V ... [command words]` for new-session / new-window / split-window. */

@@ -96,6 +96,7 @@ export class TmuxMux implements Multiplexer {
       shellInitArgv: await shellInitArgv(layout, shell, this.env),
       picodeArgv: [process.execPath, join(packageRoot(), 'bin', 'picode.js')],
       tmuxSocket: this.target.socket,
+      baseIndex: layout.windows.some((w) => w.index !== undefined) ? await this.baseIndex() : undefined,
     });
     invocations++;
     let listed: string;
@@ -126,6 +127,12 @@ export class TmuxMux implements Multiplexer {
       invocations += await sendWhenReady(this, options.session, panes, plan.typed);
     }
     return { session: options.session, panes, invocations };
+  }
+
+  /** The server's `base-index` (starting the server, and so reading its tmux.conf, when none runs). */
+  private async baseIndex(): Promise<number> {
+    const out = await this.run(['start-server', ';', 'show-options', '-gv', 'base-index']).catch(() => '0');
+    return Number(out.trim()) || 0;
   }
 
   /** Attaches this terminal (or switches the current client when already inside this tmux server). */

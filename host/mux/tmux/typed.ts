@@ -1,6 +1,8 @@
 import type { PaneInfo } from '../types.js';
 import { chain } from './exec.js';
 import type { TmuxMux } from './tmux.js';
+import type { TypedTarget } from './plan.js';
+import type { TypedTiming } from '../../layout/model.js';
 
 /**
  * Typed commands (what tmuxp and tmuxinator files ask for) are sent only once each target
@@ -12,11 +14,7 @@ import type { TmuxMux } from './tmux.js';
  * with one cheap `list-panes` per round instead of sleeping a guessed time; a pane whose
  * shell never prints a prompt gets its commands after `timeoutMs` anyway.
  */
-export interface TypedTarget {
-  readonly window: number;
-  readonly pane: number;
-  readonly commands: readonly string[];
-}
+export type { TypedTarget } from './plan.js';
 
 const POLL_MS = 10;
 
@@ -35,8 +33,13 @@ export async function sendWhenReady(mux: TmuxMux, session: string, panes: readon
     }
     if (pending.size) await new Promise((r) => setTimeout(r, POLL_MS));
   }
-  const commands = ids.flatMap(({ id, commands: typed }) =>
-    typed.flatMap((text) => [['send-keys', '-t', id, '-l', '--', text], ['send-keys', '-t', id, 'Enter']]));
+  if (ids.some(({ timing }) => timing?.some((t) => t.sleepBeforeMs > 0 || t.sleepAfterMs > 0))) {
+    // tmuxp's sleep_before / sleep_after: each pane's commands in order with its pauses,
+    // the panes side by side (one pane's pauses do not hold up the others).
+    const counts = await Promise.all(ids.map((target) => sendPaced(mux, target)));
+    return invocations + counts.reduce((a, b) => a + b, 0);
+  }
+  const commands = ids.flatMap(({ id, commands: typed, timing }) => typed.flatMap((text, i) => keys(id, text, timing?.[i])));
   if (commands.length) {
     await mux.run(chain(commands));
     invocations++;
@@ -44,8 +47,33 @@ export async function sendWhenReady(mux: TmuxMux, session: string, panes: readon
   return invocations;
 }
 
+/** The text, then Enter unless the command asks for none (tmuxp's `enter: false`). */
+function keys(id: string, text: string, timing: TypedTiming | undefined): string[][] {
+  const out = [['send-keys', '-t', id, '-l', '--', text]];
+  if (timing?.enter !== false) out.push(['send-keys', '-t', id, 'Enter']);
+  return out;
+}
+
+async function sendPaced(mux: TmuxMux, target: PaneTarget): Promise<number> {
+  let invocations = 0;
+  for (const [i, text] of target.commands.entries()) {
+    const timing = target.timing?.[i];
+    if (timing?.sleepBeforeMs) await new Promise((r) => setTimeout(r, timing.sleepBeforeMs));
+    await mux.run(chain(keys(target.id, text, timing)));
+    invocations++;
+    if (timing?.sleepAfterMs) await new Promise((r) => setTimeout(r, timing.sleepAfterMs));
+  }
+  return invocations;
+}
+
+interface PaneTarget {
+  readonly id: string;
+  readonly commands: readonly string[];
+  readonly timing?: readonly TypedTiming[] | undefined;
+}
+
 /** Maps (window number, pane number in layout order) to tmux pane ids. */
-function paneIds(panes: readonly PaneInfo[], targets: readonly TypedTarget[]): Array<{ id: string; commands: readonly string[] }> {
+function paneIds(panes: readonly PaneInfo[], targets: readonly TypedTarget[]): PaneTarget[] {
   const windows: PaneInfo[][] = [];
   for (const pane of panes) {
     const last = windows.at(-1);
@@ -54,6 +82,6 @@ function paneIds(panes: readonly PaneInfo[], targets: readonly TypedTarget[]): A
   }
   return targets.flatMap((t) => {
     const pane = windows[t.window]?.[t.pane];
-    return pane ? [{ id: pane.id, commands: t.commands }] : [];
+    return pane ? [{ id: pane.id, commands: t.commands, timing: t.timing }] : [];
   });
 }

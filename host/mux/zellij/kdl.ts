@@ -23,6 +23,15 @@ export interface KdlWriteOptions {
   readonly program: (pane: PaneSpec, window: WindowSpec) => PaneProgram;
   /** Add Zellij's usual tab-bar and status-bar around every tab (what `zellij` shows by default). */
   readonly chrome: boolean;
+  /**
+   * The `cwd` written for the layout, a tab and a pane (undefined: none). Default: every pane's
+   * absolute directory. `layout convert` writes only the ones the source had, as it had them.
+   */
+  readonly cwd?: {
+    readonly layout: string | undefined;
+    readonly tab: (window: WindowSpec) => string | undefined;
+    readonly pane: (pane: PaneSpec, window: WindowSpec) => string | undefined;
+  };
 }
 
 export interface KdlWriteResult {
@@ -37,6 +46,7 @@ export function writeZellijLayout(spec: SessionSpec, options: KdlWriteOptions): 
   const dropped: string[] = [];
   if (Object.keys(spec.options).length > 0) dropped.push(`options (${Object.keys(spec.options).join(', ')}): tmux session options`);
   const lines: string[] = ['layout {'];
+  if (options.cwd?.layout !== undefined) lines.push(`${INDENT}cwd ${kdlString(options.cwd.layout)}`);
   if (options.chrome) {
     lines.push(
       `${INDENT}default_tab_template {`,
@@ -58,6 +68,7 @@ export function writeZellijLayout(spec: SessionSpec, options: KdlWriteOptions): 
     const props = [
       prop('name', window.name),
       prop('focus', focusedWindow === index ? true : undefined),
+      prop('cwd', options.cwd?.tab(window)),
     ];
     const root = window.root;
     if (root.kind === 'split') {
@@ -89,13 +100,13 @@ function writeNode(node: LayoutNode, window: WindowSpec, options: KdlWriteOption
     return;
   }
   const program = options.program(node, window);
-  const [command, ...args] = program.argv ?? [];
+  const [command, ...args] = literalArgv(program.argv ?? []);
   const props = [
     prop('name', node.name),
     prop('size', sizeValue(node.size)),
     prop('focus', node.focus ? true : undefined),
     prop('command', command),
-    prop('cwd', node.cwd),
+    prop('cwd', options.cwd ? options.cwd.pane(node, window) : node.cwd),
     prop('close_on_exit', command !== undefined && program.closeOnExit ? true : undefined),
   ];
   if (args.length === 0) {
@@ -105,6 +116,19 @@ function writeNode(node: LayoutNode, window: WindowSpec, options: KdlWriteOption
   lines.push(`${pad}pane${joinProps(props)} {`);
   lines.push(`${pad}${INDENT}args ${args.map(kdlString).join(' ')}`);
   lines.push(`${pad}}`);
+}
+
+/**
+ * Zellij expands `~` and `$VAR` in `command` (not in `args`): a program name holding either
+ * is run through `sh -c 'exec "$0" "$@"'` so it stays as written. The importer reads this
+ * form back as the plain argv.
+ */
+export const LITERAL_EXEC = 'exec "$0" "$@"';
+
+function literalArgv(argv: readonly string[]): readonly string[] {
+  const [command] = argv;
+  if (command === undefined || !(command.includes('$') || command.startsWith('~'))) return argv;
+  return ['sh', '-c', LITERAL_EXEC, ...argv];
 }
 
 function sizeValue(size: Size | undefined): string | number | undefined {

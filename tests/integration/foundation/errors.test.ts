@@ -32,9 +32,9 @@ describe('bad input never touches tmux', () => {
     }, /bad\.yaml:3: windows\[0\]\.panes\[0\]\.size: expected a percentage/],
     ['a layout that does not exist', () => ['up', 'nope', '--detach'], /no layout named "nope"/],
     ['unsupported ERB', () => {
-      writeFileSync(join(sb.dir, 'erb.yml'), 'name: e\nroot: <%= Dir.pwd %>\nwindows:\n  - a: ls\n');
+      writeFileSync(join(sb.dir, 'erb.yml'), 'name: e\nroot: <%= no_such_helper %>\nwindows:\n  - a: ls\n');
       return ['up', 'erb.yml', '--detach'];
-    }, /erb\.yml:2: unsupported ERB "<%= Dir\.pwd %>"/],
+    }, /erb\.yml:2: its ERB failed in Ruby: NameError: undefined local variable or method .no_such_helper./],
     ['a failing before command', () => {
       writeFileSync(join(sb.dir, 'before.yaml'), `cwd: ${sb.dir}\nbefore: ["touch b1", "exit 7", "touch b2"]\nwindows:\n  - command: sleep 100\n`);
       return ['up', 'before.yaml', '--detach'];

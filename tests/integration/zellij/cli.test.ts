@@ -155,7 +155,7 @@ describe('picode on Zellij (CLI, host and IPC through the fake zellij)', () => {
     const kdl = readFileSync(join(work, 'dev.kdl'), 'utf8');
     parseKdlV1(kdl);
     expect(kdl).toContain('tab name="main" split_direction="vertical" {');
-    expect(kdl).toContain('pane name="logs" command="tail" cwd=');
+    expect(kdl).toContain('pane name="logs" command="tail" close_on_exit=true {');
 
     const again = picode(['layout', 'convert', 'dev.yaml', '--to', 'kdl', '-o', 'dev.kdl'], { allowFail: true });
     expect(again.status).toBe(1);

@@ -93,7 +93,8 @@ describe('picode layout format', () => {
 });
 
 describe('ERB in tmuxinator files', () => {
-  const ctx = () => ({ env: { A: 'a' } as NodeJS.ProcessEnv, readEnv: {}, settings: { k: 'v' }, readSettings: new Set<string>() });
+  // PATH without ruby: the subset rendered without Ruby (with Ruby see importers-tmuxinator.test.ts).
+  const ctx = () => ({ env: { A: 'a', PATH: '/nonexistent' } as NodeJS.ProcessEnv, readEnv: {}, settings: { k: 'v' }, readSettings: new Set<string>() });
   const ok: Array<[string, string]> = [
     ['x: <%= ENV["A"] %>', 'x: a'],
     ["x: <%= ENV['A'] %>", 'x: a'],

@@ -85,7 +85,10 @@ describe('picode layout convert', () => {
     const { text, dropped } = toKdl(spec);
     expect(dropped).toEqual(['logs: layout "tiled" (a tmux layout; the split tree is kept)', 'env (NODE_ENV): set on every pane with `env`']);
     parseKdlV1(text);
-    expect(text).toContain('pane name="plan" command="env" cwd="/srv/dev" {');
+    // A cwd only where the source wrote one (the session's), relative where it was (api).
+    expect(text).toContain('    cwd "/srv/dev"\n');
+    expect(text).toContain('pane name="plan" command="env" {');
+    expect(text).toContain('cwd="api"');
     expect(text).toContain('args "NODE_ENV=development" "picode" "pane" "plan" "--session" "dev"');
     expect(text).toContain('args "NODE_ENV=development" "sh" "-c" "npm run dev"');
     const back = importZellijLayout(text, { file: join(dir, 'dev.kdl'), cwd: dir, env: {} });

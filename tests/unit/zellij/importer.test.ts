@@ -273,13 +273,14 @@ describe('importing Zellij layouts', () => {
   });
 
   it('names the file and line of a problem', () => {
-    expect(() => load('layout {\n    pane size="abc"\n}\n')).toThrow(/work\.kdl:2: size should be a fixed number/);
-    expect(() => load('layout {\n    pane\n    bogus\n}\n')).toThrow(/work\.kdl:3: unknown layout node "bogus"/);
-    expect(() => load('layout {\n    pane split_direction="diagonal"\n}\n')).toThrow(/:2: split_direction should be "horizontal" or "vertical"/);
-    expect(() => load('layout {\n  pane command="a" {\n    args\n  }\n}\n')).toThrow(/:3: args cannot be empty/);
+    expect(() => load('layout {\n    pane size="abc"\n}\n')).toThrow(/work\.kdl:2:5: size should be a fixed number/);
+    expect(() => load('layout {\n    pane\n    bogus\n}\n')).toThrow(/work\.kdl:3:5: Unknown layout node: 'bogus'/);
+    expect(() => load('layout {\n    pane split_direction="diagonal"\n}\n')).toThrow(/:2:5: split_direction should be either "horizontal" or "vertical" found: diagonal/);
+    expect(() => load('layout {\n  pane command="a" {\n    args\n  }\n}\n')).toThrow(/:3:5: args cannot be empty/);
     expect(() => load('layout {\n    pane size=\n}\n')).toThrow(/work\.kdl:2:\d+: not valid KDL/);
-    expect(() => load('pane\n')).toThrow(/exactly one `layout/);
-    expect(() => load('layout {\n  tab\n  pane\n}\n')).toThrow(/:3: a layout has either tabs or panes/);
+    expect(() => load('pane\n')).toThrow(/No layout found/);
+    expect(() => load('pane\nlayout {\n  pane\n}\n')).toThrow(/work\.kdl:1:1: This node should be inside the main "layout" node/);
+    expect(() => load('layout {\n  tab\n  pane\n}\n')).toThrow(/:3:3: Cannot have both tabs and panes in the same node/);
     expect(() => load('layout {\n  pane_template name="loop" {\n    loop\n  }\n  loop\n}\n')).toThrow(/uses itself/);
   });
 });

@@ -63,7 +63,7 @@ describe('the KDL writer', () => {
     const spec = importZellijLayout('layout {\n    pane\n}\n', { file: '/x.kdl', cwd: '/w', env: {} });
     const { text: kdl } = writeZellijLayout(spec, { chrome: true, program });
     const back = importZellijLayout(kdl, { file: '/x.kdl', cwd: '/w', env: {} });
-    expect(back.windows[0]!.root).toEqual(spec.windows[0]!.root);
+    expect(withoutSources(back.windows[0]!.root)).toEqual(withoutSources(spec.windows[0]!.root));
     expect(back.unsupported).toEqual(['plugin pane tab-bar (a Zellij plugin; picode layouts have no plugin panes)', 'plugin pane status-bar (a Zellij plugin; picode layouts have no plugin panes)']);
   });
 
@@ -98,7 +98,12 @@ describe('the KDL writer', () => {
       const back = importZellijLayout(kdl, { file: '/w/x.kdl', cwd: '/w', env: {} });
       expect(back.windows.map((w) => w.name)).toEqual(withFocus.map((w) => w.name));
       expect(back.windows.map((w) => w.focus)).toEqual(withFocus.map((w) => w.focus));
-      expect(back.windows.map((w) => w.root)).toEqual(withFocus.map((w) => w.root));
+      expect(back.windows.map((w) => withoutSources(w.root))).toEqual(withFocus.map((w) => w.root));
     }), { numRuns: 200 });
   });
 });
+
+/** The tree without `cwdSource` (the directory as a file wrote it, which the writer's absolute cwd adds). */
+function withoutSources<T>(node: T): T {
+  return JSON.parse(JSON.stringify(node, (key, value: unknown) => (key === 'cwdSource' ? undefined : value))) as T;
+}
