@@ -3,6 +3,7 @@ import type { LayoutNode, PaneSpec, SessionSpec, WindowSpec } from '../model.js'
 import { expandPath, type ExpandContext } from '../expand.js';
 import { LayoutProblems, problem } from '../problems.js';
 import { isObj, Reader, type Obj } from './shape.js';
+import { sessionNameFrom, sessionNameProblem } from '../sessionName.js';
 
 /**
  * Loads a tmuxinator project (YAML, already rendered from ERB by erb.ts) as it is. Like
@@ -40,8 +41,12 @@ export function importTmuxinator(data: unknown, file: string, ctx: ExpandContext
     if (data[key] !== undefined && data[key] !== null) r.unsupported.push(`${key} (${REASONS[key]})`);
   }
 
-  const name = r.str(data.name ?? data.project_name, [data.name !== undefined ? 'name' : 'project_name'])
-    ?? basename(file, extname(file));
+  const nameKey = data.name !== undefined ? 'name' : 'project_name';
+  const given = r.str(data.name ?? data.project_name, [nameKey]);
+  // As tmuxinator does, dots become underscores; what tmux would read as a target is refused.
+  const name = given === undefined ? sessionNameFrom(basename(file, extname(file))) : given.replace(/[.:]/g, '_');
+  const nameProblem = given === undefined ? undefined : sessionNameProblem(name);
+  if (nameProblem) r.problems.push(problem([nameKey], `${nameProblem}; choose another name`));
   const rootKey = data.root !== undefined ? 'root' : 'project_root';
   const root = r.str(data[rootKey], [rootKey]);
   const cwd = expandPath(root ?? '.', ctx.cwd, ctx);
@@ -63,7 +68,7 @@ export function importTmuxinator(data: unknown, file: string, ctx: ExpandContext
   applyStartup(data, windows, r);
   if (r.problems.length) throw new LayoutProblems(r.problems, HINT);
   return {
-    name: name.replace(/[.:]/g, '_'),
+    name,
     cwd,
     env: {},
     before,

@@ -3,6 +3,7 @@ import type { LayoutNode, PaneSpec, SessionSpec, WindowSpec } from '../model.js'
 import { expandPath, expandVars, shellQuote, type ExpandContext } from '../expand.js';
 import { LayoutProblems, problem } from '../problems.js';
 import { isObj, Reader, type Obj } from './shape.js';
+import { sessionNameProblem } from '../sessionName.js';
 
 /**
  * Loads a tmuxp file (YAML or JSON) as it is. tmuxp types every command into an interactive
@@ -36,6 +37,8 @@ export function importTmuxp(data: unknown, file: string, ctx: ExpandContext): Se
 
   const name = r.str(data.session_name, ['session_name']);
   if (name === undefined) r.problems.push(problem(['session_name'], 'missing: tmuxp files need session_name', true));
+  const nameProblem = name === undefined ? undefined : sessionNameProblem(expandVars(name, ctx));
+  if (nameProblem) r.problems.push(problem(['session_name'], `${nameProblem}; choose another name`));
   const cwd = expandPath(r.str(data.start_directory, ['start_directory']) ?? '.', dirname(file), ctx);
   const env = expandValues(r.record(data.environment, ['environment']), ctx);
   const options = expandValues(r.record(data.options, ['options']), ctx);

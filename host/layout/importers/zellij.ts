@@ -3,6 +3,7 @@ import { basename, extname, isAbsolute, resolve } from 'node:path';
 import { getLocation, parse as parseKdlV2, type Node as KdlNode, type Primitive } from '@bgotink/kdl';
 import { parse as parseKdlV1 } from '@bgotink/kdl/v1-compat';
 import { PicodeError } from '../../core/errors.js';
+import { sessionNameFrom } from '../sessionName.js';
 import { paneRoles, type LayoutNode, type OnExit, type PaneRole, type PaneSpec, type SessionSpec, type Size, type WindowSpec } from '../model.js';
 
 /**
@@ -149,7 +150,7 @@ class Importer {
     if (!windows.some((w) => w.focus) && windows.length > 0) windows[0] = { ...windows[0]!, focus: true };
 
     return {
-      name: basename(this.ctx.file, extname(this.ctx.file)).replace(/[.:]/g, '_'),
+      name: sessionNameFrom(basename(this.ctx.file, extname(this.ctx.file))),
       cwd: globalCwd,
       env: {},
       before: [],

@@ -42,7 +42,7 @@ describe('bad input never touches tmux', () => {
     ['a bad session name', () => {
       writeFileSync(join(sb.dir, 'l2.yaml'), good);
       return ['up', 'l2.yaml', '--session', 'a.b', '--detach'];
-    }, /invalid session name "a\.b"/],
+    }, /invalid session name: "a\.b" contains "\."/],
     ['an unknown tmux layout', () => {
       writeFileSync(join(sb.dir, 'lay.yaml'), 'session_name: lay\nwindows:\n  - layout: diagonal\n    panes: [ls, ls]\n');
       return ['up', 'lay.yaml', '--detach'];
@@ -99,8 +99,8 @@ describe('layout check and doctor', () => {
   it('prints the tmux commands up would send, for a given window size', async () => {
     const result = await sb.picode(['layout', 'check', 'default', '--tmux', '120x40']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^tmux new-session -d -s picode -x 120 -y 40 -n main /);
-    expect(result.stdout).toContain("select-layout '647c,120x40,0,0{71x40,0,0,0,48x40,72,0[48x20,72,0,1,48x19,72,21,2]}'");
+    expect(result.stdout).toMatch(/^tmux new-session -d -s picode -x 120 -y 40 -n main -P -F '#{session_id}' /);
+    expect(result.stdout).toContain("select-layout -t '=picode:{end}' '647c,120x40,0,0{71x40,0,0,0,48x40,72,0[48x20,72,0,1,48x19,72,21,2]}'");
   });
 
   it('check warns about unsupported fields of an import and fails on an invalid file', async () => {
