@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sandbox, type Sandbox } from './helpers.js';
 
@@ -75,6 +75,35 @@ describe.each(['outside', 'inside'] as const)('building %s tmux', (where) => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/tmux has no option .*"no-such-option"; the session was not created/);
     expect(sb.sessions()).toEqual(before);
+  });
+
+  it('a build caught by an exiting server is retried once, and leaves no half session behind', async () => {
+    // tmux, except that the first build's client reports the server exiting after the session
+    // was made (what a client sees when the server it reached was shutting down).
+    const dir = join(sb.dir, 'exiting');
+    mkdirSync(dir, { recursive: true });
+    const wrapper = join(dir, 'tmux');
+    writeFileSync(wrapper, [
+      '#!/bin/sh',
+      `echo "$*" >> ${dir}/calls`,
+      'case "$*" in',
+      `  *new-session*) if [ ! -e ${dir}/failed ]; then touch ${dir}/failed; tmux "$@" | head -n 1; echo "server exited unexpectedly" >&2; exit 1; fi ;;`,
+      'esac',
+      'exec tmux "$@"',
+      '',
+    ].join('\n'));
+    chmodSync(wrapper, 0o755);
+    writeFileSync(join(dir, '.picoderc.json'), JSON.stringify({ tmux: { binary: wrapper } }));
+    const result = await sb.picode(['up', write('exiting/retried.yaml', 'name: retried\nwindows:\n  - panes: [sleep 300, sleep 301]\n'), '--detach', '--json'], { cwd: dir });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(sb.sessions().filter((s) => s === 'retried')).toHaveLength(1);
+    expect(sb.tmux(['list-panes', '-t', '=retried', '-F', '#{pane_id}']).trim().split('\n')).toHaveLength(2);
+    // The half of the first attempt was removed by the id tmux printed for it.
+    const calls = readFileSync(join(dir, 'calls'), 'utf8').split('\n');
+    expect(calls.filter((c) => c.includes('new-session'))).toHaveLength(2);
+    expect(calls.some((c) => /^kill-session -t \$\d+$/.test(c.replace(/^-L \S+ /, '')))).toBe(true);
+    sb.tmux(['kill-session', '-t', '=retried']);
   });
 
   it.each([
