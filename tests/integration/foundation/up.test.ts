@@ -272,13 +272,14 @@ describe.runIf(where === 'inside')('attaching from inside tmux', () => {
     sb.tmux(['switch-client', '-t', '=caller']);
   });
 
-  it('the shipped layouts and imported files leave the caller\'s session as it was', async () => {
+  it('the shipped layouts leave the caller\'s session as it was, hosts and views included', async () => {
     // (The sandbox compares the caller's windows, panes, names, titles and layout around each command.)
     for (const name of ['default', 'dev', 'agents', join(repo, 'layouts', 'automations', 'workspace.yaml')]) {
-      const result = await sb.picode(['up', name, '--detach', '--session', `from-${sb.sessions().length}`], { env: { SHELL: '/bin/bash' } });
+      // With their hosts and views running, as a user has them.
+      const result = await sb.picode(['up', name, '--detach', '--session', `from-${sb.sessions().length}`], { env: { SHELL: '/bin/bash', PICODE_NO_HOST: '' } });
       expect(result.code, result.stderr).toBe(0);
     }
-  });
+  }, 240_000); // four hosts started and made ready: generous on a loaded machine
 });
 
 describe('the session host', () => {
