@@ -102,14 +102,15 @@ export class TmuxMux implements Multiplexer {
     });
     let built: { sessionId: string; panes: PaneInfo[]; invocations: number };
     try {
-      built = await this.build(layout, plan, options.session);
+      built = await this.build(layout, plan, options.session, true);
     } catch (error) {
       if (!caughtExiting(error)) throw error;
       // The server this build reached was on its way out (its last session had just been
-      // killed) and took the build with it: nothing of it is left. Once more, on a fresh server.
+      // killed): what the build made went with it or was removed by build(). Once more, on a
+      // fresh server.
       await this.settle();
-      built = await this.build(layout, plan, options.session);
       invocations += 1;
+      built = await this.build(layout, plan, options.session, false);
     }
     invocations += built.invocations;
     if (plan.typed.length) {
@@ -125,7 +126,7 @@ export class TmuxMux implements Multiplexer {
    * layout asked for. On any failure it removes the session it created (by the id
    * `new-session -P` printed), and only that.
    */
-  private async build(layout: SessionSpec, plan: BuildPlan, session: string): Promise<{ sessionId: string; panes: PaneInfo[]; invocations: number }> {
+  private async build(layout: SessionSpec, plan: BuildPlan, session: string, mayRetry: boolean): Promise<{ sessionId: string; panes: PaneInfo[]; invocations: number }> {
     const argvs = invocations([...plan.commands, ['list-panes', '-s', '-t', `=${session}`, '-F', PANE_FORMAT]]);
     let printed = '';
     try {
@@ -134,7 +135,7 @@ export class TmuxMux implements Multiplexer {
       if (error instanceof TmuxError) printed += error.stdout;
       const createdId = /^\$\d+/.exec(printed)?.[0];
       if (createdId) await this.run(['kill-session', '-t', createdId]).catch(() => undefined);
-      throw await this.buildError(error, layout, session);
+      throw mayRetry && caughtExiting(error) ? error : await this.buildError(error, layout, session);
     }
     const [sessionId = '', ...listing] = printed.split('\n');
     const panes = parsePanes(listing.join('\n'));
@@ -151,7 +152,6 @@ export class TmuxMux implements Multiplexer {
   private async buildError(error: unknown, layout: SessionSpec, session: string): Promise<unknown> {
     if (!(error instanceof TmuxError)) return error;
     if (/duplicate session/.test(error.stderr)) return sessionExistsError(session);
-    if (caughtExiting(error)) return error;
     const unknown = await this.unknownOptions(layout);
     if (unknown.length) {
       return new PicodeError(`${layout.source.file}: tmux has no option (or several start with) ${unknown.map((o) => `"${o}"`).join(', ')}; the session was not created`, {
