@@ -94,7 +94,6 @@ export class Host {
     try {
       const resumed = this.bus.lastId > 0;
       registerHostMethods(this);
-      await this.ipc.listen(this.socketPath);
       // Observations made while attaching wait until session.started is out: it comes first.
       const early: MuxObservation[] = [];
       let attaching = true;
@@ -115,11 +114,17 @@ export class Host {
       });
       attaching = false;
       for (const o of early) this.observe(o);
+      // Served once attached: a host that answers knows its panes (and a client that waited
+      // for it, as tests and `up` do, never races the attach).
+      await this.ipc.listen(this.socketPath);
       const idleMs = this.options.config.host.idleMs;
       this.idleTimer = setInterval(() => this.checkIdle(idleMs), Math.max(25, Math.min(250, idleMs / 4)));
       log.info('host attached', { session, tmuxSocket, pid: process.pid, panes: this.panes.size, socket: this.socketPath });
       await this.startExtensions();
-      await this.options.driver.enableFlowControl?.();
+      // When the server died meanwhile, the observer is reporting session.stopped: not a failed start.
+      await this.options.driver.enableFlowControl?.().catch((error: unknown) => {
+        log.warn('flow control (pause-after) not enabled', { error: (error as Error).message });
+      });
     } catch (error) {
       await this.cleanup();
       throw error;

@@ -4,6 +4,7 @@ import { createLogger } from './logger.js';
 import { hostSocketFor } from '../ipc/address.js';
 import type { PaneDriver } from './driver.js';
 import { bootPluginWorkerEarly } from '../sandbox/workerPool.js';
+import { takeReadySignal } from './spawn.js';
 
 /**
  * Runs a session's host until it stops (the process behind `picode host`). Exit 0 when the
@@ -20,6 +21,7 @@ export interface RunHostOptions {
 
 export async function runHost(options: RunHostOptions): Promise<number> {
   const env = options.env ?? process.env;
+  const signalReady = takeReadySignal(env);
   const log = options.log ?? createLogger();
   const extensions = env.PICODE_HOST_NO_EXTENSIONS !== '1';
   // Node takes ~40 ms to start a thread: the first plugin's worker boots while the host starts.
@@ -36,6 +38,7 @@ export async function runHost(options: RunHostOptions): Promise<number> {
       extensions: extensions ? extensionModules : [],
     });
     await host.start();
+    signalReady();
     const onSignal = (signal: NodeJS.Signals): void => void host.stop(`signal ${signal}`);
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);

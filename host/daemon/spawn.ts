@@ -1,5 +1,6 @@
-import { spawn } from 'node:child_process';
-import { mkdirSync, openSync, closeSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { dirname, join } from 'node:path';
 import { packageRoot } from '../core/paths.js';
 import { describeSession, hostLogFor } from '../ipc/address.js';
@@ -16,30 +17,99 @@ export interface StartHostOptions {
   readonly env?: NodeJS.ProcessEnv;
 }
 
+/** How a background host's start ended, as `picode up` reports it. */
+export type HostStart =
+  | { readonly state: 'ready'; readonly pid: number }
+  | { readonly state: 'failed'; readonly message: string; readonly log: string }
+  | { readonly state: 'slow'; readonly log: string };
+
+export interface StartingHost {
+  readonly pid: number | undefined;
+  /** Settles once the host said it is ready (attached, extensions started), exited, or took longer than `readyTimeoutMs`. */
+  readonly started: Promise<HostStart>;
+}
+
+/** The environment variable naming the file descriptor a background host says "ready" on. */
+const READY_FD_VARIABLE = 'PICODE_HOST_READY_FD';
+
 /**
  * Spawns `picode host --session S [--tmux-socket X]` detached from the caller (its own process
- * group, no terminal), with stdout and stderr appended to the host log, and returns at once.
- * A second host for a session that already has one refuses to start (the lock), so calling this
- * twice is harmless.
+ * group, no terminal), with stdout and stderr appended to the host log. The ready handshake:
+ * the host writes one line on an inherited pipe (fd 3) once it is attached and its
+ * extensions started (`signalHostReady`); a host that exits first has failed, and what it
+ * wrote to its log since this spawn is its error. A second host for a session that already
+ * has one refuses to start (the lock).
  */
-export function startHostInBackground(options: StartHostOptions): void {
+export function startHostInBackground(options: StartHostOptions & { readonly readyTimeoutMs?: number }): StartingHost {
   const env = options.env ?? process.env;
   const logPath = hostLogFor(options.session, options.tmuxSocket, env);
   mkdirSync(dirname(logPath), { recursive: true, mode: 0o700 });
   const log = openSync(logPath, 'a', 0o600);
+  let child: ChildProcess;
+  const logStart = fstatSync(log).size;
   try {
     const args = [join(packageRoot(), 'bin', 'picode.js'), 'host', '--session', options.session];
     if (options.tmuxSocket) args.push('--tmux-socket', options.tmuxSocket);
-    const child = spawn(process.execPath, args, {
+    child = spawn(process.execPath, args, {
       cwd: options.cwd,
-      env: { ...env, PICODE_HOST_BACKGROUND: '1' },
+      env: { ...env, PICODE_HOST_BACKGROUND: '1', [READY_FD_VARIABLE]: '3' },
       detached: true,
-      stdio: ['ignore', log, log],
+      stdio: ['ignore', log, log, 'pipe'],
     });
-    child.unref();
   } finally {
     closeSync(log);
   }
+  // The host's error as the CLI printed it (`picode: ...` and its hint), else its last lines.
+  const logSince = (): string => {
+    try {
+      const lines = readFileSync(logPath).subarray(logStart).toString('utf8').trim().split('\n');
+      const error = lines.findIndex((line) => line.startsWith('picode: '));
+      return (error >= 0 ? lines.slice(error) : lines.slice(-20)).join('\n');
+    } catch {
+      return '';
+    }
+  };
+  const started = new Promise<HostStart>((resolve) => {
+    const channel = child.stdio[3] as Readable | null;
+    let settled = false;
+    const settle = (result: HostStart): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      channel?.destroy();
+      child.removeAllListeners('exit');
+      child.unref();
+      resolve(result);
+    };
+    const timer = setTimeout(() => settle({ state: 'slow', log: logPath }), options.readyTimeoutMs ?? 30_000);
+    channel?.on('error', () => undefined);
+    channel?.on('data', () => settle({ state: 'ready', pid: child.pid! }));
+    child.on('error', (error) => settle({ state: 'failed', message: error.message, log: logPath }));
+    child.on('exit', (code, signal) => settle({
+      state: 'failed', log: logPath,
+      message: logSince() || `the host exited ${signal ? `on ${signal}` : `with code ${String(code)}`} before it was ready`,
+    }));
+  });
+  return { pid: child.pid, started };
+}
+
+/**
+ * The host's side of the handshake: takes the ready channel out of the environment at once
+ * (so nothing the host starts inherits the variable) and returns the function that says
+ * "ready" on it. A no-op outside `startHostInBackground`.
+ */
+export function takeReadySignal(env: NodeJS.ProcessEnv = process.env): () => void {
+  const fd = Number(env[READY_FD_VARIABLE]);
+  delete env[READY_FD_VARIABLE];
+  if (!Number.isInteger(fd) || fd < 3) return () => undefined;
+  return () => {
+    try {
+      writeSync(fd, 'ready\n');
+      closeSync(fd);
+    } catch {
+      // The starter is gone (interrupted): nobody is waiting.
+    }
+  };
 }
 
 /**

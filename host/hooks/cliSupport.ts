@@ -12,7 +12,8 @@ export function sessionFor(option: string | undefined, tmuxSocket: string | unde
   if (env.PICODE_SESSION) return env.PICODE_SESSION;
   if (env.TMUX) {
     try {
-      const args = [...(tmuxSocket ? ['-L', tmuxSocket] : []), 'display-message', '-p', '#S'];
+      // The session of this terminal's pane, named explicitly (not tmux's guess of a current client).
+      const args = [...(tmuxSocket ? ['-L', tmuxSocket] : []), 'display-message', '-p', ...(env.TMUX_PANE ? ['-t', env.TMUX_PANE] : []), '#S'];
       const name = execFileSync('tmux', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 2000 }).trim();
       if (name) return name;
     } catch {

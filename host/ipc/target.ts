@@ -46,7 +46,9 @@ export function socketNameOf(tmuxEnv: string): string | undefined {
 
 function currentTmuxSession(env: NodeJS.ProcessEnv): Promise<string | undefined> {
   return new Promise((resolve) => {
-    execFile('tmux', ['display-message', '-p', '#S'], { env }, (error, stdout) => resolve(error ? undefined : stdout.trim() || undefined));
+    // The session of this terminal's pane, named explicitly (not tmux's guess of a current client).
+    const target = env.TMUX_PANE ? ['-t', env.TMUX_PANE] : [];
+    execFile('tmux', ['display-message', '-p', ...target, '#S'], { env }, (error, stdout) => resolve(error ? undefined : stdout.trim() || undefined));
   });
 }
 

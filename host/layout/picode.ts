@@ -6,6 +6,7 @@ import { problemsFromIssues, valueAt, type Problem } from './issues.js';
 import { expandPath, type ExpandContext } from './expand.js';
 import { LayoutProblems, problem } from './problems.js';
 import type { SourceFile } from './source.js';
+import { sessionNameFrom } from './sessionName.js';
 
 /**
  * picode's own format: validate with the zod schema, then normalise into a SessionSpec
@@ -53,7 +54,7 @@ function knownLayoutKeys(path: readonly PropertyKey[], value: unknown): readonly
 }
 
 export function sessionNameFromFile(file: string): string {
-  return basename(file, extname(file)).replace(/[.:]/g, '_');
+  return sessionNameFrom(basename(file, extname(file)));
 }
 
 function normalise(file: LayoutFile, path: string, ctx: PicodeLoadContext, problems: Problem[]): SessionSpec {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { paneRoles } from './model.js';
+import { sessionNameProblem } from './sessionName.js';
 
 /**
  * picode's own layout format, defined once. `config/layout.schema.json` is generated from
@@ -87,7 +88,10 @@ export const windowSchema = z.object({
 
 export const layoutSchema = z.object({
   $schema: z.string().optional().describe('JSON Schema reference, for editors.'),
-  name: z.string().min(1).regex(/^[^.:]+$/, 'a name without "." or ":" (tmux reserves them)').optional()
+  name: z.string().superRefine((name, ctx) => {
+    const problem = sessionNameProblem(name);
+    if (problem) ctx.addIssue({ code: 'custom', message: `${problem}; choose another name` });
+  }).optional()
     .describe('Session name (default: the layout file\'s name); --session overrides it.'),
   cwd: z.string().min(1).optional().describe('Working directory of the session; relative to where `picode up` runs. ~ and $VAR are expanded.'),
   env: envSchema.optional(),

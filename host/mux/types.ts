@@ -36,6 +36,8 @@ export interface LaunchOptions {
 
 export interface LaunchResult {
   readonly session: string;
+  /** The multiplexer's own id of the new session (tmux: `$3`), captured when it was created. */
+  readonly sessionId?: string;
   readonly panes: readonly PaneInfo[];
   /** Number of multiplexer processes spawned to build the session. */
   readonly invocations: number;

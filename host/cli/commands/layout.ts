@@ -43,7 +43,7 @@ async function tmuxCommands(spec: SessionSpec, size: string | boolean): Promise<
   if (typeof size === 'string' && !match) {
     throw new PicodeError(`--tmux ${size}: expected a size such as 120x40`, { hint: 'give the window size in cells, WIDTHxHEIGHT' });
   }
-  const [{ buildPlan }, { shellQuote }, { chain }, { shellInitArgv }, { join }, { packageRoot }] = await Promise.all([
+  const [{ buildPlan }, { shellQuote }, { invocations }, { shellInitArgv }, { join }, { packageRoot }] = await Promise.all([
     import('../../mux/tmux/plan.js'), import('../../layout/expand.js'), import('../../mux/tmux/exec.js'),
     import('../../mux/tmux/tmux.js'), import('node:path'), import('../../core/paths.js'),
   ]);
@@ -53,10 +53,15 @@ async function tmuxCommands(spec: SessionSpec, size: string | boolean): Promise<
     shellInitArgv: await shellInitArgv(spec, shell, process.env), picodeArgv: [process.execPath, join(packageRoot(), 'bin', 'picode.js')],
     tmuxSocket: undefined,
   });
-  // chain() applies the same escaping as the real invocation (arguments ending in `;`).
-  const lines = plan.commands.map((c) => chain([c]).map(shellQuote).join(' '));
+  // invocations() cuts the build where `up` does (only layouts too big for one tmux command
+  // are cut), and chain() applies the same escaping (arguments ending in `;`).
+  const builds = invocations(plan.commands).map((argv) => {
+    const commands: string[][] = [[]];
+    for (const arg of argv) if (arg === ';') commands.push([]); else commands.at(-1)!.push(arg);
+    return `tmux ${commands.map((c) => c.map(shellQuote).join(' ')).join(' \\; \\\n  ')}\n`;
+  });
   const typed = plan.typed.map((t) => `# then, once the shell of window ${t.window + 1} pane ${t.pane + 1} is ready, type: ${t.commands.join(' ; ')}`);
-  return `tmux ${lines.join(' \\; \\\n  ')}\n${typed.map((t) => `${t}\n`).join('')}`;
+  return `${builds.join('')}${typed.map((t) => `${t}\n`).join('')}`;
 }
 
 export function describeSpec(spec: SessionSpec): string {

@@ -8,6 +8,7 @@ import { resolveMux } from '../../mux/index.js';
 import { sessionExistsError } from '../../mux/errors.js';
 import type { SessionSpec } from '../../layout/model.js';
 import type { LaunchResult, Multiplexer } from '../../mux/types.js';
+import { sessionNameProblem } from '../../layout/sessionName.js';
 
 /**
  * `picode up [LAYOUT] [key=value...]`: config -> layout -> one tmux invocation -> record ->
@@ -119,9 +120,8 @@ export async function up(layoutArg: string | undefined, rest: readonly string[],
   const spec = loaded.spec;
   mark('layout');
   const session = options.session ?? spec.name;
-  if (!session || /[.:]/.test(session)) {
-    throw new PicodeError(`invalid session name "${session}": tmux reserves "." and ":"`, { hint: 'pass another name with --session' });
-  }
+  const nameProblem = sessionNameProblem(session);
+  if (nameProblem) throw new PicodeError(`invalid session name: ${nameProblem}`, { hint: 'pass another name with --session' });
   for (const field of spec.unsupported) process.stderr.write(`picode: warning: ${loaded.file}: not supported, ignored: ${field}\n`);
 
   const mux = await resolveMux({ kind: muxKind(options.mux) ?? config.mux, tmuxSocket, tmuxBinary: config.tmux.binary, env });
@@ -135,10 +135,13 @@ export async function up(layoutArg: string | undefined, rest: readonly string[],
   }
   if (spec.before.length) await (await import('../../layout/before.js')).runBeforeCommands(spec, env);
   checkDirectories(spec);
+  // The session being replaced loses its host first (as `picode down` does), so the new
+  // session's host does not find the old one still holding the lock.
+  if (options.replace && process.env.PICODE_NO_HOST !== '1') await (await import('../../daemon/spawn.js')).stopHost(session, tmuxSocket, env).catch(() => undefined);
 
   mark('mux');
   const { width, height } = (!options.detach && env.TMUX
-    ? await (await import('../../mux/tmux/client.js')).currentClientSize(config.tmux.binary, env)
+    ? await (await import('../../mux/tmux/client.js')).callerClient(config.tmux.binary, env)
     : undefined) ?? terminalSize(options.detach === true);
   let result: LaunchResult;
   try {
@@ -152,11 +155,12 @@ export async function up(layoutArg: string | undefined, rest: readonly string[],
   mark('launched');
   // Attach at once; the record and the host start happen while the terminal is attached
   // (tmux attach is another process), so the user sees the session without waiting for SQLite.
-  const attached = options.detach ? undefined : mux.attach(session);
+  const attached = options.detach ? undefined : mux.attach(result.sessionId ?? session);
   const warning = await record(spec, loaded.file, layoutName ?? config.layout, session, mux, tmuxSocket, cwd, startedAt, t0, result.panes.length, undefined);
   mark('recorded');
-  const hostWarning = await startHost(session, tmuxSocket, cwd);
+  const host = await startHost(session, tmuxSocket, cwd);
   mark('host');
+  if (host.failure && !attached) throw host.failure;
 
   if (options.json) {
     process.stdout.write(`${JSON.stringify({
@@ -172,7 +176,8 @@ export async function up(layoutArg: string | undefined, rest: readonly string[],
       + `CPU until ready ${((readyCpu!.user + readyCpu!.system) / 1000).toFixed(0)} ms; ${result.invocations} tmux invocations, layout cache ${loaded.cached ? 'hit' : 'miss'})\n`);
   }
   if (attached) process.exitCode = await attached;
-  for (const text of [warning, hostWarning]) if (text) process.stderr.write(text);
+  for (const text of [warning, host.warning]) if (text) process.stderr.write(text);
+  if (host.failure) throw host.failure;
 }
 
 function muxKind(value: string | undefined): 'auto' | 'tmux' | 'zellij' | undefined {
@@ -240,16 +245,26 @@ async function record(spec: SessionSpec, file: string, layoutName: string, sessi
 }
 
 /**
- * Starts the session's host in the background (host/daemon/spawn.ts); returns at once. The
- * session is up whatever happens here: a host that cannot start is a warning, not a failure.
+ * Starts the session's host in the background (host/daemon/spawn.ts) and waits for its ready
+ * handshake (attached, extensions started): a host that fails to start is reported with its
+ * own error instead of a "session is up" over a session nobody watches. The session stays:
+ * it works without a host, and the hint says how to start one once the cause is fixed.
  */
-async function startHost(session: string, tmuxSocket: string | undefined, cwd: string): Promise<string | undefined> {
-  if (process.env.PICODE_NO_HOST === '1') return undefined;
+async function startHost(session: string, tmuxSocket: string | undefined, cwd: string): Promise<{ warning?: string; failure?: PicodeError }> {
+  if (process.env.PICODE_NO_HOST === '1') return {};
+  const retry = `picode host --session ${session}${tmuxSocket ? ` --tmux-socket ${tmuxSocket}` : ''}`;
   try {
     const { startHostInBackground } = await import('../../daemon/spawn.js');
-    startHostInBackground({ session, tmuxSocket, cwd });
-    return undefined;
+    const started = await startHostInBackground({ session, tmuxSocket, cwd }).started;
+    if (started.state === 'ready') return {};
+    if (started.state === 'slow') return { warning: `picode: warning: the session's host has not said it is ready yet; it goes on starting in the background (log: ${started.log})\n` };
+    const message = started.message.replace(/^picode: /gm, '').trim();
+    return {
+      failure: new PicodeError(`the session "${session}" was built, but its host failed to start:\n  ${message.split('\n').join('\n  ')}`, {
+        hint: `the host's log is ${started.log}; fix the cause, then start the host with \`${retry}\` (or remove the session with \`picode down ${session}\`)`,
+      }),
+    };
   } catch (error) {
-    return `picode: warning: the session's host did not start (${(error as Error).message}); start it with: picode host --session ${session}\n`;
+    return { warning: `picode: warning: the session's host did not start (${(error as Error).message}); start it with: ${retry}\n` };
   }
 }

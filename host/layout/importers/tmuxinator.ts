@@ -4,6 +4,7 @@ import { expandPath, type ExpandContext } from '../expand.js';
 import { LayoutProblems, problem } from '../problems.js';
 import { isDirectory } from '../directories.js';
 import { isObj, Reader, type Obj } from './shape.js';
+import { sessionNameFrom, sessionNameProblem } from '../sessionName.js';
 
 /**
  * Loads a tmuxinator project (YAML, already rendered from ERB by erb.ts) as it is. Like
@@ -43,7 +44,11 @@ export function importTmuxinator(data: unknown, file: string, ctx: ExpandContext
 
   // As tmuxinator's Project: the legacy keys win when both are written (`project_name || name`).
   const nameKey = present(data.project_name) ? 'project_name' : 'name';
-  const name = r.str(data[nameKey], [nameKey]) ?? basename(file, extname(file));
+  const given = r.str(data[nameKey], [nameKey]);
+  // As tmuxinator does, dots become underscores; what tmux would read as a target is refused.
+  const name = given === undefined ? sessionNameFrom(basename(file, extname(file))) : given.replace(/[.:]/g, '_');
+  const nameProblem = given === undefined ? undefined : sessionNameProblem(name);
+  if (nameProblem) r.problems.push(problem([nameKey], `${nameProblem}; choose another name`));
   const rootKey = present(data.project_root) ? 'project_root' : 'root';
   const root = r.str(data[rootKey], [rootKey]);
   let cwd = expandPath(root ?? '.', ctx.cwd, ctx);
@@ -72,7 +77,7 @@ export function importTmuxinator(data: unknown, file: string, ctx: ExpandContext
   applyStartup(data, windows, r);
   if (r.problems.length) throw new LayoutProblems(r.problems, HINT);
   return {
-    name: name.replace(/[.:]/g, '_'),
+    name,
     cwd,
     ...(root !== undefined && cwd !== ctx.cwd ? { cwdSource: root } : {}),
     env: {},

@@ -4,6 +4,7 @@ import { expandPath, expandVars, readVar, shellQuote, type ExpandContext } from 
 import { describe } from '../issues.js';
 import { LayoutProblems, problem } from '../problems.js';
 import { isObj, Reader, type Obj } from './shape.js';
+import { sessionNameProblem } from '../sessionName.js';
 
 /**
  * Loads a tmuxp file (YAML or JSON) as it is. tmuxp types every command into an interactive
@@ -34,6 +35,8 @@ export function importTmuxp(data: unknown, file: string, ctx: ExpandContext): Se
 
   const name = r.str(data.session_name, ['session_name']);
   if (name === undefined) r.problems.push(problem(['session_name'], 'missing: tmuxp files need session_name', true));
+  const nameProblem = name === undefined ? undefined : sessionNameProblem(expandVars(name, ctx));
+  if (nameProblem) r.problems.push(problem(['session_name'], `${nameProblem}; choose another name`));
   const startDirectory = r.str(data.start_directory, ['start_directory']);
   const cwd = expandPath(startDirectory ?? '.', dirname(file), ctx);
   // A relative session directory is relative to the file, which other formats cannot say: kept absolute.

@@ -5,6 +5,7 @@ import { parse as parseKdlV1 } from '@bgotink/kdl/v1-compat';
 import { PicodeError } from '../../core/errors.js';
 import { closest as nearest } from '../issues.js';
 import { LITERAL_EXEC } from '../../mux/zellij/kdl.js';
+import { sessionNameFrom } from '../sessionName.js';
 import { paneRoles, type LayoutNode, type OnExit, type PaneRole, type PaneSpec, type SessionSpec, type Size, type WindowSpec } from '../model.js';
 
 /**
@@ -167,7 +168,7 @@ class Importer {
     if (!windows.some((w) => w.focus) && windows.length > 0) windows[0] = { ...windows[0]!, focus: true };
 
     return {
-      name: basename(this.ctx.file, extname(this.ctx.file)).replace(/[.:]/g, '_'),
+      name: sessionNameFrom(basename(this.ctx.file, extname(this.ctx.file))),
       cwd: globalCwd,
       ...(globalCwdText === undefined ? {} : { cwdSource: globalCwdText }),
       env: {},

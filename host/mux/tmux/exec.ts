@@ -14,6 +14,9 @@ export interface TmuxTarget {
 }
 
 export class TmuxError extends PicodeError {
+  /** What tmux printed before it failed (a chained build's `new-session -P` output). */
+  stdout = '';
+
   constructor(readonly args: readonly string[], readonly stderr: string, readonly code: number | null) {
     super(`tmux ${args[0] ?? ''} failed: ${stderr.trim() || `exit code ${String(code)}`}`, {
       hint: 'run `picode doctor` to check tmux; the message above is tmux\'s own',
@@ -40,7 +43,9 @@ export function runTmux(target: TmuxTarget, args: readonly string[], options: { 
         }));
         return;
       }
-      reject(new TmuxError(args, String(stderr), typeof error.code === 'number' ? error.code : null));
+      const failure = new TmuxError(args, String(stderr), typeof error.code === 'number' ? error.code : null);
+      failure.stdout = String(stdout);
+      reject(failure);
     });
   });
 }
@@ -65,6 +70,37 @@ export function chain(commands: readonly (readonly string[])[]): string[] {
     if (i > 0) out.push(';');
     for (const arg of command) out.push(arg.endsWith(';') ? `${arg.slice(0, -1)}\\;` : arg);
   });
+  return out;
+}
+
+/**
+ * tmux sends a command list to its server as one message of at most 16 KiB: the arguments,
+ * each with a terminating NUL (tmux says "command too long" beyond that). The budget keeps a
+ * margin below the measured limit (docs/benchmarks.md, "Big layouts").
+ */
+export const TMUX_COMMAND_BYTES = 16_000;
+
+/**
+ * Packs commands, in order, into as few chained invocations as fit `maxBytes` each: one for
+ * any ordinary layout. A single command longer than the budget still gets an invocation of
+ * its own (tmux then says what is wrong).
+ */
+export function invocations(commands: readonly (readonly string[])[], maxBytes = TMUX_COMMAND_BYTES): string[][] {
+  const out: string[][] = [];
+  let current: string[][] = [];
+  let size = 0;
+  for (const command of commands) {
+    const bytes = chain([command]).reduce((n, arg) => n + Buffer.byteLength(arg) + 1, 0);
+    // `;` between two commands is one more argument: two bytes.
+    if (current.length && size + 2 + bytes > maxBytes) {
+      out.push(chain(current));
+      current = [];
+      size = 0;
+    }
+    size += (current.length ? 2 : 0) + bytes;
+    current.push([...command]);
+  }
+  if (current.length) out.push(chain(current));
   return out;
 }
 

@@ -4,18 +4,27 @@ import { escapeFormat } from './exec.js';
 import { tmuxLayoutString } from './layoutString.js';
 
 /**
- * Turns a SessionSpec into the tmux commands that build it, as ONE `;`-chained invocation
- * (the fastest way to build a session: one process, one round trip to the server).
+ * Turns a SessionSpec into the tmux commands that build it, run as ONE `;`-chained invocation
+ * when they fit tmux's command-length limit (the fastest way to build a session: one process,
+ * one round trip to the server), else as a few invocations (see `invocations`).
  *
- * Targets inside one invocation cannot use pane ids (they are only known afterwards), so
- * the plan relies on tmux's command-queue state: after `new-session`, `new-window` and
- * `split-window` (without -d) the new window/pane is the current one, so `set -p`,
- * `set -w`, `select-layout` without -t apply to it. Every window's panes are split off its
- * first pane, which therefore stays `{top-left}`; panes are created last-to-first so that
- * each insertion right after the first pane leaves the window's pane list in layout order,
- * the order `select-layout` assigns cells in. Each new pane gets one cell (alternating
- * across and down), so the first pane keeps room for dozens of splits even in an 80x24
- * window; the exact sizes come from the custom layout string applied after the last split.
+ * Every command names its target. Ids are only known once the build has run, so inside it
+ * the session is named exactly (`=NAME`; session names tmux could read as a target are
+ * refused by `sessionNameProblem`), the window being built is that session's last one
+ * (`=NAME:{end}`), and a pane is that window's `{top-left}` or its active pane (a new pane is
+ * made active by its split). Nothing relies on tmux's idea of the "current" session, which
+ * `new-session -d` leaves at the caller's: from a shell inside tmux that is the caller's own
+ * pane ($TMUX_PANE), the one an untargeted command would change. The state used (the last
+ * window, the active pane) lives in the server, so the build can be cut anywhere between
+ * commands. `new-session -P` prints the new session's id first, so a failed build removes
+ * exactly what it created.
+ *
+ * Every window's panes are split off its first pane, which therefore stays `{top-left}`;
+ * panes are created last-to-first so that each insertion right after the first pane leaves
+ * the window's pane list in layout order, the order `select-layout` assigns cells in. Each
+ * new pane gets one cell (alternating across and down), so the first pane keeps room for
+ * dozens of splits even in an 80x24 window; the exact sizes come from the custom layout
+ * string applied after the last split.
  */
 export interface PlanOptions {
   readonly session: string;
@@ -34,10 +43,12 @@ export interface PlanOptions {
 }
 
 export interface BuildPlan {
-  /** The commands of the single build invocation. */
+  /** The build's commands, in order; the first (`new-session -P`) prints the session id. */
   readonly commands: string[][];
   /** Panes (in window order, then layout order) that need typed commands once their shell is ready. */
   readonly typed: ReadonlyArray<TypedTarget>;
+  /** How many panes each window must have once built, in window index order (what `up` verifies). */
+  readonly panesPerWindow: readonly number[];
 }
 
 export interface TypedTarget {
@@ -48,44 +59,56 @@ export interface TypedTarget {
   readonly timing?: readonly TypedTiming[] | undefined;
 }
 
+/** `new-session -P` prints this (the new session's id) before anything else of the build. */
+export const SESSION_ID_FORMAT = '#{session_id}';
+
 export function buildPlan(spec: SessionSpec, options: PlanOptions): BuildPlan {
   const commands: string[][] = [];
   const typed: TypedTarget[] = [];
   const indices = windowIndices(spec, options.baseIndex ?? 0);
   const order = indices && [...indices].sort((a, b) => a - b);
-  spec.windows.forEach((window, w) => {
-    const panes = [...panesOf(window.root)];
+  // Targets: the session by its exact name, the window being built (by its index when the
+  // layout gives indices, else the last one), its first pane. Never the caller's current pane.
+  const session = `=${options.session}`;
+  const lastWindow = `${session}:{end}`;
+  spec.windows.forEach((win, w) => {
+    const panes = [...panesOf(win.root)];
     const first = panes[0]!;
+    const windowTarget = indices ? `${session}:${indices[w]!}` : lastWindow;
+    const topLeft = `${windowTarget}.{top-left}`;
     const create = w === 0
       ? ['new-session', '-d', '-s', options.session, '-x', String(options.width), '-y', String(options.height)]
-      : ['new-window', ...(indices ? ['-t', `:${indices[w]!}`] : [])];
-    if (window.name) create.push('-n', window.name);
-    commands.push([...create, ...paneArgs(first, spec, window, options)]);
-    if (w === 0 && indices && window.index !== undefined) commands.push(['move-window', '-t', `:${indices[0]!}`]);
-    if (w === 0) for (const [key, value] of Object.entries(spec.options)) commands.push(['set-option', key, value]);
-    commands.push(...paneSettings(first));
+      : indices ? ['new-window', '-t', windowTarget] : ['new-window', '-a', '-t', lastWindow];
+    if (win.name) create.push('-n', win.name);
+    if (w === 0) create.push('-P', '-F', SESSION_ID_FORMAT);
+    commands.push([...create, ...paneArgs(first, spec, win, options)]);
+    if (w === 0 && indices && win.index !== undefined) commands.push(['move-window', '-s', lastWindow, '-t', windowTarget]);
+    if (w === 0) for (const [key, value] of Object.entries(spec.options)) commands.push(['set-option', '-t', session, key, value]);
+    commands.push(...paneSettings(first, windowTarget));
     for (let i = panes.length - 1; i >= 1; i--) {
       const across = (panes.length - 1 - i) % 2 === 0;
-      commands.push(['split-window', '-t', '{top-left}', across ? '-h' : '-v', '-l', '1', ...paneArgs(panes[i]!, spec, window, options)]);
-      commands.push(...paneSettings(panes[i]!));
+      commands.push(['split-window', '-t', topLeft, across ? '-h' : '-v', '-l', '1', ...paneArgs(panes[i]!, spec, win, options)]);
+      commands.push(...paneSettings(panes[i]!, windowTarget));
     }
-    if (window.tmuxLayout) commands.push(['select-layout', window.tmuxLayout]);
-    else if (panes.length > 1) commands.push(['select-layout', tmuxLayoutString(window.root, options.width, options.height)]);
-    for (const [key, value] of Object.entries(window.options)) commands.push(['set-option', '-w', key, value]);
+    if (win.tmuxLayout) commands.push(['select-layout', '-t', windowTarget, win.tmuxLayout]);
+    else if (panes.length > 1) commands.push(['select-layout', '-t', windowTarget, tmuxLayoutString(win.root, options.width, options.height)]);
+    for (const [key, value] of Object.entries(win.options)) commands.push(['set-option', '-w', '-t', windowTarget, key, value]);
     const focus = Math.max(0, panes.findIndex((p) => p.focus));
-    commands.push(['select-pane', '-t', '{top-left}']);
-    if (focus > 0) commands.push(['select-pane', '-t', `.+${focus}`]);
+    commands.push(['select-pane', '-t', topLeft]);
+    if (focus > 0) commands.push(['select-pane', '-t', `${windowTarget}.+${focus}`]);
     const position = order ? order.indexOf(indices[w]!) : w;
     panes.forEach((p, i) => { if (p.typed.length) typed.push({ window: position, pane: i, commands: p.typed, timing: p.typedTiming }); });
   });
   const focusWindow = Math.max(0, spec.windows.findIndex((w) => w.focus));
   if (indices) {
-    commands.push(['select-window', '-t', `:${indices[focusWindow]!}`]);
+    commands.push(['select-window', '-t', `${session}:${indices[focusWindow]!}`]);
   } else {
-    commands.push(['select-window', '-t', '{start}']);
-    if (focusWindow > 0) commands.push(['select-window', '-t', `:+${focusWindow}`]);
+    commands.push(['select-window', '-t', `${session}:{start}`]);
+    if (focusWindow > 0) commands.push(['select-window', '-t', `${session}:+${focusWindow}`]);
   }
-  return { commands, typed };
+  const paneCounts = spec.windows.map((w) => [...panesOf(w.root)].length);
+  const panesPerWindow = indices ? order!.map((index) => paneCounts[indices.indexOf(index)]!) : paneCounts;
+  return { commands, typed, panesPerWindow };
 }
 
 /**
@@ -147,14 +170,15 @@ function argvWords(argv: readonly string[]): string[] {
   return argv.length === 1 ? [`exec ${shellQuote(argv[0]!)}`] : [...argv];
 }
 
-function paneSettings(pane: PaneSpec): string[][] {
-  const out: string[][] = [['set-option', '-p', '@picode_role', pane.role]];
+/** Settings of the pane just created: the active pane of the window being built. */
+function paneSettings(pane: PaneSpec, window: string): string[][] {
+  const out: string[][] = [['set-option', '-p', '-t', window, '@picode_role', pane.role]];
   if (pane.name) {
-    out.push(['set-option', '-p', '@picode_name', pane.name]);
-    out.push(['select-pane', '-T', escapeFormat(pane.name)]);
+    out.push(['set-option', '-p', '-t', window, '@picode_name', pane.name]);
+    out.push(['select-pane', '-t', window, '-T', escapeFormat(pane.name)]);
   }
-  if (pane.plugin) out.push(['set-option', '-p', '@picode_plugin', pane.plugin]);
-  if (pane.onExit === 'hold') out.push(['set-option', '-p', 'remain-on-exit', 'on']);
+  if (pane.plugin) out.push(['set-option', '-p', '-t', window, '@picode_plugin', pane.plugin]);
+  if (pane.onExit === 'hold') out.push(['set-option', '-p', '-t', window, 'remain-on-exit', 'on']);
   return out;
 }
 

@@ -5,8 +5,9 @@ import { sessionExistsError } from '../errors.js';
 import { packageRoot } from '../../core/paths.js';
 import type { SessionSpec } from '../../layout/model.js';
 import type { CaptureOptions, LaunchOptions, LaunchResult, Multiplexer, MuxObserver, PaneInfo } from '../types.js';
-import { chain, runTmux, runTmuxInteractive, TmuxError, type TmuxTarget } from './exec.js';
-import { buildPlan } from './plan.js';
+import { chain, invocations, runTmux, runTmuxInteractive, TmuxError, type TmuxTarget } from './exec.js';
+import { buildPlan, type BuildPlan } from './plan.js';
+import { sessionNameProblem } from '../../layout/sessionName.js';
 import { tmuxLayoutProblems } from './layoutString.js';
 import { TmuxControlObserver } from './control/observer.js';
 
@@ -82,6 +83,8 @@ export class TmuxMux implements Multiplexer {
         hint: 'use a tmux layout name, or copy a layout string from `tmux display -p "#{window_layout}"` in a window with as many panes',
       });
     }
+    const nameProblem = sessionNameProblem(options.session);
+    if (nameProblem) throw new PicodeError(`invalid session name: ${nameProblem}`, { hint: 'pass another name with --session' });
     let invocations = 0;
     if (options.replace) {
       invocations++;
@@ -98,35 +101,24 @@ export class TmuxMux implements Multiplexer {
       tmuxSocket: this.target.socket,
       baseIndex: layout.windows.some((w) => w.index !== undefined) ? await this.baseIndex() : undefined,
     });
-    invocations++;
-    let listed: string;
+    let built: { sessionId: string; panes: PaneInfo[]; invocations: number };
     try {
-      // The same invocation ends by listing the new panes: nothing else in it prints.
-      listed = await this.run(chain([...plan.commands, ['list-panes', '-s', '-t', `=${options.session}`, '-F', PANE_FORMAT]]));
+      built = await this.build(layout, plan, options.session, true);
     } catch (error) {
-      if (error instanceof TmuxError && /duplicate session/.test(error.stderr)) throw sessionExistsError(options.session);
-      // tmux stops a command list at the first failing command: remove the half-built
-      // session rather than leave it behind.
-      await this.kill(options.session).catch(() => undefined);
-      if (error instanceof TmuxError) {
-        const unknown = await this.unknownOptions(layout);
-        if (unknown.length) {
-          throw new PicodeError(`${layout.source.file}: tmux has no option (or several start with) ${unknown.map((o) => `"${o}"`).join(', ')}; the session was not created`, {
-            hint: 'check the spelling against `tmux show-options -g` and `tmux show-options -gw` (user options start with @)',
-          });
-        }
-        throw new PicodeError(`tmux could not build the session "${options.session}" from ${layout.source.file}: ${error.stderr.trim()}`, {
-          hint: `the message above is tmux's own; \`picode layout check ${layout.source.file} --tmux\` prints the commands picode sent`,
-        });
-      }
-      throw error;
+      if (!caughtExiting(error)) throw error;
+      // The server this build reached was on its way out (its last session had just been
+      // killed): what the build made went with it or was removed by build(). Once more, on a
+      // fresh server.
+      await this.settle();
+      invocations += 1;
+      built = await this.build(layout, plan, options.session, false);
     }
-    const panes = parsePanes(listed);
+    invocations += built.invocations;
     if (plan.typed.length) {
       const { sendWhenReady } = await import('./typed.js');
-      invocations += await sendWhenReady(this, options.session, panes, plan.typed);
+      invocations += await sendWhenReady(this, built.sessionId, built.panes, plan.typed);
     }
-    return { session: options.session, panes, invocations };
+    return { session: options.session, sessionId: built.sessionId, panes: built.panes, invocations };
   }
 
   /** The server's `base-index` (starting the server, and so reading its tmux.conf, when none runs). */
@@ -135,18 +127,114 @@ export class TmuxMux implements Multiplexer {
     return Number(out.trim()) || 0;
   }
 
-  /** Attaches this terminal (or switches the current client when already inside this tmux server). */
+  /**
+   * Runs the plan (one invocation unless the layout is too big for tmux's command length),
+   * ending with a listing of the new panes, and checks that what tmux built is what the
+   * layout asked for. On any failure it removes the session it created (by the id
+   * `new-session -P` printed), and only that.
+   */
+  private async build(layout: SessionSpec, plan: BuildPlan, session: string, mayRetry: boolean): Promise<{ sessionId: string; panes: PaneInfo[]; invocations: number }> {
+    const argvs = invocations([...plan.commands, ['list-panes', '-s', '-t', `=${session}`, '-F', PANE_FORMAT]]);
+    let printed = '';
+    try {
+      for (const argv of argvs) printed += await this.run(argv);
+    } catch (error) {
+      if (error instanceof TmuxError) printed += error.stdout;
+      const createdId = /^\$\d+/.exec(printed)?.[0];
+      if (createdId) await this.run(['kill-session', '-t', createdId]).catch(() => undefined);
+      throw mayRetry && caughtExiting(error) ? error : await this.buildError(error, layout, session);
+    }
+    const [sessionId = '', ...listing] = printed.split('\n');
+    const panes = parsePanes(listing.join('\n'));
+    const mismatch = compareBuilt(plan.panesPerWindow, panes);
+    if (mismatch) {
+      await this.run(['kill-session', '-t', sessionId]).catch(() => undefined);
+      throw new PicodeError(`tmux did not build the session "${session}" from ${layout.source.file} as laid out (${mismatch}); the session was removed`, {
+        hint: 'a tmux.conf hook that adds or closes windows or panes when a session is created can cause this; `picode layout check FILE --tmux` prints what picode sends',
+      });
+    }
+    return { sessionId, panes, invocations: argvs.length };
+  }
+
+  private async buildError(error: unknown, layout: SessionSpec, session: string): Promise<unknown> {
+    if (!(error instanceof TmuxError)) return error;
+    if (/duplicate session/.test(error.stderr)) return sessionExistsError(session);
+    const unknown = await this.unknownOptions(layout);
+    if (unknown.length) {
+      return new PicodeError(`${layout.source.file}: tmux has no option (or several start with) ${unknown.map((o) => `"${o}"`).join(', ')}; the session was not created`, {
+        hint: 'check the spelling against `tmux show-options -g` and `tmux show-options -gw` (user options start with @)',
+      });
+    }
+    return new PicodeError(`tmux could not build the session "${session}" from ${layout.source.file}: ${error.stderr.trim()}`, {
+      hint: `the message above is tmux's own; \`picode layout check ${layout.source.file} --tmux\` prints the commands picode sent`,
+    });
+  }
+
+  /**
+   * Waits until the server a build was caught by has gone: a new client then either starts a
+   * fresh server or finds a live one. (Bounded: after that the retry reports what it finds.)
+   */
+  private async settle(): Promise<void> {
+    const deadline = Date.now() + 5000;
+    while (Date.now() < deadline) {
+      try {
+        await this.run(['list-sessions', '-F', '#{session_id}']);
+        return;
+      } catch (error) {
+        if (!caughtExiting(error)) return;
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  /**
+   * Attaches this terminal to the session (its id, or its name). Inside this tmux server it
+   * switches the client that shows the caller's pane instead, named explicitly (`-c TTY`).
+   */
   async attach(session: string): Promise<number> {
-    const insideSameServer = this.env.TMUX !== undefined && sameFile(this.env.TMUX.split(',')[0]!, this.socketPath());
-    if (insideSameServer) return runTmuxInteractive(this.target, ['switch-client', '-t', `=${session}`], this.env);
+    const target = session.startsWith('$') ? session : `=${session}`;
+    if (this.insideSameServer()) {
+      const { callerClient } = await import('./client.js');
+      const client = await callerClient(this.target.binary, this.env);
+      if (!client) {
+        process.stderr.write(`picode: no tmux client shows this pane, so none was switched; attach with: tmux${this.target.socket ? ` -L ${this.target.socket}` : ''} attach -t ${session}\n`);
+        return 0;
+      }
+      return runTmuxInteractive(this.target, ['switch-client', '-c', client.tty, '-t', target], this.env);
+    }
     // Attaching from inside another tmux server nests it: tmux refuses while $TMUX is set.
     const env = { ...this.env };
     delete env.TMUX;
-    return runTmuxInteractive(this.target, ['attach-session', '-t', `=${session}`], env);
+    delete env.TMUX_PANE;
+    return runTmuxInteractive(this.target, ['attach-session', '-t', target], env);
   }
 
+  /** True when picode runs in a pane of this very tmux server ($TMUX names its socket). */
+  insideSameServer(): boolean {
+    return this.env.TMUX !== undefined && sameFile(this.env.TMUX.split(',')[0]!, this.socketPath());
+  }
+
+  /**
+   * Kills the session and returns once what it stopped is gone: the control clients that
+   * were attached to it (a host's `tmux -C`) have exited and, when it was the server's last
+   * session, the server too (tmux's exit-empty), so the next command starts a fresh server
+   * instead of reaching one that is shutting down ("server exited unexpectedly"). Waiting is
+   * bounded: a server kept up by something else (a run-shell job) is left after 5 s.
+   */
   async kill(session: string): Promise<void> {
-    await this.run(['kill-session', '-t', `=${session}`]);
+    const out = await this.run(chain([
+      ['display-message', '-p', '-t', `=${session}:`, 'server #{pid} #{exit-empty}'],
+      ['list-clients', '-t', `=${session}`, '-F', 'client #{client_control_mode} #{client_pid}'],
+      ['list-sessions', '-F', 'session #{session_id}'],
+      ['kill-session', '-t', `=${session}`],
+    ]));
+    const lines = out.split('\n').map((line) => line.split(' '));
+    const [, serverPid, exitEmpty] = lines.find((l) => l[0] === 'server') ?? [];
+    const waitFor = lines.filter((l) => l[0] === 'client' && l[1] === '1').map((l) => Number(l[2]));
+    const lastSession = lines.filter((l) => l[0] === 'session').length === 1;
+    if (lastSession && exitEmpty !== '0' && serverPid) waitFor.push(Number(serverPid));
+    const deadline = Date.now() + 5000;
+    while (Date.now() < deadline && waitFor.some(processAlive)) await new Promise((r) => setTimeout(r, 5));
   }
 
   async listPanes(session: string): Promise<PaneInfo[]> {
@@ -206,6 +294,34 @@ function sameFile(a: string, b: string): boolean {
     return realpathSync(a) === realpathSync(b);
   } catch {
     return false;
+  }
+}
+
+/** tmux's words when the server went away under a command (it was exiting, or crashed). */
+function caughtExiting(error: unknown): boolean {
+  return error instanceof TmuxError && /server exited unexpectedly|lost server/.test(error.stderr);
+}
+
+/** What differs between the windows and panes tmux built and the layout's, or undefined. */
+export function compareBuilt(panesPerWindow: readonly number[], panes: readonly PaneInfo[]): string | undefined {
+  const built: number[] = [];
+  let lastWindow: string | undefined;
+  for (const pane of panes) {
+    if (pane.windowId !== lastWindow) built.push(0);
+    lastWindow = pane.windowId;
+    built[built.length - 1]!++;
+  }
+  if (built.length !== panesPerWindow.length) return `${built.length} window(s) instead of ${panesPerWindow.length}`;
+  const window = built.findIndex((n, i) => n !== panesPerWindow[i]);
+  return window < 0 ? undefined : `window ${window + 1} has ${built[window]} pane(s) instead of ${panesPerWindow[window]}`;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

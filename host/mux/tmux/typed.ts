@@ -19,13 +19,13 @@ export type { TypedTarget } from './plan.js';
 const POLL_MS = 10;
 
 /** Returns the number of tmux invocations it used. */
-export async function sendWhenReady(mux: TmuxMux, session: string, panes: readonly PaneInfo[], targets: readonly TypedTarget[], timeoutMs = 5000): Promise<number> {
+export async function sendWhenReady(mux: TmuxMux, sessionId: string, panes: readonly PaneInfo[], targets: readonly TypedTarget[], timeoutMs = 5000): Promise<number> {
   const ids = paneIds(panes, targets);
   const pending = new Set(ids.map((t) => t.id));
   let invocations = 0;
   const deadline = Date.now() + timeoutMs;
   while (pending.size && Date.now() < deadline) {
-    const out = await mux.run(['list-panes', '-s', '-t', `=${session}`, '-F', '#{pane_id} #{cursor_x} #{cursor_y} #{pane_dead}']);
+    const out = await mux.run(['list-panes', '-s', '-t', sessionId, '-F', '#{pane_id} #{cursor_x} #{cursor_y} #{pane_dead}']);
     invocations++;
     for (const line of out.split('\n')) {
       const [id, x, y, dead] = line.split(' ');

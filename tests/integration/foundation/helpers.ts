@@ -1,8 +1,5 @@
-import { execFile, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { killTmuxServer } from '../../support/tmuxServer.js';
+import { createWorld, type World } from '../../support/world.js';
 
 export const repo = join(import.meta.dirname, '..', '..', '..');
 export const bin = join(repo, 'bin', 'picode.js');
@@ -12,52 +9,42 @@ export interface Sandbox {
   readonly dir: string;
   readonly socket: string;
   readonly env: NodeJS.ProcessEnv;
-  /** Runs `picode ARGS` against the compiled CLI. */
+  /** Where `picode` runs: outside tmux, or typed into a shell inside a pane of the private server. */
+  readonly where: 'outside' | 'inside';
+  /** Runs `picode ARGS` against the compiled CLI (inside: checking that the caller's session is untouched). */
   picode(args: readonly string[], options?: { cwd?: string; env?: NodeJS.ProcessEnv }): Promise<{ code: number; stdout: string; stderr: string }>;
   /** Runs tmux on the sandbox's private server. */
   tmux(args: readonly string[]): string;
   serverRunning(): boolean;
-  cleanup(): void;
+  /** The sessions on the private server, the caller's left out. */
+  sessions(): string[];
+  /** The world underneath (tests/support/world.ts). */
+  readonly world: World;
+  cleanup(): Promise<void>;
 }
 
-/** A private tmux server, state directory and config directory for one test file. */
-export function sandbox(): Sandbox {
-  const dir = mkdtempSync(join(tmpdir(), 'picode-it-'));
-  const socket = `picode-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-  mkdirSync(join(dir, 'xdg'), { recursive: true });
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: dir,
-    SHELL: '/bin/sh',
-    TERM: 'xterm-256color',
-    PICODE_HOME: join(dir, 'state'),
-    XDG_CONFIG_HOME: join(dir, 'xdg'),
-    PICODE_TMUX_SOCKET: socket,
-    PICODE_NO_HOST: '1',
-  };
-  const tmux = (args: readonly string[]): string => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8', env });
+/**
+ * A private tmux server, state directory and config directory for one test file, on the
+ * shared harness (tests/support/world.ts); `inside` runs every command from a shell in a
+ * pane of that server, with another session attached.
+ */
+export function sandbox(where: 'outside' | 'inside' = 'outside'): Sandbox {
+  const world = createWorld({ env: { PICODE_NO_HOST: '1' } });
   return {
-    dir,
-    socket,
-    env,
-    picode: (args, options = {}) => new Promise((resolve) => {
-      execFile(process.execPath, [bin, ...args], { cwd: options.cwd ?? dir, env: { ...env, ...options.env }, timeout: 30_000 }, (error, stdout, stderr) => {
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-      });
-    }),
-    tmux,
-    serverRunning: () => {
-      try {
-        tmux(['list-sessions']);
-        return true;
-      } catch {
-        return false;
-      }
+    dir: world.dir,
+    socket: world.socket,
+    env: world.env,
+    where,
+    world,
+    picode: async (args, options = {}) => {
+      const run = where === 'inside' ? (await world.caller()).cli : world.cli;
+      const result = await run(args, options);
+      return { ...result, code: result.code ?? -1 };
     },
-    cleanup: () => {
-      killTmuxServer(socket);
-      rmSync(dir, { recursive: true, force: true });
-    },
+    tmux: (args) => world.tmux(...args),
+    serverRunning: world.serverRunning,
+    sessions: () => (world.serverRunning() ? world.tmux('list-sessions', '-F', '#{session_name}').split('\n').filter((s) => s && s !== 'caller') : []),
+    cleanup: () => world.dispose(),
   };
 }
 

@@ -1,10 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { eventually, fixtures, panes, sandbox, type Sandbox } from './helpers.js';
+import { eventually, fixtures, panes, repo, sandbox, type Sandbox } from './helpers.js';
 
+// Every test runs twice: picode started from outside tmux, and typed into a shell inside a
+// pane of the same tmux server while another session is attached (the caller's session must
+// come out of every command exactly as it was: the sandbox checks it after each one).
+describe.each(['outside', 'inside'] as const)('picode %s tmux', (where) => {
 let sb: Sandbox;
-beforeAll(() => { sb = sandbox(); });
+beforeAll(() => { sb = sandbox(where); });
 afterAll(() => sb.cleanup());
 
 function writeLayout(name: string, text: string): string {
@@ -206,7 +210,7 @@ describe('ls and down', () => {
   });
 });
 
-describe('attaching', () => {
+describe.runIf(where === 'outside')('attaching', () => {
   it('attaches the terminal like tmux attach and returns when the client detaches', async () => {
     const file = writeLayout('attach.yaml', 'name: attached\nwindows:\n  - command: sleep 300\n');
     const { spawn } = await import('node:child_process');
@@ -253,6 +257,31 @@ describe('attaching', () => {
   });
 });
 
+describe.runIf(where === 'inside')('attaching from inside tmux', () => {
+  it('switches the caller\'s client to the new session (only that client, named explicitly); --detach does not', async () => {
+    const caller = await sb.world.caller();
+    const detached = await sb.picode(['up', writeLayout('stay.yaml', 'name: stay\nwindows:\n  - command: sleep 300\n'), '--detach']);
+    expect(detached.code, detached.stderr).toBe(0);
+    expect(caller.clientSession()).toBe('caller');
+    const result = await sb.picode(['up', writeLayout('go.yaml', 'name: go\nwindows:\n  - split: row\n    panes: [sleep 300, sleep 301]\n')]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(caller.clientSession()).toBe('go');
+    // Built at the client's size, not at the size of the pane picode ran in.
+    const [clientWidth] = sb.tmux(['list-clients', '-F', '#{client_width}']).trim().split('\n');
+    expect(sb.tmux(['list-windows', '-t', '=go', '-F', '#{window_width}']).trim()).toBe(clientWidth);
+    sb.tmux(['switch-client', '-t', '=caller']);
+  });
+
+  it('the shipped layouts leave the caller\'s session as it was, hosts and views included', async () => {
+    // (The sandbox compares the caller's windows, panes, names, titles and layout around each command.)
+    for (const name of ['default', 'dev', 'agents', join(repo, 'layouts', 'automations', 'workspace.yaml')]) {
+      // With their hosts and views running, as a user has them.
+      const result = await sb.picode(['up', name, '--detach', '--session', `from-${sb.sessions().length}`], { env: { SHELL: '/bin/bash', PICODE_NO_HOST: '' } });
+      expect(result.code, result.stderr).toBe(0);
+    }
+  }, 240_000); // four hosts started and made ready: generous on a loaded machine
+});
+
 describe('the session host', () => {
   it('is started in the background by up and stopped by down', async () => {
     const { readdirSync } = await import('node:fs');
@@ -295,4 +324,5 @@ describe('shipped layouts', () => {
     }
     sb.tmux(['kill-session', '-t', `=${session}`]);
   });
+});
 });

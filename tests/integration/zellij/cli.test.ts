@@ -108,7 +108,7 @@ describe('picode on Zellij (CLI, host and IPC through the fake zellij)', () => {
     picode(['down', '--session', session]);
     expect(fake.calls().some((c) => c.argv.join(' ') === `delete-session --force ${session}`)).toBe(true);
     await waitFor('no host or subscribe left', () => (leftovers(session).length === 0 ? true : undefined));
-  });
+  }, 240_000); // A long scenario through a Node fake of zellij: generous on a loaded machine.
 
   it('launches a picode layout with up --mux zellij (no config), written as KDL, and down deletes it', () => {
     rmSync(join(fake.env.XDG_CONFIG_HOME!, 'picode', 'config.yaml'));

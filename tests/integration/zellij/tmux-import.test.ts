@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importZellijLayout } from '../../../host/layout/importers/zellij.js';
 import { TmuxMux } from '../../../host/mux/tmux/tmux.js';
 import { killTmuxServer } from '../../support/tmuxServer.js';
+import { hermeticEnv } from '../../support/world.js';
 
 /**
  * Zellij layouts run on tmux: Zellij's own bundled layouts (default, compact, strider) and a
@@ -15,8 +16,7 @@ import { killTmuxServer } from '../../support/tmuxServer.js';
  */
 const socket = `picode-test-zellij-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
 const root = mkdtempSync(join(tmpdir(), 'picode-zellij-tmux-'));
-const env: NodeJS.ProcessEnv = { ...process.env, SHELL: '/bin/sh', PICODE_HOME: join(root, 'home'), XDG_CONFIG_HOME: join(root, 'config') };
-delete env.TMUX;
+const env = hermeticEnv({ SHELL: '/bin/sh', PICODE_HOME: join(root, 'home'), XDG_CONFIG_HOME: join(root, 'config') });
 const mux = new TmuxMux({ socket, env });
 
 beforeAll(() => {

@@ -69,7 +69,9 @@ describe('picode layout format', () => {
     ['command and panes', 'windows:\n  - command: a\n    panes: [b]\n', /bad\.yaml:2: windows\[0\]\.command: a window has either `command` \(one pane\) or `panes`, not both/],
     ['plugin role without plugin', 'windows:\n  - panes:\n      - role: plugin\n', /windows\[0\]\.panes\[0\]\.plugin: a pane with role: plugin needs `plugin: <name>`/],
     ['layout with sizes', 'windows:\n  - layout: tiled\n    panes:\n      - { command: a, size: 10 }\n      - b\n', /bad\.yaml:2: windows\[0\]\.layout: a window with `layout` cannot also give pane sizes/],
-    ['session name with a dot', 'name: a.b\nwindows:\n  - command: x\n', /bad\.yaml:1: name: expected a name without "\." or ":"/],
+    ['session name with a dot', 'name: a.b\nwindows:\n  - command: x\n', /bad\.yaml:1: name: "a\.b" contains "\.", which tmux reserves/],
+    ['session name tmux reads as an id', 'windows:\n  - command: x\nname: "$1"\n', /bad\.yaml:3: name: "\$1" starts with "\$", which tmux reads as a session id; choose another name/],
+    ['session name with a newline', 'name: "a\\nb"\nwindows:\n  - command: x\n', /bad\.yaml:1: name: "a\\nb" contains a control character \(U\+000A\)/],
     ['YAML syntax error', 'windows:\n  - command: [unclosed\n', /bad\.yaml:\d+: not valid YAML\/JSON/],
     ['not a map', '- a\n- b\n', /bad\.yaml:1: \(top level\): expected a map, found a list of 2/],
   ];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { allocate, layoutChecksum, tmuxLayoutProblem, tmuxLayoutString } from '../../../host/mux/tmux/layoutString.js';
 import { buildPlan, paneProgram, type PlanOptions } from '../../../host/mux/tmux/plan.js';
-import { chain } from '../../../host/mux/tmux/exec.js';
+import { chain, invocations } from '../../../host/mux/tmux/exec.js';
 import type { PaneSpec, SessionSpec } from '../../../host/layout/model.js';
 
 function pane(overrides: Partial<PaneSpec> = {}): PaneSpec {
@@ -78,19 +78,29 @@ describe('build plan', () => {
     expect(verbs.filter((v) => v === 'new-session')).toHaveLength(1);
     expect(verbs.filter((v) => v === 'new-window')).toHaveLength(1);
     expect(verbs.filter((v) => v === 'split-window')).toHaveLength(2);
-    expect(plan.commands[0]).toEqual(['new-session', '-d', '-s', 's', '-x', '120', '-y', '40', '-n', 'w1', '-c', '/tmp', '-e', 'A=1', 'a\nexec /bin/bash -l']);
+    expect(plan.commands[0]).toEqual(['new-session', '-d', '-s', 's', '-x', '120', '-y', '40', '-n', 'w1', '-P', '-F', '#{session_id}', '-c', '/tmp', '-e', 'A=1', 'a\nexec /bin/bash -l']);
+    expect(plan.commands).toContainEqual(['new-window', '-a', '-t', '=s:{end}', '-n', 'w2', '-c', '/tmp', '-e', 'A=1', '-e', 'B=2']);
     const splits = plan.commands.filter((c) => c[0] === 'split-window');
     expect(splits[0]).toContain('-h');
     expect(splits[1]).toContain('-v');
-    expect(splits.every((c) => c.includes('{top-left}'))).toBe(true);
+    expect(splits.every((c) => c.includes('=s:{end}.{top-left}'))).toBe(true);
+    expect(plan.panesPerWindow).toEqual([1, 3]);
+  });
+  it('names the target of every command after new-session (nothing resolves to the caller\'s pane)', () => {
+    // Inside tmux, a command without -t acts on $TMUX_PANE's window: the caller's.
+    for (const command of plan.commands.slice(1)) {
+      const t = command.indexOf('-t');
+      expect(t, command.join(' ')).toBeGreaterThan(0);
+      expect(command[t + 1], command.join(' ')).toMatch(/^=s(:|$)/);
+    }
   });
   it('applies session options, window options, the tmux layout, hold, focus', () => {
-    expect(plan.commands).toContainEqual(['set-option', 'mouse', 'on']);
-    expect(plan.commands).toContainEqual(['set-option', '-w', 'synchronize-panes', 'on']);
-    expect(plan.commands).toContainEqual(['select-layout', 'tiled']);
-    expect(plan.commands).toContainEqual(['set-option', '-p', 'remain-on-exit', 'on']);
-    expect(plan.commands).toContainEqual(['select-pane', '-t', '.+1']);
-    expect(plan.commands.at(-1)).toEqual(['select-window', '-t', ':+1']);
+    expect(plan.commands).toContainEqual(['set-option', '-t', '=s', 'mouse', 'on']);
+    expect(plan.commands).toContainEqual(['set-option', '-w', '-t', '=s:{end}', 'synchronize-panes', 'on']);
+    expect(plan.commands).toContainEqual(['select-layout', '-t', '=s:{end}', 'tiled']);
+    expect(plan.commands).toContainEqual(['set-option', '-p', '-t', '=s:{end}', 'remain-on-exit', 'on']);
+    expect(plan.commands).toContainEqual(['select-pane', '-t', '=s:{end}.+1']);
+    expect(plan.commands.at(-1)).toEqual(['select-window', '-t', '=s:+1']);
   });
   it('reports the panes that need typed commands', () => {
     expect(plan.typed).toEqual([{ window: 1, pane: 2, commands: ['ls'] }]);
@@ -98,6 +108,20 @@ describe('build plan', () => {
 });
 
 describe('chained invocations', () => {
+  it('keeps an ordinary build in one invocation and cuts a big one into as few as fit the limit', () => {
+    const ordinary = Array.from({ length: 40 }, (_, i) => ['set-option', '-p', '-t', '=s:{end}', '@picode_name', `pane-${i}`]);
+    expect(invocations(ordinary)).toEqual([chain(ordinary)]);
+    const many = Array.from({ length: 400 }, (_, i) => ['split-window', '-t', '=big:{end}.{top-left}', '-c', '/some/where', `sleep ${i}`]);
+    const limit = 2000;
+    const cut = invocations(many, limit);
+    const bytes = (argv: string[]): number => argv.reduce((n, a) => n + Buffer.byteLength(a) + 1, 0);
+    expect(cut.every((argv) => bytes(argv) <= limit)).toBe(true);
+    // As few as fit: no two neighbours could have been one.
+    for (let i = 1; i < cut.length; i++) expect(bytes(cut[i - 1]!) + 2 + bytes(cut[i]!)).toBeGreaterThan(limit);
+    // Nothing lost, nothing reordered.
+    expect(cut.flatMap((argv, i) => (i ? [';', ...argv] : argv))).toEqual(chain(many));
+  });
+
   it('separates commands and protects arguments ending in ;', () => {
     expect(chain([['a', 'x;'], ['b', 'find . -exec ls {} \\;']])).toEqual(['a', 'x\\;', ';', 'b', 'find . -exec ls {} \\\\;']);
   });
