@@ -198,7 +198,8 @@ export class ServerConnection {
       if (/messages in a second|over \d+ bytes|\(flood\)/.test(`${failure ?? ''} ${message}`)) kind = 'flood';
       else if (code === -32001) kind = 'timeout';
       else if (failure || code === -32000) kind = 'crashed';
-      else if (Array.isArray((error as { issues?: unknown }).issues)) kind = 'malformed';
+      // The SDK checks results against the MCP schema: a zod error, or its own -32602 "Invalid ... result".
+      else if (Array.isArray((error as { issues?: unknown }).issues) || (code === -32602 && /Invalid .*result/.test(message))) kind = 'malformed';
       else kind = 'error';
       const detail = kind === 'timeout' ? `no answer within ${this.timeoutMs} ms`
         : kind === 'crashed' || kind === 'flood' ? failure ?? message
