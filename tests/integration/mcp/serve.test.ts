@@ -68,6 +68,22 @@ describe('picode mcp serve over stdio', () => {
     expect(result.stderr).toContain('no picode host is running for session "nohost"');
   });
 
+  it('starts without loading the store, the plugin runtime, LLM SDKs or the pane UI', async () => {
+    const { join } = await import('node:path');
+    const child = spawn(process.execPath, ['--import', join(__dirname, '..', '..', 'fixtures', 'mcp', 'logImports.mjs'), bin, 'mcp', 'serve', '--session', session], { cwd: world.project, env: world.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (c: Buffer) => { stdout += c.toString(); });
+    child.stderr!.on('data', (c: Buffer) => { stderr += c.toString(); });
+    child.stdin!.write(`${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'probe', version: '1' } } })}\n`);
+    await until('the initialize answer', () => (stdout.includes('"id":1') ? true : undefined));
+    child.stdin!.end();
+    await new Promise((r) => child.once('close', r));
+    const imports = stderr.split('\n').filter((l) => l.startsWith('IMPORT '));
+    expect(imports.some((l) => l.includes('@modelcontextprotocol/sdk/dist/esm/server/index.js'))).toBe(true);
+    expect(imports.filter((l) => /better-sqlite3|@bytecodealliance|componentize|node_modules\/openai|@anthropic-ai|blessed|\/host\/store\/|\/host\/sandbox\//.test(l))).toEqual([]);
+  });
+
   it('lists picode\'s tools and the loaded plugins\' tools', async () => {
     const names = (await client.listTools()).tools.map((t) => t.name);
     expect(names).toEqual(expect.arrayContaining([
