@@ -6,7 +6,8 @@ import type { PaneInfo } from '../mux/types.js';
 export const viewRoles = ['plan', 'agent', 'jobs', 'log'] as const;
 export type ViewRole = (typeof viewRoles)[number];
 
-const viewCommand = /picode(?:\.js)?'?\s+'?pane'?\s+'?(plan|agent|jobs|log)\b/;
+/** `.../picode.js pane KIND` or `picode pane KIND`, each word possibly shell-quoted. */
+const viewCommand = /(?:^|[\s/'])picode(?:\.js)?'?\s+'?pane'?\s+'?(plan|agent|jobs|log)(?=['\s]|$)/;
 
 /**
  * The view a pane runs, when it runs one. A view is `picode pane KIND` (started by a layout
