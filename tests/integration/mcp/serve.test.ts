@@ -158,6 +158,25 @@ describe('picode mcp serve over stdio', () => {
     expect((await call('read_pane', { pane: 'tests' })).text).not.toContain('NEVER-TYPED');
   });
 
+  it('shows a waiting call in picode\'s agent pane, where y answers it; `picode agent approve mcp:ID` answers too', async () => {
+    const pending = call('send_to_pane', { pane: 'tests', text: 'echo FROM-THE-AGENT-PANE', enter: true });
+    let screen = '';
+    await until('the agent pane to show the call', () => {
+      screen = world.tmux('capture-pane', '-p', '-t', viewPane);
+      return screen.includes('picode-test-client asks to call send_to_pane') ? true : undefined;
+    }).catch((error: Error) => { throw new Error(`${error.message}\n--- the agent pane shows ---\n${screen}`); });
+    expect(screen).toMatch(/MCP call \d+ waits for your approval/);
+    world.tmux('send-keys', '-t', viewPane, 'y');
+    expect((await pending).isError).toBe(false);
+    await until('the text in the pane', async () => ((await call('read_pane', { pane: 'tests' })).text.includes('FROM-THE-AGENT-PANE\n') ? true : undefined));
+
+    const refused = call('send_to_pane', { pane: 'tests', text: 'echo REFUSED-BY-AGENT-APPROVE' });
+    const waiting = await until('the approval', async () => (JSON.parse((await world.cli(['mcp', 'approvals', '--session', session, '--json'])).stdout) as Array<{ id: number }>)[0]);
+    const answered = await world.cli(['agent', 'approve', `mcp:${waiting.id}`, 'no', '--session', session]);
+    expect(answered.stderr).toBe('');
+    expect((await refused).text).toContain('The person declined this call');
+  });
+
   it('gathers context for a task from panes, failures and plugins', async () => {
     const { text, structured } = await call('get_context', { task: 'why does the test fail?', token_budget: 2000 });
     expect(text).toContain('RED-2');
