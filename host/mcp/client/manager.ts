@@ -156,9 +156,15 @@ export class ServerConnection {
   /** Calls a tool; resolves with its text, or rejects with an McpToolError. */
   async call(tool: string, args: unknown, signal: AbortSignal): Promise<{ text: string; isError: boolean }> {
     const client = await this.connect();
+    // A signal of its own per call: the SDK leaves its listener on the signal it is given, and
+    // a run's signal lives for every call of the run.
+    const call = new AbortController();
+    const onAbort = (): void => call.abort(signal.reason);
+    if (signal.aborted) call.abort(signal.reason);
+    else signal.addEventListener('abort', onAbort, { once: true });
     const result = await this.request(`tools/call ${tool}`, () => client.callTool(
-      { name: tool, arguments: (args ?? {}) as Record<string, unknown> }, undefined, { timeout: this.timeoutMs, signal },
-    ));
+      { name: tool, arguments: (args ?? {}) as Record<string, unknown> }, undefined, { timeout: this.timeoutMs, signal: call.signal },
+    )).finally(() => signal.removeEventListener('abort', onAbort));
     const content = Array.isArray(result.content) ? (result.content as Array<Record<string, unknown>>) : [];
     return { text: this.limit(renderContent(content, result.structuredContent)), isError: result.isError === true };
   }

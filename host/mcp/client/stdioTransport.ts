@@ -74,8 +74,17 @@ export class BoundedStdioTransport implements Transport {
       });
       child.once('spawn', () => resolve());
       child.once('exit', (code, signal) => {
-        this.failure ??= `the server exited (${signal ? `signal ${signal}` : `code ${code}`})${this.stderrTail.trim() ? `: ${lastLine(this.stderrTail)}` : ''}`;
-        this.finish();
+        // What it wrote before exiting is still in the pipe: read it first (a child of the
+        // server may hold the pipe open, so not for long).
+        const stdout = child.stdout!;
+        const done = (): void => {
+          clearTimeout(timer);
+          this.failure ??= `the server exited (${signal ? `signal ${signal}` : `code ${code}`})${this.stderrTail.trim() ? `: ${lastLine(this.stderrTail)}` : ''}`;
+          this.finish();
+        };
+        const timer = setTimeout(done, 200);
+        if (stdout.readableEnded || stdout.destroyed) done();
+        else stdout.once('close', done);
       });
     });
   }
