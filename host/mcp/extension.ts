@@ -28,6 +28,7 @@ export function getMcpClientManager(): McpClientManager | undefined {
  *   mcp.approvals.watch                     -> snapshot, then `mcp.approvals` notifications
  *   mcp.approve {id, answer}                -> the approval answered
  *   mcp.servers.list {connect?}             -> each server's state, tools and last error
+ *   mcp.context                             -> context items from the servers' `context` resources
  */
 export function mcpExtension(): HostExtension {
   let history: CommandHistory | undefined;
@@ -87,6 +88,9 @@ function registerMethods(host: HostApi, calls: McpCallService, approvals: McpApp
     if (!answers.includes(p.answer as ApprovalAnswer)) throw new PicodeError('mcp.approve needs `answer`: yes, no or always');
     return approvals.answer(p.id, p.answer as ApprovalAnswer);
   });
+
+  // Context items from the resources each server names in `context` (for `picode ask`).
+  host.ipc.register('mcp.context', () => resourceContext(manager));
 
   host.ipc.register('mcp.servers.list', async (params) => {
     const p = params && typeof params === 'object' ? (params as Record<string, unknown>) : {};

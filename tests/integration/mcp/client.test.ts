@@ -152,6 +152,15 @@ describe('picode\'s agent with MCP servers', () => {
     expect(request).toContain('never run it on Fridays');
   });
 
+  it('reads a server\'s resources as context for ask', async () => {
+    llm.enqueue(reply.text('Not on a Friday.'));
+    const asked = await world.cli(['ask', 'when may I deploy?', '--session', session], { timeoutMs: 60_000 });
+    expect(asked.stdout).toContain('Not on a Friday.');
+    const request = JSON.stringify(llm.requests.at(-1)!.body);
+    expect(request).toContain('never run it on Fridays');
+    expect(request).toContain('fixture://notes (MCP server fixture)');
+  });
+
   it('stops its servers with the host', async () => {
     const pids = readStarts();
     const alive = pids.filter((pid) => { try { process.kill(pid, 0); return true; } catch { return false; } });
