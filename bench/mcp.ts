@@ -16,7 +16,7 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -63,14 +63,30 @@ async function until<T>(check: () => Promise<T | undefined>, timeoutMs: number):
   }
 }
 
-/** Spawn to `initialize` answered, through the SDK client. */
-async function timeStart(command: string, argv: string[]): Promise<number> {
+/**
+ * Spawn to `initialize` answered, through the SDK client: the wall time, and the CPU time the
+ * server process used by then (user + system, from /proc; 10 ms ticks), which the machine's
+ * load does not inflate the way it inflates the wall time.
+ */
+async function timeStart(command: string, argv: string[]): Promise<{ wallMs: number; cpuMs: number }> {
   const client = new Client({ name: 'bench', version: '1' });
+  const transport = new StdioClientTransport({ command, args: argv, env: env as Record<string, string>, cwd: home, stderr: 'ignore' });
   const started = performance.now();
-  await client.connect(new StdioClientTransport({ command, args: argv, env: env as Record<string, string>, cwd: home, stderr: 'ignore' }));
-  const ms = performance.now() - started;
+  await client.connect(transport);
+  const wallMs = performance.now() - started;
+  const cpuMs = cpuTimeMs(transport.pid);
   await client.close();
-  return ms;
+  return { wallMs, cpuMs };
+}
+
+function cpuTimeMs(pid: number | null): number {
+  if (pid === null) return NaN;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
 }
 
 async function main(): Promise<Record<string, unknown>> {
@@ -91,13 +107,15 @@ async function main(): Promise<Record<string, unknown>> {
   const serveArgs = [bin, '--tmux-socket', socket, 'mcp', 'serve', '--session', session];
   await timeStart(process.execPath, serveArgs);
   await timeStart(process.execPath, [fixture]);
-  const serveStarts: number[] = [];
-  const sdkStarts: number[] = [];
+  const serveStarts: Array<{ wallMs: number; cpuMs: number }> = [];
+  const sdkStarts: Array<{ wallMs: number; cpuMs: number }> = [];
   for (let i = 0; i < starts; i++) {
     serveStarts.push(await timeStart(process.execPath, serveArgs));
     sdkStarts.push(await timeStart(process.execPath, [fixture]));
   }
-  progress(`start: picode ${stats(serveStarts).median} ms, SDK minimal server ${stats(sdkStarts).median} ms`);
+  const wall = (s: typeof serveStarts) => stats(s.map((x) => x.wallMs));
+  const cpu = (s: typeof serveStarts) => stats(s.map((x) => x.cpuMs));
+  progress(`start: picode ${wall(serveStarts).median} ms (cpu ${cpu(serveStarts).median}), SDK minimal server ${wall(sdkStarts).median} ms (cpu ${cpu(sdkStarts).median})`);
 
   // 2. read_pane through mcp serve, against panes.capture over IPC.
   const client = new Client({ name: 'bench', version: '1' });
@@ -151,7 +169,11 @@ async function main(): Promise<Record<string, unknown>> {
 
   return {
     machine: { load: loadavg().map((l) => Math.round(l * 100) / 100), node: process.version },
-    serveStartMs: { picode: stats(serveStarts), sdkMinimalServer: stats(sdkStarts), budgetMedian: 300 },
+    serveStartMs: {
+      picode: { wall: wall(serveStarts), cpu: cpu(serveStarts) },
+      sdkMinimalServer: { wall: wall(sdkStarts), cpu: cpu(sdkStarts) },
+      budgetMedian: 300,
+    },
     readPaneMs: { viaMcpServe: stats(viaMcp), peerIpcCapture: stats(viaIpc), budgetMedian: 5 },
     agentToolCallMs: { viaAgentTool: stats(viaAgent), peerSdkClientDirect: stats(viaSdk), overheadPairwise: stats(overhead), budgetMedianOverhead: 1 },
   };
