@@ -1,10 +1,13 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { killTmuxServer } from '../../support/tmuxServer.js';
 import { runPicode, type CliResult } from '../../support/cli.js';
+import { startHostProcess, stopHostProcesses, type HostProcess } from '../../support/hostProcess.js';
+
+export type { HostProcess };
 
 export const root = resolve(__dirname, '..', '..', '..');
 export const bin = join(root, 'bin', 'picode.js');
@@ -30,12 +33,6 @@ export interface McpWorld {
   dispose(): Promise<void>;
 }
 
-export interface HostProcess {
-  readonly child: ChildProcess;
-  readonly exited: Promise<number | null>;
-  stderr(): string;
-}
-
 export function createMcpWorld(projectConfig: string): McpWorld {
   const socket = `picode-test-${randomBytes(4).toString('hex')}`;
   const home = mkdtempSync(join(tmpdir(), 'picode-mcp-'));
@@ -58,11 +55,7 @@ export function createMcpWorld(projectConfig: string): McpWorld {
     socket, home, project, env, tmux,
     cli: (args, options = {}) => runPicode(args, { cwd: project, env, input: options.input, timeoutMs: options.timeoutMs ?? 30_000 }),
     startHost(session) {
-      const child = spawn(process.execPath, [bin, 'host', '--session', session, '--tmux-socket', socket], { cwd: project, env, stdio: ['ignore', 'ignore', 'pipe'] });
-      let stderr = '';
-      child.stderr!.on('data', (c: Buffer) => { stderr += c.toString(); });
-      const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-      const host = { child, exited, stderr: () => stderr };
+      const host = startHostProcess({ session, socket, cwd: project, env });
       hosts.push(host);
       return host;
     },
@@ -78,9 +71,7 @@ export function createMcpWorld(projectConfig: string): McpWorld {
       return pane;
     },
     async dispose() {
-      for (const h of hosts) if (h.child.exitCode === null && h.child.signalCode === null) h.child.kill('SIGTERM');
-      await Promise.all(hosts.map((h) => Promise.race([h.exited, new Promise((r) => setTimeout(r, 5000))])));
-      for (const h of hosts) if (h.child.exitCode === null && h.child.signalCode === null) h.child.kill('SIGKILL');
+      await stopHostProcesses(hosts);
       killTmuxServer(socket, env);
       rmSync(home, { recursive: true, force: true });
     },
