@@ -129,13 +129,19 @@ function hostKeyOf(host: HostApi): string | undefined {
   }
 }
 
-/** The resources each server names as context (`mcp.servers.X.context`), read now; a failing one is left out. */
+/** Context is optional: a resource not read by then is left out rather than holding up an ask or a plan. */
+const contextReadMs = 5000;
+
+/** The resources each server names as context (`mcp.servers.X.context`), read now; a failing or slow one is left out. */
 async function resourceContext(manager: McpClientManager): Promise<ContextItem[]> {
   const reads = manager.names.flatMap((name) => {
     const server = manager.server(name);
     return server.enabled ? server.contextUris.map((uri) => ({ name, uri, server })) : [];
   });
-  const results = await Promise.allSettled(reads.map((r) => r.server.readResource(r.uri)));
+  const results = await Promise.allSettled(reads.map((r) => {
+    const stop = AbortSignal.timeout(contextReadMs);
+    return r.server.readResource(r.uri, stop);
+  }));
   return results.flatMap((result, i) => (result.status === 'fulfilled' && result.value.trim()
     ? [contextItem({ source: `mcp:${reads[i]!.name}:${reads[i]!.uri}`, title: `${reads[i]!.uri} (MCP server ${reads[i]!.name})`, text: result.value, priority: 60, keep: 'head' })]
     : []));
