@@ -45,8 +45,15 @@ export const mcpSection = {
       .describe('Approval policy for calls that MCP clients (other agents) make to picode\'s tools.'),
     approvalTimeoutMs: z.number().int().min(1000).max(86_400_000).default(300_000)
       .describe('How long a call waiting for `picode mcp approve` waits before it is denied.'),
-    servers: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only (it becomes part of tool names)'), serverEntry).default({})
-      .describe('MCP servers whose tools picode\'s agent gets, as `mcp__<server>__<tool>`.'),
+    servers: z.record(z.string().min(1), serverEntry).default({})
+      .superRefine((servers, ctx) => {
+        for (const name of Object.keys(servers)) {
+          if (!/^[A-Za-z0-9_-]+$/.test(name)) {
+            ctx.addIssue({ code: 'custom', path: [name], message: `server name "${name}": use letters, digits, _ and - only (it becomes part of the tool names mcp__NAME__TOOL)` });
+          }
+        }
+      })
+      .describe('MCP servers whose tools picode\'s agent gets, as `mcp__<server>__<tool>`; names are letters, digits, _ and -.'),
     callTimeoutMs: z.number().int().min(100).max(3_600_000).default(60_000)
       .describe('Default longest time of one call to an MCP server.'),
     startTimeoutMs: z.number().int().min(100).max(600_000).default(20_000)
