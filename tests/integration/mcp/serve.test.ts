@@ -292,3 +292,19 @@ describe('picode mcp serve --http', () => {
     await expect(intruder.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { Authorization: 'Bearer nope' } } }))).rejects.toThrow();
   });
 });
+
+describe('when the host stops', () => {
+  it('ends picode mcp serve with exit 69, saying why', async () => {
+    const serve = spawn(process.execPath, [bin, 'mcp', 'serve', '--session', session], { cwd: world.project, env: world.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    serve.stdout!.on('data', (c: Buffer) => { stdout += c.toString(); });
+    serve.stderr!.on('data', (c: Buffer) => { stderr += c.toString(); });
+    const exited = new Promise<number | null>((r) => serve.on('exit', (code) => r(code)));
+    serve.stdin!.write(`${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'probe', version: '1' } } })}\n`);
+    await until('the initialize answer', () => (stdout.includes('"id":1') ? true : undefined));
+    host.child.kill('SIGTERM');
+    expect(await exited).toBe(69);
+    expect(stderr).toContain(`the picode host of session "${session}" stopped`);
+  });
+});
