@@ -11,6 +11,13 @@ import type { StepAction } from './planService.js';
 import { ViewerRegistry } from './viewers.js';
 import { finishedRunStatuses } from './runStore.js';
 
+let currentRuntime: AgentsRuntime | undefined;
+
+/** The running host's agents runtime (the MCP extension serves plans through it). */
+export function getAgentsRuntime(): AgentsRuntime | undefined {
+  return currentRuntime;
+}
+
 /**
  * Jobs, agents and plans inside the host. Everything a pane view or a CLI command does goes
  * through the IPC methods registered here; the `*.watch` methods answer with a snapshot and
@@ -28,7 +35,7 @@ export function agentsExtension(): HostExtension {
         config: { agents: host.config.agents, plans: host.config.plans },
         llm: async () => (await import('../llm/service.js')).getLlmService(),
         environment: (run, root) => hostEnvironment(host, { root, workPane: run.workPane, origin: `agent:${run.id}`, cdFirst: run.worktree !== undefined }),
-        extraTools: pluginTools,
+        extraTools: async (env) => [...await pluginTools(env), ...await mcpServerTools()],
         gate: async (run, call) => {
           const verdict = await host.gates.pass({
             type: 'agent.tool.before',
@@ -44,8 +51,10 @@ export function agentsExtension(): HostExtension {
       runtime.runs.interruptStale(host.session);
       if (interrupted.length) host.log.info('jobs interrupted by the previous host', { jobs: interrupted.map((j) => j.id) });
       registerAgentMethods(host.ipc, runtime, (handler) => host.bus.subscribe({ types: ['job.*'] }, (event) => handler(event.data)));
+      currentRuntime = runtime;
     },
     async stop() {
+      if (currentRuntime === runtime) currentRuntime = undefined;
       await runtime?.jobs.stop();
     },
   };
@@ -203,6 +212,13 @@ async function pluginTools(_env: ToolEnvironment): Promise<AgentTool[]> {
   });
 }
 
+/** The tools of the configured MCP servers (`mcp.servers`), as `mcp__<server>__<tool>`. */
+async function mcpServerTools(): Promise<AgentTool[]> {
+  const [{ getMcpClientManager }, { mcpAgentTools }] = await Promise.all([import('../mcp/extension.js'), import('../mcp/client/agentTools.js')]);
+  const manager = getMcpClientManager();
+  return manager ? mcpAgentTools(manager) : [];
+}
+
 /** The recent output of the session's shell panes and what plugins gather for the task. */
 async function hostContext(host: HostApi, task: string): Promise<PlanContextItem[]> {
   const items: PlanContextItem[] = [];
@@ -215,6 +231,9 @@ async function hostContext(host: HostApi, task: string): Promise<PlanContextItem
       host.log.warn('plugin context for a plan failed', { error: (error as Error).message });
     }
   }
+  const { getMcpClientManager, mcpResourceContext } = await import('../mcp/extension.js');
+  const mcp = getMcpClientManager();
+  if (mcp) for (const item of await mcpResourceContext(mcp)) items.push({ source: item.source, text: `${item.title}\n${item.text}` });
   for (const pane of host.panes.list().slice(0, 8)) {
     if (pane.dead || /picode/.test(pane.command)) continue;
     try {

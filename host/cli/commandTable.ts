@@ -41,4 +41,6 @@ export const commandTable: readonly CommandEntry[] = [
   { name: 'agent', summary: 'run an agent on a task, or show its transcript', module: './commands/agent.js' },
   { name: 'jobs', summary: 'list, cancel, retry and resume background jobs', module: './commands/jobs.js' },
   { name: 'pane', summary: "run one of picode's pane views (plan, agent, jobs, log)", module: './commands/pane.js' },
+  // MCP
+  { name: 'mcp', summary: "serve picode's panes, context and plugin tools to MCP agents; list picode's own MCP servers", module: './commands/mcp.js' },
 ];

@@ -4,6 +4,7 @@ import { hostSection } from './sections/host.js';
 import { pluginsSection } from './sections/plugins.js';
 import { hooksSection } from './sections/hooks.js';
 import { agentsSection } from './sections/agents.js';
+import { mcpSection } from './sections/mcp.js';
 import { providersSection } from '../../src/providers/configSchema.js';
 
 /**
@@ -18,6 +19,7 @@ export const configSchema = z.object({
   ...pluginsSection,
   ...hooksSection,
   ...agentsSection,
+  ...mcpSection,
   ...providersSection,
 }).strict();
 

@@ -10,4 +10,5 @@ export const extensionModules: ReadonlyArray<{ readonly name: string; readonly l
   { name: 'llm', load: async () => (await import('../llm/extension.js')).createLlmExtension() },
   { name: 'agents', load: async () => (await import('../agents/extension.js')).agentsExtension() },
   { name: 'plugins', load: async () => (await import('../sandbox/extension.js')).pluginsExtension() },
+  { name: 'mcp', load: async () => (await import('../mcp/extension.js')).mcpExtension() },
 ];

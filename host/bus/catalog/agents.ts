@@ -60,6 +60,8 @@ export const agentToolBeforeData = z.object({
   callId: z.string().describe('The model\'s id for the call.'),
   args: z.unknown().describe('The arguments; a hook may return replacement arguments (`updatedInput`).'),
   cwd: z.string().describe('The directory the run works in (its worktree when it has one).'),
+  via: z.literal('mcp').optional().describe('Set when an MCP client called the tool through `picode mcp serve` (`run` is then its picode run, or 0).'),
+  client: z.string().optional().describe('The MCP client\'s name, for calls via MCP.'),
 });
 
 const def = (type: string, description: string, data: z.ZodType, blocking = false): EventDefinition =>

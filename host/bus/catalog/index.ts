@@ -4,6 +4,7 @@ import { hookEvents } from './hooks.js';
 import { llmEvents } from './llm.js';
 import { agentEvents } from './agents.js';
 import { pluginEvents } from './plugins.js';
+import { mcpEvents } from './mcp.js';
 
 /**
  * The event catalog: every event type picode emits, with its payload schema and a
@@ -27,4 +28,5 @@ export const eventCatalog: readonly EventDefinition[] = [
   ...hookEvents,
   ...llmEvents,
   ...agentEvents,
+  ...mcpEvents,
 ];

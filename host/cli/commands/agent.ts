@@ -107,14 +107,15 @@ export function define(program: Command): void {
 
   agent.command('approve')
     .description('answer the approval a run is waiting for')
-    .argument('<run>', 'run id')
+    .argument('<run>', 'run id, or mcp:ID for a call an MCP client waits on (picode mcp approvals)')
     .argument('<answer>', 'yes, no, or always (allow this tool for the rest of the run)')
     .option('--session <name>', 'session')
     .action(async (runArg: string, answer: string, opts: { session?: string }, cmd: Command) => {
       opts = withParent(cmd, opts);
       if (!['yes', 'no', 'always'].includes(answer)) throw new PicodeError(`approve: "${answer}" is not an answer`, { hint: 'answer yes, no or always' });
       await withAgentsClient(cmd, opts.session, async (client) => {
-        await client.call('agent.approve', { run: positiveInt(runArg, 'RUN'), answer });
+        if (runArg.startsWith('mcp:')) await client.call('mcp.approve', { id: positiveInt(runArg.slice(4), 'mcp:ID'), answer });
+        else await client.call('agent.approve', { run: positiveInt(runArg, 'RUN'), answer });
         process.stdout.write(`answered ${answer}\n`);
       }, true);
     });

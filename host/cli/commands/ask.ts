@@ -167,6 +167,11 @@ async function gather(question: string, opts: AskOptions, e: Env & {
     const targets = [...(opts.pane ?? []), ...(opts.file ?? [])];
     sources.push(async () => pluginContext(client, question, Math.floor(e.budget / 2), targets));
   }
+  if (e.client) {
+    // Resources of the host's MCP servers named as context (`mcp.servers.NAME.context`).
+    const client = e.client;
+    sources.push(async () => client.call<ContextItem[]>('mcp.context').catch(() => []));
+  }
   return gatherContext(sources, e.budget);
 }
 

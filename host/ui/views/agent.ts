@@ -6,6 +6,7 @@ import { line, wrap, type FrameContent, type Line } from '../frame.js';
 import { linkLabel, scrollKeys, type KeyBinding, type View, type ViewContext } from '../view.js';
 import { TmuxStatusLine } from '../statusLine.js';
 import { AskLog, askEventTypes, askHeader, askLines, formatTokens, llmApprovalLines, type AskExchange, type LlmApproval } from './agentAsks.js';
+import { mcpApprovalLines, watchMcpApprovals, type McpApprovalRow } from './mcpAsks.js';
 
 type RunRow = AgentRunRecord & { pendingApproval?: PendingApproval | null | undefined };
 
@@ -45,6 +46,8 @@ export class AgentView implements View {
   private shownAsk: string | undefined;
   private readonly asks = new AskLog();
   private llmApprovals: LlmApproval[] = [];
+  /** MCP clients' calls waiting for a person (`mcp.approvals.watch`); answered here after the run's own. */
+  private mcpApprovals: McpApprovalRow[] = [];
   private connectedBefore = false;
   /** Rings the bell once per new thing needing the person (see `attention`). */
   private readonly attending = { keys: new Set<string>(), count: 0 };
@@ -107,6 +110,10 @@ export class AgentView implements View {
       this.applyAskEvent(params as PicodeEvent, true);
       redraw();
     });
+    client.onNotification('mcp.approvals', (params) => {
+      this.mcpApprovals = [...(params as { pending: McpApprovalRow[] }).pending];
+      redraw();
+    });
     client.onNotification('llm.approvals.changed', (params) => {
       this.setLlmApprovals((params as { pending: LlmApproval[] }).pending);
       redraw();
@@ -126,6 +133,7 @@ export class AgentView implements View {
     // A host without the llm extension has neither; the runs still show.
     const approvals = await client.call<{ pending: LlmApproval[] }>('llm.approvals.watch').catch(() => ({ pending: [] }));
     this.setLlmApprovals(approvals.pending);
+    void watchMcpApprovals(client, (pending) => { this.mcpApprovals = pending; this.redrawView(); });
     if (this.connectedBefore) {
       // The host went away: answers that were streaming died with it (replay may still finish them).
       this.asks.interruptStreaming();
@@ -221,6 +229,7 @@ export class AgentView implements View {
     if (run?.pendingApproval) keys.add(`${run.id}:approval:${run.pendingApproval.call.id}`);
     if (run?.status === 'waiting_input') keys.add(`${run.id}:input:${run.usage.turns}`);
     for (const a of this.llmApprovals) keys.add(`llm:${a.approvalId}`);
+    for (const a of this.mcpApprovals) keys.add(`mcp:${a.id}`);
     if ([...keys].some((k) => !this.attending.keys.has(k))) this.attending.count++;
     this.attending.keys = keys;
     return keys.size ? `attention:${this.attending.count}` : undefined;
@@ -236,6 +245,10 @@ export class AgentView implements View {
 
   render(size: { width: number; bodyHeight: number }, link: Parameters<View['render']>[1]): FrameContent {
     const frame = this.renderEntry(size, link);
+    if (this.mcpApprovals.length && !(!this.ask() && this.run()?.pendingApproval)) {
+      const mcp = mcpApprovalLines(this.mcpApprovals, size.width);
+      return { ...frame, body: [...frame.body, ...mcp], stickToBottom: true, footer: ` y allow · n deny · a always allow ${this.mcpApprovals[0]!.tool} for ${this.mcpApprovals[0]!.client} (the MCP call) · [ ] runs and asks · q quit` };
+    }
     if (!this.llmApprovals.length) return frame;
     // y / n answer the run's tool approval first; the held LLM request is shown after it.
     if (!this.ask() && this.run()?.pendingApproval) {
@@ -336,11 +349,18 @@ export class AgentView implements View {
     await this.load();
   }
 
-  /** y / n / a: the tool approval of the run in view, else the oldest held LLM request (y / n). */
+  /** y / n / a: the tool approval of the run in view, else the oldest MCP call, else the oldest held LLM request (y / n). */
   private async answer(ctx: ViewContext, answer: 'yes' | 'no' | 'always'): Promise<void> {
     const run = this.ask() ? undefined : this.run();
     if (run?.pendingApproval) {
       await ctx.link.call('agent.approve', { run: run.id, answer });
+      return;
+    }
+    const mcp = this.mcpApprovals[0];
+    if (mcp) {
+      this.mcpApprovals = this.mcpApprovals.slice(1);
+      await ctx.link.call('mcp.approve', { id: mcp.id, answer });
+      ctx.flash(` ${answer === 'no' ? 'denied' : 'allowed'} ${mcp.client}'s ${mcp.tool}`);
       return;
     }
     const held = this.llmApprovals[0];

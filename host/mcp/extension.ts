@@ -1,0 +1,172 @@
+import type { HostApi, HostExtension, IpcCallContext } from '../daemon/api.js';
+import { PicodeError } from '../core/errors.js';
+import type { ApprovalAnswer } from '../../src/agents/policy.js';
+import { contextItem, type ContextItem } from '../../src/context/types.js';
+import { McpApprovals } from './approvals.js';
+import { McpCallService, type McpCaller } from './calls.js';
+import { CommandHistory } from './commandHistory.js';
+import { McpClientManager } from './client/manager.js';
+
+let currentManager: McpClientManager | undefined;
+
+/** The running host's MCP client manager (the agents extension asks it for `mcp__*` tools). */
+export function getMcpClientManager(): McpClientManager | undefined {
+  return currentManager;
+}
+
+/**
+ * MCP inside the host, both ways:
+ *   - for `picode mcp serve` (a thin MCP front end, an IPC client of this host): the tools,
+ *     each call through the policy, the `agent.tool.before` gate and approvals, recorded;
+ *   - for picode's own agent: the configured MCP servers (`mcp.servers`), started lazily and
+ *     stopped with the host.
+ *
+ * IPC methods:
+ *   mcp.tools.list                          -> [{name, description, inputSchema}]
+ *   mcp.tools.call {tool, args, caller}     -> {text, isError, structured, decision, by}
+ *   mcp.approvals.list                      -> pending approvals
+ *   mcp.approvals.watch                     -> snapshot, then `mcp.approvals` notifications
+ *   mcp.approve {id, answer}                -> the approval answered
+ *   mcp.servers.list {connect?}             -> each server's state, tools and last error
+ *   mcp.context                             -> context items from the servers' `context` resources
+ */
+export function mcpExtension(): HostExtension {
+  let history: CommandHistory | undefined;
+  let approvals: McpApprovals | undefined;
+  let manager: McpClientManager | undefined;
+  return {
+    name: 'mcp',
+    async start(host: HostApi) {
+      const config = host.config.mcp;
+      history = new CommandHistory(host, hostKeyOf(host));
+      approvals = new McpApprovals(config.approvalTimeoutMs);
+      manager = new McpClientManager({
+        config, cwd: process.cwd(), env: process.env, log: host.log,
+        onChange: (status) => host.bus.emit({ type: 'mcp.server.changed', data: { ...status, tools: status.tools.length } }),
+      });
+      currentManager = manager;
+      const plugins = () => getPluginRuntimeSync();
+      const agents = () => getAgentsRuntimeSync();
+      const clientManager = manager;
+      const commandHistory = history;
+      const calls = new McpCallService(host, config, approvals, (caller, signal) => ({
+        host, history: commandHistory, agents, plugins, signal,
+        origin: `mcp:${caller.client}${caller.run !== undefined ? `:run-${caller.run}` : ''}`,
+        serverContext: () => resourceContext(clientManager),
+      }), plugins);
+      await Promise.all([loadPluginRuntimeGetter(), loadAgentsRuntimeGetter()]);
+      registerMethods(host, calls, approvals, manager);
+    },
+    async stop() {
+      history?.close();
+      approvals?.close();
+      if (currentManager === manager) currentManager = undefined;
+      await manager?.stop();
+    },
+  };
+}
+
+function registerMethods(host: HostApi, calls: McpCallService, approvals: McpApprovals, manager: McpClientManager): void {
+  host.ipc.register('mcp.tools.list', () => calls.tools().map((t) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema })));
+
+  host.ipc.register('mcp.tools.call', async (params, context) => {
+    const p = objectParams(params, 'mcp.tools.call');
+    if (typeof p.tool !== 'string' || !p.tool) throw new PicodeError('mcp.tools.call needs `tool` (a tool name)');
+    const result = await calls.call(p.tool, p.args ?? {}, caller(p.caller), context.signal);
+    return { text: result.text, isError: result.isError === true, structured: result.structured ?? null, decision: result.decision, by: result.by };
+  });
+
+  host.ipc.register('mcp.approvals.list', () => approvals.list());
+  host.ipc.register('mcp.approvals.watch', (_params, context) => {
+    stream(context, approvals.watch((pending) => context.notify('mcp.approvals', { pending })));
+    return { pending: approvals.list() };
+  });
+  host.ipc.register('mcp.approve', (params) => {
+    const p = objectParams(params, 'mcp.approve');
+    const answers: ApprovalAnswer[] = ['yes', 'no', 'always'];
+    if (typeof p.id !== 'number' || !Number.isInteger(p.id)) throw new PicodeError('mcp.approve needs `id` (the number `picode mcp approvals` shows)');
+    if (!answers.includes(p.answer as ApprovalAnswer)) throw new PicodeError('mcp.approve needs `answer`: yes, no or always');
+    return approvals.answer(p.id, p.answer as ApprovalAnswer);
+  });
+
+  // Context items from the resources each server names in `context` (for `picode ask`).
+  host.ipc.register('mcp.context', () => resourceContext(manager));
+
+  host.ipc.register('mcp.servers.list', async (params) => {
+    const p = params && typeof params === 'object' ? (params as Record<string, unknown>) : {};
+    if (p.connect === true) await manager.tools();
+    return manager.status();
+  });
+}
+
+function caller(raw: unknown): McpCaller {
+  const c = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+  return {
+    client: typeof c.client === 'string' && c.client ? c.client.slice(0, 100) : 'unknown client',
+    ...(typeof c.clientVersion === 'string' ? { clientVersion: c.clientVersion.slice(0, 50) } : {}),
+    ...(typeof c.run === 'number' && Number.isInteger(c.run) ? { run: c.run } : {}),
+    ...(typeof c.transport === 'string' ? { transport: c.transport } : {}),
+  };
+}
+
+function objectParams(params: unknown, method: string): Record<string, unknown> {
+  if (!params || typeof params !== 'object' || Array.isArray(params)) throw new PicodeError(`${method} needs an object of parameters`);
+  return params as Record<string, unknown>;
+}
+
+function stream(context: IpcCallContext, unsubscribe: () => void): void {
+  if (context.signal.aborted) unsubscribe();
+  else context.signal.addEventListener('abort', unsubscribe, { once: true });
+}
+
+/** This host's key in the store (its events and output log rows), from the lock it holds. */
+function hostKeyOf(host: HostApi): string | undefined {
+  try {
+    const row = host.store.db.prepare('SELECT host_key FROM host_locks WHERE session = ? AND pid = ?').get(host.session, process.pid) as { host_key: string } | undefined;
+    return row?.host_key;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Context is optional: a resource not read by then is left out rather than holding up an ask or a plan. */
+const contextReadMs = 5000;
+
+/** The resources each server names as context (`mcp.servers.X.context`), read now; a failing or slow one is left out. */
+async function resourceContext(manager: McpClientManager): Promise<ContextItem[]> {
+  const reads = manager.names.flatMap((name) => {
+    const server = manager.server(name);
+    return server.enabled ? server.contextUris.map((uri) => ({ name, uri, server })) : [];
+  });
+  const results = await Promise.allSettled(reads.map((r) => {
+    const stop = AbortSignal.timeout(contextReadMs);
+    return r.server.readResource(r.uri, stop);
+  }));
+  return results.flatMap((result, i) => (result.status === 'fulfilled' && result.value.trim()
+    ? [contextItem({ source: `mcp:${reads[i]!.name}:${reads[i]!.uri}`, title: `${reads[i]!.uri} (MCP server ${reads[i]!.name})`, text: result.value, priority: 60, keep: 'head' })]
+    : []));
+}
+
+export { resourceContext as mcpResourceContext };
+
+// The other extensions' runtimes, loaded once at start (their modules are already in the host).
+let pluginRuntimeGetter: (() => import('../sandbox/runtime.js').PluginRuntime | undefined) | undefined;
+let agentsRuntimeGetter: (() => import('../agents/runtime.js').AgentsRuntime | undefined) | undefined;
+
+async function loadPluginRuntimeGetter(): Promise<void> {
+  pluginRuntimeGetter ??= (await import('../sandbox/runtime.js')).getPluginRuntime;
+}
+
+async function loadAgentsRuntimeGetter(): Promise<void> {
+  agentsRuntimeGetter ??= (await import('../agents/extension.js')).getAgentsRuntime;
+}
+
+function getPluginRuntimeSync(): import('../sandbox/runtime.js').PluginRuntime | undefined {
+  return pluginRuntimeGetter?.();
+}
+
+function getAgentsRuntimeSync(): import('../agents/runtime.js').AgentsRuntime | undefined {
+  return agentsRuntimeGetter?.();
+}
+
+export default mcpExtension;

@@ -1,0 +1,189 @@
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import type { HostClient } from '../ipc/client.js';
+
+/**
+ * `picode mcp serve`: picode's MCP server. It is a thin front end over the session's host:
+ * `tools/list` and `tools/call` go to the host's `mcp.tools.*` IPC methods (where the policy,
+ * the gate, approvals and the record happen), panes and the plan are resources whose updates
+ * come from the host's event stream. It loads the MCP SDK and the IPC client, nothing else
+ * (no store, no plugin runtime, no LLM SDKs), so an agent starting it waits for little.
+ */
+export interface ServeOptions {
+  readonly client: HostClient;
+  /** Opens a second connection for the event stream (resource updates). */
+  readonly connect: () => Promise<HostClient>;
+  readonly session: string;
+  /** The picode agent run the serving agent belongs to, when picode started it. */
+  readonly run: number | undefined;
+  readonly version: string;
+}
+
+interface HostCallResult { text: string; isError: boolean; structured: Record<string, unknown> | null }
+interface PaneRow { id: string; name?: string; windowName: string; command: string; dead: boolean }
+
+const paneScheme = 'picode://pane/';
+const planUri = 'picode://plan/current';
+/** Resource updates of one pane are sent at most this often while it prints. */
+const updateIntervalMs = 250;
+
+/**
+ * Builds one MCP server session (stdio has one; HTTP has one per client session). `transport`
+ * is recorded with every call.
+ */
+export async function createMcpServer(options: ServeOptions, transport: 'stdio' | 'http'): Promise<{ server: Server; close: () => void }> {
+  const [{ Server }, types] = await Promise.all([
+    import('@modelcontextprotocol/sdk/server/index.js'),
+    import('@modelcontextprotocol/sdk/types.js'),
+  ]);
+  const server = new Server(
+    { name: 'picode', version: options.version },
+    {
+      capabilities: { tools: { listChanged: true }, resources: { subscribe: true, listChanged: true } },
+      instructions: `picode workspace "${options.session}": read other panes (test runs, servers, logs), run commands in them, see recent failures and the plan. Pane names come from list_panes.`,
+    },
+  );
+  const caller = () => {
+    const info = server.getClientVersion();
+    return { client: info?.name ?? 'unknown client', clientVersion: info?.version, run: options.run, transport };
+  };
+  const call = (tool: string, args: unknown) => options.client.call<HostCallResult>('mcp.tools.call', { tool, args, caller: caller() });
+
+  server.setRequestHandler(types.ListToolsRequestSchema, async () => ({
+    tools: await options.client.call<Array<{ name: string; description: string; inputSchema: { type: 'object' } }>>('mcp.tools.list'),
+  }));
+
+  server.setRequestHandler(types.CallToolRequestSchema, async (request) => {
+    const result = await call(request.params.name, request.params.arguments ?? {});
+    return {
+      content: [{ type: 'text' as const, text: result.text }],
+      ...(result.structured ? { structuredContent: result.structured } : {}),
+      ...(result.isError ? { isError: true } : {}),
+    };
+  });
+
+  server.setRequestHandler(types.ListResourcesRequestSchema, async () => {
+    const panes = await options.client.call<PaneRow[]>('panes.list');
+    return {
+      resources: [
+        ...panes.filter((p) => !p.dead).map((p) => ({
+          uri: `${paneScheme}${encodeURIComponent(p.id)}`,
+          name: p.name ? `pane ${p.name}` : `pane ${p.id}`,
+          description: `What pane ${p.name ? `${p.name} (${p.id})` : p.id} shows (window ${p.windowName}, running ${p.command}): its last 200 lines.`,
+          mimeType: 'text/plain',
+        })),
+        { uri: planUri, name: 'plan', description: 'The session\'s current plan with its steps and their status.', mimeType: 'text/plain' },
+      ],
+    };
+  });
+
+  server.setRequestHandler(types.ReadResourceRequestSchema, async (request) => {
+    const uri = request.params.uri;
+    const result = uri === planUri ? await call('plan_get', {})
+      : uri.startsWith(paneScheme) ? await call('read_pane', { pane: decodeURIComponent(uri.slice(paneScheme.length)), lines: 200 })
+        : undefined;
+    if (!result) throw new types.McpError(types.ErrorCode.InvalidParams, `unknown resource ${uri}: picode serves ${paneScheme}<pane id> and ${planUri}`);
+    if (result.isError) throw new types.McpError(types.ErrorCode.InvalidParams, result.text);
+    return { contents: [{ uri, mimeType: 'text/plain', text: result.text }] };
+  });
+
+  const updates = new ResourceUpdates(server, options);
+  server.setRequestHandler(types.SubscribeRequestSchema, async (request) => {
+    updates.subscribe(request.params.uri);
+    return {};
+  });
+  server.setRequestHandler(types.UnsubscribeRequestSchema, async (request) => {
+    updates.unsubscribe(request.params.uri);
+    return {};
+  });
+  // List changes (panes opened and closed, plugins loaded) are announced from the start.
+  server.oninitialized = () => { void updates.start(); };
+  return { server, close: () => updates.close() };
+}
+
+/**
+ * Follows the host's events and tells the client what changed: a subscribed pane printed or
+ * ran a command (at most every 250 ms per pane), the plan changed, panes or tools came and went.
+ */
+class ResourceUpdates {
+  private readonly subscribed = new Set<string>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private stream: HostClient | undefined;
+  private closed = false;
+
+  constructor(private readonly server: Server, private readonly options: ServeOptions) {}
+
+  subscribe(uri: string): void {
+    this.subscribed.add(uri);
+  }
+
+  unsubscribe(uri: string): void {
+    this.subscribed.delete(uri);
+  }
+
+  async start(): Promise<void> {
+    if (this.stream || this.closed) return;
+    try {
+      this.stream = await this.options.connect();
+    } catch {
+      return; // the host went away: the main connection reports it
+    }
+    if (this.closed) { this.stream.close(); return; }
+    this.stream.onNotification('event', (params) => this.onEvent(params as { type: string; pane?: string }));
+    this.stream.call('events.follow', { types: ['pane.output', 'pane.opened', 'pane.closed', 'command.finished', 'plan.*', 'plugin.loaded', 'plugin.failed'] })
+      .catch(() => { /* the stream ends with the host */ });
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+    this.stream?.close();
+  }
+
+  private onEvent(event: { type: string; pane?: string }): void {
+    if (event.type === 'pane.opened' || event.type === 'pane.closed') {
+      void this.server.sendResourceListChanged().catch(() => {});
+      if (event.pane) this.updated(`${paneScheme}${encodeURIComponent(event.pane)}`, true);
+    } else if (event.type.startsWith('plan.')) {
+      this.updated(planUri, true);
+    } else if (event.type.startsWith('plugin.')) {
+      void this.server.sendToolListChanged().catch(() => {});
+    } else if (event.pane) {
+      this.updated(`${paneScheme}${encodeURIComponent(event.pane)}`, event.type === 'command.finished');
+    }
+  }
+
+  /** Sends `notifications/resources/updated` for a subscribed URI, coalescing bursts of output. */
+  private updated(uri: string, now: boolean): void {
+    if (!this.subscribed.has(uri) || this.closed) return;
+    const send = () => { this.timers.delete(uri); void this.server.sendResourceUpdated({ uri }).catch(() => {}); };
+    if (now) {
+      clearTimeout(this.timers.get(uri));
+      send();
+    } else if (!this.timers.has(uri)) {
+      this.timers.set(uri, setTimeout(send, updateIntervalMs));
+    }
+  }
+}
+
+/** Serves MCP on stdin/stdout until the client closes it or the host goes away. */
+export async function serveStdio(options: ServeOptions): Promise<number> {
+  const { StdioServerTransport } = await import('@modelcontextprotocol/sdk/server/stdio.js');
+  const { server, close } = await createMcpServer(options, 'stdio');
+  const transport = new StdioServerTransport();
+  const ended = new Promise<number>((resolve) => {
+    process.stdin.once('end', () => resolve(0));
+    process.stdin.once('close', () => resolve(0));
+    server.onclose = () => resolve(0);
+    void options.client.closed.then(() => {
+      process.stderr.write(`picode mcp serve: the picode host of session "${options.session}" stopped\n`);
+      resolve(69);
+    });
+  });
+  await server.connect(transport);
+  const code = await ended;
+  close();
+  await server.close().catch(() => {});
+  options.client.close();
+  return code;
+}

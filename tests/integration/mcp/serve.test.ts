@@ -1,0 +1,310 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ResourceListChangedNotificationSchema, ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { reply, startFakeLlm, type FakeLlm } from '../../fixtures/fake-llm/index.js';
+import { bin, createMcpWorld, mcpReady, textOf, until, type HostProcess, type McpWorld } from './helpers.js';
+
+/**
+ * `picode mcp serve` as other agents use it: the official SDK's client, over stdio and over
+ * Streamable HTTP, against a real host on a private tmux server. Policy for the suite:
+ * run_in_pane and plugin tools allowed, the rest of the writes ask (the default), and a hook
+ * that denies `rm -rf` through the agent.tool.before gate.
+ */
+const session = 'mcpserve';
+let world: McpWorld;
+let llm: FakeLlm;
+let host: HostProcess;
+let testsPane: string;
+let viewPane: string;
+let client: Client;
+
+const config = [
+  'models: openai:gpt-test',
+  'failover:',
+  '  retries: 0',
+  'mcp:',
+  '  approvals:',
+  '    tools:',
+  '      run_in_pane: allow',
+  '      plugin_*: allow',
+  'hooks:',
+  '  - name: no-rm-rf',
+  '    event: agent.tool.before',
+  '    match: { tool: run_in_pane }',
+  `    command: 'if grep -q "rm -rf"; then echo "no rm -rf from MCP clients" >&2; exit 2; fi'`,
+  '',
+].join('\n');
+
+beforeAll(async () => {
+  llm = await startFakeLlm();
+  world = createMcpWorld(config);
+  Object.assign(world.env, { OPENAI_BASE_URL: llm.openaiBaseUrl, OPENAI_API_KEY: 'sk-test-mcp-0123456789abcdef' });
+  testsPane = world.newSession(session, 'tests');
+  viewPane = world.newWindow(session, `${process.execPath} ${bin} pane agent --session ${session}`);
+  host = world.startHost(session);
+  await mcpReady(world, session);
+  client = new Client({ name: 'picode-test-client', version: '9.9.9' });
+  await client.connect(new StdioClientTransport({ command: process.execPath, args: [bin, 'mcp', 'serve', '--session', session], env: world.env as Record<string, string>, cwd: world.project, stderr: 'pipe' }));
+}, 120_000);
+
+afterAll(async () => {
+  await client?.close().catch(() => {});
+  await world?.dispose();
+  await llm?.close();
+});
+
+async function call(name: string, args: Record<string, unknown> = {}): Promise<{ text: string; isError: boolean; structured: Record<string, unknown> | undefined }> {
+  const result = await client.callTool({ name, arguments: args });
+  return { text: textOf(result), isError: result.isError === true, structured: result.structuredContent as Record<string, unknown> | undefined };
+}
+
+describe('picode mcp serve over stdio', () => {
+  it('refuses to start without a host, saying so', async () => {
+    const result = await world.cli(['mcp', 'serve', '--session', 'nohost']);
+    expect(result.code).toBe(69);
+    expect(result.stderr).toContain('no picode host is running for session "nohost"');
+  });
+
+  it('starts without loading the store, the plugin runtime, LLM SDKs or the pane UI', async () => {
+    const { join } = await import('node:path');
+    const child = spawn(process.execPath, ['--import', join(__dirname, '..', '..', 'fixtures', 'mcp', 'logImports.mjs'), bin, 'mcp', 'serve', '--session', session], { cwd: world.project, env: world.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (c: Buffer) => { stdout += c.toString(); });
+    child.stderr!.on('data', (c: Buffer) => { stderr += c.toString(); });
+    child.stdin!.write(`${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'probe', version: '1' } } })}\n`);
+    await until('the initialize answer', () => (stdout.includes('"id":1') ? true : undefined));
+    child.stdin!.end();
+    await new Promise((r) => child.once('close', r));
+    const imports = stderr.split('\n').filter((l) => l.startsWith('IMPORT '));
+    expect(imports.some((l) => l.includes('@modelcontextprotocol/sdk/dist/esm/server/index.js'))).toBe(true);
+    expect(imports.filter((l) => /better-sqlite3|@bytecodealliance|componentize|node_modules\/openai|@anthropic-ai|blessed|\/host\/store\/|\/host\/sandbox\//.test(l))).toEqual([]);
+  });
+
+  it('lists picode\'s tools and the loaded plugins\' tools', async () => {
+    const names = (await client.listTools()).tools.map((t) => t.name);
+    expect(names).toEqual(expect.arrayContaining([
+      'list_panes', 'read_pane', 'run_in_pane', 'send_to_pane', 'recent_failures', 'get_context', 'plan_get', 'plan_update_step', 'notify',
+    ]));
+    await until('the shipped plugins\' tools', async () => ((await client.listTools()).tools.some((t) => t.name === 'plugin_pane-errors_diagnostics') ? true : undefined), 90_000);
+  });
+
+  it('lists panes, marking picode\'s views', async () => {
+    const { text, structured } = await call('list_panes');
+    expect(text).toContain(`${testsPane} tests`);
+    const panes = structured!.panes as Array<{ id: string; view: string | null }>;
+    expect(panes.find((p) => p.id === testsPane)?.view).toBeNull();
+    await until('the agent view to be seen', async () => ((await call('list_panes')).text.includes(`${viewPane}`) && (await call('list_panes')).text.includes('(picode agent view)') ? true : undefined));
+  });
+
+  it('runs a command in a pane and reads its output and exit code back', async () => {
+    const run = await call('run_in_pane', { pane: 'tests', command: "printf 'RED-1\\nRED-2\\n'; (exit 3)" });
+    expect(run.isError).toBe(true);
+    expect(run.text).toContain('RED-1\nRED-2');
+    expect(run.text).toContain('exit code 3');
+    expect(run.structured).toMatchObject({ exitCode: 3, interrupted: false });
+
+    const last = await call('read_pane', { pane: 'tests', last_command: true });
+    expect(last.structured).toMatchObject({ exitCode: 3 });
+    expect(last.text).toContain('RED-2');
+    expect(last.text).toContain('[exit code 3');
+
+    const screen = await call('read_pane', { pane: testsPane, lines: 5 });
+    expect(screen.text).toContain('RED-2');
+    expect(screen.text.split('\n').length).toBeLessThanOrEqual(5);
+
+    const failures = await call('recent_failures');
+    expect(failures.text).toContain("exited 3");
+    expect(failures.text).toContain('RED-2');
+  });
+
+  it('refuses to run commands in picode\'s views', async () => {
+    const refused = await call('run_in_pane', { pane: viewPane, command: 'y' });
+    expect(refused.isError).toBe(true);
+    expect(refused.text).toContain('is picode\'s agent view');
+  });
+
+  it('passes every call through the agent.tool.before hooks, which can deny it', async () => {
+    const denied = await call('run_in_pane', { pane: 'tests', command: 'rm -rf ./nothing-here' });
+    expect(denied.isError).toBe(true);
+    expect(denied.text).toContain('no rm -rf from MCP clients');
+    const screen = await call('read_pane', { pane: 'tests' });
+    expect(screen.text).not.toContain('rm -rf ./nothing-here');
+  });
+
+  it('asks a person for writes, and the answer from `picode mcp approve` lets the call run', async () => {
+    const pending = call('send_to_pane', { pane: 'tests', text: 'echo APPROVED-TEXT', enter: true });
+    const waiting = await until('the approval to wait', async () => {
+      const list = JSON.parse((await world.cli(['mcp', 'approvals', '--session', session, '--json'])).stdout) as Array<{ id: number; tool: string; client: string }>;
+      return list.find((p) => p.tool === 'send_to_pane');
+    });
+    expect(waiting.client).toBe('picode-test-client');
+    const answered = await world.cli(['mcp', 'approve', String(waiting.id), 'yes', '--session', session]);
+    expect(answered.stdout).toContain('allowed: picode-test-client send_to_pane');
+    const result = await pending;
+    expect(result.isError).toBe(false);
+    await until('the text in the pane', async () => ((await call('read_pane', { pane: 'tests' })).text.includes('APPROVED-TEXT\n') ? true : undefined));
+
+    const declined = call('send_to_pane', { pane: 'tests', text: 'echo NEVER-TYPED' });
+    const second = await until('the second approval', async () => {
+      const list = JSON.parse((await world.cli(['mcp', 'approvals', '--session', session, '--json'])).stdout) as Array<{ id: number }>;
+      return list[0];
+    });
+    await world.cli(['mcp', 'approve', String(second.id), 'no', '--session', session]);
+    expect((await declined).text).toContain('The person declined this call');
+    expect((await call('read_pane', { pane: 'tests' })).text).not.toContain('NEVER-TYPED');
+  });
+
+  it('shows a waiting call in picode\'s agent pane, where y answers it; `picode agent approve mcp:ID` answers too', async () => {
+    const pending = call('send_to_pane', { pane: 'tests', text: 'echo FROM-THE-AGENT-PANE', enter: true });
+    let screen = '';
+    await until('the agent pane to show the call', () => {
+      screen = world.tmux('capture-pane', '-p', '-t', viewPane);
+      return screen.includes('picode-test-client asks to call send_to_pane') ? true : undefined;
+    }).catch((error: Error) => { throw new Error(`${error.message}\n--- the agent pane shows ---\n${screen}`); });
+    expect(screen).toMatch(/MCP call \d+ waits for your approval/);
+    world.tmux('send-keys', '-t', viewPane, 'y');
+    expect((await pending).isError).toBe(false);
+    await until('the text in the pane', async () => ((await call('read_pane', { pane: 'tests' })).text.includes('FROM-THE-AGENT-PANE\n') ? true : undefined));
+
+    const refused = call('send_to_pane', { pane: 'tests', text: 'echo REFUSED-BY-AGENT-APPROVE' });
+    const waiting = await until('the approval', async () => (JSON.parse((await world.cli(['mcp', 'approvals', '--session', session, '--json'])).stdout) as Array<{ id: number }>)[0]);
+    const answered = await world.cli(['agent', 'approve', `mcp:${waiting.id}`, 'no', '--session', session]);
+    expect(answered.stderr).toBe('');
+    expect((await refused).text).toContain('The person declined this call');
+  });
+
+  it('gathers context for a task from panes, failures and plugins', async () => {
+    const { text, structured } = await call('get_context', { task: 'why does the test fail?', token_budget: 2000 });
+    expect(text).toContain('RED-2');
+    const sources = (structured!.items as Array<{ source: string }>).map((i) => i.source);
+    expect(sources).toContain(`pane:${testsPane}`);
+    expect(sources.some((s) => s.startsWith('command:'))).toBe(true);
+    expect(structured!.tokens as number).toBeLessThanOrEqual(2000);
+  });
+
+  it('reads the plan and updates a step', async () => {
+    expect((await call('plan_get')).text).toContain('There is no plan');
+    llm.enqueue(reply.text(JSON.stringify({
+      summary: 'Make the test green.',
+      steps: [
+        { title: 'Run the test', detail: 'See it fail.', files: [], commands: ['npm test'], acceptance: 'it fails' },
+        { title: 'Fix it', detail: 'Change the code.', files: ['a.js'], commands: [], acceptance: 'it passes' },
+      ],
+    })));
+    const made = await world.cli(['plan', 'fix the test', '--session', session, '--wait', '--json'], { timeoutMs: 60_000 });
+    expect(made.stderr).not.toContain('internal error');
+    const plan = await call('plan_get');
+    expect(plan.text).toContain('Run the test - pending');
+    const steps = (plan.structured!.plan as { steps: Array<{ id: number }> }).steps;
+    // plan_update_step is a write: it asks; answer from picode.
+    const updating = call('plan_update_step', { step: steps[0]!.id, action: 'done' });
+    const waiting = await until('the approval', async () => (JSON.parse((await world.cli(['mcp', 'approvals', '--session', session, '--json'])).stdout) as Array<{ id: number }>)[0]);
+    await world.cli(['mcp', 'approve', String(waiting.id), 'always', '--session', session]);
+    expect((await updating).text).toContain('Run the test - done');
+    // "always" holds for this client and tool.
+    expect((await call('plan_update_step', { step: steps[1]!.id, action: 'skip' })).text).toContain('Fix it - skipped');
+  });
+
+  it('calls a plugin tool and notifies the person', async () => {
+    const diagnostics = await call('plugin_pane-errors_diagnostics', {});
+    expect(diagnostics.isError).toBe(false);
+    const notified = await call('notify', { message: 'tests are red', level: 'warning' });
+    expect(notified.text).toMatch(/notification \d+ shown/);
+  });
+
+  it('serves panes and the plan as resources, with update notifications', async () => {
+    const { resources } = await client.listResources();
+    const paneUri = `picode://pane/${encodeURIComponent(testsPane)}`;
+    expect(resources.map((r) => r.uri)).toEqual(expect.arrayContaining([paneUri, 'picode://plan/current']));
+    const read = await client.readResource({ uri: paneUri });
+    expect((read.contents[0] as { text: string }).text).toContain('RED-2');
+
+    const updated: string[] = [];
+    let listChanged = 0;
+    client.setNotificationHandler(ResourceUpdatedNotificationSchema, async (n) => { updated.push(n.params.uri); });
+    client.setNotificationHandler(ResourceListChangedNotificationSchema, async () => { listChanged++; });
+    await client.subscribeResource({ uri: paneUri });
+    await client.subscribeResource({ uri: 'picode://plan/current' });
+    await call('run_in_pane', { pane: 'tests', command: 'echo SUBSCRIBED-OUTPUT' });
+    await until('an update of the pane resource', () => (updated.includes(paneUri) ? true : undefined));
+    const plan = await call('plan_get');
+    const step = (plan.structured!.plan as { steps: Array<{ id: number }> }).steps[0]!;
+    await call('plan_update_step', { step: step.id, action: 'reset' });
+    await until('an update of the plan resource', () => (updated.includes('picode://plan/current') ? true : undefined));
+    world.newWindow(session, 'env PS1="$ " bash --norc --noprofile -i', 'extra');
+    await until('the resource list to change', () => (listChanged > 0 ? true : undefined));
+  });
+
+  it('records every call with its caller', async () => {
+    const result = await world.cli(['events', '--session', session, '--type', 'mcp.call', '--since', '0', '--json']);
+    const calls = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as { data: { tool: string; client: string; clientVersion: string; transport: string; decision: string; by: string } });
+    expect(calls.length).toBeGreaterThan(10);
+    expect(calls.every((c) => c.data.client === 'picode-test-client' && c.data.clientVersion === '9.9.9' && c.data.transport === 'stdio')).toBe(true);
+    expect(calls.find((c) => c.data.tool === 'run_in_pane' && c.data.by === 'gate')).toMatchObject({ data: { decision: 'deny' } });
+    expect(calls.find((c) => c.data.tool === 'send_to_pane' && c.data.by === 'person' && c.data.decision === 'allow')).toBeDefined();
+  });
+});
+
+describe('picode mcp serve --http', () => {
+  let serve: ChildProcess;
+  let url: string;
+  let token: string;
+
+  beforeAll(async () => {
+    serve = spawn(process.execPath, [bin, 'mcp', 'serve', '--http', '--session', session], { cwd: world.project, env: world.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    serve.stdout!.on('data', (c: Buffer) => { out += c.toString(); });
+    [url, token] = await until('the address and token', () => {
+      const u = /(http:\/\/127\.0\.0\.1:\d+\/mcp)/.exec(out)?.[1];
+      const t = /bearer token \(shown once\): (\S+)/.exec(out)?.[1];
+      return u && t ? [u, t] as const : undefined;
+    });
+  });
+  afterAll(() => { serve?.kill('SIGTERM'); });
+
+  it('serves the tools to a client with the token', async () => {
+    const http = new Client({ name: 'http-test-client', version: '1.0.0' });
+    await http.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { Authorization: `Bearer ${token}` } } }));
+    try {
+      const read = await http.callTool({ name: 'read_pane', arguments: { pane: 'tests', last_command: true } });
+      expect(textOf(read)).toContain('SUBSCRIBED-OUTPUT');
+      const events = await world.cli(['events', '--session', session, '--type', 'mcp.call', '--limit', '1', '--json']);
+      expect(JSON.parse(events.stdout.trim()).data).toMatchObject({ client: 'http-test-client', transport: 'http', tool: 'read_pane' });
+    } finally {
+      await http.close();
+    }
+  });
+
+  it('refuses a request without the token or with another', async () => {
+    for (const authorization of [undefined, 'Bearer wrong-token', `Bearer ${token}x`]) {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...(authorization ? { authorization } : {}) },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'x', version: '1' } } }),
+      });
+      expect(response.status).toBe(401);
+    }
+    const intruder = new Client({ name: 'intruder', version: '1.0.0' });
+    await expect(intruder.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { Authorization: 'Bearer nope' } } }))).rejects.toThrow();
+  });
+});
+
+describe('when the host stops', () => {
+  it('ends picode mcp serve with exit 69, saying why', async () => {
+    const serve = spawn(process.execPath, [bin, 'mcp', 'serve', '--session', session], { cwd: world.project, env: world.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    serve.stdout!.on('data', (c: Buffer) => { stdout += c.toString(); });
+    serve.stderr!.on('data', (c: Buffer) => { stderr += c.toString(); });
+    const exited = new Promise<number | null>((r) => serve.on('exit', (code) => r(code)));
+    serve.stdin!.write(`${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'probe', version: '1' } } })}\n`);
+    await until('the initialize answer', () => (stdout.includes('"id":1') ? true : undefined));
+    host.child.kill('SIGTERM');
+    expect(await exited).toBe(69);
+    expect(stderr).toContain(`the picode host of session "${session}" stopped`);
+  });
+});
