@@ -65,8 +65,8 @@ export class PaneState {
   idleReported = true;
   closed = false;
 
-  private readonly filter = new TerminalFilter();
-  private readonly decoder = new Utf8StreamDecoder();
+  private filter = new TerminalFilter();
+  private decoder = new Utf8StreamDecoder();
   private pendingPlain: Buffer[] = [];
   private pendingFrom: number;
   private lastFlush = 0;
@@ -110,6 +110,21 @@ export class PaneState {
     this.lastOutputAt = now;
     this.idleReported = false;
     this.schedule(quiet);
+  }
+
+  /**
+   * `bytes` of the stream were lost (counted by the capture, never seen): what is pending is
+   * sent first, and the stream continues after them, so offsets stay those of the pane's
+   * stream. A lost stretch may cut an escape sequence or a character: the filter and the
+   * decoder start afresh.
+   */
+  skip(bytes: number): void {
+    if (this.closed || bytes <= 0) return;
+    this.flush();
+    this.offset += bytes;
+    this.pendingFrom = this.offset;
+    this.filter = new TerminalFilter();
+    this.decoder = new Utf8StreamDecoder();
   }
 
   /** Sends what is pending as one `pane.output` event (up to `upTo` in the raw stream). */

@@ -1,0 +1,285 @@
+import { statSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, unlinkSync, watch, type FSWatcher } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * The spool capture (`host.capture: spool`, the default): each pane is piped (`pipe-pane -O`)
+ * into a small shell writer that appends the pane's bytes to segment files on disk, which the
+ * host follows. The writer never waits for the host: tmux hands it the bytes at no-client
+ * speed, and when the host is stopped, slow or dead the bytes wait on disk, not in the tmux
+ * server's memory nor the host's.
+ *
+ * One spool per pane and pipe ("epoch"), a directory `<root>/<pane>-<writer pid>/` (0700):
+ * - `base`: the pane stream offset of the spool's first byte (its time orders the epochs);
+ * - `<n>.seg`: segment n, exactly `segmentBytes` bytes once complete (the last one may be
+ *   shorter), covering `[base + n * segmentBytes, ...)`; GNU `head -c` reads exactly that many
+ *   bytes from the pipe, so segments never overlap, and writes each read at once (`stdbuf -o0`:
+ *   the host sees the bytes as they come);
+ * - `<n>.drop`: instead of segment n when the spool was full (`maxSegments` unread segments):
+ *   the writer read those bytes and discarded them; the file holds their count;
+ * - `pid`: the writer's process id; `end`: the pipe was closed (pane closed, pipe replaced).
+ *
+ * The host deletes a segment once its bytes are durably recorded (`acknowledge`), so a host
+ * killed at any point resumes from what it had recorded, with nothing lost or counted twice.
+ */
+export interface SpoolOptions {
+  /** Bytes per segment file. */
+  readonly segmentBytes: number;
+  /** Unread segments a pane may have on disk; past this the writer drops (and counts) bytes. */
+  readonly maxSegments: number;
+}
+
+/**
+ * The writer, run by tmux as the pane's pipe command (`sh -c SCRIPT picode-spool ROOT PANE BASE`).
+ * No `#` and no `%` in it: tmux expands formats and strftime sequences in pipe-pane commands.
+ */
+export function spoolWriterScript(options: SpoolOptions): string {
+  const s = options.segmentBytes;
+  return [
+    'umask 077',
+    'd="$1/$2-$$"',
+    'mkdir -p "$d" || exit 1',
+    'echo "$3" > "$d/base"',
+    'echo $$ > "$d/pid"',
+    'n=0',
+    'while :; do set -- "$d"/*.seg; '
+      + `if [ -e "$1" ] && [ $# -ge ${options.maxSegments} ]; then `
+      + `c=$(head -c ${s} | wc -c); [ "$c" -gt 0 ] || break; echo "$c" > "$d/$n.tmp"; mv "$d/$n.tmp" "$d/$n.drop"; `
+      + `else stdbuf -o0 head -c ${s} > "$d/$n.seg"; [ -s "$d/$n.seg" ] || { rm -f "$d/$n.seg"; break; }; fi; `
+      + 'n=$((n+1)); done',
+    ': > "$d/end"',
+  ].join('; ');
+}
+
+/** The pipe-pane shell command (tmux fills in the pane id). */
+export function spoolPipeCommand(root: string, base: number, options: SpoolOptions): string {
+  return `exec sh -c '${spoolWriterScript(options)}' picode-spool ${shellWord(root)} '#{pane_id}' ${base}`;
+}
+
+/** A single-quoted shell word that survives tmux's expansion (`#` formats, `%` strftime). */
+function shellWord(value: string): string {
+  return `'${value.replace(/'/g, "'\\''").replace(/#/g, '##').replace(/%/g, '%%')}'`;
+}
+
+export interface SpoolEpoch {
+  readonly dir: string;
+  readonly pane: string;
+  readonly base: number;
+  readonly started: bigint;
+}
+
+/** The spools under `root` for `pane` (oldest first), or for every pane. */
+export function listEpochs(root: string, pane?: string): SpoolEpoch[] {
+  let names: string[];
+  try { names = readdirSync(root); } catch { return []; }
+  const out: SpoolEpoch[] = [];
+  for (const name of names) {
+    const m = /^(%\d+)-(\d+)$/.exec(name);
+    if (!m || (pane !== undefined && m[1] !== pane)) continue;
+    const dir = join(root, name);
+    let base: number;
+    let started: bigint;
+    try {
+      const text = readFileSync(join(dir, 'base'), 'utf8');
+      if (!text.endsWith('\n')) continue; // still being written
+      base = Number(text);
+      started = statSync(join(dir, 'base'), { bigint: true }).mtimeNs;
+    } catch { continue; } // still being created
+    if (!Number.isFinite(base)) continue;
+    out.push({ dir, pane: m[1]!, base, started });
+  }
+  return out.sort((a, b) => (a.started < b.started ? -1 : a.started > b.started ? 1 : 0));
+}
+
+/** True while the epoch's writer runs (no `end` and its process alive). */
+export function epochAlive(epoch: SpoolEpoch): boolean {
+  if (existsSync(join(epoch.dir, 'end'))) return false;
+  try {
+    const pid = Number(readFileSync(join(epoch.dir, 'pid'), 'utf8'));
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    // No pid file yet means the writer is starting.
+    return !existsSync(join(epoch.dir, 'pid'));
+  }
+}
+
+export interface SpoolSink {
+  data(bytes: Buffer): void;
+  dropped(bytes: number): void;
+  /** The writer ended and everything it wrote was read. */
+  ended(): void;
+}
+
+/** Read at most this much per turn of the event loop (other panes and IPC stay responsive). */
+const readPerTurn = 1024 * 1024;
+
+/**
+ * Follows one spool from a stream offset: reads segments as the writer appends to them
+ * (woken by inotify), reports drop files, and deletes segments the host acknowledged.
+ */
+export class SpoolReader {
+  private n: number;
+  private pos: number;
+  private fd: number | undefined;
+  private watcher: FSWatcher | undefined;
+  private poll: NodeJS.Timeout | undefined;
+  private pumping = false;
+  private scheduled = false;
+  private finished = false;
+  private acknowledged: number;
+  private readonly buffer = Buffer.allocUnsafe(256 * 1024);
+
+  constructor(readonly epoch: SpoolEpoch, from: number, private readonly options: SpoolOptions, private readonly sink: SpoolSink) {
+    const skip = Math.max(0, from - epoch.base);
+    this.n = Math.floor(skip / options.segmentBytes);
+    this.pos = skip % options.segmentBytes;
+    this.acknowledged = epoch.base + this.n * options.segmentBytes;
+    // Segments wholly before the start were recorded by an earlier host.
+    for (let i = 0; i < this.n; i++) this.remove(i);
+  }
+
+  /** Stream offset of the next byte this reader delivers. */
+  get offset(): number {
+    return this.epoch.base + this.n * this.options.segmentBytes + this.pos;
+  }
+
+  get done(): boolean {
+    return this.finished;
+  }
+
+  start(): void {
+    try {
+      this.watcher = watch(this.epoch.dir, () => this.schedule());
+      this.watcher.on('error', () => undefined);
+    } catch { /* the directory is gone: the poll notices the end */ }
+    // inotify wakes the reader; the poll only catches what it cannot report (a directory
+    // recreated, a watch limit reached).
+    this.poll = setInterval(() => this.schedule(), 250);
+    this.poll.unref();
+    this.schedule();
+  }
+
+  /** Reads what is there now (synchronously, for a final drain). */
+  pumpNow(): void {
+    this.pump();
+  }
+
+  stop(): void {
+    this.watcher?.close();
+    this.watcher = undefined;
+    if (this.poll) clearInterval(this.poll);
+    this.poll = undefined;
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+
+  /** The host recorded the stream up to `offset`: complete segments before it are deleted. */
+  acknowledge(offset: number): void {
+    const s = this.options.segmentBytes;
+    while (this.acknowledged + s <= offset && this.acknowledged + s <= this.epoch.base + this.n * s) {
+      this.remove((this.acknowledged - this.epoch.base) / s);
+      this.acknowledged += s;
+    }
+  }
+
+  /** Deletes the spool directory (after the reader finished, or when the pane is gone). */
+  discard(): void {
+    this.finished = true;
+    this.stop();
+    rmSync(this.epoch.dir, { recursive: true, force: true });
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.finished) return;
+    this.scheduled = true;
+    setImmediate(() => { this.scheduled = false; this.pump(); });
+  }
+
+  private pump(): void {
+    if (this.pumping || this.finished) return;
+    this.pumping = true;
+    try {
+      let budget = readPerTurn;
+      const s = this.options.segmentBytes;
+      while (budget > 0) {
+        if (this.fd === undefined) {
+          const seg = join(this.epoch.dir, `${this.n}.seg`);
+          try {
+            this.fd = openSync(seg, 'r');
+          } catch {
+            const dropped = this.readDrop();
+            if (dropped !== undefined) {
+              this.sink.dropped(dropped);
+              this.remove(this.n, 'drop');
+              this.n++;
+              this.pos = 0;
+              continue;
+            }
+            if (existsSync(join(this.epoch.dir, 'end')) || !existsSync(this.epoch.dir)) {
+              // The writer may have created the next file just before `end`: look once more.
+              if (existsSync(join(this.epoch.dir, `${this.n}.seg`)) || existsSync(join(this.epoch.dir, `${this.n}.drop`))) continue;
+              this.finish();
+            }
+            return;
+          }
+        }
+        const want = Math.min(this.buffer.length, s - this.pos, budget);
+        const got = want > 0 ? readSync(this.fd, this.buffer, 0, want, this.pos) : 0;
+        if (got > 0) {
+          this.pos += got;
+          budget -= got;
+          // A copy: the buffer is reused, the host keeps what it is given.
+          this.sink.data(Buffer.from(this.buffer.subarray(0, got)));
+          continue;
+        }
+        if (this.pos >= s) {
+          // Complete: the writer has moved on to the next file.
+          closeSync(this.fd);
+          this.fd = undefined;
+          this.n++;
+          this.pos = 0;
+          continue;
+        }
+        // A short segment is complete only when the writer ended (it is the last one).
+        if (existsSync(join(this.epoch.dir, 'end'))) {
+          const more = readSync(this.fd, this.buffer, 0, Math.min(this.buffer.length, s - this.pos), this.pos);
+          if (more > 0) { this.pos += more; this.sink.data(Buffer.from(this.buffer.subarray(0, more))); continue; }
+          this.finish();
+        }
+        return;
+      }
+      this.schedule();
+    } catch (error) {
+      // The spool vanished under us (removed by hand): report what cannot be read and stop.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') this.finish();
+      else throw error;
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private readDrop(): number | undefined {
+    try {
+      const count = Number(readFileSync(join(this.epoch.dir, `${this.n}.drop`), 'utf8').trim());
+      return Number.isFinite(count) ? count : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private remove(n: number, kind: 'seg' | 'drop' = 'seg'): void {
+    try { unlinkSync(join(this.epoch.dir, `${n}.${kind}`)); } catch { /* already gone */ }
+  }
+
+  private finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.stop();
+    this.sink.ended();
+  }
+}
+
+/** Creates the spool root (0700) for a host. */
+export function ensureSpoolRoot(root: string): void {
+  mkdirSync(root, { recursive: true, mode: 0o700 });
+}
