@@ -11,7 +11,7 @@ import { describeSession, hostKey, hostSocketFor } from '../ipc/address.js';
 import type { HostApi, HostExtension, HostLogger, PanesApi, RunResult } from './api.js';
 import { Gates } from './gates.js';
 import { acquireHostLock, releaseHostLock } from './lock.js';
-import { OutputLog, resumeOffset } from './outputLog.js';
+import { OutputLog, resumePoint } from './outputLog.js';
 import { PaneState } from './paneState.js';
 import type { PaneDriver } from './driver.js';
 import { registerHostMethods } from './methods.js';
@@ -185,7 +185,8 @@ export class Host {
       case 'pane.opened': {
         const existing = this.panes.get(o.pane.id);
         if (existing) { existing.info = o.pane; return; }
-        const state = new PaneState(o.pane, resumeOffset(this.options.store.db, this.key, o.pane.id), {
+        const resume = resumePoint(this.options.store.db, this.key, o.pane.id);
+        const state = new PaneState(o.pane, resume.offset, {
           ...this.options.config.host.output, runOutputBytes: this.options.config.host.runOutputBytes,
         }, {
           emit: (input) => { this.bus.emit(input); },
@@ -193,6 +194,8 @@ export class Host {
         });
         this.panes.set(o.pane.id, state);
         this.bus.emit({ type: 'pane.opened', pane: o.pane.id, data: { pane: o.pane } });
+        // Logged by a host that died before reporting them: reported now, not logged twice.
+        if (resume.unreported.length > 0) state.output(resume.unreported, { logged: true });
         return;
       }
       case 'pane.closed': {

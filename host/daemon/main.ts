@@ -85,6 +85,7 @@ async function createDriver(
       pauseAfterSeconds: config.host.pauseAfterSeconds, env,
       capture: config.host.capture,
       fifoDir: hostSocketFor(options.session, options.tmuxSocket, env).replace(/\.sock$/, '.pipes'),
+      clientPidFile: hostSocketFor(options.session, options.tmuxSocket, env).replace(/\.sock$/, '.control-pid'),
       spoolDir: spoolDirFor(options.session, options.tmuxSocket, env),
       spool: { segmentBytes: config.host.spool.segmentBytes, maxSegments: Math.max(2, Math.floor(config.host.spool.maxBytesPerPane / config.host.spool.segmentBytes)) },
       resumeOffset: (pane) => resumeOffset(db, hostKey(options.session, options.tmuxSocket), pane),

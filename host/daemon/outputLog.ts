@@ -80,16 +80,28 @@ export class OutputLog {
 
 /**
  * Where a pane's stream continues after a host restart: past everything durably recorded,
- * in the output log or in the events (whose flushes are more frequent), so offsets never go
- * backwards and no byte is reported twice. 0 for a pane never seen.
+ * in the output log or in the events, so offsets never go backwards and no byte is reported
+ * twice. Bytes the log holds beyond the last event (the host died between the two writes) are
+ * returned to be reported now. 0 for a pane never seen.
  */
-export function resumeOffset(db: Database, hostKey: string, pane: string): number {
+export function resumePoint(db: Database, hostKey: string, pane: string): { offset: number; unreported: Buffer } {
   const logged = db.prepare('SELECT offset + length(data) AS e FROM pane_output WHERE host_key = ? AND pane = ? ORDER BY offset DESC LIMIT 1')
     .get(hostKey, pane) as { e: number } | undefined;
   const evented = db.prepare(`SELECT MAX(json_extract(data, '$.offset') + json_extract(data, '$.bytes')) AS e FROM (
       SELECT data FROM events WHERE host_key = ? AND pane = ? AND type IN ('pane.output', 'pane.output.dropped')
       ORDER BY seq DESC LIMIT 50)`).get(hostKey, pane) as { e: number | null } | undefined;
-  return Math.max(logged?.e ?? 0, evented?.e ?? 0);
+  const logEnd = logged?.e ?? 0;
+  const eventEnd = evented?.e ?? 0;
+  if (logEnd <= eventEnd) return { offset: eventEnd, unreported: Buffer.alloc(0) };
+  const unreported = readOutputRange(db, hostKey, pane, eventEnd, logEnd);
+  // The log may not reach back that far (trimmed): what it lacks stays unreported.
+  return { offset: logEnd - unreported.length, unreported };
+}
+
+/** The offset `resumePoint` continues at, once its unreported bytes are reported. */
+export function resumeOffset(db: Database, hostKey: string, pane: string): number {
+  const point = resumePoint(db, hostKey, pane);
+  return point.offset + point.unreported.length;
 }
 
 /** Reads back `[from, to)` of a pane's raw stream, as far as the log still holds it. */

@@ -98,12 +98,12 @@ export class PaneState {
     return this.info.id;
   }
 
-  output(data: Buffer): void {
+  output(data: Buffer, options: { logged?: boolean } = {}): void {
     if (this.closed || data.length === 0) return;
     const start = this.offset;
     this.offset += data.length;
     this.bytes.append(data);
-    this.events.log(this.info.id, start, data);
+    if (!options.logged) this.events.log(this.info.id, start, data);
     const now = Date.now();
     const quiet = now - this.lastOutputAt >= quietGapMs;
     this.filter.push(data, start, this.sink);

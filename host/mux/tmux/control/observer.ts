@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { MuxObservation, MuxObserver, PaneInfo } from '../../types.js';
 import { ControlClient, tmuxQuote, type ControlClientOptions } from './client.js';
 import { PipeCapture } from './pipeCapture.js';
@@ -36,6 +37,11 @@ export interface TmuxObserverOptions {
   readonly resumeOffset?: (pane: string) => number;
   readonly currentOffset?: (pane: string) => number | undefined;
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * Where the host records its control client's process id: a host killed with SIGKILL
+   * leaves its `tmux -C` client attached, and the next host detaches it.
+   */
+  readonly clientPidFile?: string;
 }
 
 /** The fields read for each pane; joined by a separator no name can contain. */
@@ -106,6 +112,7 @@ export class TmuxControlObserver implements MuxObserver {
     // Panes are listed by session id: the name can change (rename-session), the id cannot.
     const [id] = await client.command(`display-message -p -t ${tmuxQuote(`=${this.options.session}:`)} '#{session_id}'`);
     if (id) this.sessionId = id.trim();
+    await this.detachStaleClients(client.pid);
     if (this.options.capture === 'spool') {
       if (!this.options.spoolDir || !this.options.spool) throw new Error('spool capture needs a directory and its sizes');
       this.spool = new SpoolCapture(this.options.spoolDir, () => this.sessionId ?? `=${this.options.session}`, (line) => this.command(line), this.options.spool, {
@@ -133,6 +140,24 @@ export class TmuxControlObserver implements MuxObserver {
       else this.spool.stop();
     }
     await this.client?.close();
+  }
+
+  /** Detaches the control clients earlier hosts of this session recorded, and records ours. */
+  private async detachStaleClients(own: number | undefined): Promise<void> {
+    const file = this.options.clientPidFile;
+    if (!file) return;
+    let recorded: number[] = [];
+    try { recorded = readFileSync(file, 'utf8').split(/\s+/).filter(Boolean).map(Number); } catch { /* first host */ }
+    if (recorded.length > 0) {
+      const clients = await this.command(`list-clients -F ${tmuxQuote(`#{client_pid}${separator}#{client_name}`)}`).catch(() => [] as string[]);
+      for (const line of clients) {
+        const [pid, name] = line.split(separator);
+        if (name && Number(pid) !== own && recorded.includes(Number(pid))) {
+          await this.command(`detach-client -t ${tmuxQuote(name)}`).catch(() => undefined);
+        }
+      }
+    }
+    if (own !== undefined) writeFileSync(file, `${own}\n`, { mode: 0o600 });
   }
 
   /** Spool capture: the host durably recorded `pane`'s stream up to `offset`. */

@@ -1,4 +1,4 @@
-import { statSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, unlinkSync, watch, type FSWatcher } from 'node:fs';
+import { renameSync, statSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, unlinkSync, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -14,8 +14,10 @@ import { join } from 'node:path';
  *   shorter), covering `[base + n * segmentBytes, ...)`; GNU `head -c` reads exactly that many
  *   bytes from the pipe, so segments never overlap, and writes each read at once (`stdbuf -o0`:
  *   the host sees the bytes as they come);
- * - `<n>.drop`: instead of segment n when the spool was full (`maxSegments` unread segments):
- *   the writer read those bytes and discarded them; the file holds their count;
+ * - `<n>.read`: segment n once the reader claimed it (renamed: the writer never drops it then);
+ * - `<n>.drop`: instead of segment n when the spool was full (`maxSegments` unclaimed segments):
+ *   the writer deleted that oldest segment to make room for new output; the file holds its size.
+ *   The newest output is always on disk, so the end of a flood is never stuck in the writer;
  * - `pid`: the writer's process id; `end`: the pipe was closed (pane closed, pipe replaced).
  *
  * The host deletes a segment once its bytes are durably recorded (`acknowledge`), so a host
@@ -34,6 +36,7 @@ export interface SpoolOptions {
  */
 export function spoolWriterScript(options: SpoolOptions): string {
   const s = options.segmentBytes;
+  const seg = (v: string): string => `"$d/$${v}.seg"`;
   return [
     'umask 077',
     'd="$1/$2-$$"',
@@ -41,10 +44,17 @@ export function spoolWriterScript(options: SpoolOptions): string {
     'echo "$3" > "$d/base"',
     'echo $$ > "$d/pid"',
     'n=0',
+    'o=0',
     'while :; do set -- "$d"/*.seg; '
-      + `if [ -e "$1" ] && [ $# -ge ${options.maxSegments} ]; then `
-      + `c=$(head -c ${s} | wc -c); [ "$c" -gt 0 ] || break; echo "$c" > "$d/$n.tmp"; mv "$d/$n.tmp" "$d/$n.drop"; `
-      + `else stdbuf -o0 head -c ${s} > "$d/$n.seg"; [ -s "$d/$n.seg" ] || { rm -f "$d/$n.seg"; break; }; fi; `
+      // Full: the oldest segment nobody reads yet goes (renamed away atomically, so either the
+      // reader claims it or the writer drops it, never both), counted in `<o>.drop`.
+      + `while [ -e "$1" ] && [ $# -ge ${options.maxSegments} ] && [ $o -lt $n ]; do `
+      + `if mv ${seg('o')} "$d/$o.gone" 2>/dev/null; then echo ${s} > "$d/$o.tmp"; mv "$d/$o.tmp" "$d/$o.drop"; rm -f "$d/$o.gone"; fi; `
+      + 'o=$((o+1)); set -- "$d"/*.seg; done; '
+      + `stdbuf -o0 head -c ${s} > ${seg('n')}; `
+      // Nothing read: the pipe closed (the file may have been claimed by the reader meanwhile).
+      + `if [ -e ${seg('n')} ] && [ ! -s ${seg('n')} ]; then rm -f ${seg('n')}; break; fi; `
+      + 'if [ -e "$d/$n.read" ] && [ ! -s "$d/$n.read" ]; then break; fi; '
       + 'n=$((n+1)); done',
     ': > "$d/end"',
   ].join('; ');
@@ -135,7 +145,7 @@ export class SpoolReader {
     this.pos = skip % options.segmentBytes;
     this.acknowledged = epoch.base + this.n * options.segmentBytes;
     // Segments wholly before the start were recorded by an earlier host.
-    for (let i = 0; i < this.n; i++) this.remove(i);
+    for (let i = 0; i < this.n; i++) for (const kind of ['seg', 'read', 'drop'] as const) this.remove(i, kind);
   }
 
   /** Stream offset of the next byte this reader delivers. */
@@ -177,7 +187,9 @@ export class SpoolReader {
   acknowledge(offset: number): void {
     const s = this.options.segmentBytes;
     while (this.acknowledged + s <= offset && this.acknowledged + s <= this.epoch.base + this.n * s) {
-      this.remove((this.acknowledged - this.epoch.base) / s);
+      const k = (this.acknowledged - this.epoch.base) / s;
+      this.remove(k, 'read');
+      this.remove(k, 'drop');
       this.acknowledged += s;
     }
   }
@@ -203,21 +215,22 @@ export class SpoolReader {
       const s = this.options.segmentBytes;
       while (budget > 0) {
         if (this.fd === undefined) {
-          const seg = join(this.epoch.dir, `${this.n}.seg`);
+          const claimed = join(this.epoch.dir, `${this.n}.read`);
+          // Claimed before reading, so the writer cannot drop it meanwhile.
+          try { renameSync(join(this.epoch.dir, `${this.n}.seg`), claimed); } catch { /* claimed already, dropped, or not written yet */ }
           try {
-            this.fd = openSync(seg, 'r');
+            this.fd = openSync(claimed, 'r');
           } catch {
             const dropped = this.readDrop();
             if (dropped !== undefined) {
               this.sink.dropped(dropped);
-              this.remove(this.n, 'drop');
               this.n++;
               this.pos = 0;
               continue;
             }
             if (existsSync(join(this.epoch.dir, 'end')) || !existsSync(this.epoch.dir)) {
               // The writer may have created the next file just before `end`: look once more.
-              if (existsSync(join(this.epoch.dir, `${this.n}.seg`)) || existsSync(join(this.epoch.dir, `${this.n}.drop`))) continue;
+              if (['seg', 'read', 'drop'].some((kind) => existsSync(join(this.epoch.dir, `${this.n}.${kind}`)))) continue;
               this.finish();
             }
             return;
@@ -267,7 +280,7 @@ export class SpoolReader {
     }
   }
 
-  private remove(n: number, kind: 'seg' | 'drop' = 'seg'): void {
+  private remove(n: number, kind: 'seg' | 'read' | 'drop'): void {
     try { unlinkSync(join(this.epoch.dir, `${n}.${kind}`)); } catch { /* already gone */ }
   }
 

@@ -1,7 +1,7 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmuxQuote } from './client.js';
-import { SpoolReader, ensureSpoolRoot, epochAlive, listEpochs, spoolPipeCommand, type SpoolOptions } from './spool.js';
+import { SpoolReader, ensureSpoolRoot, epochAlive, listEpochs, spoolPipeCommand, type SpoolEpoch, type SpoolOptions } from './spool.js';
 
 /**
  * Pane output through pipe-pane into per-pane spools (spool.ts), for the tmux observer.
@@ -36,7 +36,10 @@ export class SpoolCapture {
   /** Panes whose pipe belongs to someone else (reported once, retried when it closes). */
   private readonly foreign = new Set<string>();
   private readonly waitingEnd = new Map<string, () => void>();
+  /** Panes listed and not closed. */
+  private readonly tracked = new Set<string>();
   private stopped = false;
+  private newServer = false;
 
   constructor(
     private readonly root: string,
@@ -50,6 +53,16 @@ export class SpoolCapture {
 
   /** The hooks that pipe new panes, and the subscription that reports other pipes closing. */
   async install(): Promise<void> {
+    // Pane ids restart with a new tmux server: offsets recorded for the old one's panes say
+    // nothing about these (a spool is then read from its start).
+    const [server] = await this.command(`display-message -p ${tmuxQuote('#{pid}-#{start_time}')}`);
+    const file = join(this.root, 'server');
+    let before: string | undefined;
+    try { before = readFileSync(file, 'utf8'); } catch { /* first host here */ }
+    this.newServer = before !== undefined && before !== server;
+    writeFileSync(file, server ?? '', { mode: 0o600 });
+    // Spools of the old server's panes: their panes are gone.
+    if (this.newServer) for (const epoch of listEpochs(this.root)) rmSync(epoch.dir, { recursive: true, force: true });
     const pipe = `pipe-pane -O ${tmuxQuote(spoolPipeCommand(this.root, 0, this.options))}`;
     // Guarded: a user hook that piped the pane first keeps its pipe.
     const guarded = `if-shell -F "#{pane_pipe}" "" ${tmuxQuote(pipe)}`;
@@ -59,41 +72,38 @@ export class SpoolCapture {
     await this.command(`refresh-client -B ${tmuxQuote(`${pipeSubscription}:%*:#{pane_pipe}`)}`).catch(() => undefined);
   }
 
-  /** A pane listed by the observer (new, or at start): follow its spool, or pipe it. */
+  /**
+   * A pane listed by the observer (new, or at start): follow its spool, or pipe it. Returns
+   * once the pipe command is sent; the spool is followed as soon as its writer made it.
+   */
   async track(pane: string, piped: boolean): Promise<void> {
-    if (this.readers.has(pane) || this.stopped) return;
-    const from = this.handlers.resumeOffset(pane);
-    let epochs = listEpochs(this.root, pane);
-    if (piped && !epochs.some(epochAlive)) {
-      // A hook's writer may still be starting (its directory not made yet): give it a moment.
-      for (let i = 0; i < 40 && !listEpochs(this.root, pane).some(epochAlive); i++) await new Promise((r) => setTimeout(r, 25));
-      epochs = listEpochs(this.root, pane);
-    }
+    if (this.tracked.has(pane) || this.stopped) return;
+    this.tracked.add(pane);
+    const from = this.newServer ? 0 : this.handlers.resumeOffset(pane);
     // Spools of earlier pipes of this pane that are over: read what the host had not recorded.
-    const live = epochs.filter(epochAlive);
     let at = from;
-    for (const epoch of epochs) {
-      if (live.includes(epoch)) continue;
-      at = this.drainEnded(pane, epoch, at);
+    for (const epoch of listEpochs(this.root, pane)) {
+      if (!epochAlive(epoch)) at = this.drainEnded(pane, epoch, at);
     }
+    const live = listEpochs(this.root, pane).filter(epochAlive);
     if (live.length > 0) {
-      const epoch = live[live.length - 1]!;
-      if (at < epoch.base) {
-        this.handlers.dropped(pane, epoch.base - at, 'output printed while no host ran and no spool was attached');
-      }
-      this.follow(pane, epoch, Math.max(at, epoch.base));
+      this.followFrom(pane, live[live.length - 1]!, at);
       return;
     }
-    if (piped) {
-      this.reportForeign(pane);
+    if (!piped) {
+      const base = this.handlers.currentOffset(pane) ?? at;
+      await this.command(this.guardedPipe(pane, base));
+      void this.followWhenReady(pane, base);
       return;
     }
-    await this.attach(pane, this.handlers.currentOffset(pane) ?? from);
+    // Piped, but no spool of ours yet: a hook's writer starting, or somebody else's pipe.
+    void this.followWhenReady(pane, at);
   }
 
   /** The pane is gone: reads its spool to the end (its pipe closes with it), then deletes it. */
   async untrack(pane: string, maxWaitMs = 2000): Promise<void> {
     this.foreign.delete(pane);
+    this.tracked.delete(pane);
     const reader = this.readers.get(pane);
     if (!reader) return;
     if (!reader.done) {
@@ -146,21 +156,37 @@ export class SpoolCapture {
   }
 
   private async attach(pane: string, base: number): Promise<void> {
+    await this.command(this.guardedPipe(pane, base));
+    await this.followWhenReady(pane, base);
+  }
+
+  /** pipe-pane, guarded in tmux itself: a pipe the user attached in between is never replaced. */
+  private guardedPipe(pane: string, base: number): string {
     const pipe = `pipe-pane -O -t ${pane} ${tmuxQuote(spoolPipeCommand(this.root, base, this.options))}`;
-    // Guarded in tmux itself: a pipe the user attached in between is never replaced.
-    await this.command(`if-shell -F -t ${pane} "#{pane_pipe}" "" ${tmuxQuote(pipe)}`);
-    for (let i = 0; i < 200 && !this.stopped; i++) {
+    return `if-shell -F -t ${pane} "#{pane_pipe}" "" ${tmuxQuote(pipe)}`;
+  }
+
+  /** Follows the pane's spool once its writer made it; none within 2 s means the pipe is not ours. */
+  private async followWhenReady(pane: string, from: number): Promise<void> {
+    for (let i = 0; i < 200 && !this.stopped && this.tracked.has(pane); i++) {
       const live = listEpochs(this.root, pane).filter(epochAlive);
       if (live.length > 0) {
-        this.follow(pane, live[live.length - 1]!, base);
+        this.followFrom(pane, live[live.length - 1]!, from);
         return;
       }
       await new Promise((r) => setTimeout(r, 10));
     }
-    if (!this.stopped) this.reportForeign(pane);
+    if (!this.stopped && this.tracked.has(pane)) this.reportForeign(pane);
   }
 
-  private follow(pane: string, epoch: ReturnType<typeof listEpochs>[number], from: number): void {
+  private followFrom(pane: string, epoch: SpoolEpoch, from: number): void {
+    if (from < epoch.base) {
+      this.handlers.dropped(pane, epoch.base - from, 'output printed while no host ran and no spool was attached');
+    }
+    this.follow(pane, epoch, Math.max(from, epoch.base));
+  }
+
+  private follow(pane: string, epoch: SpoolEpoch, from: number): void {
     const reader = new SpoolReader(epoch, from, this.options, {
       data: (bytes) => this.handlers.data(pane, bytes),
       dropped: (bytes) => this.handlers.dropped(pane, bytes, `the host fell behind by more than the spool holds (${this.options.maxSegments} x ${this.options.segmentBytes} bytes); the pipe writer discarded these bytes`),
@@ -171,7 +197,7 @@ export class SpoolCapture {
   }
 
   /** A spool whose writer is gone: its unread bytes are delivered at once, then it is deleted. */
-  private drainEnded(pane: string, epoch: ReturnType<typeof listEpochs>[number], from: number): number {
+  private drainEnded(pane: string, epoch: SpoolEpoch, from: number): number {
     // A writer that died without its end mark (killed) wrote all it will.
     if (!existsSync(join(epoch.dir, 'end'))) { try { writeFileSync(join(epoch.dir, 'end'), ''); } catch { /* gone */ } }
     const reader = new SpoolReader(epoch, Math.max(from, epoch.base), this.options, {
