@@ -3,8 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { connectHost } from '../../../host/ipc/client.js';
-import { createWorld, events, hostReady, newSession, until, type EventRecord, type World } from './helpers.js';
+import { createWorld, events, hostReady, newSession, paneBytes, rss, until, type EventRecord, type World } from './helpers.js';
 
 /**
  * The default capture (`host.capture: spool`): every byte a pane prints is received or
@@ -35,19 +34,7 @@ describe('spool capture', () => {
     await world.dispose();
   });
 
-  async function paneBytes(pane: string): Promise<number> {
-    const client = await connectHost(session, world.socket, { env: world.env });
-    try {
-      const panes = await client.call<Array<{ id: string; bytes: number }>>('panes.list');
-      return panes.find((p) => p.id === pane)?.bytes ?? -1;
-    } finally {
-      client.close();
-    }
-  }
-
-  function rss(pid: number): number {
-    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
-  }
+  const bytesOf = (pane: string): Promise<number> => paneBytes(world, session, pane);
 
   /**
    * The pane's stream as the events tell it: pane.output and counted drops follow each other
@@ -84,7 +71,7 @@ describe('spool capture', () => {
         return result.end === total ? result : undefined;
       }, 60_000);
     } catch (error) {
-      throw new Error(`${(error as Error).message}: ${total} bytes printed, events account for ${JSON.stringify(last)}, the host counted ${await paneBytes(pane)}`);
+      throw new Error(`${(error as Error).message}: ${total} bytes printed, events account for ${JSON.stringify(last)}, the host counted ${await bytesOf(pane)}`);
     }
   }
 
@@ -92,11 +79,11 @@ describe('spool capture', () => {
   async function settled(pane: string, total: number): Promise<number> {
     let last = -1;
     return until('the host to account for the flood', async () => {
-      const bytes = await paneBytes(pane);
+      const bytes = await bytesOf(pane);
       if (bytes === total) return bytes;
       const same = bytes === last;
       last = bytes;
-      if (same && bytes > 0) { await new Promise((r) => setTimeout(r, 1000)); if ((await paneBytes(pane)) === bytes) return bytes; }
+      if (same && bytes > 0) { await new Promise((r) => setTimeout(r, 1000)); if ((await bytesOf(pane)) === bytes) return bytes; }
       await new Promise((r) => setTimeout(r, 500));
       return undefined;
     }, 180_000);
@@ -133,7 +120,7 @@ describe('spool capture', () => {
     const done = join(world.home, 'stall-done');
     const pane = world.tmux('new-window', '-d', '-P', '-F', '#{pane_id}', '-t', `=${session}:`,
       `sleep 0.5; base64 ${payload}; base64 ${payload}; base64 ${payload}; touch ${done}; exec sleep 600`).trim();
-    await until('the flood to reach the host', async () => ((await paneBytes(pane)) > 0 ? true : undefined));
+    await until('the flood to reach the host', async () => ((await bytesOf(pane)) > 0 ? true : undefined));
     const tmuxPid = Number(world.tmux('display-message', '-p', '#{pid}').trim());
     const tmuxBefore = rss(tmuxPid);
     const hostBefore = rss(host.child.pid!);
@@ -171,7 +158,7 @@ describe('spool capture', () => {
     const done = join(world.home, 'kill-done');
     const pane = world.tmux('new-window', '-d', '-P', '-F', '#{pane_id}', '-t', `=${session}:`,
       `sleep 0.5; base64 ${payload}; base64 ${payload}; touch ${done}; exec sleep 600`).trim();
-    await until('the flood to reach the host', async () => ((await paneBytes(pane)) > 100_000 ? true : undefined));
+    await until('the flood to reach the host', async () => ((await bytesOf(pane)) > 100_000 ? true : undefined));
     const controlClients = (): string[] => world.tmux('list-clients', '-F', '#{client_pid} #{client_control_mode}').split('\n').filter((l) => l.endsWith(' 1'));
     expect(controlClients()).toHaveLength(1);
     host.child.kill('SIGKILL');

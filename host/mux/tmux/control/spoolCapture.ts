@@ -189,7 +189,7 @@ export class SpoolCapture {
   private follow(pane: string, epoch: SpoolEpoch, from: number): void {
     const reader = new SpoolReader(epoch, from, this.options, {
       data: (bytes) => this.handlers.data(pane, bytes),
-      dropped: (bytes) => this.handlers.dropped(pane, bytes, `the host fell behind by more than the spool holds (${this.options.maxSegments} x ${this.options.segmentBytes} bytes); the pipe writer discarded these bytes`),
+      dropped: (bytes) => this.handlers.dropped(pane, bytes, `the host fell behind by more than the spool holds (${this.options.maxSegments} x ${this.options.segmentBytes} bytes, host.spool.maxBytesPerPane); output dropped: the spool writer deleted its oldest unread segment to keep the newest`),
       ended: () => this.ended(pane, reader),
     });
     this.readers.set(pane, reader);
@@ -202,7 +202,7 @@ export class SpoolCapture {
     if (!existsSync(join(epoch.dir, 'end'))) { try { writeFileSync(join(epoch.dir, 'end'), ''); } catch { /* gone */ } }
     const reader = new SpoolReader(epoch, Math.max(from, epoch.base), this.options, {
       data: (bytes) => this.handlers.data(pane, bytes),
-      dropped: (bytes) => this.handlers.dropped(pane, bytes, 'the spool was full while no host read it; the pipe writer discarded these bytes'),
+      dropped: (bytes) => this.handlers.dropped(pane, bytes, 'output dropped: the spool was full while no host read it (host.spool.maxBytesPerPane); the spool writer deleted its oldest unread segment'),
       ended: () => undefined,
     });
     while (!reader.done) reader.pumpNow();
