@@ -289,7 +289,7 @@ async function flood(): Promise<Record<string, unknown>> {
   const modes: FloodMode[] = ['no-client', 'host-spool', 'host-control', 'host-pipe-pane', 'pipe-pane-fifo'];
   const results = Object.fromEntries(modes.map((m) => [m, [] as Array<Record<string, number>>])) as Record<FloodMode, Array<Record<string, number>>>;
   const load: number[] = [];
-  for (let run = 0; run < runs; run++) {
+  for (let run = 0; run < (args.includes('--stall-only') ? 0 : runs); run++) {
     for (const mode of modes) {
       progress(`flood ${floodMb} MB: run ${run + 1}/${runs}, ${mode}`);
       load.push(loadAverage());
@@ -297,7 +297,7 @@ async function flood(): Promise<Record<string, unknown>> {
     }
   }
   const med = (mode: FloodMode, key: string): number => median(results[mode].map((r) => r[key]!).filter((v) => v !== undefined));
-  const noClient = med('no-client', 'ms');
+  const noClient = med('no-client', 'ms') ?? 0;
   const hostSummary = (mode: FloodMode, limit: number): Record<string, unknown> => {
     const ms = med(mode, 'ms');
     const rss = Math.max(...results[mode].map((r) => r.rssGrowthMb!));
@@ -332,7 +332,7 @@ async function flood(): Promise<Record<string, unknown>> {
 }
 
 try {
-  const only = args.includes('--latency-only') ? 'latency' : args.includes('--flood-only') ? 'flood' : undefined;
+  const only = args.includes('--latency-only') ? 'latency' : args.includes('--flood-only') || args.includes('--stall-only') ? 'flood' : undefined;
   const out: Record<string, unknown> = { bench: 'host', tmux: execFileSync('tmux', ['-V'], { encoding: 'utf8' }).trim(), node: process.version };
   out.loadAverageAtStart = loadAverage();
   if (only !== 'flood') out.latency = await latency();

@@ -41,8 +41,9 @@ export class OutputLog {
     if (!entry) this.pending.set(pane, (entry = { offset, chunks: [], bytes: 0 }));
     entry.chunks.push(data);
     entry.bytes += data.length;
-    // Never hold more than the retention itself in memory.
-    if (entry.bytes > this.options.maxBytesPerPane * 2) this.flush();
+    // Never hold much in memory: a flood is written in batches of at most 4 MiB (or the
+    // retention, if smaller), whatever the flush interval.
+    if (entry.bytes >= Math.min(this.options.maxBytesPerPane, 4 * 1024 * 1024)) this.flush();
     else if (!this.timer) this.timer = setTimeout(() => this.flush(), this.options.flushMs);
   }
 

@@ -112,7 +112,7 @@ describe('spool capture', () => {
     // A host that stops for good removes its hooks and pipes.
     expect(world.tmux('show-hooks', '-t', session)).not.toContain('pipe-pane');
     expect(world.tmux('display-message', '-p', '-t', pane, '#{pane_pipe}').trim()).toBe('0');
-  });
+  }, 300_000);
 
   it('a host stopped for 10 s mid-flood: memory stays bounded, what the spool could not hold is counted as dropped', async () => {
     const host = world.startHost(session);
@@ -210,6 +210,27 @@ describe('spool capture', () => {
       return drops.length > before && String(drops.at(-1)!.data.reason).includes(pane) ? true : undefined;
     });
     expect(readdirSync(join(world.env.PICODE_HOME!, 'spool')).length).toBeGreaterThan(0);
+    host.child.kill('SIGTERM');
+    await host.exited;
+  }, 300_000);
+
+  it('in control mode, a restarted host reports the stretch no host captured (a gap), by pane', async () => {
+    writeFileSync(join(world.home, '.picoderc.json'), JSON.stringify({ host: { capture: 'control' } }));
+    const pane = world.tmux('new-window', '-d', '-P', '-F', '#{pane_id}', '-t', `=${session}:`, 'cat').trim();
+    let host = world.startHost(session);
+    await hostReady(world, session);
+    world.tmux('send-keys', '-t', pane, '-l', 'before-the-crash');
+    world.tmux('send-keys', '-t', pane, 'Enter');
+    await until('the output to be recorded', async () => ((await events(world, session, ['--pane', pane, '--type', 'pane.output'])).length > 0 ? true : undefined));
+    host.child.kill('SIGKILL');
+    await host.exited;
+    host = world.startHost(session);
+    await hostReady(world, session);
+    const gap = await until('the gap report', async () => {
+      const drops = await events(world, session, ['--type', 'pane.output.dropped', '--pane', pane]);
+      return drops.find((e) => String(e.data.reason).includes('the host was not running'));
+    });
+    expect(gap.pane).toBe(pane);
     host.child.kill('SIGTERM');
     await host.exited;
   }, 300_000);

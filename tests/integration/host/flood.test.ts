@@ -73,7 +73,7 @@ describe.each(['spool', 'control'] as const)('flood (capture: %s)', (capture) =>
     } finally {
       store.close();
     }
-  });
+  }, 300_000);
 
   it('a host that falls behind loses nothing silently: every byte is received or reported dropped (the spool, or pause-after in control mode)', async () => {
     const done = join(world.home, 'done-2');
@@ -108,5 +108,5 @@ describe.each(['spool', 'control'] as const)('flood (capture: %s)', (capture) =>
     const before = await bytesOf(pane);
     world.tmux('respawn-pane', '-k', '-t', pane, 'echo after-the-flood; exec sleep 600');
     await until('output after the flood', async () => ((await bytesOf(pane)) > before ? true : undefined), 30_000);
-  });
+  }, 300_000);
 });

@@ -121,7 +121,7 @@ export interface SpoolSink {
 }
 
 /** Read at most this much per turn of the event loop (other panes and IPC stay responsive). */
-const readPerTurn = 1024 * 1024;
+const readPerTurn = 256 * 1024;
 
 /**
  * Follows one spool from a stream offset: reads segments as the writer appends to them
@@ -137,7 +137,7 @@ export class SpoolReader {
   private scheduled = false;
   private finished = false;
   private acknowledged: number;
-  private readonly buffer = Buffer.allocUnsafe(256 * 1024);
+  private readonly buffer = Buffer.allocUnsafe(64 * 1024);
 
   constructor(readonly epoch: SpoolEpoch, from: number, private readonly options: SpoolOptions, private readonly sink: SpoolSink) {
     const skip = Math.max(0, from - epoch.base);
@@ -159,7 +159,8 @@ export class SpoolReader {
 
   start(): void {
     try {
-      this.watcher = watch(this.epoch.dir, () => this.schedule());
+      // Read at once on a write (no extra turn of the event loop: this is the latency path).
+      this.watcher = watch(this.epoch.dir, () => this.pump());
       this.watcher.on('error', () => undefined);
     } catch { /* the directory is gone: the poll notices the end */ }
     // inotify wakes the reader; the poll only catches what it cannot report (a directory
@@ -205,6 +206,12 @@ export class SpoolReader {
     if (this.scheduled || this.finished) return;
     this.scheduled = true;
     setImmediate(() => { this.scheduled = false; this.pump(); });
+  }
+
+  private scheduleLater(): void {
+    if (this.scheduled || this.finished) return;
+    this.scheduled = true;
+    setTimeout(() => { this.scheduled = false; this.pump(); }, 2);
   }
 
   private pump(): void {
@@ -261,7 +268,9 @@ export class SpoolReader {
         }
         return;
       }
-      this.schedule();
+      // More is waiting (the host is catching up): the next read waits for a timer turn, so the
+      // host's flushes and garbage collection keep pace and its memory stays flat.
+      this.scheduleLater();
     } catch (error) {
       // The spool vanished under us (removed by hand): report what cannot be read and stop.
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') this.finish();
