@@ -51,7 +51,8 @@ export function spoolWriterScript(options: SpoolOptions): string {
       + `while [ -e "$1" ] && [ $# -ge ${options.maxSegments} ] && [ $o -lt $n ]; do `
       + `if mv ${seg('o')} "$d/$o.gone" 2>/dev/null; then echo ${s} > "$d/$o.tmp"; mv "$d/$o.tmp" "$d/$o.drop"; rm -f "$d/$o.gone"; fi; `
       + 'o=$((o+1)); set -- "$d"/*.seg; done; '
-      + `stdbuf -o0 head -c ${s} > ${seg('n')}; `
+      // The spool directory gone (deleted under a live pane): stop rather than spin.
+      + `stdbuf -o0 head -c ${s} > ${seg('n')} || break; `
       // Nothing read: the pipe closed (the file may have been claimed by the reader meanwhile).
       + `if [ -e ${seg('n')} ] && [ ! -s ${seg('n')} ]; then rm -f ${seg('n')}; break; fi; `
       + 'if [ -e "$d/$n.read" ] && [ ! -s "$d/$n.read" ]; then break; fi; '
