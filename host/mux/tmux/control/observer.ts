@@ -71,7 +71,6 @@ export class TmuxControlObserver implements MuxObserver {
   private spool: SpoolCapture | undefined;
   /** Panes listed with a pipe attached (pipe-pane), from the last listing. */
   private readonly piped = new Set<string>();
-  private listedOnce = false;
   private sessionId: string | undefined;
 
   constructor(private readonly options: TmuxObserverOptions) {}
@@ -331,13 +330,6 @@ export class TmuxControlObserver implements MuxObserver {
         if (this.pipes) await this.pipes.attach(id).catch((error: Error) => this.emit({
           type: 'pane.output.dropped', paneId: id, reason: `cannot capture the pane through pipe-pane: ${error.message}`, bytes: undefined,
         }));
-        // Without a spool nothing captured what a pane printed while no host ran: say so.
-        if (!this.spool && !this.listedOnce && (this.options.resumeOffset?.(id) ?? 0) > 0) {
-          this.emit({
-            type: 'pane.output.dropped', paneId: id, bytes: undefined,
-            reason: `the host was not running: what the pane printed meanwhile, if anything, was not captured (host.capture: ${this.options.capture ?? 'control'} keeps no spool; the default, spool, does)`,
-          });
-        }
         if (this.spool) await this.spool.track(id, this.piped.has(id)).catch((error: Error) => this.emit({
           type: 'pane.output.dropped', paneId: id, reason: `cannot capture the pane through its spool: ${error.message}`, bytes: undefined,
         }));
@@ -356,7 +348,6 @@ export class TmuxControlObserver implements MuxObserver {
         this.foreign.add(id);
       }
     }
-    this.listedOnce = true;
     if (focused && focused !== this.focused) {
       this.focused = focused;
       this.emit({ type: 'pane.focused', paneId: focused });
