@@ -33,6 +33,7 @@ const option = (name: string, fallback: number): number => {
 const tries = option('tries', 200);
 const floodMb = option('flood-mb', 50);
 const runs = option('runs', 3);
+const stallSeconds = option('stall-s', 10);
 const progress = (message: string): void => { process.stderr.write(`[bench host] ${message}\n`); };
 
 const home = mkdtempSync(join(tmpdir(), 'picode-bench-host-'));
@@ -54,7 +55,9 @@ function newServer(session: string, command: string): { socket: string; pane: st
 }
 
 /** The host, run from a directory whose project config selects the capture mode. */
-function startHost(session: string, socket: string, capture: 'control' | 'pipe-pane' = 'control'): ChildProcess {
+type Capture = 'spool' | 'control' | 'pipe-pane';
+
+function startHost(session: string, socket: string, capture: Capture = 'spool'): ChildProcess {
   const cwd = join(home, `cwd-${capture}`);
   mkdirSync(cwd, { recursive: true });
   writeFileSync(join(cwd, '.picoderc.json'), JSON.stringify({ host: { capture } }));
@@ -108,8 +111,12 @@ async function latency(): Promise<Record<string, unknown>> {
   const { socket, pane } = newServer(session, 'cat');
   const host = startHost(session, socket);
   const client = await hostClient(session, socket);
+  // The peer reads its own pane (a pane has one pipe, and the host's capture uses it): each
+  // token is typed into both panes by two commands in one write.
+  const peerPane = tmux(socket, 'split-window', '-d', '-P', '-F', '#{pane_id}', '-t', `=${session}:`, 'cat').trim();
+  await sleep(300);
   const fifo = openFifo(join(home, 'lat.fifo'));
-  tmux(socket, 'pipe-pane', '-O', '-t', pane, `cat > ${join(home, 'lat.fifo')}`);
+  tmux(socket, 'pipe-pane', '-O', '-t', peerPane, `cat > ${join(home, 'lat.fifo')}`);
 
   // Arrival times are taken in the data handlers themselves (no polling loop competing for
   // the two cores with tmux and the host).
@@ -146,7 +153,12 @@ async function latency(): Promise<Record<string, unknown>> {
     fifoAt = 0;
     const seen = new Promise<void>((resolve) => { bothSeen = resolve; });
     t0 = process.hrtime.bigint();
-    const sent = Promise.all([injector.command(`send-keys -t ${pane} -l ${token}`), injector.command(`send-keys -t ${pane} Enter`)]);
+    // Which pane gets the keys first alternates, so neither path is favoured.
+    const [a, b] = i % 2 === 0 ? [pane, peerPane] : [peerPane, pane];
+    const sent = Promise.all([
+      injector.command(`send-keys -t ${a} -l ${token}`), injector.command(`send-keys -t ${b} -l ${token}`),
+      injector.command(`send-keys -t ${a} Enter`), injector.command(`send-keys -t ${b} Enter`),
+    ]);
     await Promise.race([seen, sleep(1000)]);
     await sent;
     if (i < 10) continue; // warm-up
@@ -164,33 +176,50 @@ async function latency(): Promise<Record<string, unknown>> {
   const ratio = result.host.medianMs / result.pipePaneFifo.medianMs;
   return {
     ...result, medianRatio: round(ratio, 2),
-    goals: { medianWithin1_5x: ratio <= 1.5, p99Under10ms: result.host.p99Ms < 10 },
+    goals: { medianWithin1_2x: ratio <= 1.2, p99Under5ms: result.host.p99Ms < 5 },
   };
 }
 
-type FloodMode = 'no-client' | 'host' | 'host-pipe-pane' | 'pipe-pane-fifo';
+type FloodMode = 'no-client' | 'host-spool' | 'host-control' | 'host-pipe-pane' | 'pipe-pane-fifo';
+const hostModes: Record<string, Capture> = { 'host-spool': 'spool', 'host-control': 'control', 'host-pipe-pane': 'pipe-pane' };
 
-async function floodRun(mode: FloodMode, payload: string, expectedBytes: number): Promise<Record<string, number>> {
+/** CPU seconds (user + system) a process used so far. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+}
+
+/** The 1-minute load average, to say how busy the shared machine was. */
+const loadAverage = (): number => Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
+
+/**
+ * One flood. `stallMs`: the host is stopped (SIGSTOP) for that long once the flood reached it,
+ * and the tmux server's and the host's memory are watched.
+ */
+async function floodRun(mode: FloodMode, payload: string, expectedBytes: number, stallMs = 0): Promise<Record<string, number>> {
   const session = 'flood';
   const { socket } = newServer(session, 'sh');
+  const tmuxPid = Number(tmux(socket, 'display-message', '-p', '#{pid}').trim());
   const result = join(home, `result-${randomBytes(3).toString('hex')}`);
   let host: ChildProcess | undefined;
   let client: HostClient | undefined;
   let fifoBytes = 0;
   let baseline = 0;
   let peak = 0;
-  if (mode === 'host' || mode === 'host-pipe-pane') {
-    host = startHost(session, socket, mode === 'host' ? 'control' : 'pipe-pane');
+  const capture = hostModes[mode];
+  if (capture) {
+    host = startHost(session, socket, capture);
     client = await hostClient(session, socket);
-    await sleep(200);
+    await sleep(300);
     baseline = rssBytes(host.pid!);
     peak = baseline;
   }
-  // The same script in every mode; the short sleep lets pipe-pane capture attach its pipe to the
-  // new pane before the first byte (it cannot see what a pane printed before that).
+  const tmuxBaseline = rssBytes(tmuxPid);
+  let tmuxPeak = tmuxBaseline;
+  // The same script in every mode; the short sleep only lets every mode settle first (the spool
+  // capture pipes a new pane before its first byte, pipe-pane capture after it is listed).
   const script = `sleep 0.3; s=$(date +%s%N); base64 ${payload}; e=$(date +%s%N); echo $((e-s)) > ${result}; exec sleep 600`;
   if (mode === 'pipe-pane-fifo') {
-    // The window is created with its pipe already attached (no byte printed before it).
     const fifoPath = join(home, `flood-${randomBytes(3).toString('hex')}.fifo`);
     const fifo = openFifo(fifoPath);
     fifo.on('data', (chunk: Buffer) => { fifoBytes += chunk.length; });
@@ -199,35 +228,51 @@ async function floodRun(mode: FloodMode, payload: string, expectedBytes: number)
   } else {
     tmux(socket, 'new-window', '-d', '-t', `=${session}:`, script);
   }
-  const sampler = host ? setInterval(() => { peak = Math.max(peak, rssBytes(host!.pid!)); }, 50) : undefined;
+  const cpu0 = { host: host ? cpuSeconds(host.pid!) : 0, tmux: cpuSeconds(tmuxPid), at: Date.now() };
+  const sample = (): void => {
+    if (host) peak = Math.max(peak, rssBytes(host.pid!));
+    tmuxPeak = Math.max(tmuxPeak, rssBytes(tmuxPid));
+  };
+  const sampler = setInterval(sample, 50);
+  if (stallMs > 0 && host && client) {
+    for (let i = 0; i < 400; i++) {
+      const panes = await client.call<Array<{ bytes: number }>>('panes.list');
+      if (panes.some((p) => p.bytes > 0)) break;
+      await sleep(10);
+    }
+    process.kill(host.pid!, 'SIGSTOP');
+    await sleep(stallMs);
+    process.kill(host.pid!, 'SIGCONT');
+  }
   while (!existsSync(result) || statSync(result).size === 0) await sleep(20);
   const ms = Number(readFileSync(result, 'utf8').trim()) / 1e6;
   const out: Record<string, number> = { ms: round(ms, 1), mbPerS: round((expectedBytes / 1e6) / (ms / 1000), 1) };
+  out.tmuxCpuS = round(cpuSeconds(tmuxPid) - cpu0.tmux, 2);
   if (client && host) {
-    // Every byte is accounted for: received by the host, or reported dropped.
+    // Every byte is accounted for: received by the host, or reported dropped (counted).
     let received = 0;
-    for (let i = 0; i < 200; i++) {
-      const panes = await client.call<Array<{ id: string; bytes: number; command: string }>>('panes.list');
+    for (let i = 0; i < 600; i++) {
+      const panes = await client.call<Array<{ id: string; bytes: number }>>('panes.list');
       received = Math.max(0, ...panes.map((p) => p.bytes));
       if (received >= expectedBytes) break;
       await sleep(50);
     }
-    if (sampler) clearInterval(sampler);
-    const dropped = await client.call<unknown[]>('events.list', { types: ['pane.output.dropped'] });
-    out.receivedBytes = received;
+    out.hostCpuS = round(cpuSeconds(host.pid!) - cpu0.host, 2);
+    clearInterval(sampler);
+    const dropped = await client.call<Array<{ data: { bytes?: number } }>>('events.list', { types: ['pane.output.dropped'] });
+    out.streamBytes = received;
     out.droppedEvents = dropped.length;
+    out.droppedBytes = dropped.reduce((n, e) => n + (e.data.bytes ?? 0), 0);
     out.rssGrowthMb = round((peak - baseline) / 1e6, 1);
-    const status = await client.call<{ memory: { heapUsed: number; arrayBuffers: number } }>('host.status');
-    out.heapUsedMbAfter = round(status.memory.heapUsed / 1e6, 1);
-    out.arrayBuffersMbAfter = round(status.memory.arrayBuffers / 1e6, 1);
     client.close();
     host.kill('SIGTERM');
   }
+  clearInterval(sampler);
+  out.tmuxRssGrowthMb = round((tmuxPeak - tmuxBaseline) / 1e6, 1);
   if (mode === 'pipe-pane-fifo') {
     for (let i = 0; i < 100 && fifoBytes < expectedBytes; i++) await sleep(50);
-    out.receivedBytes = fifoBytes;
+    out.streamBytes = fifoBytes;
   }
-  if (sampler) clearInterval(sampler);
   try { tmux(socket, 'kill-server'); } catch { /* gone */ }
   return out;
 }
@@ -241,38 +286,55 @@ async function flood(): Promise<Record<string, unknown>> {
   for (const byte of b64) if (byte === 10) lines++;
   // The pty turns each \n into \r\n (onlcr).
   const expectedBytes = b64.length + lines;
-  const modes: FloodMode[] = ['no-client', 'host', 'host-pipe-pane', 'pipe-pane-fifo'];
-  const results: Record<FloodMode, Array<Record<string, number>>> = { 'no-client': [], host: [], 'host-pipe-pane': [], 'pipe-pane-fifo': [] };
-  for (let run = 0; run < runs; run++) {
+  const modes: FloodMode[] = ['no-client', 'host-spool', 'host-control', 'host-pipe-pane', 'pipe-pane-fifo'];
+  const results = Object.fromEntries(modes.map((m) => [m, [] as Array<Record<string, number>>])) as Record<FloodMode, Array<Record<string, number>>>;
+  const load: number[] = [];
+  for (let run = 0; run < (args.includes('--stall-only') ? 0 : runs); run++) {
     for (const mode of modes) {
       progress(`flood ${floodMb} MB: run ${run + 1}/${runs}, ${mode}`);
+      load.push(loadAverage());
       results[mode].push(await floodRun(mode, payload, expectedBytes));
     }
   }
   const med = (mode: FloodMode, key: string): number => median(results[mode].map((r) => r[key]!).filter((v) => v !== undefined));
-  const noClient = med('no-client', 'ms');
-  const hostSummary = (mode: 'host' | 'host-pipe-pane'): Record<string, unknown> => {
+  const noClient = med('no-client', 'ms') ?? 0;
+  const hostSummary = (mode: FloodMode, limit: number): Record<string, unknown> => {
     const ms = med(mode, 'ms');
     const rss = Math.max(...results[mode].map((r) => r.rssGrowthMb!));
-    const everyByte = results[mode].every((r) => r.receivedBytes === expectedBytes || r.droppedEvents! > 0);
+    const everyByte = results[mode].every((r) => r.streamBytes === expectedBytes || r.droppedEvents! > 0);
     return {
-      medianMs: ms, ratio: round(ms / noClient, 2), rssGrowthMbMax: rss, runs: results[mode],
-      goals: { within1_3x: ms / noClient <= 1.3, rssGrowthUnder100Mb: rss < 100, everyByteAccountedFor: everyByte },
+      medianMs: ms, ratio: round(ms / noClient, 2), rssGrowthMbMax: rss,
+      hostCpuSMedian: med(mode, 'hostCpuS'), tmuxCpuSMedian: med(mode, 'tmuxCpuS'), runs: results[mode],
+      goals: { [`within${limit}x`]: ms / noClient <= limit, everyByteAccountedFor: everyByte },
     };
   };
   const pipeMs = med('pipe-pane-fifo', 'ms');
+  // The host stopped for 10 s mid-flood, in the default mode and in control mode.
+  const stall: Record<string, unknown> = {};
+  for (const mode of ['host-spool', 'host-control'] as const) {
+    progress(`flood ${floodMb} MB: host stopped ${stallSeconds} s, ${mode}`);
+    load.push(loadAverage());
+    const r = await floodRun(mode, payload, expectedBytes, stallSeconds * 1000);
+    stall[mode] = {
+      ...r,
+      goals: { tmuxRssGrowthUnder50Mb: r.tmuxRssGrowthMb! < 50, hostRssGrowthUnder50Mb: r.rssGrowthMb! < 50, everyByteAccountedFor: r.streamBytes === expectedBytes || r.droppedEvents! > 0 },
+    };
+  }
   return {
-    payloadBytes: expectedBytes, runs,
-    noClient: { medianMs: noClient, runs: results['no-client'] },
-    hostControlMode: hostSummary('host'),
-    hostPipePaneMode: hostSummary('host-pipe-pane'),
-    pipePaneFifo: { medianMs: pipeMs, ratio: round(pipeMs / noClient, 2), runs: results['pipe-pane-fifo'] },
+    payloadBytes: expectedBytes, runs, loadAverage: { min: Math.min(...load), max: Math.max(...load) },
+    noClient: { medianMs: noClient, tmuxCpuSMedian: med('no-client', 'tmuxCpuS'), runs: results['no-client'] },
+    hostSpoolMode: hostSummary('host-spool', 1.15),
+    hostControlMode: hostSummary('host-control', 1.15),
+    hostPipePaneMode: hostSummary('host-pipe-pane', 1.15),
+    pipePaneFifo: { medianMs: pipeMs, ratio: round(pipeMs / noClient, 2), tmuxCpuSMedian: med('pipe-pane-fifo', 'tmuxCpuS'), runs: results['pipe-pane-fifo'] },
+    stalled: stall,
   };
 }
 
 try {
-  const only = args.includes('--latency-only') ? 'latency' : args.includes('--flood-only') ? 'flood' : undefined;
+  const only = args.includes('--latency-only') ? 'latency' : args.includes('--flood-only') || args.includes('--stall-only') ? 'flood' : undefined;
   const out: Record<string, unknown> = { bench: 'host', tmux: execFileSync('tmux', ['-V'], { encoding: 'utf8' }).trim(), node: process.version };
+  out.loadAverageAtStart = loadAverage();
   if (only !== 'flood') out.latency = await latency();
   if (only !== 'latency') out.flood = await flood();
   process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);

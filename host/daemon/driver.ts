@@ -1,5 +1,6 @@
 import type { Multiplexer, MuxObserver, PaneInfo } from '../mux/types.js';
 import { TmuxControlObserver } from '../mux/tmux/control/observer.js';
+import type { SpoolOptions } from '../mux/tmux/control/spool.js';
 
 /**
  * What the host does to panes (capture, type, press keys) and how it observes them. For tmux
@@ -15,17 +16,18 @@ export interface PaneDriver {
   relist?(): Promise<PaneInfo[]>;
   /** Switches on the multiplexer's flow control, once the host is fully started. */
   enableFlowControl?(): Promise<void>;
+  /** The host durably recorded a pane's stream up to `offset` (spool capture frees it). */
+  acknowledge?(paneId: string, offset: number): void;
 }
 
 export function tmuxDriver(options: {
   session: string; socket: string | undefined; tmuxBinary: string; pauseAfterSeconds: number; env?: NodeJS.ProcessEnv;
-  capture?: 'control' | 'pipe-pane'; fifoDir?: string;
+  capture?: 'spool' | 'control' | 'pipe-pane'; fifoDir?: string;
+  spoolDir?: string; spool?: SpoolOptions; clientPidFile?: string;
+  resumeOffset?: (pane: string) => number; currentOffset?: (pane: string) => number | undefined;
 }): PaneDriver {
-  const observer = new TmuxControlObserver({
-    session: options.session, socket: options.socket, tmuxBinary: options.tmuxBinary,
-    pauseAfterSeconds: options.pauseAfterSeconds, env: options.env,
-    ...(options.capture ? { capture: options.capture } : {}), ...(options.fifoDir ? { fifoDir: options.fifoDir } : {}),
-  });
+  const { session, socket, tmuxBinary, pauseAfterSeconds, env, ...capture } = options;
+  const observer = new TmuxControlObserver({ session, socket, tmuxBinary, pauseAfterSeconds, env, ...capture });
   return {
     observer,
     capture: (pane, lines, ansi) => observer.capture(pane, lines, ansi),
@@ -33,6 +35,7 @@ export function tmuxDriver(options: {
     sendKeys: (pane, keys) => observer.sendKeys(pane, keys),
     relist: () => observer.relist(),
     enableFlowControl: () => observer.enableFlowControl(),
+    acknowledge: (pane, offset) => observer.acknowledge(pane, offset),
   };
 }
 

@@ -11,7 +11,7 @@ import { describeSession, hostKey, hostSocketFor } from '../ipc/address.js';
 import type { HostApi, HostExtension, HostLogger, PanesApi, RunResult } from './api.js';
 import { Gates } from './gates.js';
 import { acquireHostLock, releaseHostLock } from './lock.js';
-import { OutputLog } from './outputLog.js';
+import { OutputLog, resumePoint } from './outputLog.js';
 import { PaneState } from './paneState.js';
 import type { PaneDriver } from './driver.js';
 import { registerHostMethods } from './methods.js';
@@ -66,7 +66,9 @@ export class Host {
     this.done = new Promise((resolve) => { this.resolveDone = resolve; });
     const onError = (error: Error): void => log.error('writing to the store failed', { error: error.message });
     this.events = new EventWriter(store.db, this.key, { ...config.host.events, onError });
-    this.outputLog = new OutputLog(store.db, this.key, { ...config.host.outputLog, onError });
+    this.outputLog = new OutputLog(store.db, this.key, {
+      ...config.host.outputLog, onError, onRecorded: (pane, end) => options.driver.acknowledge?.(pane, end),
+    });
     this.bus = new EventBus(session, nextEventId(store.db, this.key), (id) => {
       const pane = this.panes.get(id);
       return pane && { window: pane.info.windowId, name: pane.info.name };
@@ -188,7 +190,8 @@ export class Host {
       case 'pane.opened': {
         const existing = this.panes.get(o.pane.id);
         if (existing) { existing.info = o.pane; return; }
-        const state = new PaneState(o.pane, this.outputLog.endOffset(o.pane.id), {
+        const resume = resumePoint(this.options.store.db, this.key, o.pane.id);
+        const state = new PaneState(o.pane, resume.offset, {
           ...this.options.config.host.output, runOutputBytes: this.options.config.host.runOutputBytes,
         }, {
           emit: (input) => { this.bus.emit(input); },
@@ -196,6 +199,8 @@ export class Host {
         });
         this.panes.set(o.pane.id, state);
         this.bus.emit({ type: 'pane.opened', pane: o.pane.id, data: { pane: o.pane } });
+        // Logged by a host that died before reporting them: reported now, not logged twice.
+        if (resume.unreported.length > 0) state.output(resume.unreported, { logged: true });
         return;
       }
       case 'pane.closed': {
@@ -214,11 +219,19 @@ export class Host {
       case 'pane.focused':
         this.bus.emit({ type: 'pane.focused', pane: o.paneId, data: {} });
         return;
-      case 'pane.output.dropped':
+      case 'pane.output.dropped': {
         this.dropped++;
-        this.panes.get(o.paneId)?.flush();
-        this.bus.emit({ type: 'pane.output.dropped', pane: o.paneId, data: { reason: o.reason, ...(o.bytes !== undefined ? { bytes: o.bytes } : {}) } });
+        const state = this.panes.get(o.paneId);
+        state?.flush();
+        const offset = state?.offset;
+        // Counted bytes keep their place in the stream: offsets stay the pane's own.
+        if (o.bytes !== undefined) state?.skip(o.bytes);
+        this.bus.emit({
+          type: 'pane.output.dropped', pane: o.paneId,
+          data: { reason: o.reason, ...(o.bytes !== undefined ? { bytes: o.bytes } : {}), ...(offset !== undefined ? { offset } : {}) },
+        });
         return;
+      }
       case 'session.stopped':
         // The session (or the server) is gone, and its panes with it.
         for (const pane of this.panes.values()) pane.close();

@@ -1,4 +1,5 @@
-import { databasePath } from '../core/paths.js';
+import { basename, join } from 'node:path';
+import { databasePath, stateDir } from '../core/paths.js';
 import type { HostLogger } from './api.js';
 import { createLogger } from './logger.js';
 import { hostSocketFor } from '../ipc/address.js';
@@ -32,11 +33,14 @@ export async function runHost(options: RunHostOptions): Promise<number> {
   const { config } = await loadConfig({ cwd: options.cwd, env });
   const store = openStore(databasePath(env));
   try {
-    const { driver, muxKind } = await createDriver(options, store.db, config, env);
+    // The spool capture asks for the host's offsets; the host exists once the driver does.
+    let panesOf: (() => Array<{ id: string; offset: number }>) | undefined;
+    const { driver, muxKind } = await createDriver(options, store.db, config, env, (pane) => panesOf?.().find((p) => p.id === pane)?.offset);
     const host = new Host({
       session: options.session, tmuxSocket: options.tmuxSocket, config, store, driver, log, env, muxKind,
       extensions: extensions ? extensionModules : [],
     });
+    panesOf = () => host.paneStates();
     await host.start();
     signalReady();
     const onSignal = (signal: NodeJS.Signals): void => void host.stop(`signal ${signal}`);
@@ -65,9 +69,12 @@ async function createDriver(
   db: import('../store/db.js').Database,
   config: import('../config/schema.js').PicodeConfig,
   env: NodeJS.ProcessEnv,
+  currentOffset: (pane: string) => number | undefined,
 ): Promise<{ driver: PaneDriver; muxKind: 'tmux' | 'zellij' }> {
   const row = db.prepare('SELECT mux FROM sessions WHERE name = ? AND stopped_at IS NULL').get(options.session) as { mux: string } | undefined;
-  const { tmuxDriver, muxDriver } = await import('./driver.js');
+  const [{ tmuxDriver, muxDriver }, { resumeOffset }, { hostKey }] = await Promise.all([
+    import('./driver.js'), import('./outputLog.js'), import('../ipc/address.js'),
+  ]);
   // A session `picode up` recorded says which multiplexer it is; otherwise the config does
   // (`mux: zellij`, or `auto` inside Zellij), as for `picode up`.
   const zellij = row ? row.mux === 'zellij' : config.mux === 'zellij' || (config.mux === 'auto' && env.ZELLIJ !== undefined);
@@ -81,7 +88,17 @@ async function createDriver(
       pauseAfterSeconds: config.host.pauseAfterSeconds, env,
       capture: config.host.capture,
       fifoDir: hostSocketFor(options.session, options.tmuxSocket, env).replace(/\.sock$/, '.pipes'),
+      clientPidFile: hostSocketFor(options.session, options.tmuxSocket, env).replace(/\.sock$/, '.control-pid'),
+      spoolDir: spoolDirFor(options.session, options.tmuxSocket, env),
+      spool: { segmentBytes: config.host.spool.segmentBytes, maxSegments: Math.max(2, Math.floor(config.host.spool.maxBytesPerPane / config.host.spool.segmentBytes)) },
+      resumeOffset: (pane) => resumeOffset(db, hostKey(options.session, options.tmuxSocket), pane),
+      currentOffset,
     }),
     muxKind: 'tmux',
   };
+}
+
+/** A session's spools (0700), under the state directory: `spool/<host socket name>/`. */
+export function spoolDirFor(session: string, tmuxSocket: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return join(stateDir(env), 'spool', basename(hostSocketFor(session, tmuxSocket, env)).replace(/\.sock$/, ''));
 }

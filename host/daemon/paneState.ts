@@ -51,6 +51,12 @@ interface Waiter {
 }
 
 const tailBytes = 4096;
+/**
+ * A flood is cut into events of at most this much plain text: one big string per event would
+ * be allocated outside V8's young generation and held until a full collection, which made the
+ * host's memory balloon while it caught up on a spool.
+ */
+const maxEventBytes = 64 * 1024;
 /** Output arriving this long after the previous chunk starts a new burst (flushed at once). */
 const quietGapMs = 3;
 
@@ -65,9 +71,10 @@ export class PaneState {
   idleReported = true;
   closed = false;
 
-  private readonly filter = new TerminalFilter();
-  private readonly decoder = new Utf8StreamDecoder();
+  private filter = new TerminalFilter();
+  private decoder = new Utf8StreamDecoder();
   private pendingPlain: Buffer[] = [];
+  private pendingPlainBytes = 0;
   private pendingFrom: number;
   private lastFlush = 0;
   private scheduled: 'microtask' | 'timeout' | undefined;
@@ -78,7 +85,7 @@ export class PaneState {
   private waiters: Waiter[] = [];
   private readonly sink = {
     // A view is enough: observers hand over buffers they no longer touch.
-    plain: (bytes: Buffer) => { this.pendingPlain.push(bytes); },
+    plain: (bytes: Buffer) => { this.pendingPlain.push(bytes); this.pendingPlainBytes += bytes.length; },
     mark: (mark: CommandMark, start: number, end: number) => this.onMark(mark, start, end),
   };
 
@@ -98,18 +105,34 @@ export class PaneState {
     return this.info.id;
   }
 
-  output(data: Buffer): void {
+  output(data: Buffer, options: { logged?: boolean } = {}): void {
     if (this.closed || data.length === 0) return;
     const start = this.offset;
     this.offset += data.length;
     this.bytes.append(data);
-    this.events.log(this.info.id, start, data);
+    if (!options.logged) this.events.log(this.info.id, start, data);
     const now = Date.now();
     const quiet = now - this.lastOutputAt >= quietGapMs;
     this.filter.push(data, start, this.sink);
     this.lastOutputAt = now;
     this.idleReported = false;
-    this.schedule(quiet);
+    if (this.pendingPlainBytes >= maxEventBytes) this.flush();
+    else this.schedule(quiet);
+  }
+
+  /**
+   * `bytes` of the stream were lost (counted by the capture, never seen): what is pending is
+   * sent first, and the stream continues after them, so offsets stay those of the pane's
+   * stream. A lost stretch may cut an escape sequence or a character: the filter and the
+   * decoder start afresh.
+   */
+  skip(bytes: number): void {
+    if (this.closed || bytes <= 0) return;
+    this.flush();
+    this.offset += bytes;
+    this.pendingFrom = this.offset;
+    this.filter = new TerminalFilter();
+    this.decoder = new Utf8StreamDecoder();
   }
 
   /** Sends what is pending as one `pane.output` event (up to `upTo` in the raw stream). */
@@ -119,6 +142,7 @@ export class PaneState {
     const raw = upTo - this.pendingFrom;
     const plain = this.pendingPlain.length === 1 ? this.pendingPlain[0]! : Buffer.concat(this.pendingPlain);
     this.pendingPlain = [];
+    this.pendingPlainBytes = 0;
     const text = plain.length ? this.decoder.decode(plain) : '';
     const from = this.pendingFrom;
     this.pendingFrom = upTo;

@@ -64,7 +64,8 @@ export const paneIdleData = z.object({
 
 export const paneOutputDroppedData = z.object({
   reason: z.string().describe('Why output was lost (tmux dropped a paused pane\'s backlog, or the observer fell behind).'),
-  bytes: z.number().int().optional().describe('Bytes lost, when the multiplexer says (tmux 3.3a does not).'),
+  bytes: z.number().int().optional().describe('Bytes lost, when known (spool capture counts them; tmux 3.3a\'s pause-after does not say).'),
+  offset: z.number().int().optional().describe('Raw stream offset where the lost bytes begin; with `bytes`, they occupy `[offset, offset + bytes)` and the stream continues after them.'),
 });
 
 export const commandStartedData = z.object({

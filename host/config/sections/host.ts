@@ -25,8 +25,14 @@ export const hostSection = {
       maxOutputText: z.number().int().min(256).default(16 * 1024)
         .describe('Characters of a `pane.output` event\'s text written to the `events` table (subscribers get it whole; the raw bytes are in the output log).'),
     }).strict().prefault({}),
-    capture: z.enum(['control', 'pipe-pane']).default('control')
-      .describe('How the host reads pane output. `control`: tmux control mode (`%output`), with pause-after flow control and nothing else touched. `pipe-pane`: one pipe per pane into a FIFO, several times cheaper for the tmux server under heavy output, but it replaces any pipe-pane of your own and has no flow control (see docs/host.md).'),
+    capture: z.enum(['spool', 'control', 'pipe-pane']).default('spool')
+      .describe('How the host reads pane output (tmux). `spool`: one pipe per pane into a bounded on-disk spool that never makes tmux wait or buffer; new panes are piped before their first byte; a pipe of your own is left alone (that pane is reported, not captured). `control`: tmux control mode (`%output`), with pause-after flow control and no pipes, several times costlier for the tmux server under heavy output. `pipe-pane`: one pipe per pane into a FIFO, no flow control (see docs/host.md).'),
+    spool: z.object({
+      maxBytesPerPane: z.number().int().min(1024 * 1024).default(64 * 1024 * 1024)
+        .describe('Disk a pane\'s spool may fill while the host is behind (stopped, busy, restarting); past it the writer discards and counts the bytes (`pane.output.dropped`).'),
+      segmentBytes: z.number().int().min(64 * 1024).default(4 * 1024 * 1024)
+        .describe('Size of one spool file; read files are deleted once the output log recorded them.'),
+    }).strict().prefault({}),
     idleMs: z.number().int().min(50).default(2000)
       .describe('A pane that printed nothing for this long gets one `pane.idle` event.'),
     pauseAfterSeconds: z.number().int().min(0).max(300).default(5)

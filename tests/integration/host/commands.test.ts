@@ -6,7 +6,7 @@ import { createWorld, events, hostReady, newSession, until, bin, type World } fr
  * Every IPC command of the host against a real session on a private tmux server, with each
  * way of reading pane output (control mode, pipe-pane).
  */
-describe.each(['control', 'pipe-pane'] as const)('host IPC commands (capture: %s)', (capture) => {
+describe.each(['spool', 'control', 'pipe-pane'] as const)('host IPC commands (capture: %s)', (capture) => {
   let world: World;
   let pane: string;
   const session = 'cmds';

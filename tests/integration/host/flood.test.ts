@@ -1,17 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { openStore } from '../../../host/store/db.js';
-import { connectHost } from '../../../host/ipc/client.js';
-import { createWorld, events, hostReady, newSession, until, type World, type HostProcess } from './helpers.js';
+import { createWorld, events, hostReady, newSession, paneBytes, rss, until, type World, type HostProcess } from './helpers.js';
 
 /**
  * A pane that floods: the host keeps its memory and its logs bounded, and every byte is either
  * received or reported dropped (tmux pause-after, when the host falls behind).
  */
-describe('flood', () => {
+describe.each(['spool', 'control'] as const)('flood (capture: %s)', (capture) => {
   let world: World;
   let host: HostProcess;
   let payload: string;
@@ -21,7 +20,7 @@ describe('flood', () => {
 
   beforeAll(async () => {
     world = createWorld({
-      host: { pauseAfterSeconds: 1, outputLog: { maxBytesPerPane: retention, flushMs: 50 }, output: { scrollbackBytes: 65536 } },
+      host: { capture, pauseAfterSeconds: 1, outputLog: { maxBytesPerPane: retention, flushMs: 50 }, output: { scrollbackBytes: 65536 } },
     });
     newSession(world, session, 'sh');
     payload = join(world.home, 'payload.bin');
@@ -38,19 +37,7 @@ describe('flood', () => {
     await world.dispose();
   });
 
-  async function paneBytes(pane: string): Promise<number> {
-    const client = await connectHost(session, world.socket, { env: world.env });
-    try {
-      const panes = await client.call<Array<{ id: string; bytes: number }>>('panes.list');
-      return panes.find((p) => p.id === pane)?.bytes ?? -1;
-    } finally {
-      client.close();
-    }
-  }
-
-  function rss(pid: number): number {
-    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
-  }
+  const bytesOf = (pane: string): Promise<number> => paneBytes(world, session, pane);
 
   it('receives every byte of a flood, with the output log and stored events bounded', async () => {
     const done = join(world.home, 'done-1');
@@ -60,7 +47,7 @@ describe('flood', () => {
     let peak = before;
     const received = await until('every byte', async () => {
       peak = Math.max(peak, rss(host.child.pid!));
-      const bytes = await paneBytes(pane);
+      const bytes = await bytesOf(pane);
       return bytes >= expectedBytes ? bytes : undefined;
     }, 120_000);
     expect(received).toBe(expectedBytes);
@@ -86,13 +73,13 @@ describe('flood', () => {
     } finally {
       store.close();
     }
-  });
+  }, 300_000);
 
-  it('a host that falls behind loses nothing silently: every byte is received or reported dropped (pause-after)', async () => {
+  it('a host that falls behind loses nothing silently: every byte is received or reported dropped (the spool, or pause-after in control mode)', async () => {
     const done = join(world.home, 'done-2');
     const pane = world.tmux('new-window', '-d', '-P', '-F', '#{pane_id}', '-t', `=${session}:`,
       `sleep 0.5; base64 ${payload}; base64 ${payload}; touch ${done}; exec sleep 600`).trim();
-    await until('the flood to reach the host', async () => ((await paneBytes(pane)) > 0 ? true : undefined));
+    await until('the flood to reach the host', async () => ((await bytesOf(pane)) > 0 ? true : undefined));
     // Stop the host for well over pause-after (1 s) while the pane floods: tmux may drop the
     // backlog it queued for the host (%pause), which the host must report.
     process.kill(host.child.pid!, 'SIGSTOP');
@@ -102,12 +89,12 @@ describe('flood', () => {
     const total = expectedBytes * 2;
     const outcome = await until('the host to account for the flood', async () => {
       const dropped = await events(world, session, ['--type', 'pane.output.dropped', '--pane', pane]);
-      const bytes = await paneBytes(pane);
+      const bytes = await bytesOf(pane);
       if (bytes === total && dropped.length === 0) return { bytes, dropped };
       if (dropped.length > 0) {
         // Settled: no more output arriving.
         await new Promise((r) => setTimeout(r, 500));
-        if ((await paneBytes(pane)) === bytes) return { bytes, dropped };
+        if ((await bytesOf(pane)) === bytes) return { bytes, dropped };
       }
       return undefined;
     }, 60_000);
@@ -118,8 +105,8 @@ describe('flood', () => {
       expect(outcome.bytes).toBe(total);
     }
     // The pane was resumed after any pause: what a new program prints there is received.
-    const before = await paneBytes(pane);
+    const before = await bytesOf(pane);
     world.tmux('respawn-pane', '-k', '-t', pane, 'echo after-the-flood; exec sleep 600');
-    await until('output after the flood', async () => ((await paneBytes(pane)) > before ? true : undefined), 30_000);
-  });
+    await until('output after the flood', async () => ((await bytesOf(pane)) > before ? true : undefined), 30_000);
+  }, 300_000);
 });

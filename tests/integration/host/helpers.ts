@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -121,4 +121,21 @@ export async function events(world: World, session: string, extra: string[] = []
 export function newSession(world: World, session: string, command = 'env PS1="$ " bash --norc --noprofile -i'): string {
   world.tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '30', command);
   return world.tmux('display-message', '-p', '-t', `=${session}:`, '#{pane_id}').trim();
+}
+
+/** The bytes the session's host has seen from a pane (`panes.list`), -1 for a pane it does not list. */
+export async function paneBytes(world: World, session: string, pane: string): Promise<number> {
+  const { connectHost } = await import('../../../host/ipc/client.js');
+  const client = await connectHost(session, world.socket, { env: world.env });
+  try {
+    const panes = await client.call<Array<{ id: string; bytes: number }>>('panes.list');
+    return panes.find((p) => p.id === pane)?.bytes ?? -1;
+  } finally {
+    client.close();
+  }
+}
+
+/** A process's resident memory (bytes). */
+export function rss(pid: number): number {
+  return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
 }

@@ -1,7 +1,10 @@
 import { execFile } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { MuxObservation, MuxObserver, PaneInfo } from '../../types.js';
 import { ControlClient, tmuxQuote, type ControlClientOptions } from './client.js';
 import { PipeCapture } from './pipeCapture.js';
+import { SpoolCapture, pipeSubscription } from './spoolCapture.js';
+import type { SpoolOptions } from './spool.js';
 
 /**
  * The tmux MuxObserver: a control-mode client attached to the session. Pane output arrives
@@ -22,12 +25,23 @@ export interface TmuxObserverOptions {
   /** Seconds a pane may lag before tmux drops its queued output (tmux's pause-after). 0 = never. */
   readonly pauseAfterSeconds?: number;
   /**
-   * How pane output is read: `control` (`%output`, with pause-after flow control) or
-   * `pipe-pane` (bulk capture through a FIFO per pane, in `fifoDir`; see pipeCapture.ts).
+   * How pane output is read: `spool` (pipe-pane into a bounded on-disk spool per pane, in
+   * `spoolDir`; see spool.ts), `control` (`%output`, with pause-after flow control) or
+   * `pipe-pane` (through a FIFO per pane, in `fifoDir`; see pipeCapture.ts).
    */
-  readonly capture?: 'control' | 'pipe-pane';
+  readonly capture?: 'spool' | 'control' | 'pipe-pane';
   readonly fifoDir?: string;
+  readonly spoolDir?: string;
+  readonly spool?: SpoolOptions;
+  /** Spool capture: the stream offset the host resumes a pane at, and its current offset. */
+  readonly resumeOffset?: (pane: string) => number;
+  readonly currentOffset?: (pane: string) => number | undefined;
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * Where the host records its control client's process id: a host killed with SIGKILL
+   * leaves its `tmux -C` client attached, and the next host detaches it.
+   */
+  readonly clientPidFile?: string;
 }
 
 /** The fields read for each pane; joined by a separator no name can contain. */
@@ -35,7 +49,7 @@ const separator = '\u001f';
 const paneFormat = [
   '#{pane_id}', '#{window_id}', '#{window_name}', '#{pane_index}', '#{pane_width}', '#{pane_height}',
   '#{pane_active}', '#{window_active}', '#{pane_current_command}', '#{pane_current_path}', '#{pane_pid}',
-  '#{pane_dead}', '#{@picode_name}',
+  '#{pane_dead}', '#{@picode_name}', '#{pane_pipe}',
 ].join(separator);
 
 export class TmuxControlObserver implements MuxObserver {
@@ -54,6 +68,9 @@ export class TmuxControlObserver implements MuxObserver {
   private stopped = false;
   private stopping = false;
   private pipes: PipeCapture | undefined;
+  private spool: SpoolCapture | undefined;
+  /** Panes listed with a pipe attached (pipe-pane), from the last listing. */
+  private readonly piped = new Set<string>();
   private sessionId: string | undefined;
 
   constructor(private readonly options: TmuxObserverOptions) {}
@@ -66,7 +83,7 @@ export class TmuxControlObserver implements MuxObserver {
 
   async start(onObservation: (observation: MuxObservation) => void): Promise<void> {
     this.emit = onObservation;
-    const piped = this.options.capture === 'pipe-pane';
+    const piped = this.options.capture === 'pipe-pane' || this.options.capture === 'spool';
     const clientOptions: ControlClientOptions = {
       session: this.options.session,
       socket: this.options.socket,
@@ -78,7 +95,7 @@ export class TmuxControlObserver implements MuxObserver {
       // should wait for the host rather than be dropped.
       flags: piped ? ['no-output'] : [],
     };
-    if (piped) {
+    if (this.options.capture === 'pipe-pane') {
       if (!this.options.fifoDir) throw new Error('pipe-pane capture needs a directory for its FIFOs');
       this.pipes = new PipeCapture(this.options.fifoDir, (line) => this.command(line), (pane, data) => {
         if (this.panes.has(pane) || this.closing.has(pane)) this.emit({ type: 'pane.output', paneId: pane, data });
@@ -95,19 +112,64 @@ export class TmuxControlObserver implements MuxObserver {
     // Panes are listed by session id: the name can change (rename-session), the id cannot.
     const [id] = await client.command(`display-message -p -t ${tmuxQuote(`=${this.options.session}:`)} '#{session_id}'`);
     if (id) this.sessionId = id.trim();
+    await this.detachStaleClients(client.pid);
+    if (this.options.capture === 'spool') {
+      if (!this.options.spoolDir || !this.options.spool) throw new Error('spool capture needs a directory and its sizes');
+      this.spool = new SpoolCapture(this.options.spoolDir, () => this.sessionId ?? `=${this.options.session}`, (line) => this.command(line), this.options.spool, {
+        data: (pane, data) => { if (this.panes.has(pane) || this.closing.has(pane)) this.emit({ type: 'pane.output', paneId: pane, data }); },
+        dropped: (pane, bytes, reason) => this.emit({ type: 'pane.output.dropped', paneId: pane, reason, bytes }),
+        resumeOffset: (pane) => this.options.resumeOffset?.(pane) ?? 0,
+        currentOffset: (pane) => (this.panes.has(pane) ? this.options.currentOffset?.(pane) : undefined),
+        describe: (pane) => { const name = this.panes.get(pane)?.name; return name ? `${pane} (${name})` : pane; },
+      });
+      // Before the first listing: a pane made after it is piped by the hooks.
+      await this.spool.install();
+    }
     await this.refresh();
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops observing. `release`: the host stops for good, so the spool hooks and pipes are
+   * removed; without it (the host will be back) the spool writers keep capturing.
+   */
+  async stop(release = true): Promise<void> {
     this.stopping = true;
     if (!this.stopped) await this.pipes?.detachAll();
+    if (this.spool) {
+      if (!this.stopped && release) await this.spool.uninstall([...this.panes.keys()]);
+      else this.spool.stop();
+    }
     await this.client?.close();
+  }
+
+  /** Detaches the control clients earlier hosts of this session recorded, and records ours. */
+  private async detachStaleClients(own: number | undefined): Promise<void> {
+    const file = this.options.clientPidFile;
+    if (!file) return;
+    let recorded: number[] = [];
+    try { recorded = readFileSync(file, 'utf8').split(/\s+/).filter(Boolean).map(Number); } catch { /* first host */ }
+    if (recorded.length > 0) {
+      const clients = await this.command(`list-clients -F ${tmuxQuote(`#{client_pid}${separator}#{client_name}`)}`).catch(() => [] as string[]);
+      for (const line of clients) {
+        const [pid, name] = line.split(separator);
+        if (name && Number(pid) !== own && recorded.includes(Number(pid))) {
+          await this.command(`detach-client -t ${tmuxQuote(name)}`).catch(() => undefined);
+        }
+      }
+    }
+    if (own !== undefined) writeFileSync(file, `${own}\n`, { mode: 0o600 });
+  }
+
+  /** Spool capture: the host durably recorded `pane`'s stream up to `offset`. */
+  acknowledge(pane: string, offset: number): void {
+    this.spool?.acknowledge(pane, offset);
   }
 
   /** Turns on tmux's flow control (pause-after) for this client; see start(). */
   async enableFlowControl(): Promise<void> {
     const pause = this.options.pauseAfterSeconds ?? 5;
-    if (this.options.capture === 'pipe-pane' || pause <= 0) return;
+    if (this.options.capture !== 'control' && this.options.capture !== undefined) return;
+    if (pause <= 0) return;
     await this.command(`refresh-client -f pause-after=${pause}`);
   }
 
@@ -165,6 +227,12 @@ export class TmuxControlObserver implements MuxObserver {
         this.client?.command(`refresh-client -A ${tmuxQuote(`${pane}:continue`)}`).catch(() => undefined);
         return;
       }
+      case 'subscription-changed': {
+        // `picode-pipe $S @W idx %P : value`
+        const m = /^(\S+) .*?(%\d+)[^:]* : (.*)$/.exec(args);
+        if (m && m[1] === pipeSubscription) this.spool?.pipeChanged(m[2]!, m[3]!.trim() === '1');
+        return;
+      }
       case 'window-add':
       case 'window-close':
       case 'unlinked-window-close':
@@ -188,7 +256,7 @@ export class TmuxControlObserver implements MuxObserver {
       for (const data of queue) this.emit({ type: 'pane.output', paneId: pane, data });
     }
     this.early.clear();
-    const drained = this.pipes ? this.pipes.drainAll() : Promise.resolve();
+    const drained = this.pipes ? this.pipes.drainAll() : this.spool ? this.spool.drainAll() : Promise.resolve();
     void Promise.all([this.explainExit(reason), drained]).then(([why]) => this.emit({ type: 'session.stopped', reason: why }));
   }
 
@@ -230,23 +298,25 @@ export class TmuxControlObserver implements MuxObserver {
     let focused: string | undefined;
     for (const line of lines) {
       const f = line.split(separator);
-      if (f.length < 13) continue;
+      if (f.length < 14) continue;
       const info: PaneInfo = {
         id: f[0]!, windowId: f[1]!, windowName: f[2]!, index: Number(f[3]), width: Number(f[4]), height: Number(f[5]),
         active: f[6] === '1', command: f[8]!, cwd: f[9]!, pid: f[10] ? Number(f[10]) : undefined, dead: f[11] === '1',
         name: f[12] || undefined,
       };
       seen.set(info.id, info);
+      if (f[13] === '1') this.piped.add(info.id); else this.piped.delete(info.id);
       if (info.active && f[7] === '1') focused = info.id;
     }
     for (const [id] of this.panes) {
       if (!seen.has(id)) {
         this.panes.delete(id);
-        if (this.pipes) {
+        this.piped.delete(id);
+        if (this.pipes || this.spool) {
           // The pipe may still hold the pane's last bytes: read them before the pane is closed.
-          const pipes = this.pipes;
+          const drained = this.pipes ? this.pipes.drain(id) : this.spool!.untrack(id);
           this.closing.add(id);
-          void pipes.drain(id).then(() => { this.closing.delete(id); this.emit({ type: 'pane.closed', paneId: id }); });
+          void drained.then(() => { this.closing.delete(id); this.emit({ type: 'pane.closed', paneId: id }); });
         } else {
           this.emit({ type: 'pane.closed', paneId: id });
         }
@@ -259,6 +329,9 @@ export class TmuxControlObserver implements MuxObserver {
         this.emit({ type: 'pane.opened', pane: info });
         if (this.pipes) await this.pipes.attach(id).catch((error: Error) => this.emit({
           type: 'pane.output.dropped', paneId: id, reason: `cannot capture the pane through pipe-pane: ${error.message}`, bytes: undefined,
+        }));
+        if (this.spool) await this.spool.track(id, this.piped.has(id)).catch((error: Error) => this.emit({
+          type: 'pane.output.dropped', paneId: id, reason: `cannot capture the pane through its spool: ${error.message}`, bytes: undefined,
         }));
         const queue = this.early.get(id);
         this.early.delete(id);
