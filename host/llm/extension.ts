@@ -28,6 +28,8 @@ import { createLlmService, setLlmService } from './service.js';
  */
 const approvalTimeoutMs = 10 * 60_000;
 const deltaFlushMs = 100;
+/** How long a gated request waits for the plugin runtime at host start before it is refused. */
+const runtimeStartMs = 60_000;
 
 export function createLlmExtension(): HostExtension {
   const pending = new Map<string, (approve: boolean) => void>();
@@ -40,6 +42,7 @@ export function createLlmExtension(): HostExtension {
   const approvalWatchers = new Set<() => void>();
   const approvalsChanged = (): void => { for (const send of approvalWatchers) send(); };
   let prices: PriceTable = {};
+  const unregister: Array<() => void> = [];
 
   return {
     name: 'llm',
@@ -49,6 +52,7 @@ export function createLlmExtension(): HostExtension {
       const observer = createObserver(host, () => prices, (request) => callerOf(request)?.question, timers);
       const service = createLlmService(host, { prompt, observe: observer });
       setLlmService(service);
+      unregister.push(await registerRequiredGates(host));
 
       host.ipc.register('llm.stream', async (params, ctx) => {
         const { request, question } = parseStreamParams(params);
@@ -75,6 +79,7 @@ export function createLlmExtension(): HostExtension {
       });
     },
     async stop(): Promise<void> {
+      for (const u of unregister.splice(0)) u();
       for (const resolve of pending.values()) resolve(false);
       pending.clear();
       for (const t of timers) clearTimeout(t);
@@ -107,6 +112,21 @@ export function createLlmExtension(): HostExtension {
       approvalsChanged();
     });
   }
+}
+
+/**
+ * Registered here, before any request can be served, rather than by the plugins extension
+ * (which starts later): a request that arrives while plugins load waits for the gating ones.
+ */
+async function registerRequiredGates(host: HostApi): Promise<() => void> {
+  const [{ discoverPlugins }, { requiredGatesGuard }, { whenPluginRuntime, getPluginRuntime }] = await Promise.all([
+    import('../sandbox/manifest.js'), import('./requiredGates.js'), import('../sandbox/runtime.js'),
+  ]);
+  const manifests = discoverPlugins({ dirs: host.config.plugins?.dirs, cwd: process.cwd() }).plugins.filter((m) => m.gates.length > 0);
+  if (manifests.length === 0) return () => undefined;
+  return host.gates.register('required-plugin-gates', requiredGatesGuard({
+    manifests, config: host.config.plugins, runtimeNow: getPluginRuntime, runtime: () => whenPluginRuntime(runtimeStartMs),
+  }));
 }
 
 /** Turns stream parts into bus events: coalesced deltas for `ask`, one `llm.response` per request. */

@@ -217,7 +217,7 @@ async function streamHere(request: CompletionRequest, out: AnswerPrinter, opts: 
     import('../../llm/standaloneGate.js'),
   ]);
   const store = openStore();
-  const gate = await standaloneGatePass({ config: e.config, cwd: e.cwd, env: e.env });
+  const gate = await standaloneGatePass({ config: e.config, cwd: e.cwd, env: e.env, store });
   const controller = new AbortController();
   const onSigint = (): void => controller.abort();
   process.once('SIGINT', onSigint);
