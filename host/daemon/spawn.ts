@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, openSync, closeSync } from 'node:fs';
+import { openSync, closeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { packageRoot } from '../core/paths.js';
+import { ensurePrivateDir, ensurePrivateFile, packageRoot } from '../core/paths.js';
 import { describeSession, hostLogFor } from '../ipc/address.js';
 
 /**
@@ -25,7 +25,8 @@ export interface StartHostOptions {
 export function startHostInBackground(options: StartHostOptions): void {
   const env = options.env ?? process.env;
   const logPath = hostLogFor(options.session, options.tmuxSocket, env);
-  mkdirSync(dirname(logPath), { recursive: true, mode: 0o700 });
+  ensurePrivateDir(dirname(logPath), env);
+  ensurePrivateFile(logPath);
   const log = openSync(logPath, 'a', 0o600);
   try {
     const args = [join(packageRoot(), 'bin', 'picode.js'), 'host', '--session', options.session];

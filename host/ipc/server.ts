@@ -1,4 +1,5 @@
-import { chmodSync, mkdirSync, unlinkSync } from 'node:fs';
+import { chmodSync, unlinkSync } from 'node:fs';
+import { ensurePrivateDir } from '../core/paths.js';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { dirname } from 'node:path';
 import { PicodeError } from '../core/errors.js';
@@ -41,7 +42,7 @@ export class IpcServer implements IpcRegistry {
 
   /** Listens on `path` (mode 0600 in a 0700 directory), replacing a stale socket file left by a dead host. */
   async listen(path: string): Promise<void> {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    ensurePrivateDir(dirname(path));
     if (await isLive(path)) {
       throw new PicodeError(`another process is serving the socket ${path}`, {
         hint: 'another picode host is running for this session; stop it with `picode down`',

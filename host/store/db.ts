@@ -1,9 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3';
 import { PicodeError } from '../core/errors.js';
-import { databasePath } from '../core/paths.js';
+import { databasePath, ensurePrivateDir, ensurePrivateFile } from '../core/paths.js';
 import type { Migration } from './migration.js';
 import { migrations as allMigrations } from './migrations/index.js';
 
@@ -25,7 +24,10 @@ export interface Store {
 const require = createRequire(import.meta.url);
 
 export function openStore(path: string = databasePath(), migrations: readonly Migration[] = allMigrations): Store {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  // SQLite gives the -wal and -shm files the main file's mode: 0600 before it opens it.
+  ensurePrivateDir(dirname(path));
+  ensurePrivateFile(path);
+  for (const side of ['-wal', '-shm']) ensurePrivateFile(`${path}${side}`, { create: false });
   const Sqlite = require('better-sqlite3') as typeof BetterSqlite3;
   let db: Database;
   try {

@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { PicodeError } from '../../core/errors.js';
-import { databasePath, stateDir, userLayoutsDir } from '../../core/paths.js';
+import { databasePath, ensurePrivateDir, stateDir, userLayoutsDir } from '../../core/paths.js';
 import { globalOptions } from '../globals.js';
 
 /**
@@ -118,14 +118,15 @@ function tmuxCheck(binary: string, socket: string | undefined, env: NodeJS.Proce
 function stateCheck(env: NodeJS.ProcessEnv): DoctorCheck {
   const dir = stateDir(env);
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    ensurePrivateDir(dir, env);
     accessSync(dir, constants.W_OK);
     const probe = join(dir, `.doctor-${process.pid}`);
-    writeFileSync(probe, 'ok');
+    writeFileSync(probe, 'ok', { mode: 0o600 });
     rmSync(probe);
-    return { name: 'state directory', status: 'ok', detail: `${dir} is writable${env.PICODE_HOME ? ' (PICODE_HOME)' : ''}` };
+    return { name: 'state directory', status: 'ok', detail: `${dir} is writable and private (0700)${env.PICODE_HOME ? ' (PICODE_HOME)' : ''}` };
   } catch (error) {
-    return { name: 'state directory', status: 'missing', detail: `${dir}: ${(error as Error).message}`, fix: 'fix its permissions, or point PICODE_HOME at a writable directory' };
+    const hint = error instanceof PicodeError ? error.hint : undefined;
+    return { name: 'state directory', status: 'missing', detail: `${dir}: ${(error as Error).message}`, fix: hint ?? 'fix its permissions, or point PICODE_HOME at a writable directory of your own' };
   }
 }
 
