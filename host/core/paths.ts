@@ -1,4 +1,5 @@
 import { chmodSync, closeSync, mkdirSync, openSync, statSync, writeFileSync, type WriteFileOptions } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,22 +53,20 @@ export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /**
- * The host's IPC socket for a session. Unix socket paths are limited to ~104-108 bytes,
- * so the session name is hashed when the full path would be too long.
+ * The host's IPC socket, from a file stem that names its (server, session) exactly
+ * (host/ipc/address.ts: hostFileStem). Unix socket paths are limited to ~104-108 bytes, so a
+ * stem that would make the path too long is replaced by its SHA-256 (no two stems share one).
  */
-export function hostSocketPath(session: string, env: NodeJS.ProcessEnv = process.env): string {
+export function hostSocketPath(stem: string, env: NodeJS.ProcessEnv = process.env): string {
   const dir = join(stateDir(env), 'run');
-  const safe = session.replace(/[^A-Za-z0-9_.-]/g, '_');
-  const full = join(dir, `${safe}.sock`);
+  const full = join(dir, `${stem}.sock`);
   if (Buffer.byteLength(full) < 100) return full;
-  let hash = 0;
-  for (const ch of session) hash = (Math.imul(hash, 31) + ch.charCodeAt(0)) | 0;
-  return join(dir, `s${(hash >>> 0).toString(36)}.sock`);
+  return join(dir, `h-${createHash('sha256').update(stem).digest('hex').slice(0, 40)}.sock`);
 }
 
-export function hostLogPath(session: string, env: NodeJS.ProcessEnv = process.env): string {
-  const safe = session.replace(/[^A-Za-z0-9_.-]/g, '_');
-  return join(stateDir(env), 'logs', `host-${safe}.log`);
+export function hostLogPath(stem: string, env: NodeJS.ProcessEnv = process.env): string {
+  const name = Buffer.byteLength(stem) <= 200 ? stem : `h-${createHash('sha256').update(stem).digest('hex').slice(0, 40)}`;
+  return join(stateDir(env), 'logs', `host-${name}.log`);
 }
 
 // ---------------------------------------------------------------------------------------------

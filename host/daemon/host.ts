@@ -94,7 +94,7 @@ export class Host {
     try {
       const resumed = this.bus.lastId > 0;
       registerHostMethods(this);
-      await this.ipc.listen(this.socketPath);
+      await this.ipc.listen(this.socketPath, { session: this.options.session, tmuxSocket: this.options.tmuxSocket });
       // Observations made while attaching wait until session.started is out: it comes first.
       const early: MuxObservation[] = [];
       let attaching = true;

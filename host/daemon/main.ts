@@ -63,7 +63,7 @@ async function createDriver(
   config: import('../config/schema.js').PicodeConfig,
   env: NodeJS.ProcessEnv,
 ): Promise<{ driver: PaneDriver; muxKind: 'tmux' | 'zellij' }> {
-  const row = db.prepare('SELECT mux FROM sessions WHERE name = ? AND stopped_at IS NULL').get(options.session) as { mux: string } | undefined;
+  const row = db.prepare('SELECT mux FROM sessions WHERE server = ? AND name = ? AND stopped_at IS NULL').get(options.tmuxSocket ?? '', options.session) as { mux: string } | undefined;
   const { tmuxDriver, muxDriver } = await import('./driver.js');
   // A session `picode up` recorded says which multiplexer it is; otherwise the config does
   // (`mux: zellij`, or `auto` inside Zellij), as for `picode up`.

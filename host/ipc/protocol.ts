@@ -45,6 +45,19 @@ export const RpcErrorCode = {
 } as const;
 
 /** Largest line the server or client accepts; a peer sending more is cut off (no unbounded buffering). */
+/**
+ * The first line a host sends on every connection: who it is. A client checks it before its
+ * first request, so a socket path that ever pointed at another session's host (a rename, a
+ * stale file, a hashed name) can never make a command act on the wrong session.
+ */
+export const helloMethod = 'host.hello';
+
+export interface HostIdentity {
+  readonly session: string;
+  /** The tmux -L name; undefined (null on the wire) = the default server. */
+  readonly tmuxSocket: string | undefined;
+}
+
 export const maxLineBytes = 64 * 1024 * 1024;
 
 export function encodeMessage(message: RpcMessage): string {

@@ -5,8 +5,8 @@ import { dirname } from 'node:path';
 import { PicodeError } from '../core/errors.js';
 import type { IpcCallContext, IpcRegistry, HostLogger } from '../daemon/api.js';
 import {
-  LineReader, RpcErrorCode, encodeMessage, isNotification, isRequest, parseMessage,
-  type RpcErrorObject, type RpcRequest,
+  LineReader, RpcErrorCode, encodeMessage, helloMethod, isNotification, isRequest, parseMessage,
+  type HostIdentity, type RpcErrorObject, type RpcRequest,
 } from './protocol.js';
 
 export type IpcHandler = (params: unknown, context: IpcCallContext) => unknown | Promise<unknown>;
@@ -28,6 +28,7 @@ export class IpcServer implements IpcRegistry {
   private readonly connections = new Set<Socket>();
   private server: Server | undefined;
   private path: string | undefined;
+  private identity: HostIdentity | undefined;
 
   constructor(private readonly log: HostLogger) {}
 
@@ -40,8 +41,13 @@ export class IpcServer implements IpcRegistry {
     return [...this.handlers.keys()].sort();
   }
 
-  /** Listens on `path` (mode 0600 in a 0700 directory), replacing a stale socket file left by a dead host. */
-  async listen(path: string): Promise<void> {
+  /**
+   * Listens on `path` (mode 0600 in a 0700 directory), replacing a stale socket file left by a
+   * dead host. Every connection first gets a `host.hello` notification with `identity`, which
+   * the client checks before its first request (host/ipc/client.ts).
+   */
+  async listen(path: string, identity?: HostIdentity): Promise<void> {
+    this.identity = identity;
     ensurePrivateDir(dirname(path));
     if (await isLive(path)) {
       throw new PicodeError(`another process is serving the socket ${path}`, {
@@ -81,6 +87,7 @@ export class IpcServer implements IpcRegistry {
 
   private accept(socket: Socket): void {
     this.connections.add(socket);
+    send(socket, { jsonrpc: '2.0', method: helloMethod, params: this.identity ? { ...this.identity, tmuxSocket: this.identity.tmuxSocket ?? null, pid: process.pid } : { pid: process.pid } });
     const abort = new AbortController();
     const reader = new LineReader((line) => this.onLine(socket, line, abort.signal));
     socket.on('data', (chunk: Buffer) => {
