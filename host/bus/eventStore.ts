@@ -36,6 +36,23 @@ export function nextEventId(db: Database, hostKey: string): number {
 }
 
 export function queryEvents(db: Database, hostKey: string, query: EventQuery = {}): PicodeEvent[] {
+  const { where, args } = eventWhere(hostKey, query);
+  const order = query.last ? 'DESC' : 'ASC';
+  const limit = query.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(query.limit))}` : '';
+  const rows = db.prepare(`SELECT seq, session, type, time, window, pane, pane_name, data FROM events WHERE ${where} ORDER BY seq ${order}${limit}`)
+    .all(...args) as EventRow[];
+  if (query.last) rows.reverse();
+  return rows.map(toEvent);
+}
+
+/** The id of the `n`th most recent event the query matches (the oldest when fewer match); undefined when none does. */
+export function nthLastEventId(db: Database, hostKey: string, query: EventQuery, n: number): number | undefined {
+  const { where, args } = eventWhere(hostKey, query);
+  const row = db.prepare(`SELECT MIN(seq) AS seq FROM (SELECT seq FROM events WHERE ${where} ORDER BY seq DESC LIMIT ?)`).get(...args, Math.max(1, n)) as { seq: number | null };
+  return row.seq ?? undefined;
+}
+
+function eventWhere(hostKey: string, query: EventQuery): { where: string; args: unknown[] } {
   const where = ['host_key = ?'];
   const args: unknown[] = [hostKey];
   if (query.afterId !== undefined) { where.push('seq > ?'); args.push(query.afterId); }
@@ -48,12 +65,7 @@ export function queryEvents(db: Database, hostKey: string, query: EventQuery = {
     }
     where.push(`(${clauses.join(' OR ')})`);
   }
-  const order = query.last ? 'DESC' : 'ASC';
-  const limit = query.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(query.limit))}` : '';
-  const rows = db.prepare(`SELECT seq, session, type, time, window, pane, pane_name, data FROM events WHERE ${where.join(' AND ')} ORDER BY seq ${order}${limit}`)
-    .all(...args) as EventRow[];
-  if (query.last) rows.reverse();
-  return rows.map(toEvent);
+  return { where: where.join(' AND '), args };
 }
 
 function toEvent(row: EventRow): PicodeEvent {

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { ensurePrivateFile, stateDir, writePrivateFile } from '../core/paths.js';
+import { shellQuote } from '../core/shellQuote.js';
 
 /**
  * picode's shell integration: OSC 133 command-boundary marks, the convention shared by
@@ -190,6 +191,4 @@ function writeIfChanged(file: string, content: string, env: NodeJS.ProcessEnv): 
   return file;
 }
 
-function shellQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
-}
+

@@ -1,6 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import { ExitCode, PicodeError } from '../core/errors.js';
 import { describeSession, hostSocketFor } from './address.js';
+import { shellCommand } from '../core/shellQuote.js';
 import {
   LineReader, RpcErrorCode, encodeMessage, helloMethod, isNotification, isResponse, parseMessage,
   type RpcErrorObject, type RpcResponse,
@@ -40,7 +41,7 @@ export async function connectHost(session: string, tmuxSocket?: string, options:
     s.once('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT' || error.code === 'ECONNREFUSED') {
         reject(new PicodeError(`no picode host is running for session ${describeSession(session, tmuxSocket)}`, {
-          hint: `start the workspace with \`picode up\`, or run the host with \`picode host --session ${session}${tmuxSocket ? ` --tmux-socket ${tmuxSocket}` : ''}\``,
+          hint: `start the workspace with \`picode up\`, or run the host with \`${shellCommand(['picode', 'host', '--session', session, ...(tmuxSocket ? ['--tmux-socket', tmuxSocket] : [])])}\``,
           exitCode: ExitCode.unavailable,
         }));
       } else {

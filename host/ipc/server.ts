@@ -5,7 +5,7 @@ import { dirname } from 'node:path';
 import { PicodeError } from '../core/errors.js';
 import type { IpcCallContext, IpcRegistry, HostLogger } from '../daemon/api.js';
 import {
-  LineReader, RpcErrorCode, encodeMessage, helloMethod, isNotification, isRequest, parseMessage,
+  LineReader, RpcErrorCode, encodeMessage, helloMethod, isNotification, isRequest, maxResponseBytes, parseMessage,
   type HostIdentity, type RpcErrorObject, type RpcRequest,
 } from './protocol.js';
 
@@ -133,7 +133,13 @@ export class IpcServer implements IpcRegistry {
     };
     try {
       const result = await handler(request.params, context);
-      send(socket, { jsonrpc: '2.0', id: request.id, result: result === undefined ? null : result });
+      const line = encodeMessage({ jsonrpc: '2.0', id: request.id, result: result === undefined ? null : result });
+      if (line.length > maxResponseBytes) {
+        throw new PicodeError(`the answer to ${request.method} is ${(line.length / 1048576).toFixed(1)} MB, over the ${maxResponseBytes / 1048576} MB limit of one answer`, {
+          hint: 'ask for less at a time: a smaller limit, then the next page from the last id (afterId)',
+        });
+      }
+      if (!socket.destroyed) socket.write(line);
     } catch (error) {
       send(socket, { jsonrpc: '2.0', id: request.id, error: this.toRpcError(error, request.method) });
     }

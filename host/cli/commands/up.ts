@@ -8,6 +8,7 @@ import { resolveMux } from '../../mux/index.js';
 import { sessionExistsError } from '../../mux/errors.js';
 import type { SessionSpec } from '../../layout/model.js';
 import type { LaunchResult, Multiplexer } from '../../mux/types.js';
+import { shellCommand } from '../../core/shellQuote.js';
 
 /**
  * `picode up [LAYOUT] [key=value...]`: config -> layout -> one tmux invocation -> record ->
@@ -208,9 +209,10 @@ function terminalSize(detach: boolean): { width: number; height: number } {
   return detach ? { width: 80, height: 24 } : { width: 80, height: 23 };
 }
 
-function attachHint(kind: Multiplexer['kind'], session: string, socket: string | undefined): string {
-  if (kind === 'zellij') return `zellij attach ${session}`;
-  return socket ? `tmux -L ${socket} attach -t ${session}` : `tmux attach -t ${session}`;
+export function attachHint(kind: Multiplexer['kind'], session: string, socket: string | undefined): string {
+  // Printed for copy and paste: quoted (a session named `a;touch x` must not run touch).
+  if (kind === 'zellij') return shellCommand(['zellij', 'attach', session]);
+  return shellCommand(['tmux', ...(socket ? ['-L', socket] : []), 'attach', '-t', session]);
 }
 
 /**
@@ -250,6 +252,6 @@ async function startHost(session: string, tmuxSocket: string | undefined, cwd: s
     startHostInBackground({ session, tmuxSocket, cwd });
     return undefined;
   } catch (error) {
-    return `picode: warning: the session's host did not start (${(error as Error).message}); start it with: picode host --session ${session}\n`;
+    return `picode: warning: the session's host did not start (${(error as Error).message}); start it with: ${shellCommand(['picode', 'host', '--session', session])}\n`;
   }
 }
