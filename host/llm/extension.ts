@@ -7,6 +7,7 @@ import { newRequestId } from './gate.js';
 import { isMessage } from '../../src/providers/messages.js';
 import { loadPrices } from './prices.js';
 import { createLlmService, setLlmService } from './service.js';
+import { providerKeyNames } from './providerKeys.js';
 
 /**
  * The llm part of the host: starts the LLM service other extensions get from
@@ -54,10 +55,14 @@ export function createLlmExtension(): HostExtension {
       setLlmService(service);
       unregister.push(await registerRequiredGates(host));
 
+      const keyNames = await providerKeyNames(host.config);
       host.ipc.register('llm.stream', async (params, ctx) => {
         const { request, question } = parseStreamParams(params);
         callers.set(ctx.signal, { ctx, question });
-        for await (const part of service.stream({ ...request, signal: ctx.signal })) ctx.notify('llm.part', { part });
+        // The caller's provider keys, for the ones this host lacks: a service for this request only.
+        const keys = callerKeys(params, keyNames);
+        const use = keys ? createLlmService(host, { prompt, observe: observer, env: { ...keys, ...definedOnly(process.env) } }) : service;
+        for await (const part of use.stream({ ...request, signal: ctx.signal })) ctx.notify('llm.part', { part });
         return { done: true };
       });
       host.ipc.register('llm.approvals', () => ({ pending: [...waiting.values()] }));
@@ -183,6 +188,22 @@ function createObserver(host: HostApi, prices: () => PriceTable, question: (requ
       }
     }
   };
+}
+
+/** `keys` of an `llm.stream` call: provider key variables only (by name), non-empty strings only. */
+function callerKeys(params: unknown, names: ReadonlySet<string>): Record<string, string> | undefined {
+  const raw = (params as { keys?: unknown } | null)?.keys;
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const keys: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    if (names.has(name) && typeof value === 'string' && value !== '' && value.length < 4096) keys[name] = value;
+  }
+  return Object.keys(keys).length > 0 ? keys : undefined;
+}
+
+/** The host's own variables win; an empty one does not hide the caller's. */
+function definedOnly(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
 }
 
 function parseStreamParams(params: unknown): { request: CompletionRequest; question: string | undefined } {
