@@ -1,5 +1,6 @@
 import type { Database } from '../store/db.js';
 import type { PicodeEvent } from './envelope.js';
+import { storedSendData, storedTextRedactor } from '../store/storedText.js';
 
 /**
  * The `events` table: every bus event of a host, in order. Writes are batched (one
@@ -86,12 +87,16 @@ export function typeMatches(type: string, patterns: readonly string[] | undefine
  * Buffers events and writes them in batches. `flush` is also called at shutdown, so an event
  * emitted before a clean stop is never lost; a SIGKILL loses at most the last `flushMs`.
  */
+const sentTextTypes = new Set(['pane.send.before', 'command.started']);
+
 export class EventWriter {
   private queue: PicodeEvent[] = [];
   private timer: NodeJS.Timeout | undefined;
   private writes = 0;
   private readonly insert;
   private readonly trim;
+  /** Text sent to panes is stored redacted (host/store/storedText.ts). */
+  private readonly redactor = storedTextRedactor();
 
   constructor(
     private readonly db: Database,
@@ -109,6 +114,7 @@ export class EventWriter {
    * raw bytes are in the output log; a flood must not copy itself into the events table whole.
    */
   private stored(event: PicodeEvent): unknown {
+    if (sentTextTypes.has(event.type)) return storedSendData(event.data ?? null, this.redactor);
     if (event.type !== 'pane.output') return event.data ?? null;
     const data = event.data as { text?: unknown };
     if (typeof data?.text !== 'string' || data.text.length <= this.options.maxOutputText) return data;
@@ -124,6 +130,11 @@ export class EventWriter {
   flush(): void {
     if (this.timer) { clearTimeout(this.timer); this.timer = undefined; }
     if (this.queue.length === 0) return;
+    // Sent text waits (a moment after start) for the redaction rules rather than being stored as it is.
+    if (!this.redactor.loaded && this.queue.some((e) => sentTextTypes.has(e.type))) {
+      void this.redactor.ready.then(() => this.flush());
+      return;
+    }
     const batch = this.queue;
     this.queue = [];
     try {

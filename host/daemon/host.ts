@@ -302,7 +302,7 @@ export class Host {
       capture: async (pane, options = {}) => driver.capture(host.requirePane(pane).id, options.lines ?? 0, options.ansi ?? false),
       async sendText(pane, text, options) {
         const state = host.requirePane(pane);
-        const verdict = await host.gateSend(state, { text, enter: options.enter, origin: options.origin });
+        const verdict = await host.gateSend(state, { text, enter: options.enter, origin: options.origin, ...(options.secret ? { secret: true } : {}) });
         await driver.sendText(state.id, verdict.text ?? text, options.enter);
       },
       async sendKeys(pane, keys, options) {
@@ -316,11 +316,11 @@ export class Host {
 
   private async gateSend(
     pane: PaneState,
-    data: { text?: string; keys?: string[]; enter: boolean; origin: string },
+    data: { text?: string; keys?: string[]; enter: boolean; origin: string; secret?: boolean },
   ): Promise<{ text?: string; keys?: readonly string[] }> {
     const verdict = await this.gates.pass({ type: 'pane.send.before', pane: pane.id, data });
     if (verdict.decision !== 'allow') {
-      const what = data.keys ? `keys ${data.keys.join(' ')}` : `text ${JSON.stringify(data.text ?? '')}`;
+      const what = data.keys ? `keys ${data.keys.join(' ')}` : data.secret ? 'secret text' : `text ${JSON.stringify(data.text ?? '')}`;
       throw new PicodeError(
         `sending ${what} to pane ${pane.id}${pane.info.name ? ` (${pane.info.name})` : ''} was ${verdict.decision === 'deny' ? 'denied' : 'held for confirmation'} by a hook${verdict.reason ? `: ${verdict.reason}` : ''}`,
         { hint: 'see the hooks on `pane.send.before` (`picode hooks list`)' },

@@ -60,7 +60,7 @@ export function registerHostMethods(host: Host): void {
 
   ipc.register('panes.send', async (params) => {
     await api.panes.sendText(requiredString(params, 'pane'), requiredString(params, 'text'), {
-      enter: optionalBoolean(params, 'enter') ?? false, origin: optionalString(params, 'origin') ?? 'cli',
+      enter: optionalBoolean(params, 'enter') ?? false, origin: optionalString(params, 'origin') ?? 'cli', secret: optionalBoolean(params, 'secret') === true,
     });
     return {};
   });
