@@ -11,6 +11,7 @@ import { describeSession, hostKey, hostSocketFor } from '../ipc/address.js';
 import type { HostApi, HostExtension, HostLogger, PanesApi, RunResult } from './api.js';
 import { Gates } from './gates.js';
 import { acquireHostLock, releaseHostLock } from './lock.js';
+import { startAgeRetention } from '../store/retention.js';
 import { OutputLog } from './outputLog.js';
 import { PaneState } from './paneState.js';
 import type { PaneDriver } from './driver.js';
@@ -56,6 +57,7 @@ export class Host {
   private resolveDone!: (exit: HostExit) => void;
   private stopping: Promise<void> | undefined;
   private lockHeld = false;
+  private stopRetention: () => void = () => undefined;
   private dropped = 0;
   readonly socketPath: string;
 
@@ -91,6 +93,8 @@ export class Host {
     const { session, tmuxSocket, store, log, driver } = this.options;
     acquireHostLock(store.db, { session, tmuxSocket, socketPath: this.socketPath });
     this.lockHeld = true;
+    this.stopRetention = startAgeRetention(store.db, this.options.config.host.retention.maxAgeDays,
+      (error) => log.error('age-based retention failed', { error: error.message }));
     try {
       const resumed = this.bus.lastId > 0;
       registerHostMethods(this);
@@ -284,6 +288,7 @@ export class Host {
 
   private async cleanup(): Promise<void> {
     if (this.idleTimer) clearInterval(this.idleTimer);
+    this.stopRetention();
     this.events.flush();
     this.outputLog.flush();
     await this.ipc.close();

@@ -85,3 +85,22 @@ export async function liveHostSockets(env: NodeJS.ProcessEnv = process.env): Pro
   })));
   return live.filter((s): s is string => s !== undefined);
 }
+
+/**
+ * Age-based retention in the host (`host.retention.maxAgeDays`): deletes what is older, at
+ * start and then hourly. Returns the function that stops it.
+ */
+export function startAgeRetention(db: Database, maxAgeDays: number, onError: (error: Error) => void, everyMs = 3_600_000): () => void {
+  if (!(maxAgeDays > 0)) return () => undefined;
+  const sweep = (): void => {
+    try {
+      purgeRecords(db, { before: Date.now() - maxAgeDays * 86_400_000 });
+    } catch (error) {
+      onError(error as Error);
+    }
+  };
+  sweep();
+  const timer = setInterval(sweep, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

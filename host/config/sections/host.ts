@@ -25,6 +25,10 @@ export const hostSection = {
       maxOutputText: z.number().int().min(256).default(16 * 1024)
         .describe('Characters of a `pane.output` event\'s text written to the `events` table (subscribers get it whole; the raw bytes are in the output log).'),
     }).strict().prefault({}),
+    retention: z.object({
+      maxAgeDays: z.number().min(0).default(30)
+        .describe('Events, pane output, hook runs and plugin logs older than this many days are deleted (by the running host, hourly). 0 = keep them until the size limits apply. `picode purge` deletes on demand.'),
+    }).strict().prefault({}),
     capture: z.enum(['control', 'pipe-pane']).default('control')
       .describe('How the host reads pane output. `control`: tmux control mode (`%output`), with pause-after flow control and nothing else touched. `pipe-pane`: one pipe per pane into a FIFO, several times cheaper for the tmux server under heavy output, but it replaces any pipe-pane of your own and has no flow control (see docs/host.md).'),
     idleMs: z.number().int().min(50).default(2000)
