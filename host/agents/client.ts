@@ -72,8 +72,8 @@ async function localClient(session: string | undefined, cwd: string, env: NodeJS
   const { standaloneToolGate } = await import('./standaloneGate.js');
   const { config } = await loadConfig({ cwd, env });
   const store = openStore();
-  const gate = await standaloneGatePass({ config, cwd, env });
-  const toolGate = await standaloneToolGate({ config, cwd, env });
+  const gate = await standaloneGatePass({ config, cwd, env, store, session });
+  const toolGate = await standaloneToolGate({ config, cwd, env, store, session });
   const llm = buildLlmService({ config, env, store, session, gate: gate?.pass });
   const runtime: AgentsRuntime = createAgentsRuntime({
     store,

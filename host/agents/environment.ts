@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { HostApi, RunResult } from '../daemon/api.js';
 import type { PaneInfo } from '../mux/types.js';
+import { shellQuote } from '../core/shellQuote.js';
 
 /**
  * Where an agent's tools act. Inside the host, commands run in a pane the person can watch
@@ -94,6 +95,4 @@ export function runChild(command: string, cwd: string, timeoutMs: number, signal
   });
 }
 
-export function shellQuote(text: string): string {
-  return /^[A-Za-z0-9_./@%+=:,-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
-}
+export { shellQuote };

@@ -1,27 +1,25 @@
-import type { PicodeEvent } from '../bus/envelope.js';
-import type { PicodeConfig } from '../config/schema.js';
 import type { ToolCall } from '../../src/providers/types.js';
+import type { StandaloneGateOptions } from '../llm/standaloneGate.js';
 import type { AgentRunRecord } from './runStore.js';
 
 /**
- * The `agent.tool.before` hook point for a CLI run without a host: the hook engine of
- * host/hooks/standalone.ts. Undefined when no hook listens to the event.
+ * The `agent.tool.before` hook point for a CLI run without a host: the same gates as in the
+ * host (hooks, then plugins that declare the event), from host/llm/standaloneGate.ts.
+ * Undefined when nothing gates the event.
  */
-export async function standaloneToolGate(options: { config: PicodeConfig; cwd: string; env: NodeJS.ProcessEnv }): Promise<{
+export async function standaloneToolGate(options: StandaloneGateOptions): Promise<{
   gate: (run: AgentRunRecord, call: ToolCall) => Promise<{ decision: 'allow' | 'ask' | 'deny'; reason?: string | undefined; args?: unknown; additionalContext?: string | undefined }>;
   stop(): Promise<void>;
 } | undefined> {
-  const { standaloneHookEngine } = await import('../hooks/standalone.js');
-  const engine = await standaloneHookEngine(options, 'agent.tool.before');
-  if (!engine) return undefined;
+  const { standaloneGate } = await import('../llm/standaloneGate.js');
+  const gates = await standaloneGate(options, 'agent.tool.before');
+  if (!gates) return undefined;
   return {
     gate: async (run, call) => {
       const data = { run: run.id, task: run.task, tool: call.name, callId: call.id, args: call.args, cwd: run.worktree ?? run.cwd };
-      const event: PicodeEvent = { id: 0, type: 'agent.tool.before', time: Date.now(), session: run.session ?? '', window: undefined, pane: undefined, paneName: undefined, data };
-      const decision = await engine.decide(event);
-      if (!decision) return { decision: 'allow' };
-      return { decision: decision.decision, reason: decision.reason, args: (decision.data as typeof data | undefined)?.args, additionalContext: decision.additionalContext };
+      const decision = await gates.pass({ type: 'agent.tool.before', data });
+      return { decision: decision.decision, reason: decision.reason, args: decision.data.args, additionalContext: decision.additionalContext };
     },
-    stop: () => engine.stop(1000),
+    stop: () => gates.stop(),
   };
 }

@@ -1,5 +1,6 @@
 import type { Database } from '../store/db.js';
 import type { PicodeEvent } from './envelope.js';
+import { storedSendData, storedTextRedactor } from '../store/storedText.js';
 
 /**
  * The `events` table: every bus event of a host, in order. Writes are batched (one
@@ -36,6 +37,23 @@ export function nextEventId(db: Database, hostKey: string): number {
 }
 
 export function queryEvents(db: Database, hostKey: string, query: EventQuery = {}): PicodeEvent[] {
+  const { where, args } = eventWhere(hostKey, query);
+  const order = query.last ? 'DESC' : 'ASC';
+  const limit = query.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(query.limit))}` : '';
+  const rows = db.prepare(`SELECT seq, session, type, time, window, pane, pane_name, data FROM events WHERE ${where} ORDER BY seq ${order}${limit}`)
+    .all(...args) as EventRow[];
+  if (query.last) rows.reverse();
+  return rows.map(toEvent);
+}
+
+/** The id of the `n`th most recent event the query matches (the oldest when fewer match); undefined when none does. */
+export function nthLastEventId(db: Database, hostKey: string, query: EventQuery, n: number): number | undefined {
+  const { where, args } = eventWhere(hostKey, query);
+  const row = db.prepare(`SELECT MIN(seq) AS seq FROM (SELECT seq FROM events WHERE ${where} ORDER BY seq DESC LIMIT ?)`).get(...args, Math.max(1, n)) as { seq: number | null };
+  return row.seq ?? undefined;
+}
+
+function eventWhere(hostKey: string, query: EventQuery): { where: string; args: unknown[] } {
   const where = ['host_key = ?'];
   const args: unknown[] = [hostKey];
   if (query.afterId !== undefined) { where.push('seq > ?'); args.push(query.afterId); }
@@ -48,12 +66,7 @@ export function queryEvents(db: Database, hostKey: string, query: EventQuery = {
     }
     where.push(`(${clauses.join(' OR ')})`);
   }
-  const order = query.last ? 'DESC' : 'ASC';
-  const limit = query.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(query.limit))}` : '';
-  const rows = db.prepare(`SELECT seq, session, type, time, window, pane, pane_name, data FROM events WHERE ${where.join(' AND ')} ORDER BY seq ${order}${limit}`)
-    .all(...args) as EventRow[];
-  if (query.last) rows.reverse();
-  return rows.map(toEvent);
+  return { where: where.join(' AND '), args };
 }
 
 function toEvent(row: EventRow): PicodeEvent {
@@ -74,12 +87,16 @@ export function typeMatches(type: string, patterns: readonly string[] | undefine
  * Buffers events and writes them in batches. `flush` is also called at shutdown, so an event
  * emitted before a clean stop is never lost; a SIGKILL loses at most the last `flushMs`.
  */
+const sentTextTypes = new Set(['pane.send.before', 'command.started']);
+
 export class EventWriter {
   private queue: PicodeEvent[] = [];
   private timer: NodeJS.Timeout | undefined;
   private writes = 0;
   private readonly insert;
   private readonly trim;
+  /** Text sent to panes is stored redacted (host/store/storedText.ts). */
+  private readonly redactor = storedTextRedactor();
 
   constructor(
     private readonly db: Database,
@@ -97,6 +114,7 @@ export class EventWriter {
    * raw bytes are in the output log; a flood must not copy itself into the events table whole.
    */
   private stored(event: PicodeEvent): unknown {
+    if (sentTextTypes.has(event.type)) return storedSendData(event.data ?? null, this.redactor);
     if (event.type !== 'pane.output') return event.data ?? null;
     const data = event.data as { text?: unknown };
     if (typeof data?.text !== 'string' || data.text.length <= this.options.maxOutputText) return data;
@@ -112,6 +130,11 @@ export class EventWriter {
   flush(): void {
     if (this.timer) { clearTimeout(this.timer); this.timer = undefined; }
     if (this.queue.length === 0) return;
+    // Sent text waits (a moment after start) for the redaction rules rather than being stored as it is.
+    if (!this.redactor.loaded && this.queue.some((e) => sentTextTypes.has(e.type))) {
+      void this.redactor.ready.then(() => this.flush());
+      return;
+    }
     const batch = this.queue;
     this.queue = [];
     try {

@@ -20,6 +20,7 @@ export const commandTable: readonly CommandEntry[] = [
   { name: 'layout', summary: 'check or convert layout files', module: './commands/layout.js' },
   { name: 'freeze', summary: 'write a running tmux session as a layout', module: './commands/freeze.js' },
   { name: 'doctor', summary: 'check the environment: multiplexers, config, state, providers', module: './commands/doctor.js' },
+  { name: 'purge', summary: 'delete recorded events and pane output (older than a date, of a session) and reclaim the space', module: './commands/purge.js' },
   // The host and its panes
   { name: 'host', summary: 'run the host for a session in the foreground', module: './commands/host.js' },
   { name: 'panes', summary: 'list the panes of a session', module: './commands/panes.js' },

@@ -61,4 +61,10 @@ export async function main(argv: readonly string[]): Promise<number> {
 const code = await main(process.argv.slice(2));
 // Commands that keep running (host, pane views, `events --follow`) never resolve main's
 // promise until they are done, so exiting here is safe and avoids waiting on stray handles.
+// But not before what was written reached the pipe: a reader slower than a long listing
+// (`picode events --since 0 | ...`) would otherwise lose its end.
+await Promise.all([process.stdout, process.stderr].map((stream) => new Promise<void>((resolve) => {
+  if (stream.destroyed || !stream.writable) resolve();
+  else stream.write('', () => resolve());
+})));
 process.exit(code);

@@ -1,6 +1,6 @@
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { cacheDir, packageRoot } from '../core/paths.js';
+import { cacheDir, ensurePrivateDir, packageRoot } from '../core/paths.js';
 
 /**
  * A JSON cache for results that are slow to produce only because of the modules needed to
@@ -21,7 +21,7 @@ export function readCacheEntry<T>(name: string, key: string, env: NodeJS.Process
 export function writeCacheEntry(name: string, key: string, value: unknown, env: NodeJS.ProcessEnv): void {
   const file = join(cacheDir(env), name);
   try {
-    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    ensurePrivateDir(dirname(file), env);
     const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify({ key, value }), { mode: 0o600 });
     renameSync(tmp, file);

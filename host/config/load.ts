@@ -35,7 +35,7 @@ export async function loadConfig(options: { cwd?: string; env?: NodeJS.ProcessEn
   if (existsSync(defaults)) layers.push({ file: defaults, data: await readYamlObject(defaults) });
 
   const { cosmiconfig } = await import('cosmiconfig');
-  const loaders = { '.ts': loadTypeScript, '.mts': loadTypeScript };
+  const loaders = { '.ts': loadTypeScript, '.mts': loadTypeScript, '.yaml': loadYaml, '.yml': loadYaml, noExt: loadYaml };
 
   const userDir = userConfigDir(env);
   let userFile: string | undefined;
@@ -67,7 +67,7 @@ async function explore(search: () => Promise<{ config: unknown; filepath: string
   } catch (error) {
     const err = error as Error & { filepath?: string; mark?: { line: number; column: number } };
     throw new PicodeError(`cannot read the picode config near ${where}: ${err.message}`, {
-      hint: 'fix the syntax of the file named above (YAML, JSON, JS or TS)',
+      hint: (error instanceof PicodeError ? error.hint : undefined) ?? 'fix the syntax of the file named above (YAML, JSON, JS or TS)',
       cause: error,
     });
   }
@@ -85,6 +85,12 @@ async function readYamlObject(file: string): Promise<PlainObject> {
   const { parse } = await import('yaml');
   const data = parse(readFileSync(file, 'utf8')) as unknown;
   return isPlainObject(data) ? data : {};
+}
+
+/** YAML configs through the layout parser: located syntax errors, and alias bombs refused (not expanded). */
+async function loadYaml(filepath: string, content: string): Promise<unknown> {
+  const { parseSource } = await import('../layout/source.js');
+  return content.trim() === '' ? undefined : parseSource(filepath, content).data;
 }
 
 async function loadTypeScript(filepath: string): Promise<unknown> {

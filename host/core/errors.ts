@@ -28,6 +28,12 @@ export function formatError(error: unknown): string {
   if (error instanceof PicodeError) {
     return `picode: ${error.message}${error.hint ? `\n  hint: ${error.hint}` : ''}\n`;
   }
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && /^SQLITE_(NOTADB|CORRUPT|READONLY|FULL|IOERR|CANTOPEN|PERM)/.test(code)) {
+    // A database fault met after opening (a page damaged further in, the disk filled up).
+    return `picode: the picode database failed: ${(error as Error).message} (${code})\n`
+      + '  hint: `picode doctor` checks it; `picode doctor --repair` keeps what can be read in a fresh database\n';
+  }
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
   return `picode: internal error (please report it): ${detail}\n`;
 }

@@ -59,7 +59,8 @@ export interface PanesApi {
   resolve(paneIdOrName: string): PaneInfo | undefined;
   capture(pane: string, options?: CaptureOptions): Promise<string>;
   /** Passes the blocking `pane.send.before` gate first; rejects with the gate's reason when denied. */
-  sendText(pane: string, text: string, options: { enter: boolean; origin: string }): Promise<void>;
+  /** `secret`: the text is typed but never stored (its event records only its length). */
+  sendText(pane: string, text: string, options: { enter: boolean; origin: string; secret?: boolean }): Promise<void>;
   sendKeys(pane: string, keys: readonly string[], options: { origin: string }): Promise<void>;
   /** Runs a command line in the pane's shell and waits for it (OSC 133 marks or an injected sentinel). */
   run(pane: string, command: string, options: { origin: string; timeoutMs?: number }): Promise<RunResult>;

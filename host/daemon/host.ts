@@ -11,6 +11,7 @@ import { describeSession, hostKey, hostSocketFor } from '../ipc/address.js';
 import type { HostApi, HostExtension, HostLogger, PanesApi, RunResult } from './api.js';
 import { Gates } from './gates.js';
 import { acquireHostLock, releaseHostLock } from './lock.js';
+import { startAgeRetention } from '../store/retention.js';
 import { OutputLog, resumePoint } from './outputLog.js';
 import { PaneState } from './paneState.js';
 import type { PaneDriver } from './driver.js';
@@ -56,6 +57,7 @@ export class Host {
   private resolveDone!: (exit: HostExit) => void;
   private stopping: Promise<void> | undefined;
   private lockHeld = false;
+  private stopRetention: () => void = () => undefined;
   private dropped = 0;
   readonly socketPath: string;
 
@@ -93,6 +95,8 @@ export class Host {
     const { session, tmuxSocket, store, log, driver } = this.options;
     acquireHostLock(store.db, { session, tmuxSocket, socketPath: this.socketPath });
     this.lockHeld = true;
+    this.stopRetention = startAgeRetention(store.db, this.options.config.host.retention.maxAgeDays,
+      (error) => log.error('age-based retention failed', { error: error.message }));
     try {
       const resumed = this.bus.lastId > 0;
       registerHostMethods(this);
@@ -118,7 +122,7 @@ export class Host {
       for (const o of early) this.observe(o);
       // Served once attached: a host that answers knows its panes (and a client that waited
       // for it, as tests and `up` do, never races the attach).
-      await this.ipc.listen(this.socketPath);
+      await this.ipc.listen(this.socketPath, { session: this.options.session, tmuxSocket: this.options.tmuxSocket });
       const idleMs = this.options.config.host.idleMs;
       this.idleTimer = setInterval(() => this.checkIdle(idleMs), Math.max(25, Math.min(250, idleMs / 4)));
       log.info('host attached', { session, tmuxSocket, pid: process.pid, panes: this.panes.size, socket: this.socketPath });
@@ -302,6 +306,7 @@ export class Host {
 
   private async cleanup(): Promise<void> {
     if (this.idleTimer) clearInterval(this.idleTimer);
+    this.stopRetention();
     this.events.flush();
     this.outputLog.flush();
     await this.ipc.close();
@@ -320,7 +325,7 @@ export class Host {
       capture: async (pane, options = {}) => driver.capture(host.requirePane(pane).id, options.lines ?? 0, options.ansi ?? false),
       async sendText(pane, text, options) {
         const state = host.requirePane(pane);
-        const verdict = await host.gateSend(state, { text, enter: options.enter, origin: options.origin });
+        const verdict = await host.gateSend(state, { text, enter: options.enter, origin: options.origin, ...(options.secret ? { secret: true } : {}) });
         await driver.sendText(state.id, verdict.text ?? text, options.enter);
       },
       async sendKeys(pane, keys, options) {
@@ -334,11 +339,11 @@ export class Host {
 
   private async gateSend(
     pane: PaneState,
-    data: { text?: string; keys?: string[]; enter: boolean; origin: string },
+    data: { text?: string; keys?: string[]; enter: boolean; origin: string; secret?: boolean },
   ): Promise<{ text?: string; keys?: readonly string[] }> {
     const verdict = await this.gates.pass({ type: 'pane.send.before', pane: pane.id, data });
     if (verdict.decision !== 'allow') {
-      const what = data.keys ? `keys ${data.keys.join(' ')}` : `text ${JSON.stringify(data.text ?? '')}`;
+      const what = data.keys ? `keys ${data.keys.join(' ')}` : data.secret ? 'secret text' : `text ${JSON.stringify(data.text ?? '')}`;
       throw new PicodeError(
         `sending ${what} to pane ${pane.id}${pane.info.name ? ` (${pane.info.name})` : ''} was ${verdict.decision === 'deny' ? 'denied' : 'held for confirmation'} by a hook${verdict.reason ? `: ${verdict.reason}` : ''}`,
         { hint: 'see the hooks on `pane.send.before` (`picode hooks list`)' },

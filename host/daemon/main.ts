@@ -71,7 +71,7 @@ async function createDriver(
   env: NodeJS.ProcessEnv,
   currentOffset: (pane: string) => number | undefined,
 ): Promise<{ driver: PaneDriver; muxKind: 'tmux' | 'zellij' }> {
-  const row = db.prepare('SELECT mux FROM sessions WHERE name = ? AND stopped_at IS NULL').get(options.session) as { mux: string } | undefined;
+  const row = db.prepare('SELECT mux FROM sessions WHERE server = ? AND name = ? AND stopped_at IS NULL').get(options.tmuxSocket ?? '', options.session) as { mux: string } | undefined;
   const [{ tmuxDriver, muxDriver }, { resumeOffset }, { hostKey }] = await Promise.all([
     import('./driver.js'), import('./outputLog.js'), import('../ipc/address.js'),
   ]);

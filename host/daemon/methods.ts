@@ -2,6 +2,7 @@ import { PicodeError } from '../core/errors.js';
 import type { PicodeEvent } from '../bus/envelope.js';
 import { matches } from '../bus/bus.js';
 import type { Host } from './host.js';
+import { fitBytes, listPage, pageSize } from '../ipc/protocol.js';
 
 /**
  * The host's own IPC methods (extensions add theirs through HostApi.ipc):
@@ -59,7 +60,7 @@ export function registerHostMethods(host: Host): void {
 
   ipc.register('panes.send', async (params) => {
     await api.panes.sendText(requiredString(params, 'pane'), requiredString(params, 'text'), {
-      enter: optionalBoolean(params, 'enter') ?? false, origin: optionalString(params, 'origin') ?? 'cli',
+      enter: optionalBoolean(params, 'enter') ?? false, origin: optionalString(params, 'origin') ?? 'cli', secret: optionalBoolean(params, 'secret') === true,
     });
     return {};
   });
@@ -80,11 +81,12 @@ export function registerHostMethods(host: Host): void {
     });
   });
 
+  // One page (host/ipc/protocol.ts listPage): the next one starts after the last id returned.
   ipc.register('events.list', (params) => {
     const query = eventQuery(params);
-    const limit = optionalNumber(params, 'limit');
-    const last = optionalBoolean(params, 'last');
-    return host.listEvents({ ...query, ...(limit !== undefined ? { limit } : {}), ...(last !== undefined ? { last } : {}) });
+    const last = optionalBoolean(params, 'last') === true;
+    const page = host.listEvents({ ...query, limit: pageSize(optionalNumber(params, 'limit')), last });
+    return fitBytes(page, listPage.maxBytes, last ? 'last' : 'first');
   });
 
   ipc.register('events.follow', async (params, context) => {
@@ -102,7 +104,12 @@ export function registerHostMethods(host: Host): void {
     };
     const unsubscribe = api.bus.subscribe(filter, (event) => (replaying ? live.push(event) : send(event)));
     try {
-      if (query.afterId !== undefined) for (const event of host.listEvents(query)) send(event);
+      // The replay reads the store a page at a time: never the whole history in memory.
+      for (let after = query.afterId; after !== undefined;) {
+        const page = host.listEvents({ ...query, afterId: after, limit: listPage.defaultSize });
+        for (const event of page) send(event);
+        after = page.length === listPage.defaultSize ? page[page.length - 1]!.id : undefined;
+      }
       replaying = false;
       for (const event of live.splice(0)) if (matches(filter, event)) send(event);
       await new Promise<void>((resolve) => {

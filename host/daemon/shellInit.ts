@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { stateDir } from '../core/paths.js';
+import { ensurePrivateFile, stateDir, writePrivateFile } from '../core/paths.js';
+import { shellQuote } from '../core/shellQuote.js';
 
 /**
  * picode's shell integration: OSC 133 command-boundary marks, the convention shared by
@@ -155,7 +156,7 @@ export function shellInitCommand(shell: string, env: NodeJS.ProcessEnv = process
     case 'bash': {
       const rc = writeIfChanged(join(dir, 'picode.bashrc'),
         '# Written by picode: the user\'s ~/.bashrc, then picode\'s OSC 133 marks.\n' +
-        'if [ -f ~/.bashrc ]; then . ~/.bashrc; fi\n' + bashSnippet);
+        'if [ -f ~/.bashrc ]; then . ~/.bashrc; fi\n' + bashSnippet, env);
       return [program, '--rcfile', rc, '-i'];
     }
     case 'zsh': {
@@ -169,25 +170,25 @@ export function shellInitCommand(shell: string, env: NodeJS.ProcessEnv = process
         'unset PICODE_USER_ZDOTDIR\n' +
         '[[ -f ${ZDOTDIR:-$HOME}/.zshenv ]] && source ${ZDOTDIR:-$HOME}/.zshenv\n' +
         `__picode_install() { add-zsh-hook -d precmd __picode_install; source ${shellQuote(join(zdot, 'marks.zsh'))}; __picode_precmd; }\n` +
-        'if [[ -o interactive ]]; then autoload -Uz add-zsh-hook; add-zsh-hook precmd __picode_install; fi\n');
-      writeIfChanged(join(zdot, 'marks.zsh'), zshSnippet);
+        'if [[ -o interactive ]]; then autoload -Uz add-zsh-hook; add-zsh-hook precmd __picode_install; fi\n', env);
+      writeIfChanged(join(zdot, 'marks.zsh'), zshSnippet, env);
       const userZdot = env.ZDOTDIR ?? '';
       return ['env', `PICODE_USER_ZDOTDIR=${userZdot}`, `ZDOTDIR=${zdot}`, program, '-i'];
     }
     case 'fish': {
-      const file = writeIfChanged(join(dir, 'picode.fish'), fishSnippet);
+      const file = writeIfChanged(join(dir, 'picode.fish'), fishSnippet, env);
       return [program, '-i', '--init-command', `source ${shellQuote(file)}`];
     }
   }
 }
 
-function writeIfChanged(file: string, content: string): string {
-  if (existsSync(file) && readFileSync(file, 'utf8') === content) return file;
-  mkdirSync(join(file, '..'), { recursive: true, mode: 0o700 });
-  writeFileSync(file, content, { mode: 0o644 });
+function writeIfChanged(file: string, content: string, env: NodeJS.ProcessEnv): string {
+  if (existsSync(file) && readFileSync(file, 'utf8') === content) {
+    ensurePrivateFile(file, { create: false });
+    return file;
+  }
+  writePrivateFile(file, content, env);
   return file;
 }
 
-function shellQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
-}
+

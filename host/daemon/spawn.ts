@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { dirname, join } from 'node:path';
-import { packageRoot } from '../core/paths.js';
+import { ensurePrivateDir, ensurePrivateFile, packageRoot } from '../core/paths.js';
 import { describeSession, hostLogFor } from '../ipc/address.js';
 
 /**
@@ -43,7 +43,8 @@ const READY_FD_VARIABLE = 'PICODE_HOST_READY_FD';
 export function startHostInBackground(options: StartHostOptions & { readonly readyTimeoutMs?: number }): StartingHost {
   const env = options.env ?? process.env;
   const logPath = hostLogFor(options.session, options.tmuxSocket, env);
-  mkdirSync(dirname(logPath), { recursive: true, mode: 0o700 });
+  ensurePrivateDir(dirname(logPath), env);
+  ensurePrivateFile(logPath);
   const log = openSync(logPath, 'a', 0o600);
   let child: ChildProcess;
   const logStart = fstatSync(log).size;

@@ -1,4 +1,5 @@
 import type { PicodeEvent } from '../bus/envelope.js';
+import { shellQuote } from '../core/shellQuote.js';
 
 /**
  * `{{path.to.value}}` placeholders in built-in actions, filled from the event: `{{type}}`,
@@ -24,9 +25,7 @@ function stringify(value: unknown): string {
   return typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
-export function shellQuote(text: string): string {
-  return /^[A-Za-z0-9_./:=@%+-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
-}
+export { shellQuote };
 
 export function fillTemplate(template: string, event: PicodeEvent, mode: 'raw' | 'shell' = 'raw'): string {
   if (!template.includes('{{')) return template;

@@ -9,12 +9,32 @@ export function hostKey(session: string, tmuxSocket: string | undefined): string
   return tmuxSocket ? `${tmuxSocket}--${session}` : session;
 }
 
+/**
+ * A file name stem for a host's socket and log that names its (server, session) exactly:
+ * bytes outside [A-Za-z0-9_.-] are percent-encoded (`co x` -> `co%20x`, never the same as
+ * `co_x`), and the server, when there is one, comes first before an `@` (which the encoding
+ * never produces).
+ */
+export function hostFileStem(session: string, tmuxSocket: string | undefined): string {
+  return tmuxSocket === undefined ? encodeName(session) : `${encodeName(tmuxSocket)}@${encodeName(session)}`;
+}
+
+function encodeName(name: string): string {
+  let out = '';
+  for (const byte of Buffer.from(name, 'utf8')) {
+    const ch = String.fromCharCode(byte);
+    out += /[A-Za-z0-9_.-]/.test(ch) ? ch : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  // `.` and `..` alone are not file names of their own.
+  return out === '.' || out === '..' ? out.replaceAll('.', '%2E') : out;
+}
+
 export function hostSocketFor(session: string, tmuxSocket: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-  return hostSocketPath(hostKey(session, tmuxSocket), env);
+  return hostSocketPath(hostFileStem(session, tmuxSocket), env);
 }
 
 export function hostLogFor(session: string, tmuxSocket: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-  return hostLogPath(hostKey(session, tmuxSocket), env);
+  return hostLogPath(hostFileStem(session, tmuxSocket), env);
 }
 
 /** How a session is named in messages: `main` or `main (tmux -L work)`. */

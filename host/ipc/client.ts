@@ -1,8 +1,9 @@
 import { connect, type Socket } from 'node:net';
 import { ExitCode, PicodeError } from '../core/errors.js';
 import { describeSession, hostSocketFor } from './address.js';
+import { shellCommand } from '../core/shellQuote.js';
 import {
-  LineReader, RpcErrorCode, encodeMessage, isNotification, isResponse, parseMessage,
+  LineReader, RpcErrorCode, encodeMessage, helloMethod, isNotification, isResponse, parseMessage,
   type RpcErrorObject, type RpcResponse,
 } from './protocol.js';
 
@@ -26,6 +27,9 @@ export interface ConnectOptions {
   readonly socketPath?: string;
 }
 
+/** How long a client waits for the host's `host.hello` before refusing it (a busy host sends it late). */
+const helloTimeoutMs = 30_000;
+
 export async function connectHost(session: string, tmuxSocket?: string, options: ConnectOptions = {}): Promise<HostClient> {
   const path = options.socketPath ?? hostSocketFor(session, tmuxSocket, options.env);
   const socket = await new Promise<Socket>((resolve, reject) => {
@@ -37,7 +41,7 @@ export async function connectHost(session: string, tmuxSocket?: string, options:
     s.once('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT' || error.code === 'ECONNREFUSED') {
         reject(new PicodeError(`no picode host is running for session ${describeSession(session, tmuxSocket)}`, {
-          hint: `start the workspace with \`picode up\`, or run the host with \`picode host --session ${session}${tmuxSocket ? ` --tmux-socket ${tmuxSocket}` : ''}\``,
+          hint: `start the workspace with \`picode up\`, or run the host with \`${shellCommand(['picode', 'host', '--session', session, ...(tmuxSocket ? ['--tmux-socket', tmuxSocket] : [])])}\``,
           exitCode: ExitCode.unavailable,
         }));
       } else {
@@ -48,7 +52,25 @@ export async function connectHost(session: string, tmuxSocket?: string, options:
       }
     });
   });
-  return new SocketHostClient(socket, session, tmuxSocket);
+  const client = new SocketHostClient(socket, session, tmuxSocket);
+  try {
+    checkIdentity(await client.hello(helloTimeoutMs), session, tmuxSocket, path);
+  } catch (error) {
+    client.close();
+    throw error;
+  }
+  return client;
+}
+
+/** Refuses a host that is not the one asked for (another session or server on this socket path). */
+function checkIdentity(hello: Record<string, unknown>, session: string, tmuxSocket: string | undefined, path: string): void {
+  if (typeof hello.session !== 'string') return; // a bare IPC server (tests): it names no session
+  const server = typeof hello.tmuxSocket === 'string' ? hello.tmuxSocket : undefined;
+  if (hello.session === session && server === tmuxSocket) return;
+  throw new PicodeError(`the socket ${path} is served by the host of session ${describeSession(hello.session, server)}, not ${describeSession(session, tmuxSocket)}: refusing to send it anything`, {
+    hint: 'stop that host (picode down), or remove the socket file if no host should be there, then start this session\'s host again',
+    exitCode: ExitCode.unavailable,
+  });
 }
 
 class SocketHostClient implements HostClient {
@@ -57,8 +79,11 @@ class SocketHostClient implements HostClient {
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; method: string }>();
   private readonly handlers = new Map<string, Set<(params: unknown, method: string) => void>>();
   private ended = false;
+  private readonly helloReceived: Promise<Record<string, unknown>>;
+  private onHello: ((params: Record<string, unknown>) => void) | undefined;
 
   constructor(private readonly socket: Socket, private readonly session: string, private readonly tmuxSocket: string | undefined) {
+    this.helloReceived = new Promise((resolve) => { this.onHello = resolve; });
     const reader = new LineReader((line) => this.onLine(line));
     socket.on('data', (chunk: Buffer) => {
       if (!reader.push(chunk)) socket.destroy(new Error('the host sent a line over the size limit'));
@@ -92,6 +117,20 @@ class SocketHostClient implements HostClient {
     });
   }
 
+  /** The host's `host.hello` (who it is); rejects when it does not come in time or the connection ends. */
+  hello(timeoutMs: number): Promise<Record<string, unknown>> {
+    let timer: NodeJS.Timeout | undefined;
+    const fail = (why: string) => new PicodeError(`the picode host of session ${describeSession(this.session, this.tmuxSocket)} ${why}`, {
+      hint: 'it may be a host of an older picode: restart it with `picode down` and `picode up`',
+      exitCode: ExitCode.unavailable,
+    });
+    return Promise.race([
+      this.helloReceived,
+      new Promise<never>((_, reject) => { timer = setTimeout(() => reject(fail(`did not identify itself within ${timeoutMs / 1000} s`)), timeoutMs); }),
+      this.closed.then(() => { throw fail('closed the connection before identifying itself'); }),
+    ]).finally(() => clearTimeout(timer));
+  }
+
   onNotification(method: string, handler: (params: unknown, method: string) => void): () => void {
     let set = this.handlers.get(method);
     if (!set) this.handlers.set(method, (set = new Set()));
@@ -109,6 +148,10 @@ class SocketHostClient implements HostClient {
     if (!message) return;
     if (isResponse(message)) {
       this.settle(message);
+    } else if (isNotification(message) && message.method === helloMethod && this.onHello) {
+      const resolve = this.onHello;
+      this.onHello = undefined;
+      resolve(typeof message.params === 'object' && message.params !== null ? message.params as Record<string, unknown> : {});
     } else if (isNotification(message)) {
       for (const key of [message.method, '*']) {
         for (const handler of this.handlers.get(key) ?? []) handler(message.params, message.method);

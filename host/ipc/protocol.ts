@@ -45,6 +45,47 @@ export const RpcErrorCode = {
 } as const;
 
 /** Largest line the server or client accepts; a peer sending more is cut off (no unbounded buffering). */
+/**
+ * The first line a host sends on every connection: who it is. A client checks it before its
+ * first request, so a socket path that ever pointed at another session's host (a rename, a
+ * stale file, a hashed name) can never make a command act on the wrong session.
+ */
+export const helloMethod = 'host.hello';
+
+export interface HostIdentity {
+  readonly session: string;
+  /** The tmux -L name; undefined (null on the wire) = the default server. */
+  readonly tmuxSocket: string | undefined;
+}
+
+/**
+ * Bounds of the IPC surface. A list method answers one page: `limit` items at most (default
+ * `defaultSize`, clamped to `maxSize`) and about `maxBytes` of JSON at most (at least one item);
+ * the caller asks for the next page from the last id it got (`afterId`). No answer is ever
+ * longer than `maxResponseBytes`: a bigger one becomes an error that says how to ask for less.
+ */
+export const listPage = { defaultSize: 1000, maxSize: 10_000, maxBytes: 4 * 1024 * 1024 } as const;
+export const maxResponseBytes = 16 * 1024 * 1024;
+
+/** The page size to use for a requested `limit` (undefined: the default). */
+export function pageSize(requested: number | undefined): number {
+  if (requested === undefined || !Number.isFinite(requested)) return listPage.defaultSize;
+  return Math.max(0, Math.min(listPage.maxSize, Math.floor(requested)));
+}
+
+/** The longest run of `items` (from the start, or from the end for `last`) within `maxBytes` of JSON; never empty when items is not. */
+export function fitBytes<T>(items: readonly T[], maxBytes: number = listPage.maxBytes, from: 'first' | 'last' = 'first'): T[] {
+  const ordered = from === 'first' ? items : [...items].reverse();
+  const out: T[] = [];
+  let bytes = 0;
+  for (const item of ordered) {
+    bytes += Buffer.byteLength(JSON.stringify(item) ?? 'null') + 1;
+    if (out.length > 0 && bytes > maxBytes) break;
+    out.push(item);
+  }
+  return from === 'first' ? out : out.reverse();
+}
+
 export const maxLineBytes = 64 * 1024 * 1024;
 
 export function encodeMessage(message: RpcMessage): string {

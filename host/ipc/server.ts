@@ -1,11 +1,12 @@
-import { chmodSync, mkdirSync, unlinkSync } from 'node:fs';
+import { chmodSync, unlinkSync } from 'node:fs';
+import { ensurePrivateDir } from '../core/paths.js';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { dirname } from 'node:path';
 import { PicodeError } from '../core/errors.js';
 import type { IpcCallContext, IpcRegistry, HostLogger } from '../daemon/api.js';
 import {
-  LineReader, RpcErrorCode, encodeMessage, isNotification, isRequest, parseMessage,
-  type RpcErrorObject, type RpcRequest,
+  LineReader, RpcErrorCode, encodeMessage, helloMethod, isNotification, isRequest, maxResponseBytes, parseMessage,
+  type HostIdentity, type RpcErrorObject, type RpcRequest,
 } from './protocol.js';
 
 export type IpcHandler = (params: unknown, context: IpcCallContext) => unknown | Promise<unknown>;
@@ -27,6 +28,7 @@ export class IpcServer implements IpcRegistry {
   private readonly connections = new Set<Socket>();
   private server: Server | undefined;
   private path: string | undefined;
+  private identity: HostIdentity | undefined;
 
   constructor(private readonly log: HostLogger) {}
 
@@ -39,9 +41,14 @@ export class IpcServer implements IpcRegistry {
     return [...this.handlers.keys()].sort();
   }
 
-  /** Listens on `path` (mode 0600 in a 0700 directory), replacing a stale socket file left by a dead host. */
-  async listen(path: string): Promise<void> {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  /**
+   * Listens on `path` (mode 0600 in a 0700 directory), replacing a stale socket file left by a
+   * dead host. Every connection first gets a `host.hello` notification with `identity`, which
+   * the client checks before its first request (host/ipc/client.ts).
+   */
+  async listen(path: string, identity?: HostIdentity): Promise<void> {
+    this.identity = identity;
+    ensurePrivateDir(dirname(path));
     if (await isLive(path)) {
       throw new PicodeError(`another process is serving the socket ${path}`, {
         hint: 'another picode host is running for this session; stop it with `picode down`',
@@ -80,6 +87,7 @@ export class IpcServer implements IpcRegistry {
 
   private accept(socket: Socket): void {
     this.connections.add(socket);
+    send(socket, { jsonrpc: '2.0', method: helloMethod, params: this.identity ? { ...this.identity, tmuxSocket: this.identity.tmuxSocket ?? null, pid: process.pid } : { pid: process.pid } });
     const abort = new AbortController();
     const reader = new LineReader((line) => this.onLine(socket, line, abort.signal));
     socket.on('data', (chunk: Buffer) => {
@@ -125,7 +133,13 @@ export class IpcServer implements IpcRegistry {
     };
     try {
       const result = await handler(request.params, context);
-      send(socket, { jsonrpc: '2.0', id: request.id, result: result === undefined ? null : result });
+      const line = encodeMessage({ jsonrpc: '2.0', id: request.id, result: result === undefined ? null : result });
+      if (line.length > maxResponseBytes) {
+        throw new PicodeError(`the answer to ${request.method} is ${(line.length / 1048576).toFixed(1)} MB, over the ${maxResponseBytes / 1048576} MB limit of one answer`, {
+          hint: 'ask for less at a time: a smaller limit, then the next page from the last id (afterId)',
+        });
+      }
+      if (!socket.destroyed) socket.write(line);
     } catch (error) {
       send(socket, { jsonrpc: '2.0', id: request.id, error: this.toRpcError(error, request.method) });
     }

@@ -2,6 +2,7 @@ import { PicodeError } from '../core/errors.js';
 import type { Store } from '../store/db.js';
 import { JobStore } from './jobStore.js';
 import type { JobEventType, JobKind, JobRecord, JobStatus } from './types.js';
+import { shellQuote } from '../core/shellQuote.js';
 
 export type JobEmitter = (type: JobEventType, job: JobRecord) => void;
 
@@ -246,7 +247,7 @@ export class JobOrchestrator {
     if (job && this.session === undefined && job.session !== undefined) {
       // Without a host, only jobs run without a host are ours: a session's jobs belong to its host.
       throw new PicodeError(`job ${id} belongs to session ${job.session}`, {
-        hint: `run the command with --session ${job.session} (its host must be running)`,
+        hint: `run the command with --session ${shellQuote(job.session)} (its host must be running)`,
       });
     }
     if (!job || (this.session !== undefined && job.session !== undefined && job.session !== this.session)) {

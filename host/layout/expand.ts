@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
+import { shellQuote } from '../core/shellQuote.js';
 
 /**
  * Expansion of `~` and `$VAR` / `${VAR}` in paths written in layout files. Every variable
@@ -35,7 +36,5 @@ export function expandPath(path: string, base: string, ctx: ExpandContext): stri
   return isAbsolute(out) ? resolve(out) : resolve(base, out);
 }
 
-/** Quotes a word for a POSIX shell (left bare when it is safe as is). */
-export function shellQuote(word: string): string {
-  return /^[A-Za-z0-9_/.,:=+@%-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
+/** Quotes a word for a POSIX shell (left bare when it is safe as is): host/core/shellQuote.ts. */
+export { shellQuote };

@@ -14,6 +14,9 @@ export interface SourceFile {
   lineOf(path: readonly PropertyKey[], options?: { key?: boolean }): number | undefined;
 }
 
+/** Alias expansions a YAML file may use: enough for any real layout, far too few for an alias bomb. */
+export const maxYamlAliases = 1000;
+
 export interface ParseOptions {
   /** Reads every unquoted scalar (tmuxinator files: YAML 1.1 as Ruby's Psych reads it, see importers/psych.ts). */
   readonly plainScalar?: (text: string) => unknown;
@@ -38,7 +41,15 @@ export function parseSource(file: string, text: string, options: ParseOptions = 
       },
     });
   }
-  const data = doc.toJS({ maxAliasCount: 1000 }) as unknown;
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: maxYamlAliases }) as unknown;
+  } catch (error) {
+    // yaml refuses to expand a document whose aliases multiply (a "billion laughs" file).
+    throw new PicodeError(`${file}: its YAML aliases (*name) expand too much (${(error as Error).message})`, {
+      hint: `a layout or config uses at most ${maxYamlAliases} alias expansions: write the repeated parts out, or use fewer nested aliases`,
+    });
+  }
 
   function lineOf(path: readonly PropertyKey[], options: { key?: boolean } = {}): number | undefined {
     let node: unknown = doc.contents;

@@ -7,6 +7,7 @@ import { newRequestId } from './gate.js';
 import { isMessage } from '../../src/providers/messages.js';
 import { loadPrices } from './prices.js';
 import { createLlmService, setLlmService } from './service.js';
+import { providerKeyNames } from './providerKeys.js';
 
 /**
  * The llm part of the host: starts the LLM service other extensions get from
@@ -28,6 +29,8 @@ import { createLlmService, setLlmService } from './service.js';
  */
 const approvalTimeoutMs = 10 * 60_000;
 const deltaFlushMs = 100;
+/** How long a gated request waits for the plugin runtime at host start before it is refused. */
+const runtimeStartMs = 60_000;
 
 export function createLlmExtension(): HostExtension {
   const pending = new Map<string, (approve: boolean) => void>();
@@ -40,6 +43,7 @@ export function createLlmExtension(): HostExtension {
   const approvalWatchers = new Set<() => void>();
   const approvalsChanged = (): void => { for (const send of approvalWatchers) send(); };
   let prices: PriceTable = {};
+  const unregister: Array<() => void> = [];
 
   return {
     name: 'llm',
@@ -49,11 +53,16 @@ export function createLlmExtension(): HostExtension {
       const observer = createObserver(host, () => prices, (request) => callerOf(request)?.question, timers);
       const service = createLlmService(host, { prompt, observe: observer });
       setLlmService(service);
+      unregister.push(await registerRequiredGates(host));
 
+      const keyNames = await providerKeyNames(host.config);
       host.ipc.register('llm.stream', async (params, ctx) => {
         const { request, question } = parseStreamParams(params);
         callers.set(ctx.signal, { ctx, question });
-        for await (const part of service.stream({ ...request, signal: ctx.signal })) ctx.notify('llm.part', { part });
+        // The caller's provider keys, for the ones this host lacks: a service for this request only.
+        const keys = callerKeys(params, keyNames);
+        const use = keys ? createLlmService(host, { prompt, observe: observer, env: { ...keys, ...definedOnly(process.env) } }) : service;
+        for await (const part of use.stream({ ...request, signal: ctx.signal })) ctx.notify('llm.part', { part });
         return { done: true };
       });
       host.ipc.register('llm.approvals', () => ({ pending: [...waiting.values()] }));
@@ -75,6 +84,7 @@ export function createLlmExtension(): HostExtension {
       });
     },
     async stop(): Promise<void> {
+      for (const u of unregister.splice(0)) u();
       for (const resolve of pending.values()) resolve(false);
       pending.clear();
       for (const t of timers) clearTimeout(t);
@@ -107,6 +117,21 @@ export function createLlmExtension(): HostExtension {
       approvalsChanged();
     });
   }
+}
+
+/**
+ * Registered here, before any request can be served, rather than by the plugins extension
+ * (which starts later): a request that arrives while plugins load waits for the gating ones.
+ */
+async function registerRequiredGates(host: HostApi): Promise<() => void> {
+  const [{ discoverPlugins }, { requiredGatesGuard }, { whenPluginRuntime, getPluginRuntime }] = await Promise.all([
+    import('../sandbox/manifest.js'), import('./requiredGates.js'), import('../sandbox/runtime.js'),
+  ]);
+  const manifests = discoverPlugins({ dirs: host.config.plugins?.dirs, cwd: process.cwd() }).plugins.filter((m) => m.gates.length > 0);
+  if (manifests.length === 0) return () => undefined;
+  return host.gates.register('required-plugin-gates', requiredGatesGuard({
+    manifests, config: host.config.plugins, runtimeNow: getPluginRuntime, runtime: () => whenPluginRuntime(runtimeStartMs),
+  }));
 }
 
 /** Turns stream parts into bus events: coalesced deltas for `ask`, one `llm.response` per request. */
@@ -163,6 +188,22 @@ function createObserver(host: HostApi, prices: () => PriceTable, question: (requ
       }
     }
   };
+}
+
+/** `keys` of an `llm.stream` call: provider key variables only (by name), non-empty strings only. */
+function callerKeys(params: unknown, names: ReadonlySet<string>): Record<string, string> | undefined {
+  const raw = (params as { keys?: unknown } | null)?.keys;
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const keys: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    if (names.has(name) && typeof value === 'string' && value !== '' && value.length < 4096) keys[name] = value;
+  }
+  return Object.keys(keys).length > 0 ? keys : undefined;
+}
+
+/** The host's own variables win; an empty one does not hide the caller's. */
+function definedOnly(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
 }
 
 function parseStreamParams(params: unknown): { request: CompletionRequest; question: string | undefined } {

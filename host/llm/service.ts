@@ -84,10 +84,10 @@ export function setLlmService(service: LlmService | undefined): void {
   current = service;
 }
 
-export function createLlmService(host: HostApi, options: { prompt?: ApprovalPrompt; observe?: LlmServiceOptions['observe'] } = {}): LlmService {
+export function createLlmService(host: HostApi, options: { prompt?: ApprovalPrompt; observe?: LlmServiceOptions['observe']; env?: NodeJS.ProcessEnv } = {}): LlmService {
   return buildLlmService({
     config: host.config,
-    env: process.env,
+    env: options.env ?? process.env,
     store: host.store,
     session: host.session,
     gate: (event) => host.gates.pass(event),

@@ -1,29 +1,84 @@
 import type { PicodeEvent } from '../bus/envelope.js';
 import type { PicodeConfig } from '../config/schema.js';
+import type { BusApi, EventInput, GateDecision, HostLogger } from '../daemon/api.js';
+import type { Store } from '../store/db.js';
 import type { GatePass, LlmRequestData } from './gate.js';
 
 /**
- * The `llm.request` gate outside the host (`picode ask` with no host running): the hook
- * engine of host/hooks/standalone.ts. Returns undefined when no hook listens to
- * `llm.request` (nothing to load).
+ * A blocking event's gates outside the host (`picode ask --no-host`, a CLI plan or agent
+ * run): the same gates the host has, in the same order, in this process. That is the hook
+ * engine of host/hooks/standalone.ts, then every plugin whose manifest declares it gates the
+ * event (the shipped secrets redactor on `llm.request`), loaded into a plugin runtime of
+ * its own, then the guard that refuses the event when such a plugin could not be loaded
+ * (host/llm/requiredGates.ts). Undefined when nothing gates the event (nothing is loaded).
  */
-export async function standaloneGatePass(options: {
+export interface StandaloneGate {
+  pass<TData>(input: EventInput<TData>): Promise<GateDecision & { readonly data: TData }>;
+  stop(): Promise<void>;
+}
+
+export interface StandaloneGateOptions {
   readonly config: PicodeConfig;
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;
-}): Promise<{ pass: GatePass; stop(): Promise<void> } | undefined> {
-  const { standaloneHookEngine } = await import('../hooks/standalone.js');
-  const engine = await standaloneHookEngine(options, 'llm.request');
-  if (!engine) return undefined;
+  /** The local store: plugin enable/disable and grants are read from it. */
+  readonly store?: Store | undefined;
+  readonly session?: string | undefined;
+}
+
+export async function standaloneGate(options: StandaloneGateOptions, eventType: string): Promise<StandaloneGate | undefined> {
+  const [{ standaloneHookEngine }, { discoverPlugins }, { declaresGate, requiredGatesGuard }, { Gates }] = await Promise.all([
+    import('../hooks/standalone.js'),
+    import('../sandbox/manifest.js'),
+    import('./requiredGates.js'),
+    import('../daemon/gates.js'),
+  ]);
+  const engine = await standaloneHookEngine(options, eventType);
+  const manifests = discoverPlugins({ dirs: options.config.plugins?.dirs, cwd: options.cwd, env: options.env }).plugins
+    .filter((m) => declaresGate(m, eventType));
+  if (!engine && manifests.length === 0) return undefined;
+
+  const session = options.session ?? '';
+  const gates = new Gates(localBus(session), silentLog);
+  if (engine) gates.register('hooks', (event) => engine.decide(event));
+  let runtime: import('../sandbox/runtime.js').PluginRuntime | undefined;
+  if (manifests.length > 0) {
+    const [{ PluginRuntime }, { pluginCacheDir }] = await Promise.all([import('../sandbox/runtime.js'), import('../sandbox/extension.js')]);
+    runtime = new PluginRuntime({
+      session, db: options.store?.db, bus: undefined, panes: undefined, gates, log: silentLog,
+      config: options.config.plugins, cacheDir: pluginCacheDir(options.env), cwd: options.cwd, complete: undefined,
+    });
+    const names = new Set(manifests.map((m) => m.name));
+    await runtime.loadAll((m) => names.has(m.name));
+    const local = runtime;
+    gates.register('required-plugin-gates', requiredGatesGuard({
+      manifests, config: options.config.plugins, runtimeNow: () => local, runtime: async () => local,
+    }));
+  }
   return {
-    pass: async (input) => {
-      const decision = await engine.decide(makeEvent(input.data));
-      return decision ? { ...decision, data: decision.data as LlmRequestData } : { decision: 'allow', data: input.data };
+    pass: (input) => gates.pass(input),
+    async stop() {
+      await Promise.all([engine?.stop(1000), runtime?.stop()]);
     },
-    stop: () => engine.stop(1000),
   };
 }
 
-function makeEvent(data: LlmRequestData): PicodeEvent<'llm.request', LlmRequestData> {
-  return { id: 0, type: 'llm.request', time: Date.now(), session: '', window: undefined, pane: undefined, paneName: undefined, data };
+/** The `llm.request` gate outside the host, as the LLM service takes it. */
+export async function standaloneGatePass(options: StandaloneGateOptions): Promise<{ pass: GatePass; stop(): Promise<void> } | undefined> {
+  const gate = await standaloneGate(options, 'llm.request');
+  if (!gate) return undefined;
+  return { pass: (input) => gate.pass<LlmRequestData>(input), stop: () => gate.stop() };
 }
+
+/** Gates need a bus to stamp the event; without a host nothing else listens. */
+function localBus(session: string): BusApi {
+  return {
+    emit: <TData>(input: EventInput<TData>): PicodeEvent<string, TData> => ({
+      id: 0, type: input.type, time: Date.now(), session, window: undefined, pane: input.pane, paneName: undefined, data: input.data,
+    }),
+    subscribe: () => () => undefined,
+  };
+}
+
+// A refusal's reason reaches the user through the gate's decision; nothing else is printed.
+const silentLog: HostLogger = { debug() {}, info() {}, warn() {}, error() {} };

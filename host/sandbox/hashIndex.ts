@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync, type BigIntStats } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync, type BigIntStats } from 'node:fs';
+import { ensurePrivateDir } from '../core/paths.js';
 import { join } from 'node:path';
 
 /**
@@ -55,9 +56,9 @@ export function recordHash(indexDir: string, path: string, stat: BigIntStats, sh
   const entry: Entry = { path, ...signature(stat), sha256, hashedAtMs: Date.now() };
   const file = entryFile(indexDir, path);
   try {
-    mkdirSync(indexDir, { recursive: true, mode: 0o700 });
+    ensurePrivateDir(indexDir);
     const tmp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}`;
-    writeFileSync(tmp, JSON.stringify(entry));
+    writeFileSync(tmp, JSON.stringify(entry), { mode: 0o600 });
     renameSync(tmp, file);
   } catch {
     // Only a shortcut: without it the next load hashes the file again.

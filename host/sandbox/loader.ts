@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
-import { packageRoot } from '../core/paths.js';
+import { ensurePrivateDir, packageRoot } from '../core/paths.js';
 import { capModuleMemory } from './memoryCap.js';
 import { GLUE_REVISION, tuneGlue } from './glueTuning.js';
 import { knownHash, recordHash } from './hashIndex.js';
@@ -117,14 +117,14 @@ async function transpileIntoCache(component: Uint8Array, cacheRoot: string, dir:
   // crash half-way) never leaves a partial entry that a later load would trust.
   const tmp = `${dir}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   // The cached glue runs as JavaScript in the host's workers: only the user may write it.
-  mkdirSync(cacheRoot, { recursive: true, mode: 0o700 });
+  ensurePrivateDir(cacheRoot);
   mkdirSync(tmp, { recursive: true, mode: 0o700 });
-  writeFileSync(join(tmp, 'package.json'), '{"type":"module"}\n');
+  writeFileSync(join(tmp, 'package.json'), '{"type":"module"}\n', { mode: 0o600 });
   for (const [name, bytes] of Object.entries(output.files)) {
-    mkdirSync(dirname(join(tmp, name)), { recursive: true });
-    writeFileSync(join(tmp, name), name === 'component.js' ? tuneGlue(Buffer.from(bytes).toString('utf8')).source : bytes);
+    mkdirSync(dirname(join(tmp, name)), { recursive: true, mode: 0o700 });
+    writeFileSync(join(tmp, name), name === 'component.js' ? tuneGlue(Buffer.from(bytes).toString('utf8')).source : bytes, { mode: 0o600 });
   }
-  writeFileSync(join(tmp, 'meta.json'), JSON.stringify(meta));
+  writeFileSync(join(tmp, 'meta.json'), JSON.stringify(meta), { mode: 0o600 });
   // An invalid entry (corrupt, partial, another jco) is in the way of the rename: drop it.
   if (existsSync(dir) && !readCacheMeta(dir, hash, version)) rmSync(dir, { recursive: true, force: true });
   try {

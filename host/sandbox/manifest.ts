@@ -12,6 +12,8 @@ import { pluginPermissions, type PluginPermission } from '../config/sections/plu
  *
  *   { "name": "hello", "version": "0.1.0", "type": "module",
  *     "picodePlugin": { "source": "src/plugin.ts", "component": "dist/plugin.wasm", "permissions": ["log"] } }
+ *
+ * A plugin that gates blocking events also lists them: `"gates": ["llm.request"]`.
  */
 export interface PluginManifest {
   readonly name: string;
@@ -25,6 +27,11 @@ export interface PluginManifest {
   readonly permissions: readonly PluginPermission[];
   /** Shipped with picode (plugins/ of the package). */
   readonly shipped: boolean;
+  /**
+   * Blocking events the plugin gates (`llm.request`, ...), declared up front so every command
+   * can load the gating plugins without running the others; a plugin may gate only these.
+   */
+  readonly gates: readonly string[];
 }
 
 const namePattern = /^[a-z][a-z0-9-]{0,62}$/;
@@ -69,6 +76,12 @@ export function readManifest(dir: string, shipped = false): PluginManifest {
       });
     }
   }
+  const gates = meta.gates ?? [];
+  if (!Array.isArray(gates) || !gates.every((g) => typeof g === 'string' && /^[a-z][a-z0-9.]*\*?$/.test(g))) {
+    throw new PicodeError(`${file}: picodePlugin.gates must be a list of event types such as "llm.request"`, {
+      hint: 'list the blocking events the plugin decides on, as its describe() returns them in gates',
+    });
+  }
   return {
     name: rawName,
     version: typeof pkg.version === 'string' ? pkg.version : '0.0.0',
@@ -77,6 +90,7 @@ export function readManifest(dir: string, shipped = false): PluginManifest {
     component: resolve(dir, typeof meta.component === 'string' ? meta.component : 'dist/plugin.wasm'),
     permissions: permissions as PluginPermission[],
     shipped,
+    gates: gates as string[],
   };
 }
 

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type { PicodeEvent } from '../bus/envelope.js';
 import type { BusApi, GateDecision, GateRegistry, HostLogger, PanesApi, Unsubscribe } from '../daemon/api.js';
@@ -114,6 +114,27 @@ export function getPluginRuntime(): PluginRuntime | undefined {
 
 export function setPluginRuntime(runtime: PluginRuntime | undefined): void {
   current = runtime;
+  if (runtime) for (const resolve of runtimeWaiters.splice(0)) resolve(runtime);
+}
+
+const runtimeWaiters: Array<(runtime: PluginRuntime | undefined) => void> = [];
+
+/**
+ * The host's runtime, waiting for the plugins extension to start it (it starts after the
+ * IPC socket is served); undefined when it has not within `timeoutMs`.
+ */
+export function whenPluginRuntime(timeoutMs: number): Promise<PluginRuntime | undefined> {
+  if (current) return Promise.resolve(current);
+  return new Promise((resolve) => {
+    const done = (runtime: PluginRuntime | undefined): void => { clearTimeout(timer); resolve(runtime); };
+    const timer = setTimeout(() => {
+      const i = runtimeWaiters.indexOf(done);
+      if (i !== -1) runtimeWaiters.splice(i, 1);
+      resolve(current);
+    }, timeoutMs);
+    timer.unref();
+    runtimeWaiters.push(done);
+  });
 }
 
 function matches(patterns: readonly string[], type: string): boolean {
@@ -134,17 +155,43 @@ export class PluginRuntime {
   private readonly loading = new Map<string, Promise<void>>();
   private readonly lastDropReport = new Map<string, number>();
   private readonly workers = new PluginWorkerPool();
+  private allLoaded: Promise<void> = Promise.resolve();
 
   constructor(private readonly env: RuntimeEnvironment) {
     this.flushTimer = setInterval(() => this.flush(), 1000);
     this.flushTimer.unref();
   }
 
-  /** Loads every enabled plugin; a plugin that cannot load is reported, never fatal. */
-  async loadAll(): Promise<void> {
+  /**
+   * Loads every enabled plugin (or those `only` picks: the gating plugins of a command that
+   * runs without a host); a plugin that cannot load is reported, never fatal.
+   */
+  loadAll(only?: (manifest: PluginManifest) => boolean): Promise<void> {
     const { plugins, problems } = discoverPlugins({ dirs: this.env.config?.dirs, cwd: this.env.cwd });
     for (const p of problems) this.env.log.warn(`plugin directory skipped: ${p.message}`, { dir: p.dir });
-    await Promise.all(plugins.map((m) => this.loadManifest(m).catch(() => { /* status recorded */ })));
+    this.allLoaded = Promise.all(plugins.filter((m) => !only || only(m)).map((m) => this.loadManifest(m).catch(() => { /* status recorded */ }))).then(() => undefined);
+    return this.allLoaded;
+  }
+
+  /**
+   * Whether a plugin's gate is in place, once its loading (and loadAll) has settled: `gating`
+   * when it runs and its gate is registered, `disabled` when the user turned it off, else
+   * `unavailable` with why. The required-gates guard (host/llm/requiredGates.ts) refuses a
+   * blocking event a declared gate cannot decide.
+   */
+  /** Whether a plugin's gate is registered right now (no waiting). */
+  isGating(name: string): boolean {
+    return (this.loaded.get(name)?.description.gates.length ?? 0) > 0;
+  }
+
+  async gateState(manifest: PluginManifest): Promise<{ state: 'gating' | 'disabled' | 'unavailable'; detail?: string }> {
+    await this.allLoaded;
+    await this.loading.get(manifest.name)?.catch(() => undefined);
+    // A loaded plugin's own gate decides, with its gateFailure verdict when it has failed since.
+    if (this.loaded.has(manifest.name)) return { state: 'gating' };
+    if (!this.isEnabled(manifest)) return { state: 'disabled' };
+    const un = this.unloaded.get(manifest.name);
+    return { state: 'unavailable', detail: un?.detail ?? `it is ${un?.state ?? 'not loaded'}` };
   }
 
   /** Loads (or reloads, keeping kv) one plugin from its manifest. Rejects with a PicodeError. */
@@ -240,6 +287,12 @@ export class PluginRuntime {
       const worker = reserved;
       reserved = undefined;
       const description = normaliseDescription(await supervisor.start(worker), manifest);
+      const undeclared = description.gates.filter((g) => !manifest.gates.includes(g) && (g.endsWith('*') || !matches(manifest.gates, g)));
+      if (undeclared.length > 0) {
+        throw new PicodeError(`plugin ${name} gates ${undeclared.join(', ')}, which its package.json does not declare`, {
+          hint: `add "gates": ${JSON.stringify(description.gates)} to picodePlugin in ${join(manifest.dir, 'package.json')} (commands that run without a host load only declared gates)`,
+        });
+      }
       loaded = {
         manifest, supervisor, grants, description, entry,
         maxActions: this.limit(entry, 'maxActions'),

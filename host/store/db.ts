@@ -1,9 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3';
 import { PicodeError } from '../core/errors.js';
-import { databasePath } from '../core/paths.js';
+import { databasePath, ensurePrivateDir, ensurePrivateFile } from '../core/paths.js';
 import type { Migration } from './migration.js';
 import { migrations as allMigrations } from './migrations/index.js';
 
@@ -25,7 +24,10 @@ export interface Store {
 const require = createRequire(import.meta.url);
 
 export function openStore(path: string = databasePath(), migrations: readonly Migration[] = allMigrations): Store {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  // SQLite gives the -wal and -shm files the main file's mode: 0600 before it opens it.
+  ensurePrivateDir(dirname(path));
+  ensurePrivateFile(path);
+  for (const side of ['-wal', '-shm']) ensurePrivateFile(`${path}${side}`, { create: false });
   const Sqlite = require('better-sqlite3') as typeof BetterSqlite3;
   let db: Database;
   try {
@@ -35,17 +37,45 @@ export function openStore(path: string = databasePath(), migrations: readonly Mi
       hint: 'check the permissions of the state directory (PICODE_HOME), or move the file away to start afresh',
     });
   }
-  db.pragma('journal_mode = WAL');
-  db.pragma('busy_timeout = 5000');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
   try {
+    db.pragma('busy_timeout = 5000');
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
     migrate(db, path, migrations);
   } catch (error) {
     db.close();
-    throw error;
+    throw storeError(error, path) ?? error;
   }
   return { db, path, close: () => db.close() };
+}
+
+/**
+ * What a user can do about a database SQLite cannot use: a damaged or foreign file (moved
+ * aside, or `picode doctor --repair` keeps what can be read), a read-only one, a full disk.
+ * Undefined for anything else (a bug).
+ */
+export function storeError(error: unknown, path: string): PicodeError | undefined {
+  if (error instanceof PicodeError) return error;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return undefined;
+  const message = (error as Error).message;
+  if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) {
+    return new PicodeError(`the picode database ${path} is damaged (${message}): picode cannot use it`, {
+      hint: `run \`picode doctor --repair\` to keep what can still be read in a fresh database (the damaged file is kept beside it), or move it aside yourself (mv ${path} ${path}.broken) to start afresh`,
+    });
+  }
+  if (code.startsWith('SQLITE_READONLY') || code === 'SQLITE_PERM' || code.startsWith('SQLITE_CANTOPEN') || code === 'SQLITE_AUTH') {
+    return new PicodeError(`cannot write the picode database ${path} (${message})`, {
+      hint: `make it and its directory writable by you (ls -l ${dirname(path)}), or point PICODE_HOME at another directory`,
+    });
+  }
+  if (code === 'SQLITE_FULL' || code.startsWith('SQLITE_IOERR')) {
+    return new PicodeError(`the picode database ${path} cannot be written (${message})`, {
+      hint: 'free disk space (picode purge removes old events and output; picode doctor shows the sizes), then retry',
+    });
+  }
+  return undefined;
 }
 
 /** Applies the migrations the database has not seen yet, each in its own transaction. */

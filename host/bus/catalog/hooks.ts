@@ -63,6 +63,7 @@ export const paneSendBeforeData = z.object({
   keys: z.array(z.string()).optional().describe('The keys about to be sent (for `sendKeys`), tmux key names.'),
   enter: z.boolean().describe('Whether Enter follows the text.'),
   origin: z.string().describe('Who is sending: `cli`, `hook:NAME`, `plugin:NAME`, `agent:RUN`.'),
+  secret: z.boolean().optional().describe('Sent with `picode send --secret`: the text is stored as its length only. Text sent otherwise is stored with secrets redacted.'),
 });
 
 export const hookEvents: readonly EventDefinition[] = [

@@ -99,7 +99,7 @@ async function runAsk(question: string, opts: AskOptions, cmd: Command): Promise
   const started = performance.now();
   if (client) {
     try {
-      await streamThroughHost(client, request, question, out, opts);
+      await streamThroughHost(client, request, question, out, opts, await callerKeys(config, env));
     } finally {
       client.close();
     }
@@ -222,7 +222,7 @@ async function streamHere(request: CompletionRequest, out: AnswerPrinter, opts: 
     import('../../llm/standaloneGate.js'),
   ]);
   const store = openStore();
-  const gate = await standaloneGatePass({ config: e.config, cwd: e.cwd, env: e.env });
+  const gate = await standaloneGatePass({ config: e.config, cwd: e.cwd, env: e.env, store });
   const controller = new AbortController();
   const onSigint = (): void => controller.abort();
   process.once('SIGINT', onSigint);
@@ -236,7 +236,15 @@ async function streamHere(request: CompletionRequest, out: AnswerPrinter, opts: 
   }
 }
 
-async function streamThroughHost(client: HostClient, request: CompletionRequest, question: string, out: AnswerPrinter, opts: AskOptions): Promise<void> {
+/** This shell's provider keys, which the host uses for this request when it has none (over the 0600 socket, never stored). */
+async function callerKeys(config: Env['config'], env: NodeJS.ProcessEnv): Promise<Record<string, string>> {
+  const { providerKeyNames } = await import('../../llm/providerKeys.js');
+  const keys: Record<string, string> = {};
+  for (const name of await providerKeyNames(config)) if (env[name]) keys[name] = env[name]!;
+  return keys;
+}
+
+async function streamThroughHost(client: HostClient, request: CompletionRequest, question: string, out: AnswerPrinter, opts: AskOptions, keys: Record<string, string>): Promise<void> {
   const prompt = await localPrompt(opts);
   const stopParts = client.onNotification('llm.part', (params) => out.part((params as { part: StreamPart }).part));
   const stopApprovals = client.onNotification('llm.approval', (params) => {
@@ -250,7 +258,7 @@ async function streamThroughHost(client: HostClient, request: CompletionRequest,
   process.once('SIGINT', onSigint);
   try {
     const { signal: _signal, ...serialisable } = request;
-    await client.call('llm.stream', { request: serialisable, question });
+    await client.call('llm.stream', { request: serialisable, question, ...(Object.keys(keys).length > 0 ? { keys } : {}) });
   } finally {
     process.removeListener('SIGINT', onSigint);
     stopParts();

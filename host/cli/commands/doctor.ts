@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { PicodeError } from '../../core/errors.js';
-import { databasePath, stateDir, userLayoutsDir } from '../../core/paths.js';
+import { databasePath, ensurePrivateDir, stateDir, userLayoutsDir } from '../../core/paths.js';
 import { globalOptions } from '../globals.js';
 
 /**
@@ -28,8 +28,13 @@ export function define(program: Command): void {
     .command('doctor')
     .description('check the environment: tmux, config, state directory, SQLite, Node, providers, Zellij')
     .option('--json', 'print the checks as a JSON array')
-    .action(async (options: { json?: boolean }, command: Command) => {
+    .option('--repair', 'replace a damaged database by a fresh one with every row that can still be read (the damaged file is kept beside it)')
+    .action(async (options: { json?: boolean; repair?: boolean }, command: Command) => {
       const env = process.env;
+      if (options.repair) {
+        await repair(env, options.json === true);
+        return;
+      }
       const checks = await runChecks(env, globalOptions(command).tmuxSocket);
       if (options.json) {
         process.stdout.write(`${JSON.stringify(checks, null, 2)}\n`);
@@ -118,14 +123,15 @@ function tmuxCheck(binary: string, socket: string | undefined, env: NodeJS.Proce
 function stateCheck(env: NodeJS.ProcessEnv): DoctorCheck {
   const dir = stateDir(env);
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    ensurePrivateDir(dir, env);
     accessSync(dir, constants.W_OK);
     const probe = join(dir, `.doctor-${process.pid}`);
-    writeFileSync(probe, 'ok');
+    writeFileSync(probe, 'ok', { mode: 0o600 });
     rmSync(probe);
-    return { name: 'state directory', status: 'ok', detail: `${dir} is writable${env.PICODE_HOME ? ' (PICODE_HOME)' : ''}` };
+    return { name: 'state directory', status: 'ok', detail: `${dir} is writable and private (0700)${env.PICODE_HOME ? ' (PICODE_HOME)' : ''}` };
   } catch (error) {
-    return { name: 'state directory', status: 'missing', detail: `${dir}: ${(error as Error).message}`, fix: 'fix its permissions, or point PICODE_HOME at a writable directory' };
+    const hint = error instanceof PicodeError ? error.hint : undefined;
+    return { name: 'state directory', status: 'missing', detail: `${dir}: ${(error as Error).message}`, fix: hint ?? 'fix its permissions, or point PICODE_HOME at a writable directory of your own' };
   }
 }
 
@@ -136,7 +142,12 @@ async function sqliteCheck(env: NodeJS.ProcessEnv): Promise<DoctorCheck> {
     try {
       const row = store.db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number };
       const journal = store.db.pragma('journal_mode', { simple: true }) as string;
-      return { name: 'sqlite', status: 'ok', detail: `${store.path}: schema version ${row.v}, journal ${journal}` };
+      const check = store.db.pragma('quick_check', { simple: true }) as string;
+      if (check !== 'ok') {
+        return { name: 'sqlite', status: 'missing', detail: `${store.path} is damaged: ${check}`, fix: 'picode doctor --repair keeps what can be read in a fresh database (the damaged file is kept beside it)' };
+      }
+      const { storeSizes } = await import('../../store/retention.js');
+      return { name: 'sqlite', status: 'ok', detail: `${store.path}: schema version ${row.v}, journal ${journal}; ${storeSizes(store).summary}` };
     } finally {
       store.close();
     }
@@ -146,6 +157,28 @@ async function sqliteCheck(env: NodeJS.ProcessEnv): Promise<DoctorCheck> {
       fix: error instanceof PicodeError ? error.hint : 'reinstall picode (npm install) so better-sqlite3 is built for this Node',
     };
   }
+}
+
+/** `picode doctor --repair`: refused while a host writes to the database. */
+async function repair(env: NodeJS.ProcessEnv, json: boolean): Promise<void> {
+  const path = databasePath(env);
+  const { liveHostSockets } = await import('../../store/retention.js');
+  const live = await liveHostSockets(env);
+  if (live.length > 0) {
+    throw new PicodeError(`${live.length} picode host(s) are running and write to ${path}: ${live.join(', ')}`, {
+      hint: 'stop them first (picode down), then run picode doctor --repair again',
+    });
+  }
+  const { repairDatabase } = await import('../../store/repair.js');
+  const report = repairDatabase(path);
+  if (json) {
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    return;
+  }
+  const rows = Object.values(report.copied).reduce((a, b) => a + b, 0);
+  process.stdout.write(`repaired ${path}: ${rows.toLocaleString('en-US')} rows kept (${Object.entries(report.copied).filter(([, n]) => n > 0).map(([t, n]) => `${t} ${n}`).join(', ') || 'none'})\n`);
+  for (const p of report.problems) process.stdout.write(`  lost: ${p}\n`);
+  process.stdout.write(`the damaged file is kept as ${report.keptAs}\n`);
 }
 
 function layoutsCheck(env: NodeJS.ProcessEnv): DoctorCheck {

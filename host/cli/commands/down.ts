@@ -50,7 +50,7 @@ export function define(program: Command): void {
         const hostProblem = await stopHost(session, tmuxSocket, env).then(() => undefined, (error: unknown) => error);
         const wasLive = live.has(session);
         if (wasLive) await mux.kill(session);
-        const known = markStopped(store.db, session);
+        const known = markStopped(store.db, session, Date.now(), tmuxSocket);
         if (!wasLive && !known) {
           throw new PicodeError(`no session named "${session}" is running`, { hint: 'see picode ls for the sessions picode launched' });
         }

@@ -58,22 +58,35 @@ Examples:
 async function listFromStore(
   session: string, tmuxSocket: string | undefined, opts: EventsOptions, types: string[] | undefined, print: (e: PicodeEvent) => void,
 ): Promise<number> {
-  const [{ openStore }, { databasePath }, { queryEvents, nextEventId }, { hostKey }] = await Promise.all([
+  const [{ openStore }, { databasePath }, { queryEvents, nextEventId, nthLastEventId }, { hostKey }] = await Promise.all([
     import('../../store/db.js'), import('../../core/paths.js'), import('../../bus/eventStore.js'), import('../../ipc/address.js'),
   ]);
   const store = openStore(databasePath());
   try {
     const key = hostKey(session, tmuxSocket);
     const query = { ...(types ? { types } : {}), ...(opts.pane ? { pane: opts.pane } : {}) };
-    const events = opts.since !== undefined
-      ? queryEvents(store.db, key, { ...query, afterId: opts.since })
-      : opts.limit > 0 ? queryEvents(store.db, key, { ...query, limit: opts.limit, last: true }) : [];
-    for (const e of events) print(e);
-    return events.length ? events[events.length - 1]!.id : Math.max(opts.since ?? 0, nextEventId(store.db, key) - 1);
+    // Where the listing starts: after --since, or just before the --limit most recent.
+    let after: number | undefined;
+    if (opts.since !== undefined) after = opts.since;
+    else if (opts.limit > 0) {
+      const first = nthLastEventId(store.db, key, query, opts.limit);
+      if (first !== undefined) after = first - 1;
+    }
+    // A page at a time, so a long history never sits in memory at once.
+    let lastId = -1;
+    while (after !== undefined) {
+      const page = queryEvents(store.db, key, { ...query, afterId: after, limit: storePageSize });
+      for (const e of page) print(e);
+      if (page.length > 0) lastId = page[page.length - 1]!.id;
+      after = page.length === storePageSize ? lastId : undefined;
+    }
+    return lastId >= 0 ? lastId : Math.max(opts.since ?? 0, nextEventId(store.db, key) - 1);
   } finally {
     store.close();
   }
 }
+
+const storePageSize = 1000;
 
 /** One line per event: id, time, type, pane, and what matters in its data. */
 export function formatEvent(event: PicodeEvent): string {

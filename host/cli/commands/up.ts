@@ -9,6 +9,7 @@ import { sessionExistsError } from '../../mux/errors.js';
 import type { SessionSpec } from '../../layout/model.js';
 import type { LaunchResult, Multiplexer } from '../../mux/types.js';
 import { sessionNameProblem } from '../../layout/sessionName.js';
+import { shellCommand } from '../../core/shellQuote.js';
 
 /**
  * `picode up [LAYOUT] [key=value...]`: config -> layout -> one tmux invocation -> record ->
@@ -213,9 +214,10 @@ function terminalSize(detach: boolean): { width: number; height: number } {
   return detach ? { width: 80, height: 24 } : { width: 80, height: 23 };
 }
 
-function attachHint(kind: Multiplexer['kind'], session: string, socket: string | undefined): string {
-  if (kind === 'zellij') return `zellij attach ${session}`;
-  return socket ? `tmux -L ${socket} attach -t ${session}` : `tmux attach -t ${session}`;
+export function attachHint(kind: Multiplexer['kind'], session: string, socket: string | undefined): string {
+  // Printed for copy and paste: quoted (a session named `a;touch x` must not run touch).
+  if (kind === 'zellij') return shellCommand(['zellij', 'attach', session]);
+  return shellCommand(['tmux', ...(socket ? ['-L', socket] : []), 'attach', '-t', session]);
 }
 
 /**
@@ -252,7 +254,7 @@ async function record(spec: SessionSpec, file: string, layoutName: string, sessi
  */
 async function startHost(session: string, tmuxSocket: string | undefined, cwd: string): Promise<{ warning?: string; failure?: PicodeError }> {
   if (process.env.PICODE_NO_HOST === '1') return {};
-  const retry = `picode host --session ${session}${tmuxSocket ? ` --tmux-socket ${tmuxSocket}` : ''}`;
+  const retry = shellCommand(['picode', 'host', '--session', session, ...(tmuxSocket ? ['--tmux-socket', tmuxSocket] : [])]);
   try {
     const { startHostInBackground } = await import('../../daemon/spawn.js');
     const started = await startHostInBackground({ session, tmuxSocket, cwd }).started;

@@ -25,6 +25,10 @@ export const hostSection = {
       maxOutputText: z.number().int().min(256).default(16 * 1024)
         .describe('Characters of a `pane.output` event\'s text written to the `events` table (subscribers get it whole; the raw bytes are in the output log).'),
     }).strict().prefault({}),
+    retention: z.object({
+      maxAgeDays: z.number().min(0).default(30)
+        .describe('Events, pane output, hook runs and plugin logs older than this many days are deleted (by the running host, hourly). 0 = keep them until the size limits apply. `picode purge` deletes on demand.'),
+    }).strict().prefault({}),
     capture: z.enum(['spool', 'control', 'pipe-pane']).default('spool')
       .describe('How the host reads pane output (tmux). `spool`: one pipe per pane into a bounded on-disk spool that never makes tmux wait or buffer; new panes are piped before their first byte; a pipe of your own is left alone (that pane is reported, not captured). `control`: tmux control mode (`%output`), with pause-after flow control and no pipes, several times costlier for the tmux server under heavy output. `pipe-pane`: one pipe per pane into a FIFO, no flow control (see docs/host.md).'),
     spool: z.object({

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PicodeError } from '../../core/errors.js';
-import { packageRoot, stateDir } from '../../core/paths.js';
+import { packageRoot, stateDir, writePrivateFile } from '../../core/paths.js';
 import { panesOf, type SessionSpec } from '../../layout/model.js';
 import type { CaptureOptions, LaunchOptions, LaunchResult, Multiplexer, MuxObserver, PaneInfo } from '../types.js';
 import { ZellijCallError, ZellijRunner } from './exec.js';
@@ -221,9 +221,8 @@ export class ZellijMux implements Multiplexer {
       program: (pane, window) => zellijPaneProgram(layout, pane, window, ctx),
     });
     const dir = join(stateDir(this.env), 'zellij');
-    mkdirSync(dir, { recursive: true });
     const file = join(dir, `${session.replace(/[^A-Za-z0-9_.-]/g, '_')}.kdl`);
-    writeFileSync(file, text);
+    writePrivateFile(file, text, this.env);
     return file;
   }
 

@@ -51,7 +51,7 @@ beforeAll(async () => {
   mkdirSync(join(pluginDir, 'src'), { recursive: true });
   writeFileSync(join(pluginDir, 'package.json'), JSON.stringify({
     name: 'hook-policy', version: '0.1.0', private: true, type: 'module',
-    picodePlugin: { source: 'src/plugin.js', component: 'dist/plugin.wasm', permissions: ['notify'] },
+    picodePlugin: { source: 'src/plugin.js', component: 'dist/plugin.wasm', permissions: ['notify'], gates: ['agent.tool.before'] },
   }));
   writeFileSync(join(pluginDir, 'src/plugin.js'), source);
   await buildPlugin(pluginDir);

@@ -117,7 +117,7 @@ describe('store', () => {
       recordLaunch(store.db, launch);
       recordLaunch(store.db, { ...launch, startedAt: 5 });
       expect(findSessionRow(store.db, 's')).toMatchObject({ layout_name: 'dev', created_at: 5, stopped_at: null });
-      expect(markStopped(store.db, 's', 9)).toBe(true);
+      expect(markStopped(store.db, 's', 9, 'x')).toBe(true);
       expect(findSessionRow(store.db, 's')!.stopped_at).toBe(9);
       expect((store.db.prepare('SELECT COUNT(*) AS n FROM launches').get() as { n: number }).n).toBe(2);
     } finally {
