@@ -59,10 +59,14 @@ export interface PanesApi {
   resolve(paneIdOrName: string): PaneInfo | undefined;
   capture(pane: string, options?: CaptureOptions): Promise<string>;
   /** Passes the blocking `pane.send.before` gate first; rejects with the gate's reason when denied. */
-  sendText(pane: string, text: string, options: { enter: boolean; origin: string }): Promise<void>;
-  sendKeys(pane: string, keys: readonly string[], options: { origin: string }): Promise<void>;
-  /** Runs a command line in the pane's shell and waits for it (OSC 133 marks or an injected sentinel). */
-  run(pane: string, command: string, options: { origin: string; timeoutMs?: number }): Promise<RunResult>;
+  sendText(pane: string, text: string, options: { enter: boolean; origin: string; force?: boolean }): Promise<void>;
+  sendKeys(pane: string, keys: readonly string[], options: { origin: string; force?: boolean }): Promise<void>;
+  /**
+   * Runs a command line in the pane's shell and waits for it (OSC 133 marks or an injected sentinel).
+   * sendText, sendKeys and run refuse a pane running one of picode's views, and run a pane whose
+   * foreground program is not a shell (host/daemon/paneGuard.ts), unless `force`.
+   */
+  run(pane: string, command: string, options: { origin: string; timeoutMs?: number; force?: boolean }): Promise<RunResult>;
 }
 
 /** JSON-RPC methods served on the host's socket. Method names are `area.verb` (`plugin.list`). */

@@ -15,6 +15,7 @@ import { OutputLog } from './outputLog.js';
 import { PaneState } from './paneState.js';
 import type { PaneDriver } from './driver.js';
 import { registerHostMethods } from './methods.js';
+import { assertTypable, viewRoles, type SendKind } from './paneGuard.js';
 
 /**
  * The host process for one session: it holds the session's lock, observes the multiplexer,
@@ -49,6 +50,8 @@ export class Host {
   readonly done: Promise<HostExit>;
 
   private readonly panes = new Map<string, PaneState>();
+  /** Roles announced by the views running in panes (`panes.view`), for multiplexers without pane options. */
+  private readonly announcedRoles = new Map<string, string>();
   private readonly events: EventWriter;
   private readonly outputLog: OutputLog;
   private readonly started: Array<{ name: string; extension: HostExtension }> = [];
@@ -169,6 +172,29 @@ export class Host {
     return pane;
   }
 
+  /** The pane's role: from the layout (tmux pane option), else as announced by the view in it. */
+  roleOf(paneId: string): string | undefined {
+    return this.panes.get(paneId)?.info.role ?? this.announcedRoles.get(paneId);
+  }
+
+  /** A view running in a pane says so when it connects (Zellij has no pane options to carry roles). */
+  announceView(paneId: string, role: string): void {
+    if (viewRoles.has(role)) this.announcedRoles.set(paneId, role);
+  }
+
+  isView(paneId: string): boolean {
+    const role = this.roleOf(paneId);
+    return role !== undefined && viewRoles.has(role);
+  }
+
+  /** The one check before anything is typed into a pane (see paneGuard.ts). */
+  private async guard(pane: PaneState, kind: SendKind, force: boolean): Promise<void> {
+    if (force) return;
+    // The foreground program changes all the time: ask the multiplexer now (one control command).
+    if (kind === 'run') await this.refreshPanes();
+    assertTypable({ id: pane.id, name: pane.info.name, role: this.roleOf(pane.id), command: pane.info.command }, kind, false);
+  }
+
   private findPane(idOrName: string): PaneState | undefined {
     const byId = this.panes.get(idOrName);
     if (byId) return byId;
@@ -186,7 +212,8 @@ export class Host {
         const state = new PaneState(o.pane, this.outputLog.endOffset(o.pane.id), {
           ...this.options.config.host.output, runOutputBytes: this.options.config.host.runOutputBytes,
         }, {
-          emit: (input) => { this.bus.emit(input); },
+          // A view's redraws are picode talking to itself: not pane output for hooks and plugins.
+          emit: (input) => { if (!(isOwnOutput(input.type) && this.isView(o.pane.id))) this.bus.emit(input); },
           log: (pane, offset, data) => this.outputLog.append(pane, offset, data),
         });
         this.panes.set(o.pane.id, state);
@@ -228,6 +255,7 @@ export class Host {
     for (const pane of this.panes.values()) {
       if (!pane.idleReported && now - pane.lastOutputAt >= idleMs) {
         pane.idleReported = true;
+        if (this.isView(pane.id)) continue;
         this.bus.emit({ type: 'pane.idle', pane: pane.id, data: { idleMs, offset: pane.offset } });
       }
     }
@@ -302,11 +330,13 @@ export class Host {
       capture: async (pane, options = {}) => driver.capture(host.requirePane(pane).id, options.lines ?? 0, options.ansi ?? false),
       async sendText(pane, text, options) {
         const state = host.requirePane(pane);
+        await host.guard(state, 'send', options.force ?? false);
         const verdict = await host.gateSend(state, { text, enter: options.enter, origin: options.origin });
         await driver.sendText(state.id, verdict.text ?? text, options.enter);
       },
       async sendKeys(pane, keys, options) {
         const state = host.requirePane(pane);
+        await host.guard(state, 'keys', options.force ?? false);
         const verdict = await host.gateSend(state, { keys: [...keys], enter: false, origin: options.origin });
         await driver.sendKeys(state.id, verdict.keys ?? keys);
       },
@@ -338,8 +368,9 @@ export class Host {
    * reports the command itself; otherwise picode wraps the line in sentinel marks of its own
    * (printf of OSC 133 C/D with a nonce), which delimit the output and carry the exit status.
    */
-  async run(paneRef: string, command: string, options: { origin: string; timeoutMs?: number; signal?: AbortSignal }): Promise<RunResult> {
+  async run(paneRef: string, command: string, options: { origin: string; timeoutMs?: number; signal?: AbortSignal; force?: boolean }): Promise<RunResult> {
     const pane = this.requirePane(paneRef);
+    await this.guard(pane, 'run', options.force ?? false);
     const verdict = await this.gateSend(pane, { text: command, enter: true, origin: options.origin });
     const line = (verdict.text ?? command).replace(/[\s;]+$/, '');
     const started = Date.now();
@@ -392,6 +423,11 @@ export class Host {
 export function sentinelLine(command: string, nonce: string, shellProgram: string): string {
   const status = shellProgram === 'fish' ? '$status' : '$?';
   return ` printf '\\033]133;C;picode=${nonce}\\007'; ${command}; printf '\\033]133;D;%s;picode=${nonce}\\007' "${status}"`;
+}
+
+/** Events that report what a pane printed (a view's are its own redraws). */
+function isOwnOutput(type: string): boolean {
+  return type === 'pane.output' || type === 'pane.idle';
 }
 
 function comparePanes(a: PaneState, b: PaneState): number {

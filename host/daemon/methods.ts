@@ -11,9 +11,12 @@ import type { Host } from './host.js';
  *   panes.list                  -> PaneInfo[] with byte counts and whether the shell marks commands
  *   panes.capture {pane, lines?, ansi?}   -> { text } (tmux's rendering: screen + history)
  *   panes.scrollback {pane, lines?, ansi?} -> { text } (the host's record: plain lines, or raw bytes)
- *   panes.send {pane, text, enter?}       -> {}
- *   panes.keys {pane, keys}               -> {}
- *   panes.run {pane, command, timeoutMs?} -> RunResult
+ *   panes.send {pane, text, enter?, force?}       -> {}
+ *   panes.keys {pane, keys, force?}               -> {}
+ *   panes.run {pane, command, timeoutMs?, force?} -> RunResult
+ *                               (send, keys and run refuse picode's view panes, run a pane not at a
+ *                                shell, unless force: host/daemon/paneGuard.ts)
+ *   panes.view {pane, role}     -> {} (a view announces the pane it runs in)
  *   events.list {afterId?, types?, pane?, limit?, last?} -> PicodeEvent[]
  *   events.follow {afterId?, types?, pane?} -> notifications `event` (replay after afterId, then live)
  *                                              until the client disconnects
@@ -33,7 +36,7 @@ export function registerHostMethods(host: Host): void {
 
   ipc.register('panes.list', async () => {
     await host.refreshPanes();
-    return host.paneStates().map((p) => ({ ...p.info, bytes: p.offset, marks: p.hasMarks }));
+    return host.paneStates().map((p) => ({ ...p.info, role: host.roleOf(p.id), bytes: p.offset, marks: p.hasMarks }));
   });
 
   ipc.register('panes.capture', async (params) => {
@@ -60,6 +63,7 @@ export function registerHostMethods(host: Host): void {
   ipc.register('panes.send', async (params) => {
     await api.panes.sendText(requiredString(params, 'pane'), requiredString(params, 'text'), {
       enter: optionalBoolean(params, 'enter') ?? false, origin: optionalString(params, 'origin') ?? 'cli',
+      force: optionalBoolean(params, 'force') ?? false,
     });
     return {};
   });
@@ -69,7 +73,9 @@ export function registerHostMethods(host: Host): void {
     if (!Array.isArray(keys) || keys.length === 0 || !keys.every((k) => typeof k === 'string')) {
       throw new PicodeError('panes.keys needs `keys`: a non-empty list of tmux key names');
     }
-    await api.panes.sendKeys(requiredString(params, 'pane'), keys as string[], { origin: optionalString(params, 'origin') ?? 'cli' });
+    await api.panes.sendKeys(requiredString(params, 'pane'), keys as string[], {
+      origin: optionalString(params, 'origin') ?? 'cli', force: optionalBoolean(params, 'force') ?? false,
+    });
     return {};
   });
 
@@ -77,7 +83,13 @@ export function registerHostMethods(host: Host): void {
     const timeoutMs = optionalNumber(params, 'timeoutMs');
     return host.run(requiredString(params, 'pane'), requiredString(params, 'command'), {
       origin: optionalString(params, 'origin') ?? 'cli', signal: context.signal, ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+      force: optionalBoolean(params, 'force') ?? false,
     });
+  });
+
+  ipc.register('panes.view', (params) => {
+    host.announceView(host.requirePane(requiredString(params, 'pane')).id, requiredString(params, 'role'));
+    return {};
   });
 
   ipc.register('events.list', (params) => {

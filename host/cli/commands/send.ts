@@ -9,11 +9,12 @@ export function define(program: Command): void {
     .argument('<text>', 'the text, sent literally (no key names)')
     .option('--session <name>', 'the session (default: the current tmux session, or the only one with a host)')
     .option('--enter', 'press Enter after the text')
-    .action(async (pane: string, text: string, opts: { session?: string; enter?: boolean }, cmd: Command) => {
+    .option('--force', "type even into one of picode's view panes (plan, agent, jobs, log)")
+    .action(async (pane: string, text: string, opts: { session?: string; enter?: boolean; force?: boolean }, cmd: Command) => {
       const { connectTarget } = await import('../../ipc/target.js');
       const { client } = await connectTarget({ session: opts.session, tmuxSocket: globalOptions(cmd).tmuxSocket });
       try {
-        await client.call('panes.send', { pane, text, enter: opts.enter ?? false, origin: 'cli' });
+        await client.call('panes.send', { pane, text, enter: opts.enter ?? false, origin: 'cli', force: opts.force ?? false });
       } finally {
         client.close();
       }

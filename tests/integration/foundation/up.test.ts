@@ -280,7 +280,7 @@ describe('the session host', () => {
 describe('shipped layouts', () => {
   it.each([
     ['default', [['main', 'shell'], ['main', 'plan'], ['main', 'agent']]],
-    ['dev', [['code', 'shell'], ['code', 'shell'], ['code', 'jobs'], ['code', 'log'], ['assist', 'plan'], ['assist', 'agent']]],
+    ['dev', [['code', 'shell'], ['code', 'shell'], ['code', 'shell'], ['code', 'jobs'], ['code', 'log'], ['assist', 'plan'], ['assist', 'agent']]],
     ['agents', [['agents', 'agent'], ['agents', 'agent'], ['agents', 'agent'], ['agents', 'agent'], ['agents', 'shell']]],
   ])('%s launches with its panes and roles; role panes run picode\'s views', async (name, expected) => {
     const session = `shipped-${name}`;
