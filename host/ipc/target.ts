@@ -38,7 +38,7 @@ export async function resolveSessionTarget(options: TargetOptions & { command?: 
   const prefix = options.command ? `${options.command}: ` : '';
   throw new PicodeError(
     candidates.length === 0
-      ? `${prefix}no picode host is running${tmuxSocket ? ` on tmux server ${tmuxSocket}` : ''}, no session was named and this terminal is not inside a tmux session`
+      ? `${prefix}which session? none was named, this terminal is not inside a tmux session, and no picode host is running${tmuxSocket ? ` on tmux server ${tmuxSocket}` : ''}`
       : `${prefix}several sessions have a picode host (${candidates.join(', ')}); which one?`,
     { hint: 'name it with --session NAME (see `picode ls`; or set PICODE_SESSION), run the command inside the session, or start one with `picode up`' },
   );
