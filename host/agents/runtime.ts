@@ -65,7 +65,7 @@ export function createAgentsRuntime(options: AgentsRuntimeOptions): AgentsRuntim
     costOf: (usage, model) => costOf(usage, findPrice(prices, model)),
     emit: (type, run, data) => {
       emit?.(type, run.workPane, { run: runSummary(run), ...data });
-      if (type === 'agent.finished' && run.planStepId !== undefined) plans?.agentFinished(run.planStepId, run.id, run.status);
+      if (type === 'agent.finished' && run.planStepId !== undefined) plans?.agentFinished(run.planStepId, run.id, run.status, run.worktree ?? run.cwd);
     },
   });
   plans = new PlanService({
