@@ -11,6 +11,7 @@ import type { Store } from '../store/db.js';
  */
 export interface HostApi {
   readonly session: string;
+  /** The running config; replaced when the config files change (`picode reload`). */
   readonly config: PicodeConfig;
   readonly store: Store;
   readonly bus: BusApi;
@@ -113,4 +114,9 @@ export interface HostExtension {
   readonly name: string;
   start(host: HostApi): Promise<void>;
   stop(): Promise<void>;
+  /**
+   * Applies a changed config (`changed`: the top-level sections that differ); returns the
+   * sections it applied. Sections no extension applies take effect when the host restarts.
+   */
+  reconfigure?(config: PicodeConfig, changed: ReadonlySet<string>): Promise<readonly string[]>;
 }

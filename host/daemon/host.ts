@@ -32,6 +32,16 @@ export interface HostOptions {
   readonly env?: NodeJS.ProcessEnv;
   readonly extensions?: ReadonlyArray<{ readonly name: string; readonly load: () => Promise<HostExtension> }>;
   readonly muxKind?: 'tmux' | 'zellij';
+  /** Loads the config again from the same places (for `picode reload` and the config watcher). */
+  readonly loadConfig?: () => Promise<{ config: PicodeConfig; files: readonly string[] }>;
+}
+
+/** What a reload did: the sections that changed, those applied now, those needing a restart. */
+export interface ReloadResult {
+  readonly files: readonly string[];
+  readonly changed: readonly string[];
+  readonly applied: readonly string[];
+  readonly needsRestart: readonly string[];
 }
 
 export interface HostExit {
@@ -60,11 +70,14 @@ export class Host {
   private stopping: Promise<void> | undefined;
   private lockHeld = false;
   private dropped = 0;
+  private config: PicodeConfig;
+  private reloading: Promise<ReloadResult> = Promise.resolve({ files: [], changed: [], applied: [], needsRestart: [] });
   readonly socketPath: string;
 
   constructor(private readonly options: HostOptions) {
     const { session, tmuxSocket, store, log, config } = options;
     this.key = hostKey(session, tmuxSocket);
+    this.config = config;
     this.socketPath = hostSocketFor(session, tmuxSocket, options.env);
     this.done = new Promise((resolve) => { this.resolveDone = resolve; });
     const onError = (error: Error): void => log.error('writing to the store failed', { error: error.message });
@@ -76,8 +89,10 @@ export class Host {
     }, (event) => this.events.append(event), log);
     this.gates = new Gates(this.bus, log);
     this.ipc = new IpcServer(log);
+    const host = this;
     this.api = {
-      session, config, store, log,
+      session, store, log,
+      get config() { return host.config; },
       bus: this.bus,
       panes: this.panesApi(),
       ipc: this.ipc,
@@ -133,6 +148,53 @@ export class Host {
   stop(reason: string, exitCode: number = ExitCode.ok): Promise<void> {
     if (!this.stopping) this.stopping = this.shutdown(reason, exitCode);
     return this.stopping;
+  }
+
+  /**
+   * Loads the config files again and applies what changed: each extension takes the sections
+   * it can apply while running (hooks, hook limits, watch roots...); the rest is reported as
+   * needing a restart. An invalid config is refused (the error names the file and key) and the
+   * running one is kept. Reloads run one at a time.
+   */
+  reload(): Promise<ReloadResult> {
+    const next = this.reloading.catch(() => undefined).then(() => this.reloadNow());
+    this.reloading = next;
+    return next;
+  }
+
+  private async reloadNow(): Promise<ReloadResult> {
+    if (!this.options.loadConfig) throw new PicodeError('this host cannot reload its config (it was started without config files)');
+    let loaded: { config: PicodeConfig; files: readonly string[] };
+    try {
+      loaded = await this.options.loadConfig();
+    } catch (error) {
+      const message = error instanceof PicodeError ? error.message : (error as Error).message;
+      this.bus.emit({ type: 'config.invalid', data: { error: message, ...(error instanceof PicodeError && error.hint ? { hint: error.hint } : {}) } });
+      this.options.log.warn('config reload refused: the running config is kept', { error: message });
+      throw error;
+    }
+    const before = this.config as unknown as Record<string, unknown>;
+    const after = loaded.config as unknown as Record<string, unknown>;
+    const changed = new Set([...Object.keys(before), ...Object.keys(after)].filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k])));
+    this.config = loaded.config;
+    const applied = new Set<string>();
+    for (const { name, extension } of this.started) {
+      if (!extension.reconfigure || changed.size === 0) continue;
+      try {
+        for (const section of await extension.reconfigure(loaded.config, changed)) applied.add(section);
+      } catch (error) {
+        this.extensionFailed(name, 'reconfigure', error);
+      }
+    }
+    const result: ReloadResult = {
+      files: loaded.files, changed: [...changed].sort(), applied: [...applied].sort(),
+      needsRestart: [...changed].filter((k) => !applied.has(k)).sort(),
+    };
+    if (changed.size) {
+      this.bus.emit({ type: 'config.reloaded', data: result });
+      this.options.log.info('config reloaded', { ...result });
+    }
+    return result;
   }
 
   /** Brings the panes' details up to date (for listings); the observer reports opens and closes itself. */
@@ -282,7 +344,7 @@ export class Host {
     }
   }
 
-  private extensionFailed(name: string, phase: 'load' | 'start' | 'stop', error: unknown): void {
+  private extensionFailed(name: string, phase: 'load' | 'start' | 'stop' | 'reconfigure', error: unknown): void {
     const message = error instanceof Error ? error.message : String(error);
     this.options.log.error(`extension ${name} failed to ${phase}`, { error: error instanceof Error ? (error.stack ?? message) : message });
     this.bus.emit({ type: 'host.extension.failed', data: { extension: name, phase, error: message } });

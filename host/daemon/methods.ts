@@ -8,6 +8,7 @@ import type { Host } from './host.js';
  *
  *   host.status                 -> pid, session, socket, last event id, drops
  *   host.stop {reason?}         -> stops the host after answering
+ *   host.reload                 -> ReloadResult (the config files loaded again, what changed and was applied)
  *   panes.list                  -> PaneInfo[] with byte counts and whether the shell marks commands
  *   panes.capture {pane, lines?, ansi?}   -> { text } (tmux's rendering: screen + history)
  *   panes.scrollback {pane, lines?, ansi?} -> { text } (the host's record: plain lines, or raw bytes)
@@ -33,6 +34,9 @@ export function registerHostMethods(host: Host): void {
     setImmediate(() => void host.stop(reason));
     return {};
   });
+
+  // Loads the config files again and applies what changed (also done when they change).
+  ipc.register('host.reload', () => host.reload());
 
   ipc.register('panes.list', async () => {
     await host.refreshPanes();
