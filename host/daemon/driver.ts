@@ -1,5 +1,6 @@
 import type { Multiplexer, MuxObserver, PaneInfo } from '../mux/types.js';
 import { TmuxControlObserver } from '../mux/tmux/control/observer.js';
+import { tmuxQuote } from '../mux/tmux/control/client.js';
 
 /**
  * What the host does to panes (capture, type, press keys) and how it observes them. For tmux
@@ -15,6 +16,11 @@ export interface PaneDriver {
   relist?(): Promise<PaneInfo[]>;
   /** Switches on the multiplexer's flow control, once the host is fully started. */
   enableFlowControl?(): Promise<void>;
+  /**
+   * Shows a notification to the person: a message on the session's clients, and the session
+   * option `@picode-notification` (for `#{@picode-notification}` in the status line).
+   */
+  notify?(text: string): Promise<void>;
 }
 
 export function tmuxDriver(options: {
@@ -33,6 +39,15 @@ export function tmuxDriver(options: {
     sendKeys: (pane, keys) => observer.sendKeys(pane, keys),
     relist: () => observer.relist(),
     enableFlowControl: () => observer.enableFlowControl(),
+    async notify(text) {
+      const target = tmuxQuote(`=${options.session}:`);
+      // `#` would start a format: doubled, it is shown as it is.
+      const shown = tmuxQuote(text.replace(/#/g, '##'));
+      await Promise.all([
+        observer.command(`display-message -d 5000 -t ${target} ${shown}`),
+        observer.command(`set-option -q -t ${target} @picode-notification ${shown}`),
+      ]);
+    },
   };
 }
 

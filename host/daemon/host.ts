@@ -15,6 +15,7 @@ import { OutputLog } from './outputLog.js';
 import { PaneState } from './paneState.js';
 import type { PaneDriver } from './driver.js';
 import { registerHostMethods } from './methods.js';
+import { formatNotification } from './notification.js';
 import { assertTypable, viewRoles, type SendKind } from './paneGuard.js';
 
 /**
@@ -136,6 +137,7 @@ export class Host {
       const idleMs = this.options.config.host.idleMs;
       this.idleTimer = setInterval(() => this.checkIdle(idleMs), Math.max(25, Math.min(250, idleMs / 4)));
       log.info('host attached', { session, tmuxSocket, pid: process.pid, panes: this.panes.size, socket: this.socketPath });
+      this.showNotifications();
       await this.startExtensions();
       await this.options.driver.enableFlowControl?.();
     } catch (error) {
@@ -310,6 +312,16 @@ export class Host {
         void this.stop(o.reason);
         return;
     }
+  }
+
+  /** Notifications (plugins' notify, hooks' notify and ask) reach the person: a message and the status line. */
+  private showNotifications(): void {
+    const notify = this.options.driver.notify;
+    if (!notify) return;
+    this.bus.subscribe({ types: ['notification'] }, (event) => {
+      const data = event.data as { level?: string; title?: string; message?: string; source?: string };
+      notify(formatNotification(data)).catch((error: Error) => this.options.log.debug('showing a notification failed', { error: error.message }));
+    });
   }
 
   private checkIdle(idleMs: number): void {
