@@ -57,7 +57,10 @@ export function createAgentsRuntime(options: AgentsRuntimeOptions): AgentsRuntim
     jobs,
     llm: options.llm,
     policy: mergePolicy(agentsConfig.approvals),
-    limits: { maxTurns: agentsConfig.maxTurns, maxTokens: agentsConfig.maxTokens, maxCostUsd: agentsConfig.maxCostUsd },
+    limits: {
+      maxTurns: agentsConfig.maxTurns, maxTokens: agentsConfig.maxTokens, maxCostUsd: agentsConfig.maxCostUsd,
+      ...(agentsConfig.maxRepeatedFailures !== undefined ? { maxRepeatedFailures: agentsConfig.maxRepeatedFailures } : {}),
+    },
     defaultModel: agentsConfig.model,
     environment: options.environment,
     tools: async (env) => [...hostTools(env), ...((await options.extraTools?.(env)) ?? [])],

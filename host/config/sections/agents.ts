@@ -10,6 +10,8 @@ export const agentsSection = {
     maxTurns: z.number().int().min(1).max(1000).default(40).describe('Model calls per run before it stops (failed: limit).'),
     maxTokens: z.number().int().min(1000).default(2_000_000).describe('Input + output tokens per run before it stops.'),
     maxCostUsd: z.number().min(0).default(5).describe('US dollars per run before it stops; 0 = no cost limit.'),
+    maxRepeatedFailures: z.number().int().min(1).max(100).optional()
+      .describe('The run stops (failed) when the same tool call, with the same arguments, fails this many times in a row (default 3).'),
     approvals: z.object({
       default: decision.default('ask').describe('Decision for tools not listed in `tools`.'),
       tools: z.record(z.string().min(1), decision).default({})
