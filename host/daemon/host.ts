@@ -16,7 +16,7 @@ import { PaneState } from './paneState.js';
 import type { PaneDriver } from './driver.js';
 import { registerHostMethods } from './methods.js';
 import { formatNotification } from './notification.js';
-import { assertTypable, viewRoles, type SendKind } from './paneGuard.js';
+import { assertTypable, isShellProgram, viewRoles, type SendKind } from './paneGuard.js';
 
 /**
  * The host process for one session: it holds the session's lock, observes the multiplexer,
@@ -255,7 +255,16 @@ export class Host {
   private async guard(pane: PaneState, kind: SendKind, force: boolean): Promise<void> {
     if (force) return;
     // The foreground program changes all the time: ask the multiplexer now (one control command).
-    if (kind === 'run') await this.refreshPanes();
+    // A shell that is starting shows its launcher (`env`, `sh -c`) for a moment: look again
+    // briefly before refusing.
+    if (kind === 'run') {
+      const deadline = Date.now() + 750;
+      await this.refreshPanes();
+      while (pane.info.command && !isShellProgram(pane.info.command) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+        await this.refreshPanes();
+      }
+    }
     assertTypable({ id: pane.id, name: pane.info.name, role: this.roleOf(pane.id), command: pane.info.command }, kind, false);
   }
 
