@@ -28,9 +28,10 @@ export async function openAgentsClient(options: {
   requireHost?: boolean;
 }): Promise<AgentsClient> {
   const env = options.env ?? process.env;
-  const [{ sessionFor }, { tmuxSocketFromEnv }] = await Promise.all([import('../hooks/cliSupport.js'), import('./tmuxSocket.js')]);
-  const tmuxSocket = options.tmuxSocket ?? tmuxSocketFromEnv(env);
-  const session = sessionFor(options.session, tmuxSocket, env);
+  const { optionalSessionTarget, tmuxSocketFromEnv } = await import('../ipc/target.js');
+  const target = await optionalSessionTarget({ session: options.session, tmuxSocket: options.tmuxSocket, env });
+  const session = target?.session;
+  const tmuxSocket = target?.tmuxSocket ?? options.tmuxSocket ?? tmuxSocketFromEnv(env);
   if (session) {
     const { connectHost } = await import('../ipc/client.js');
     try {

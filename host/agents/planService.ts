@@ -7,6 +7,7 @@ import type { JobRecord } from '../jobs/types.js';
 import type { AgentService } from './agentService.js';
 import { gatherPlanContext } from './planContext.js';
 import { PlanStore, type PlanRecord, type PlanStepRecord } from './planStore.js';
+import { runStepCheck, type StepCheck } from './planCheck.js';
 
 export type StepAction = 'approve' | 'unapprove' | 'skip' | 'done' | 'fail' | 'reset' | 'agent';
 
@@ -21,6 +22,14 @@ export interface PlanServiceDeps {
   readonly agents?: AgentService | undefined;
   readonly emit?: ((type: string, plan: PlanRecord, data?: Record<string, unknown>) => void) | undefined;
 }
+
+interface CheckJobInput {
+  readonly step: number;
+  readonly cwd: string;
+}
+
+/** A plan as shown: each step with the result of its last acceptance check. */
+export type PlanView = PlanRecord & { readonly steps: ReadonlyArray<PlanStepRecord & { readonly check?: StepCheck }> };
 
 interface PlanJobInput {
   readonly plan: number;
@@ -91,6 +100,56 @@ export class PlanService {
         if (job.status === 'interrupted') this.failed(plan, `interrupted by a host stop; resume it with \`picode jobs resume ${job.id}\``);
       },
     });
+    this.registerCheckJob();
+  }
+
+  /**
+   * The acceptance check of a step an agent finished: the step is done only when the check ran
+   * and passed; otherwise failed, or `review` when there is nothing to run.
+   */
+  private registerCheckJob(): void {
+    this.deps.jobs.register<CheckJobInput>({
+      kind: 'plan-check',
+      title: (input) => `check step ${this.deps.plans.step(input.step)?.position ?? '?'}: ${this.deps.plans.step(input.step)?.title.slice(0, 60) ?? ''}`,
+      stages: [{
+        name: 'check',
+        run: async (ctx) => {
+          const step = this.deps.plans.step(ctx.input.step);
+          if (!step) throw new PicodeError(`plan step ${ctx.input.step} no longer exists`);
+          ctx.progress(0, step.acceptance.slice(0, 80));
+          return runStepCheck(step, { cwd: ctx.input.cwd, signal: ctx.signal });
+        },
+      }],
+      onFinished: (job) => {
+        const input = job.input as CheckJobInput;
+        const step = this.deps.plans.step(input.step);
+        if (!step) return;
+        const check = (job.state.check as StepCheck | undefined) ?? {
+          command: undefined, exitCode: null, output: '', verdict: 'review', finishedAt: Date.now(),
+          reason: `the check could not run: ${job.error ?? job.status}`,
+        } satisfies StepCheck;
+        this.deps.plans.updateStep(step.id, { status: check.verdict });
+        const plan = this.require(step.planId);
+        this.changed(plan, 'plan.step.updated', {
+          step: step.id, action: 'check', verdict: check.verdict, reason: check.reason,
+          ...(check.command ? { command: check.command } : {}), exitCode: check.exitCode, output: check.output.slice(-1000),
+        });
+      },
+    });
+  }
+
+  /** The last acceptance check of each step of the plan (from the jobs that ran them). */
+  withChecks(plan: PlanRecord): PlanView {
+    const ids = new Set(plan.steps.map((s) => s.id));
+    const checks = new Map<number, StepCheck>();
+    for (const job of this.deps.jobs.list({ limit: 500 })) {
+      if (job.kind !== 'plan-check') continue;
+      const step = (job.input as CheckJobInput).step;
+      const check = job.state.check as StepCheck | undefined;
+      // Newest first: keep the first one seen.
+      if (ids.has(step) && check && !checks.has(step)) checks.set(step, check);
+    }
+    return { ...plan, steps: plan.steps.map((s) => (checks.has(s.id) ? { ...s, check: checks.get(s.id)! } : s)) };
   }
 
   create(task: string, options: { cwd: string; model?: string | undefined; extraContext?: readonly PlanContextItem[] }): { plan: PlanRecord; job: JobRecord } {
@@ -109,8 +168,9 @@ export class PlanService {
     return this.startJob(plan, options.cwd);
   }
 
-  get(id?: number): PlanRecord | undefined {
-    return id === undefined ? this.deps.plans.current(this.deps.session) : this.require(id);
+  get(id?: number): PlanView | undefined {
+    const plan = id === undefined ? this.deps.plans.current(this.deps.session) : this.require(id);
+    return plan && this.withChecks(plan);
   }
 
   list(): PlanRecord[] {
@@ -145,11 +205,20 @@ export class PlanService {
     return plan;
   }
 
-  /** Keeps a step's status in line with the agent run working on it. */
-  agentFinished(stepId: number, runId: number, status: string): void {
+  /**
+   * Keeps a step's status in line with the agent run working on it. An agent that says it is
+   * done is not enough: the step's acceptance check runs (in the directory the agent worked
+   * in) and decides.
+   */
+  agentFinished(stepId: number, runId: number, status: string, cwd?: string): void {
     const step = this.deps.plans.step(stepId);
     if (!step || step.assignee !== `agent:${runId}`) return;
-    this.deps.plans.updateStep(stepId, { status: status === 'done' ? 'done' : 'failed' });
+    if (status === 'done') {
+      this.deps.jobs.submit<CheckJobInput>('plan-check', { step: stepId, cwd: cwd ?? process.cwd() });
+      this.changed(this.require(step.planId), 'plan.step.updated', { step: stepId, action: 'checking' });
+      return;
+    }
+    this.deps.plans.updateStep(stepId, { status: 'failed' });
     const plan = this.require(step.planId);
     this.changed(plan, 'plan.step.updated', { step: stepId, action: status });
   }
@@ -190,8 +259,10 @@ export class PlanService {
 
   private changed(plan: PlanRecord, event?: string, data?: Record<string, unknown>): void {
     if (event) this.deps.emit?.(event, plan, data);
+    if (!this.watchers.size) return;
+    const shown = this.withChecks(plan);
     for (const w of this.watchers) {
-      try { w(plan); } catch { /* ignore a broken watcher */ }
+      try { w(shown); } catch { /* ignore a broken watcher */ }
     }
   }
 

@@ -57,7 +57,10 @@ export function createAgentsRuntime(options: AgentsRuntimeOptions): AgentsRuntim
     jobs,
     llm: options.llm,
     policy: mergePolicy(agentsConfig.approvals),
-    limits: { maxTurns: agentsConfig.maxTurns, maxTokens: agentsConfig.maxTokens, maxCostUsd: agentsConfig.maxCostUsd },
+    limits: {
+      maxTurns: agentsConfig.maxTurns, maxTokens: agentsConfig.maxTokens, maxCostUsd: agentsConfig.maxCostUsd,
+      ...(agentsConfig.maxRepeatedFailures !== undefined ? { maxRepeatedFailures: agentsConfig.maxRepeatedFailures } : {}),
+    },
     defaultModel: agentsConfig.model,
     environment: options.environment,
     tools: async (env) => [...hostTools(env), ...((await options.extraTools?.(env)) ?? [])],
@@ -66,7 +69,7 @@ export function createAgentsRuntime(options: AgentsRuntimeOptions): AgentsRuntim
     reasoning: agentsConfig.reasoning,
     emit: (type, run, data) => {
       emit?.(type, run.workPane, { run: runSummary(run), ...data });
-      if (type === 'agent.finished' && run.planStepId !== undefined) plans?.agentFinished(run.planStepId, run.id, run.status);
+      if (type === 'agent.finished' && run.planStepId !== undefined) plans?.agentFinished(run.planStepId, run.id, run.status, run.worktree ?? run.cwd);
     },
   });
   plans = new PlanService({

@@ -29,6 +29,8 @@ export const commandTable: readonly CommandEntry[] = [
   { name: 'keys', summary: 'send keys to a pane', module: './commands/keys.js' },
   { name: 'run', summary: 'run a command in a pane, wait for it, print its output', module: './commands/run.js' },
   { name: 'events', summary: "list or follow the host's events", module: './commands/events.js' },
+  { name: 'notifications', summary: 'list (or follow) the notifications of plugins and hooks', module: './commands/notifications.js' },
+  { name: 'reload', summary: "make the host load its config files again and apply what changed", module: './commands/reload.js' },
   { name: 'shell-init', summary: 'print the shell snippet that marks command boundaries (OSC 133)', module: './commands/shell-init.js' },
   // Plugins
   { name: 'plugin', summary: 'create, build, test and manage WASM plugins', module: './commands/plugin.js' },

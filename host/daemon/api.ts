@@ -11,6 +11,7 @@ import type { Store } from '../store/db.js';
  */
 export interface HostApi {
   readonly session: string;
+  /** The running config; replaced when the config files change (`picode reload`). */
   readonly config: PicodeConfig;
   readonly store: Store;
   readonly bus: BusApi;
@@ -60,10 +61,14 @@ export interface PanesApi {
   capture(pane: string, options?: CaptureOptions): Promise<string>;
   /** Passes the blocking `pane.send.before` gate first; rejects with the gate's reason when denied. */
   /** `secret`: the text is typed but never stored (its event records only its length). */
-  sendText(pane: string, text: string, options: { enter: boolean; origin: string; secret?: boolean }): Promise<void>;
-  sendKeys(pane: string, keys: readonly string[], options: { origin: string }): Promise<void>;
-  /** Runs a command line in the pane's shell and waits for it (OSC 133 marks or an injected sentinel). */
-  run(pane: string, command: string, options: { origin: string; timeoutMs?: number }): Promise<RunResult>;
+  sendText(pane: string, text: string, options: { enter: boolean; origin: string; secret?: boolean; force?: boolean }): Promise<void>;
+  sendKeys(pane: string, keys: readonly string[], options: { origin: string; force?: boolean }): Promise<void>;
+  /**
+   * Runs a command line in the pane's shell and waits for it (OSC 133 marks or an injected sentinel).
+   * sendText, sendKeys and run refuse a pane running one of picode's views, and run a pane whose
+   * foreground program is not a shell (host/daemon/paneGuard.ts), unless `force`.
+   */
+  run(pane: string, command: string, options: { origin: string; timeoutMs?: number; force?: boolean }): Promise<RunResult>;
 }
 
 /** JSON-RPC methods served on the host's socket. Method names are `area.verb` (`plugin.list`). */
@@ -110,4 +115,9 @@ export interface HostExtension {
   readonly name: string;
   start(host: HostApi): Promise<void>;
   stop(): Promise<void>;
+  /**
+   * Applies a changed config (`changed`: the top-level sections that differ); returns the
+   * sections it applied. Sections no extension applies take effect when the host restarts.
+   */
+  reconfigure?(config: PicodeConfig, changed: ReadonlySet<string>): Promise<readonly string[]>;
 }

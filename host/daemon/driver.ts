@@ -1,6 +1,7 @@
 import type { Multiplexer, MuxObserver, PaneInfo } from '../mux/types.js';
 import { TmuxControlObserver } from '../mux/tmux/control/observer.js';
 import type { SpoolOptions } from '../mux/tmux/control/spool.js';
+import { tmuxQuote } from '../mux/tmux/control/client.js';
 
 /**
  * What the host does to panes (capture, type, press keys) and how it observes them. For tmux
@@ -18,6 +19,11 @@ export interface PaneDriver {
   enableFlowControl?(): Promise<void>;
   /** The host durably recorded a pane's stream up to `offset` (spool capture frees it). */
   acknowledge?(paneId: string, offset: number): void;
+  /**
+   * Shows a notification to the person: a message on the session's clients, and the session
+   * option `@picode-notification` (for `#{@picode-notification}` in the status line).
+   */
+  notify?(text: string): Promise<void>;
 }
 
 export function tmuxDriver(options: {
@@ -36,6 +42,15 @@ export function tmuxDriver(options: {
     relist: () => observer.relist(),
     enableFlowControl: () => observer.enableFlowControl(),
     acknowledge: (pane, offset) => observer.acknowledge(pane, offset),
+    async notify(text) {
+      const target = tmuxQuote(`=${options.session}:`);
+      // `#` would start a format: doubled, it is shown as it is.
+      const shown = tmuxQuote(text.replace(/#/g, '##'));
+      await Promise.all([
+        observer.command(`display-message -d 5000 -t ${target} ${shown}`),
+        observer.command(`set-option -q -t ${target} @picode-notification ${shown}`),
+      ]);
+    },
   };
 }
 

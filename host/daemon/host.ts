@@ -16,6 +16,8 @@ import { OutputLog, resumePoint } from './outputLog.js';
 import { PaneState } from './paneState.js';
 import type { PaneDriver } from './driver.js';
 import { registerHostMethods } from './methods.js';
+import { formatNotification } from './notification.js';
+import { assertTypable, isShellProgram, viewRoles, type SendKind } from './paneGuard.js';
 
 /**
  * The host process for one session: it holds the session's lock, observes the multiplexer,
@@ -32,6 +34,16 @@ export interface HostOptions {
   readonly env?: NodeJS.ProcessEnv;
   readonly extensions?: ReadonlyArray<{ readonly name: string; readonly load: () => Promise<HostExtension> }>;
   readonly muxKind?: 'tmux' | 'zellij';
+  /** Loads the config again from the same places (for `picode reload` and the config watcher). */
+  readonly loadConfig?: () => Promise<{ config: PicodeConfig; files: readonly string[] }>;
+}
+
+/** What a reload did: the sections that changed, those applied now, those needing a restart. */
+export interface ReloadResult {
+  readonly files: readonly string[];
+  readonly changed: readonly string[];
+  readonly applied: readonly string[];
+  readonly needsRestart: readonly string[];
 }
 
 export interface HostExit {
@@ -50,6 +62,8 @@ export class Host {
   readonly done: Promise<HostExit>;
 
   private readonly panes = new Map<string, PaneState>();
+  /** Roles announced by the views running in panes (`panes.view`), for multiplexers without pane options. */
+  private readonly announcedRoles = new Map<string, string>();
   private readonly events: EventWriter;
   private readonly outputLog: OutputLog;
   private readonly started: Array<{ name: string; extension: HostExtension }> = [];
@@ -59,11 +73,14 @@ export class Host {
   private lockHeld = false;
   private stopRetention: () => void = () => undefined;
   private dropped = 0;
+  private config: PicodeConfig;
+  private reloading: Promise<ReloadResult> = Promise.resolve({ files: [], changed: [], applied: [], needsRestart: [] });
   readonly socketPath: string;
 
   constructor(private readonly options: HostOptions) {
     const { session, tmuxSocket, store, log, config } = options;
     this.key = hostKey(session, tmuxSocket);
+    this.config = config;
     this.socketPath = hostSocketFor(session, tmuxSocket, options.env);
     this.done = new Promise((resolve) => { this.resolveDone = resolve; });
     const onError = (error: Error): void => log.error('writing to the store failed', { error: error.message });
@@ -77,8 +94,10 @@ export class Host {
     }, (event) => this.events.append(event), log);
     this.gates = new Gates(this.bus, log);
     this.ipc = new IpcServer(log);
+    const host = this;
     this.api = {
-      session, config, store, log,
+      session, store, log,
+      get config() { return host.config; },
       bus: this.bus,
       panes: this.panesApi(),
       ipc: this.ipc,
@@ -126,6 +145,7 @@ export class Host {
       const idleMs = this.options.config.host.idleMs;
       this.idleTimer = setInterval(() => this.checkIdle(idleMs), Math.max(25, Math.min(250, idleMs / 4)));
       log.info('host attached', { session, tmuxSocket, pid: process.pid, panes: this.panes.size, socket: this.socketPath });
+      this.showNotifications();
       await this.startExtensions();
       // When the server died meanwhile, the observer is reporting session.stopped: not a failed start.
       await this.options.driver.enableFlowControl?.().catch((error: unknown) => {
@@ -141,6 +161,53 @@ export class Host {
   stop(reason: string, exitCode: number = ExitCode.ok): Promise<void> {
     if (!this.stopping) this.stopping = this.shutdown(reason, exitCode);
     return this.stopping;
+  }
+
+  /**
+   * Loads the config files again and applies what changed: each extension takes the sections
+   * it can apply while running (hooks, hook limits, watch roots...); the rest is reported as
+   * needing a restart. An invalid config is refused (the error names the file and key) and the
+   * running one is kept. Reloads run one at a time.
+   */
+  reload(): Promise<ReloadResult> {
+    const next = this.reloading.catch(() => undefined).then(() => this.reloadNow());
+    this.reloading = next;
+    return next;
+  }
+
+  private async reloadNow(): Promise<ReloadResult> {
+    if (!this.options.loadConfig) throw new PicodeError('this host cannot reload its config (it was started without config files)');
+    let loaded: { config: PicodeConfig; files: readonly string[] };
+    try {
+      loaded = await this.options.loadConfig();
+    } catch (error) {
+      const message = error instanceof PicodeError ? error.message : (error as Error).message;
+      this.bus.emit({ type: 'config.invalid', data: { error: message, ...(error instanceof PicodeError && error.hint ? { hint: error.hint } : {}) } });
+      this.options.log.warn('config reload refused: the running config is kept', { error: message });
+      throw error;
+    }
+    const before = this.config as unknown as Record<string, unknown>;
+    const after = loaded.config as unknown as Record<string, unknown>;
+    const changed = new Set([...Object.keys(before), ...Object.keys(after)].filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k])));
+    this.config = loaded.config;
+    const applied = new Set<string>();
+    for (const { name, extension } of this.started) {
+      if (!extension.reconfigure || changed.size === 0) continue;
+      try {
+        for (const section of await extension.reconfigure(loaded.config, changed)) applied.add(section);
+      } catch (error) {
+        this.extensionFailed(name, 'reconfigure', error);
+      }
+    }
+    const result: ReloadResult = {
+      files: loaded.files, changed: [...changed].sort(), applied: [...applied].sort(),
+      needsRestart: [...changed].filter((k) => !applied.has(k)).sort(),
+    };
+    if (changed.size) {
+      this.bus.emit({ type: 'config.reloaded', data: result });
+      this.options.log.info('config reloaded', { ...result });
+    }
+    return result;
   }
 
   /** Brings the panes' details up to date (for listings); the observer reports opens and closes itself. */
@@ -180,6 +247,38 @@ export class Host {
     return pane;
   }
 
+  /** The pane's role: from the layout (tmux pane option), else as announced by the view in it. */
+  roleOf(paneId: string): string | undefined {
+    return this.panes.get(paneId)?.info.role ?? this.announcedRoles.get(paneId);
+  }
+
+  /** A view running in a pane says so when it connects (Zellij has no pane options to carry roles). */
+  announceView(paneId: string, role: string): void {
+    if (viewRoles.has(role)) this.announcedRoles.set(paneId, role);
+  }
+
+  isView(paneId: string): boolean {
+    const role = this.roleOf(paneId);
+    return role !== undefined && viewRoles.has(role);
+  }
+
+  /** The one check before anything is typed into a pane (see paneGuard.ts). */
+  private async guard(pane: PaneState, kind: SendKind, force: boolean): Promise<void> {
+    if (force) return;
+    // The foreground program changes all the time: ask the multiplexer now (one control command).
+    // A shell that is starting shows its launcher (`env`, `sh -c`) for a moment: look again
+    // briefly before refusing.
+    if (kind === 'run') {
+      const deadline = Date.now() + 750;
+      await this.refreshPanes();
+      while (pane.info.command && !isShellProgram(pane.info.command) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+        await this.refreshPanes();
+      }
+    }
+    assertTypable({ id: pane.id, name: pane.info.name, role: this.roleOf(pane.id), command: pane.info.command }, kind, false);
+  }
+
   private findPane(idOrName: string): PaneState | undefined {
     const byId = this.panes.get(idOrName);
     if (byId) return byId;
@@ -198,7 +297,8 @@ export class Host {
         const state = new PaneState(o.pane, resume.offset, {
           ...this.options.config.host.output, runOutputBytes: this.options.config.host.runOutputBytes,
         }, {
-          emit: (input) => { this.bus.emit(input); },
+          // A view's redraws are picode talking to itself: not pane output for hooks and plugins.
+          emit: (input) => { if (!(isOwnOutput(input.type) && this.isView(o.pane.id))) this.bus.emit(input); },
           log: (pane, offset, data) => this.outputLog.append(pane, offset, data),
         });
         this.panes.set(o.pane.id, state);
@@ -245,11 +345,22 @@ export class Host {
     }
   }
 
+  /** Notifications (plugins' notify, hooks' notify and ask) reach the person: a message and the status line. */
+  private showNotifications(): void {
+    const notify = this.options.driver.notify;
+    if (!notify) return;
+    this.bus.subscribe({ types: ['notification'] }, (event) => {
+      const data = event.data as { level?: string; title?: string; message?: string; source?: string };
+      notify(formatNotification(data)).catch((error: Error) => this.options.log.debug('showing a notification failed', { error: error.message }));
+    });
+  }
+
   private checkIdle(idleMs: number): void {
     const now = Date.now();
     for (const pane of this.panes.values()) {
       if (!pane.idleReported && now - pane.lastOutputAt >= idleMs) {
         pane.idleReported = true;
+        if (this.isView(pane.id)) continue;
         this.bus.emit({ type: 'pane.idle', pane: pane.id, data: { idleMs, offset: pane.offset } });
       }
     }
@@ -276,7 +387,7 @@ export class Host {
     }
   }
 
-  private extensionFailed(name: string, phase: 'load' | 'start' | 'stop', error: unknown): void {
+  private extensionFailed(name: string, phase: 'load' | 'start' | 'stop' | 'reconfigure', error: unknown): void {
     const message = error instanceof Error ? error.message : String(error);
     this.options.log.error(`extension ${name} failed to ${phase}`, { error: error instanceof Error ? (error.stack ?? message) : message });
     this.bus.emit({ type: 'host.extension.failed', data: { extension: name, phase, error: message } });
@@ -325,11 +436,13 @@ export class Host {
       capture: async (pane, options = {}) => driver.capture(host.requirePane(pane).id, options.lines ?? 0, options.ansi ?? false),
       async sendText(pane, text, options) {
         const state = host.requirePane(pane);
+        await host.guard(state, 'send', options.force ?? false);
         const verdict = await host.gateSend(state, { text, enter: options.enter, origin: options.origin, ...(options.secret ? { secret: true } : {}) });
         await driver.sendText(state.id, verdict.text ?? text, options.enter);
       },
       async sendKeys(pane, keys, options) {
         const state = host.requirePane(pane);
+        await host.guard(state, 'keys', options.force ?? false);
         const verdict = await host.gateSend(state, { keys: [...keys], enter: false, origin: options.origin });
         await driver.sendKeys(state.id, verdict.keys ?? keys);
       },
@@ -361,8 +474,9 @@ export class Host {
    * reports the command itself; otherwise picode wraps the line in sentinel marks of its own
    * (printf of OSC 133 C/D with a nonce), which delimit the output and carry the exit status.
    */
-  async run(paneRef: string, command: string, options: { origin: string; timeoutMs?: number; signal?: AbortSignal }): Promise<RunResult> {
+  async run(paneRef: string, command: string, options: { origin: string; timeoutMs?: number; signal?: AbortSignal; force?: boolean }): Promise<RunResult> {
     const pane = this.requirePane(paneRef);
+    await this.guard(pane, 'run', options.force ?? false);
     const verdict = await this.gateSend(pane, { text: command, enter: true, origin: options.origin });
     const line = (verdict.text ?? command).replace(/[\s;]+$/, '');
     const started = Date.now();
@@ -415,6 +529,11 @@ export class Host {
 export function sentinelLine(command: string, nonce: string, shellProgram: string): string {
   const status = shellProgram === 'fish' ? '$status' : '$?';
   return ` printf '\\033]133;C;picode=${nonce}\\007'; ${command}; printf '\\033]133;D;%s;picode=${nonce}\\007' "${status}"`;
+}
+
+/** Events that report what a pane printed (a view's are its own redraws). */
+function isOwnOutput(type: string): boolean {
+  return type === 'pane.output' || type === 'pane.idle';
 }
 
 function comparePanes(a: PaneState, b: PaneState): number {

@@ -30,7 +30,7 @@ export async function runHost(options: RunHostOptions): Promise<number> {
   const [{ loadConfig }, { openStore }, { Host }, { extensionModules }] = await Promise.all([
     import('../config/load.js'), import('../store/db.js'), import('./host.js'), import('./extensions.js'),
   ]);
-  const { config } = await loadConfig({ cwd: options.cwd, env });
+  const { config, files } = await loadConfig({ cwd: options.cwd, env });
   const store = openStore(databasePath(env));
   try {
     // The spool capture asks for the host's offsets; the host exists once the driver does.
@@ -39,9 +39,19 @@ export async function runHost(options: RunHostOptions): Promise<number> {
     const host = new Host({
       session: options.session, tmuxSocket: options.tmuxSocket, config, store, driver, log, env, muxKind,
       extensions: extensions ? extensionModules : [],
+      loadConfig: () => loadConfig({ cwd: options.cwd, env }),
     });
     panesOf = () => host.paneStates();
-    await host.start();
+    // Watching starts first: an edit made while the extensions start is not missed (they read
+    // the config when they start, and those already started are reconfigured).
+    const { watchConfig } = await import('./configWatch.js');
+    const watcher = await watchConfig(host, files, log);
+    try {
+      await host.start();
+    } catch (error) {
+      await watcher.close();
+      throw error;
+    }
     signalReady();
     const onSignal = (signal: NodeJS.Signals): void => void host.stop(`signal ${signal}`);
     process.on('SIGTERM', onSignal);
@@ -54,6 +64,7 @@ export async function runHost(options: RunHostOptions): Promise<number> {
       process.off('SIGTERM', onSignal);
       process.off('SIGINT', onSignal);
       process.off('SIGHUP', onSignal);
+      await watcher.close();
     }
   } finally {
     store.close();

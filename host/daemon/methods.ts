@@ -9,12 +9,16 @@ import { fitBytes, listPage, pageSize } from '../ipc/protocol.js';
  *
  *   host.status                 -> pid, session, socket, last event id, drops
  *   host.stop {reason?}         -> stops the host after answering
+ *   host.reload                 -> ReloadResult (the config files loaded again, what changed and was applied)
  *   panes.list                  -> PaneInfo[] with byte counts and whether the shell marks commands
  *   panes.capture {pane, lines?, ansi?}   -> { text } (tmux's rendering: screen + history)
  *   panes.scrollback {pane, lines?, ansi?} -> { text } (the host's record: plain lines, or raw bytes)
- *   panes.send {pane, text, enter?}       -> {}
- *   panes.keys {pane, keys}               -> {}
- *   panes.run {pane, command, timeoutMs?} -> RunResult
+ *   panes.send {pane, text, enter?, force?}       -> {}
+ *   panes.keys {pane, keys, force?}               -> {}
+ *   panes.run {pane, command, timeoutMs?, force?} -> RunResult
+ *                               (send, keys and run refuse picode's view panes, run a pane not at a
+ *                                shell, unless force: host/daemon/paneGuard.ts)
+ *   panes.view {pane, role}     -> {} (a view announces the pane it runs in)
  *   events.list {afterId?, types?, pane?, limit?, last?} -> PicodeEvent[]
  *   events.follow {afterId?, types?, pane?} -> notifications `event` (replay after afterId, then live)
  *                                              until the client disconnects
@@ -32,9 +36,12 @@ export function registerHostMethods(host: Host): void {
     return {};
   });
 
+  // Loads the config files again and applies what changed (also done when they change).
+  ipc.register('host.reload', () => host.reload());
+
   ipc.register('panes.list', async () => {
     await host.refreshPanes();
-    return host.paneStates().map((p) => ({ ...p.info, bytes: p.offset, marks: p.hasMarks }));
+    return host.paneStates().map((p) => ({ ...p.info, role: host.roleOf(p.id), bytes: p.offset, marks: p.hasMarks }));
   });
 
   ipc.register('panes.capture', async (params) => {
@@ -61,6 +68,7 @@ export function registerHostMethods(host: Host): void {
   ipc.register('panes.send', async (params) => {
     await api.panes.sendText(requiredString(params, 'pane'), requiredString(params, 'text'), {
       enter: optionalBoolean(params, 'enter') ?? false, origin: optionalString(params, 'origin') ?? 'cli', secret: optionalBoolean(params, 'secret') === true,
+      force: optionalBoolean(params, 'force') ?? false,
     });
     return {};
   });
@@ -70,7 +78,9 @@ export function registerHostMethods(host: Host): void {
     if (!Array.isArray(keys) || keys.length === 0 || !keys.every((k) => typeof k === 'string')) {
       throw new PicodeError('panes.keys needs `keys`: a non-empty list of tmux key names');
     }
-    await api.panes.sendKeys(requiredString(params, 'pane'), keys as string[], { origin: optionalString(params, 'origin') ?? 'cli' });
+    await api.panes.sendKeys(requiredString(params, 'pane'), keys as string[], {
+      origin: optionalString(params, 'origin') ?? 'cli', force: optionalBoolean(params, 'force') ?? false,
+    });
     return {};
   });
 
@@ -78,7 +88,13 @@ export function registerHostMethods(host: Host): void {
     const timeoutMs = optionalNumber(params, 'timeoutMs');
     return host.run(requiredString(params, 'pane'), requiredString(params, 'command'), {
       origin: optionalString(params, 'origin') ?? 'cli', signal: context.signal, ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+      force: optionalBoolean(params, 'force') ?? false,
     });
+  });
+
+  ipc.register('panes.view', (params) => {
+    host.announceView(host.requirePane(requiredString(params, 'pane')).id, requiredString(params, 'role'));
+    return {};
   });
 
   // One page (host/ipc/protocol.ts listPage): the next one starts after the last id returned.

@@ -2,6 +2,7 @@ import type { PicodeEvent } from '../bus/envelope.js';
 import type { GateDecision } from '../daemon/api.js';
 import type { HookConfig, HookLimits } from '../config/sections/hooks.js';
 import { runHookAction, type ActionResult } from './actions.js';
+import { processTreesEnded } from './processTree.js';
 import { compileHooks, HookIndex, emittedType, type CompiledHook } from './compile.js';
 import { combineVerdicts, type HookVerdict, type RankedVerdict } from './decisions.js';
 import { Semaphore, TokenBucket } from './limits.js';
@@ -224,6 +225,8 @@ export class HookEngine {
       // The killed hooks settle at once; give them a moment to be recorded.
       await Promise.race([this.idle(), new Promise((r) => setTimeout(r, 500).unref())]);
     }
+    // What runs left behind (setsid children, daemons) is being ended: wait for it.
+    await processTreesEnded(3000);
   }
 
   private schedule(hook: CompiledHook, event: PicodeEvent): void {

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { PicodeEvent } from '../bus/envelope.js';
 import type { HostApi, HostExtension, Unsubscribe } from '../daemon/api.js';
+import type { PicodeConfig } from '../config/schema.js';
 import { PicodeError } from '../core/errors.js';
 import { HookEngine } from './engine.js';
 import { HookRunLog, readHookRuns } from './runLog.js';
@@ -23,13 +24,16 @@ export function hooksExtension(options: HooksExtensionOptions = {}): HostExtensi
   const cleanups: Array<() => void | Promise<void>> = [];
   let engine: HookEngine | undefined;
   let runLog: HookRunLog | undefined;
+  let watcher: FileWatcher | undefined;
+  /** Builds the engine (and the file watcher) from a config; swapped whole on reload. */
+  let configure: ((config: PicodeConfig) => Promise<void>) | undefined;
 
   return {
     name: 'hooks',
     async start(host: HostApi): Promise<void> {
       const { eventCatalog } = await import('../bus/catalog/index.js');
       const blockingTypes = new Set(eventCatalog.filter((d) => d.blocking).map((d) => d.type));
-      const cwd = resolve(process.cwd(), host.config.watch.root ?? '.');
+      let cwd = resolve(process.cwd(), host.config.watch.root ?? '.');
       const tmuxSocket = options.tmuxSocket ?? hostTmuxSocket();
       const services: HookServices = {
         session: host.session,
@@ -45,31 +49,37 @@ export function hooksExtension(options: HooksExtensionOptions = {}): HostExtensi
       };
       runLog = new HookRunLog(host.store.db, { keep: host.config.hookLimits.keepRuns });
       const log = runLog;
-      engine = new HookEngine({ hooks: host.config.hooks, limits: host.config.hookLimits, services, blockingTypes, runLog: log });
-      const e = engine;
+      configure = async (config) => {
+        const next = new HookEngine({ hooks: config.hooks, limits: config.hookLimits, services: { ...services, cwd: resolve(process.cwd(), config.watch.root ?? '.') }, blockingTypes, runLog: log });
+        for (const u of unknownEventTypes(next.hooks, eventCatalog.map((d) => d.type))) {
+          host.log.warn(`hook ${u.hook} listens to ${u.type}, which picode never emits${u.suggestion ? ` (did you mean ${u.suggestion}?)` : ''}`);
+        }
+        // Events from now on go to the new engine; runs of the old one finish on their own.
+        const previous = engine;
+        engine = next;
+        if (previous) void previous.stop();
+        await watcher?.close();
+        watcher = undefined;
+        cwd = resolve(process.cwd(), config.watch.root ?? '.');
+        const watch = config.watch;
+        if (watch.enabled === true || (watch.enabled === 'auto' && next.index.listensTo('file.changed'))) {
+          watcher = await watchFiles({ ...watch, root: cwd }, (batch) => host.bus.emit({ type: 'file.changed', data: batch }));
+          await watcher.ready;
+          host.log.info('watching files', { root: cwd, paths: watch.paths });
+        }
+      };
+      await configure(host.config);
+      const current = (): HookEngine => engine!;
 
-      for (const u of unknownEventTypes(e.hooks, eventCatalog.map((d) => d.type))) {
-        host.log.warn(`hook ${u.hook} listens to ${u.type}, which picode never emits${u.suggestion ? ` (did you mean ${u.suggestion}?)` : ''}`);
-      }
-
-      const unsubscribe: Unsubscribe = host.bus.subscribe({}, (event) => e.dispatch(event));
+      const unsubscribe: Unsubscribe = host.bus.subscribe({}, (event) => current().dispatch(event));
       cleanups.push(unsubscribe);
-      cleanups.push(host.gates.register('hooks', (event) => e.decide(event)));
-
-      const watch = host.config.watch;
-      let watcher: FileWatcher | undefined;
-      if (watch.enabled === true || (watch.enabled === 'auto' && e.index.listensTo('file.changed'))) {
-        watcher = await watchFiles({ ...watch, root: cwd }, (batch) => host.bus.emit({ type: 'file.changed', data: batch }));
-        await watcher.ready;
-        const w = watcher;
-        cleanups.push(() => w.close());
-        host.log.info('watching files', { root: cwd, paths: watch.paths });
-      }
+      cleanups.push(host.gates.register('hooks', (event) => current().decide(event)));
+      cleanups.push(async () => { await watcher?.close(); });
 
       host.ipc.register('hooks.list', () => ({
         session: host.session,
-        watching: watcher ? { root: cwd, paths: watch.paths, debounceMs: watch.debounceMs } : null,
-        hooks: e.stats(),
+        watching: watcher ? { root: cwd, paths: host.config.watch.paths, debounceMs: host.config.watch.debounceMs } : null,
+        hooks: current().stats(),
       }));
       host.ipc.register('hooks.test', async (params) => {
         const p = testParams(params);
@@ -79,7 +89,7 @@ export function hooksExtension(options: HooksExtensionOptions = {}): HostExtensi
           id: 0, type: p.event, time: Date.now(), session: host.session,
           window: info?.windowId, pane: info?.id, paneName: info?.name, data: p.data,
         };
-        return e.test(event);
+        return current().test(event);
       });
       host.ipc.register('hooks.log', (params) => {
         log.flush();
@@ -100,6 +110,12 @@ export function hooksExtension(options: HooksExtensionOptions = {}): HostExtensi
         const event = host.bus.emit({ type: emittedType(p.name), pane, data: p.data ?? {} });
         return { id: event.id, type: event.type };
       });
+    },
+    async reconfigure(config: PicodeConfig, changed: ReadonlySet<string>): Promise<readonly string[]> {
+      const mine = ['hooks', 'hookLimits', 'watch'].filter((k) => changed.has(k));
+      if (!configure || mine.length === 0) return [];
+      await configure(config);
+      return mine;
     },
     async stop(): Promise<void> {
       for (const cleanup of cleanups.splice(0).reverse()) await cleanup();

@@ -1,10 +1,13 @@
 import { spawn } from 'node:child_process';
+import { trackProcessTree } from './processTree.js';
 
 /**
  * Runs one shell-command hook: `/bin/sh -c COMMAND` in its own process group, the input on
  * stdin, stdout and stderr captured up to a byte cap (the rest is drained and counted so a
- * chatty hook can never block on a full pipe nor fill the host's memory), killed with its
- * whole group at the timeout (SIGTERM, then SIGKILL after a grace period).
+ * chatty hook can never block on a full pipe nor fill the host's memory), killed with
+ * everything it started at the timeout (SIGTERM, then SIGKILL after a grace period). What it
+ * left running when it ended is ended too (processTree.ts: the group, and on Linux every
+ * process that carries the run's token, setsid and daemons included).
  */
 export interface ShellRunOptions {
   readonly cwd: string;
@@ -66,18 +69,16 @@ export function runShellCommand(command: string, input: string, options: ShellRu
     let killTimer: NodeJS.Timeout | undefined;
     let closeTimer: NodeJS.Timeout | undefined;
 
+    const tree = trackProcessTree();
     const child = spawn('/bin/sh', ['-c', command], {
       cwd: options.cwd,
-      env: options.env,
+      env: { ...options.env, ...tree.env },
       stdio: ['pipe', 'pipe', 'pipe'],
       // Its own process group, so the timeout kills what the hook started too.
       detached: true,
     });
 
-    const killGroup = (signal: NodeJS.Signals): void => {
-      if (child.pid === undefined) return;
-      try { process.kill(-child.pid, signal); } catch { /* already gone */ }
-    };
+    if (child.pid !== undefined) tree.attach(child.pid);
 
     const finish = (exitCode: number | null, signal: NodeJS.Signals | null, spawnError?: string): void => {
       if (settled) return;
@@ -89,6 +90,9 @@ export function runShellCommand(command: string, input: string, options: ShellRu
       // Grandchildren that kept our pipes open must not keep the hook alive.
       child.stdout?.destroy();
       child.stderr?.destroy();
+      // The run is over: nothing it started outlives it (ended in the background; the engine
+      // waits for it when the host stops).
+      void tree.end(aborted ? 0 : killGraceMs);
       resolve({
         exitCode,
         signal,
@@ -104,14 +108,14 @@ export function runShellCommand(command: string, input: string, options: ShellRu
 
     const timeout = setTimeout(() => {
       timedOut = true;
-      killGroup('SIGTERM');
-      killTimer = setTimeout(() => killGroup('SIGKILL'), killGraceMs);
+      void tree.signal('SIGTERM');
+      killTimer = setTimeout(() => void tree.signal('SIGKILL'), killGraceMs);
       killTimer.unref();
     }, options.timeoutMs);
 
     const onAbort = (): void => {
       aborted = true;
-      killGroup('SIGKILL');
+      void tree.signal('SIGKILL');
     };
     if (options.signal?.aborted) onAbort();
     else options.signal?.addEventListener('abort', onAbort, { once: true });

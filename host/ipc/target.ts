@@ -1,54 +1,88 @@
 import { execFile } from 'node:child_process';
+import { basename } from 'node:path';
 import { PicodeError } from '../core/errors.js';
 import { hostKey } from './address.js';
 
 /**
- * Which session a CLI command means when it is not named: `--session`, else
- * PICODE_SESSION, else the tmux session the command runs in ($TMUX), else the only session
- * with a running host (or, for commands that read the store, with recorded events).
+ * The one way every command finds the session it means (panes, capture, events, send, run,
+ * keys, ask --pane, plan, agent, hooks --host, emit, the pane views):
+ *
+ *   1. `--session NAME` (or PICODE_SESSION) when given: the person said so;
+ *   2. inside tmux, the session of the pane the command runs in ($TMUX_PANE on $TMUX's server,
+ *      named explicitly: never whatever tmux would pick as "current");
+ *   3. else the only session with a running host (or, for commands that read the store, with
+ *      recorded events).
+ *
+ * The tmux server is `--tmux-socket` / PICODE_TMUX_SOCKET, else the one $TMUX names.
  */
 export interface SessionTarget {
   readonly session: string;
   readonly tmuxSocket: string | undefined;
 }
 
-export async function resolveSessionTarget(options: {
-  session: string | undefined;
-  tmuxSocket: string | undefined;
-  env?: NodeJS.ProcessEnv;
+export interface TargetOptions {
+  readonly session: string | undefined;
+  readonly tmuxSocket: string | undefined;
+  readonly env?: NodeJS.ProcessEnv;
   /** Also consider sessions that only have recorded events (no running host). */
-  includeStopped?: boolean;
-}): Promise<SessionTarget> {
+  readonly includeStopped?: boolean;
+}
+
+/** Resolves the session, or explains why none could be chosen. */
+export async function resolveSessionTarget(options: TargetOptions & { command?: string }): Promise<SessionTarget> {
   const env = options.env ?? process.env;
-  const tmuxSocket = options.tmuxSocket;
-  if (options.session) return { session: options.session, tmuxSocket };
-  if (env.PICODE_SESSION) return { session: env.PICODE_SESSION, tmuxSocket };
-  if (env.TMUX && !tmuxSocket) {
-    const current = await currentTmuxSession(env);
-    if (current) return { session: current, tmuxSocket: socketNameOf(env.TMUX) };
-  }
-  const candidates = await knownSessions(tmuxSocket, env, options.includeStopped ?? false);
-  if (candidates.length === 1) return { session: candidates[0]!, tmuxSocket };
+  const found = await findSessionTarget(options);
+  if (found.target) return found.target;
+  const { candidates } = found;
+  const tmuxSocket = options.tmuxSocket ?? tmuxSocketFromEnv(env);
+  const prefix = options.command ? `${options.command}: ` : '';
   throw new PicodeError(
     candidates.length === 0
-      ? `no picode host is running${tmuxSocket ? ` on tmux server ${tmuxSocket}` : ''}, and no session was named`
-      : `several sessions have a picode host (${candidates.join(', ')}); which one?`,
-    { hint: 'name it with --session NAME (or set PICODE_SESSION); start one with `picode up`' },
+      ? `${prefix}which session? none was named, this terminal is not inside a tmux session, and no picode host is running${tmuxSocket ? ` on tmux server ${tmuxSocket}` : ''}`
+      : `${prefix}several sessions have a picode host (${candidates.join(', ')}); which one?`,
+    { hint: 'name it with --session NAME (see `picode ls`; or set PICODE_SESSION), run the command inside the session, or start one with `picode up`' },
   );
 }
 
-/** `$TMUX` is `<socket path>,<pid>,<session index>`; the socket's file name is its -L name. */
-export function socketNameOf(tmuxEnv: string): string | undefined {
-  const path = tmuxEnv.split(',')[0] ?? '';
-  const name = path.slice(path.lastIndexOf('/') + 1);
+/** Like resolveSessionTarget, for commands that also work without a session (`ask`, `plan`, `agent`). */
+export async function optionalSessionTarget(options: TargetOptions): Promise<SessionTarget | undefined> {
+  return (await findSessionTarget(options)).target;
+}
+
+async function findSessionTarget(options: TargetOptions): Promise<{ target?: SessionTarget; candidates: string[] }> {
+  const env = options.env ?? process.env;
+  const fromEnv = tmuxSocketFromEnv(env);
+  const tmuxSocket = options.tmuxSocket ?? fromEnv;
+  const named = options.session || env.PICODE_SESSION;
+  if (named) return { target: { session: named, tmuxSocket }, candidates: [] };
+  // Inside tmux, and talking about the server this terminal is on.
+  if (env.TMUX && tmuxSocket === fromEnv) {
+    const current = await currentTmuxSession(env);
+    if (current) return { target: { session: current, tmuxSocket }, candidates: [] };
+  }
+  const candidates = await knownSessions(tmuxSocket, env, options.includeStopped ?? false);
+  return candidates.length === 1 ? { target: { session: candidates[0]!, tmuxSocket }, candidates } : { candidates };
+}
+
+/**
+ * The private tmux server (`-L NAME`) this process runs under, from $TMUX
+ * (`/tmp/tmux-UID/NAME,PID,INDEX`); the default server (`default`) needs no name.
+ */
+export function tmuxSocketFromEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const path = env.TMUX?.split(',')[0];
+  if (!path) return undefined;
+  const name = basename(path);
   return name && name !== 'default' ? name : undefined;
 }
 
+/** The session of the pane this process runs in, asked of $TMUX's server by the pane's id. */
 function currentTmuxSession(env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  const socketPath = env.TMUX?.split(',')[0];
+  if (!socketPath) return Promise.resolve(undefined);
+  const target = env.TMUX_PANE ? ['-t', env.TMUX_PANE] : [];
   return new Promise((resolve) => {
-    // The session of this terminal's pane, named explicitly (not tmux's guess of a current client).
-    const target = env.TMUX_PANE ? ['-t', env.TMUX_PANE] : [];
-    execFile('tmux', ['display-message', '-p', ...target, '#S'], { env }, (error, stdout) => resolve(error ? undefined : stdout.trim() || undefined));
+    execFile('tmux', ['-S', socketPath, 'display-message', '-p', ...target, '#{session_name}'], { env, timeout: 5000 },
+      (error, stdout) => resolve(error ? undefined : stdout.trim() || undefined));
   });
 }
 
@@ -67,7 +101,7 @@ async function knownSessions(tmuxSocket: string | undefined, env: NodeJS.Process
 }
 
 /** Resolves the session and connects to its host (the common start of every pane command). */
-export async function connectTarget(options: { session: string | undefined; tmuxSocket: string | undefined; env?: NodeJS.ProcessEnv }) {
+export async function connectTarget(options: TargetOptions & { command?: string }) {
   const target = await resolveSessionTarget(options);
   const { connectHost } = await import('./client.js');
   return { target, client: await connectHost(target.session, target.tmuxSocket, { env: options.env ?? process.env }) };

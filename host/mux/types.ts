@@ -22,6 +22,8 @@ export interface PaneInfo {
   readonly cwd: string;
   readonly pid: number | undefined;
   readonly dead: boolean;
+  /** The pane's role from the layout (`shell`, `plan`, `agent`, `jobs`, `log`, `plugin`), when known. */
+  readonly role?: string | undefined;
 }
 
 export interface LaunchOptions {

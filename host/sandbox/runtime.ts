@@ -15,7 +15,7 @@ import {
   addPluginStats, appendPluginLogs, emptyStats, memoryKv, pluginKv, readGrantOverrides, readPluginStates,
   writePluginStatus, writePluginStatusLine, type PluginLogRow, type PluginStats,
 } from './state.js';
-import { PluginCallError, PluginSupervisor, defaultLimits, type SupervisorState, type WireEvent } from './supervisor.js';
+import { PluginCallError, PluginSupervisor, defaultLimits, type SupervisorStatus, type WireEvent } from './supervisor.js';
 import { PluginWorkerPool, prepareWorker } from './workerPool.js';
 import type { Action, ContextItem, ContextRequest, Description, Tool } from './witTypes.js';
 
@@ -61,6 +61,10 @@ export interface PluginStatus {
   readonly contextProviders: readonly string[];
   readonly queued: number;
   readonly stats: PluginStats;
+  /** Disabled after repeated failures: when it is tried again (epoch ms). */
+  readonly retryAt?: number;
+  /** Throttled under load: batches and their deadline are this many times the configured ones. */
+  readonly throttle?: number;
 }
 
 export interface DeliveryResult {
@@ -216,6 +220,9 @@ export class PluginRuntime {
     return effectiveGrants(manifest.name, this.entryOf(manifest.name), overrides, manifest.shipped);
   }
 
+  /** Plugins restarting or retrying: their next `ready` is reported as running again. */
+  private readonly recovering = new Set<string>();
+
   private limit<K extends keyof typeof defaultLimits>(entry: PluginEntryConfig | undefined, key: K): number {
     const fromEntry = (entry as Record<string, unknown> | undefined)?.[key];
     const fromDefaults = (this.env.config?.defaults as Record<string, unknown> | undefined)?.[key];
@@ -278,6 +285,7 @@ export class PluginRuntime {
           batchSize: this.limit(entry, 'batchSize'),
           maxFailures: this.limit(entry, 'maxFailures'),
           failureWindowMs: this.limit(entry, 'failureWindowMs'),
+          cooldownMs: this.limit(entry, 'cooldownMs'),
         },
         hostCall,
         onActions: (actions) => { if (loaded) this.applyActions(loaded, actions, false); },
@@ -360,18 +368,52 @@ export class PluginRuntime {
     }
   }
 
-  private onSupervisorStatus(name: string, state: SupervisorState, detail: string | undefined): void {
-    if (state === 'ready') {
-      if (this.env.db && this.loaded.has(name)) writePluginStatus(this.env.db, name, 'running', undefined);
-      return;
-    }
-    if (state === 'restarting') {
-      this.pluginLog(name, 'error', `restarting: ${detail ?? ''}`);
-      if (this.env.db) writePluginStatus(this.env.db, name, 'restarting', detail);
-    } else if (state === 'failed') {
-      this.pluginLog(name, 'error', `disabled after repeated failures: ${detail ?? ''}`);
-      if (this.env.db) writePluginStatus(this.env.db, name, 'failed', detail);
-      this.env.bus?.emit({ type: 'plugin.failed', data: { plugin: name, reason: detail ?? 'failed' } });
+  private onSupervisorStatus(name: string, state: SupervisorStatus, detail: string | undefined): void {
+    const retryAt = state === 'failed' ? this.loaded.get(name)?.supervisor.retryAt : undefined;
+    const report = (reported: 'restarting' | 'throttled' | 'eased' | 'failed' | 'retrying' | 'running'): void => {
+      this.env.bus?.emit({ type: 'plugin.state', data: { plugin: name, state: reported, ...(detail ? { detail } : {}), ...(retryAt ? { retryAt } : {}) } });
+    };
+    switch (state) {
+      case 'ready': {
+        if (this.env.db && this.loaded.has(name)) writePluginStatus(this.env.db, name, 'running', undefined);
+        // Started again after a restart or a retry (the first start is plugin.loaded).
+        if (this.recovering.delete(name)) {
+          this.pluginLog(name, 'info', 'running again');
+          report('running');
+        }
+        return;
+      }
+      case 'restarting':
+        this.pluginLog(name, 'error', `restarting: ${detail ?? ''}`);
+        if (this.env.db) writePluginStatus(this.env.db, name, 'restarting', detail);
+        this.recovering.add(name);
+        report('restarting');
+        return;
+      case 'throttled':
+      case 'eased':
+        this.pluginLog(name, 'warn', `${state}: ${detail ?? ''}`);
+        if (state === 'throttled') {
+          if (this.env.db) writePluginStatus(this.env.db, name, 'restarting', detail);
+          this.recovering.add(name);
+        }
+        report(state);
+        return;
+      case 'retrying':
+        this.pluginLog(name, 'info', `retrying ${detail ?? ''}`);
+        if (this.env.db) writePluginStatus(this.env.db, name, 'restarting', detail);
+        this.recovering.add(name);
+        report('retrying');
+        return;
+      case 'failed': {
+        const when = retryAt ? `; retried at ${new Date(retryAt).toISOString().slice(11, 19)} UTC (or \`picode plugin enable ${name}\`)` : '';
+        this.pluginLog(name, 'error', `disabled after repeated failures: ${detail ?? ''}${when}`);
+        if (this.env.db) writePluginStatus(this.env.db, name, 'failed', detail);
+        this.env.bus?.emit({ type: 'plugin.failed', data: { plugin: name, reason: detail ?? 'failed' } });
+        report('failed');
+        return;
+      }
+      default:
+        return;
     }
   }
 
@@ -644,6 +686,8 @@ export class PluginRuntime {
         contextProviders: loaded.description.contextProviders,
         queued: sup.queued,
         stats: { ...loaded.totals },
+        ...(sup.retryAt !== undefined ? { retryAt: sup.retryAt } : {}),
+        ...(sup.loadFactor > 1 ? { throttle: sup.loadFactor } : {}),
       };
     }
     const un = this.unloaded.get(manifest.name);

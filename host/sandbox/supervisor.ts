@@ -12,7 +12,12 @@ import type { PluginWorkerPool } from './workerPool.js';
  * - each call has a deadline; V8 cannot pre-empt wasm, so a call past it is cut off by
  *   terminating the worker, which is respawned after a backoff (compiled modules are reused);
  * - a trap or a crash restarts only this plugin; after `maxFailures` failures within
- *   `failureWindowMs` the plugin is marked failed and stays stopped until re-enabled.
+ *   `failureWindowMs` the plugin is marked failed, and retried after `cooldownMs` (doubling
+ *   while it keeps failing, up to 30 min); `plugin enable` retries at once;
+ * - a queued batch that misses its deadline is load, not a fault (a flood on a loaded
+ *   machine): the plugin is throttled first — bigger batches with a deadline that grows with
+ *   them, after a backoff — and only misses at the largest step count as failures. The
+ *   throttle eases again as the plugin keeps up.
  * Time spent in host capabilities (git, llm, panes) does not count against the deadline.
  */
 
@@ -24,6 +29,8 @@ export interface SupervisorLimits {
   readonly batchSize: number;
   readonly maxFailures: number;
   readonly failureWindowMs: number;
+  /** Wait before a plugin disabled after repeated failures is tried again (doubles while it keeps failing). */
+  readonly cooldownMs?: number;
 }
 
 export const defaultLimits = {
@@ -36,11 +43,16 @@ export const defaultLimits = {
   batchSize: 64,
   maxFailures: 5,
   failureWindowMs: 60_000,
+  cooldownMs: 60_000,
   maxActions: 256,
 } as const;
 
 /** Deadline of the first call of a fresh worker (see pump). */
 const coldCallDeadlineMs = 2000;
+/** Largest throttle step: batches and their deadline up to 8 times the configured ones. */
+const maxLoadFactor = 8;
+/** Longest cool-down between retries of a disabled plugin. */
+const maxCooldownMs = 30 * 60_000;
 
 export type HostCallHandler = (iface: string, fn: string, args: unknown[]) => Promise<unknown>;
 
@@ -49,8 +61,11 @@ export interface SupervisorOptions extends ComponentToRun {
   readonly hostCall: HostCallHandler;
   /** Actions (raw, unvalidated) returned for a batch of events. */
   readonly onActions: (actions: unknown, events: readonly WireEvent[]) => void;
-  /** A state change worth showing to the user (restarting, failed). */
-  readonly onStatus: (status: SupervisorState, detail: string | undefined) => void;
+  /**
+   * A state change worth showing to the user: ready, restarting, failed (disabled), throttled
+   * (deadline missed under load: bigger batches), retrying (after the cool-down), eased.
+   */
+  readonly onStatus: (status: SupervisorStatus, detail: string | undefined) => void;
   /** Where worker threads come from (shared by the plugins of a runtime). */
   readonly workers: PluginWorkerPool;
 }
@@ -66,6 +81,7 @@ export interface WireEvent {
 }
 
 export type SupervisorState = 'starting' | 'ready' | 'restarting' | 'failed' | 'stopped';
+export type SupervisorStatus = SupervisorState | 'throttled' | 'retrying' | 'eased';
 
 export class PluginCallError extends Error {
   constructor(readonly plugin: string, readonly kind: 'plugin-error' | 'trap' | 'crash' | 'timeout' | 'unavailable', message: string) {
@@ -80,6 +96,8 @@ interface PendingCall {
   readonly deadlineMs: number;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: PluginCallError) => void;
+  /** A batch from the event queue (its deadline misses are throttled before they count). */
+  readonly queued?: boolean;
 }
 
 interface RunningCall extends PendingCall {
@@ -112,6 +130,13 @@ export class PluginSupervisor {
   private generation = 0;
   /** False until the first call of the current worker. */
   private warm = false;
+  /** Throttle step: queued batches carry up to batchSize × load events, with eventDeadlineMs × load. */
+  private load = 1;
+  /** Retries after a disable in a row (the cool-down doubles with each). */
+  private disables = 0;
+  private cooldownTimer: NodeJS.Timeout | undefined;
+  /** When the cool-down retry happens (epoch ms), while failed. */
+  retryAt: number | undefined;
 
   constructor(private readonly options: SupervisorOptions) {}
 
@@ -125,6 +150,10 @@ export class PluginSupervisor {
 
   get failureDetail(): string | undefined {
     return this.lastFailure;
+  }
+
+  get loadFactor(): number {
+    return this.load;
   }
 
   /**
@@ -177,6 +206,7 @@ export class PluginSupervisor {
   async stop(): Promise<void> {
     this.state = 'stopped';
     clearTimeout(this.respawnTimer);
+    clearTimeout(this.cooldownTimer);
     clearTimeout(this.timer);
     this.rejectAll('unavailable', `plugin ${this.name} was stopped`);
     const worker = this.worker;
@@ -254,13 +284,17 @@ export class PluginSupervisor {
     if (this.current || this.state !== 'ready' || !this.worker || !this.calls) return;
     let next = this.priority.shift();
     if (!next && this.events.length > 0) {
-      const batch = this.events.splice(0, this.options.limits.batchSize);
+      const batch = this.events.splice(0, this.options.limits.batchSize * this.load);
       next = {
         op: 'on-event',
         arg: batch,
-        deadlineMs: this.options.limits.eventDeadlineMs,
-        resolve: (actions) => this.options.onActions(actions, batch),
+        deadlineMs: this.options.limits.eventDeadlineMs * this.load,
+        resolve: (actions) => {
+          this.options.onActions(actions, batch);
+          this.ease();
+        },
         reject: () => { /* counted and logged by the failure path */ },
+        queued: true,
       };
       this.stats.events += batch.length;
     }
@@ -277,6 +311,7 @@ export class PluginSupervisor {
     this.current = {
       op: next.op, arg: next.arg, resolve: next.resolve, reject: next.reject,
       deadlineMs: deadline, id, remaining: deadline, armedAt: now, startedAt: now, hostTime: 0,
+      ...(next.queued ? { queued: true } : {}),
     };
     this.stats.calls++;
     const generation = this.generation;
@@ -334,6 +369,7 @@ export class PluginSupervisor {
     this.stats.busyMs += performance.now() - call.startedAt - call.hostTime;
     if (reply.ok) {
       this.consecutiveFailures = 0;
+      this.disables = 0;
       call.resolve(reply.value);
       this.pump();
     } else if (reply.kind === 'plugin-error') {
@@ -368,19 +404,22 @@ export class PluginSupervisor {
     void worker?.terminate();
 
     const now = Date.now();
-    this.failures = [...this.failures.filter((t) => now - t < this.options.limits.failureWindowMs), now];
-    if (this.failures.length >= this.options.limits.maxFailures) {
-      this.state = 'failed';
-      const detail = `${this.failures.length} failures within ${Math.round(this.options.limits.failureWindowMs / 1000)} s; last: ${message}`;
-      this.lastFailure = detail;
-      this.stats.dropped += this.events.length;
-      this.events.length = 0;
-      this.rejectAll('unavailable', this.unavailableMessage());
-      this.options.onStatus('failed', detail);
-      return;
+    // A queued batch past its deadline under load: throttle (bigger batches, longer deadline,
+    // after the backoff below) before counting it as a failure.
+    const throttled = kind === 'timeout' && call?.queued === true && this.load < maxLoadFactor;
+    if (throttled) {
+      this.load *= 2;
+      this.state = 'restarting';
+      this.options.onStatus('throttled', `${message}: under load, batches of up to ${this.options.limits.batchSize * this.load} events with a ${this.options.limits.eventDeadlineMs * this.load} ms deadline`);
+    } else {
+      this.failures = [...this.failures.filter((t) => now - t < this.options.limits.failureWindowMs), now];
+      if (this.failures.length >= this.options.limits.maxFailures) {
+        this.disable(`${this.failures.length} failures within ${Math.round(this.options.limits.failureWindowMs / 1000)} s; last: ${message}`);
+        return;
+      }
+      this.state = 'restarting';
+      this.options.onStatus('restarting', message);
     }
-    this.state = 'restarting';
-    this.options.onStatus('restarting', message);
     this.consecutiveFailures++;
     const backoff = Math.min(5000, 50 * 2 ** (this.consecutiveFailures - 1));
     this.respawnTimer = setTimeout(() => {
@@ -388,6 +427,37 @@ export class PluginSupervisor {
       this.stats.restarts++;
       this.spawn().catch(() => { /* handled by onWorkerFailure */ });
     }, backoff);
+  }
+
+  /** Stops delivering until the cool-down passes, then tries again (reported at each step). */
+  private disable(detail: string): void {
+    this.state = 'failed';
+    this.lastFailure = detail;
+    this.stats.dropped += this.events.length;
+    this.events.length = 0;
+    const cooldown = Math.min(maxCooldownMs, (this.options.limits.cooldownMs ?? defaultLimits.cooldownMs) * 2 ** this.disables);
+    this.disables++;
+    this.retryAt = Date.now() + cooldown;
+    this.rejectAll('unavailable', this.unavailableMessage());
+    this.options.onStatus('failed', detail);
+    this.cooldownTimer = setTimeout(() => {
+      if (this.state !== 'failed') return;
+      this.retryAt = undefined;
+      this.failures = [];
+      this.consecutiveFailures = 0;
+      this.state = 'restarting';
+      this.options.onStatus('retrying', `after a ${Math.round(cooldown / 1000)} s cool-down (disabled for: ${detail})`);
+      this.stats.restarts++;
+      this.spawn().catch(() => { /* handled by onWorkerFailure */ });
+    }, cooldown);
+    this.cooldownTimer.unref?.();
+  }
+
+  /** The plugin keeps up again: step the throttle back down. */
+  private ease(): void {
+    if (this.load === 1 || this.events.length >= this.options.limits.batchSize * this.load) return;
+    this.load /= 2;
+    this.options.onStatus('eased', `keeping up: batches of up to ${this.options.limits.batchSize * this.load} events with a ${this.options.limits.eventDeadlineMs * this.load} ms deadline`);
   }
 
   private unavailableMessage(): string {

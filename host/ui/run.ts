@@ -37,7 +37,11 @@ export async function runView(view: View, options: { connect: () => Promise<Host
   const done = new Promise<void>((resolve) => { resolveDone = resolve; });
   const hostLink = linkToHost({
     connect: options.connect,
-    onConnect: (client) => view.subscribe(client, redraw).then(redraw),
+    onConnect: async (client) => {
+      await announcePane(client, view.name);
+      await view.subscribe(client, redraw);
+      redraw();
+    },
     onState: (state, detail) => { link = { state, detail }; redraw(); },
   });
   const context: ViewContext = {
@@ -60,4 +64,15 @@ export async function runView(view: View, options: { connect: () => Promise<Host
   if (tick) clearInterval(tick);
   hostLink.stop();
   terminal.destroy();
+}
+
+/**
+ * Tells the host which pane this view runs in, so it never types into it and does not treat
+ * its redraws as pane output (tmux panes carry their role already; Zellij's do not). A host
+ * that does not know the method is fine: the view works without it.
+ */
+async function announcePane(client: HostClient, role: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const pane = env.TMUX_PANE ?? (env.ZELLIJ_PANE_ID ? `terminal_${env.ZELLIJ_PANE_ID}` : undefined);
+  if (!pane) return;
+  await client.call('panes.view', { pane, role }).catch(() => undefined);
 }

@@ -11,7 +11,11 @@ export interface AgentLimits {
   readonly maxTokens: number;
   /** US dollars over the whole run (0 = no cost limit, for local models without prices). */
   readonly maxCostUsd: number;
+  /** The same failing tool call (name and arguments) this many times in a row stops the run (default 3). */
+  readonly maxRepeatedFailures?: number;
 }
+
+export const defaultMaxRepeatedFailures = 3;
 
 export const defaultLimits: AgentLimits = { maxTurns: 40, maxTokens: 2_000_000, maxCostUsd: 5 };
 

@@ -2,7 +2,7 @@ import type { ZodType } from 'zod';
 import { randomUUID } from 'node:crypto';
 import type { LlmService, Message, ReasoningSetting, ThinkingBlock, ToolCall, ToolDefinition, Usage } from '../providers/types.js';
 import type { AgentInbox } from './inbox.js';
-import { limitReached, type AgentLimits, type RunUsage } from './limits.js';
+import { defaultMaxRepeatedFailures, limitReached, type AgentLimits, type RunUsage } from './limits.js';
 import { strictest, type ApprovalAnswer, type RunApprovals, type ToolDecision } from './policy.js';
 import type { AgentEvent, AgentStatus, AgentTool, ToolGate, ToolOutput } from './types.js';
 
@@ -90,6 +90,10 @@ export async function runAgent(options: AgentRunOptions): Promise<AgentRunResult
       }
     }
 
+    // A model stuck on a failing call (an unknown tool, the same bad arguments) would burn its
+    // whole turn budget: the same failure repeated stops the run, saying which call.
+    const maxRepeated = options.limits.maxRepeatedFailures ?? defaultMaxRepeatedFailures;
+    let lastFailure: { key: string; count: number } | undefined;
     for (;;) {
       if (options.signal.aborted) return finish('stopped', 'stopped by the person');
       for (const text of options.inbox.drain()) add({ role: 'user', content: text });
@@ -113,6 +117,11 @@ export async function runAgent(options: AgentRunOptions): Promise<AgentRunResult
           }
           const output = await handleCall(options, toolsByName, call, turn.argsErrors.get(call.id), setStatus, emit);
           add({ role: 'tool', toolCallId: call.id, toolName: call.name, content: output.content, ...(output.isError ? { isError: true } : {}) });
+          const key = `${call.name}\u0000${JSON.stringify(call.args ?? null)}`;
+          lastFailure = output.isError ? { key, count: lastFailure?.key === key ? lastFailure.count + 1 : 1 } : undefined;
+          if (lastFailure && lastFailure.count >= maxRepeated) {
+            return finish('failed', `the same tool call failed ${lastFailure.count} times in a row (${call.name}: ${output.content.slice(0, 200)}); stopped rather than repeat it (agents.maxRepeatedFailures)`);
+          }
         }
         continue;
       }

@@ -21,7 +21,8 @@ export const planSchema = z.object({
 export type PlanStepDraft = z.output<typeof planStepSchema>;
 export type PlanDraft = z.output<typeof planSchema>;
 
-export const stepStatuses = ['pending', 'running', 'done', 'failed', 'skipped'] as const;
+/** `review`: finished, but its acceptance check could not decide (nothing to run): a person does. */
+export const stepStatuses = ['pending', 'running', 'done', 'failed', 'skipped', 'review'] as const;
 export type StepStatus = (typeof stepStatuses)[number];
 
 /** JSON Schema of the plan, for providers' structured output. */

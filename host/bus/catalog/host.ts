@@ -22,6 +22,18 @@ const paneInfo = z.object({
   dead: z.boolean().describe('True when the program exited and the pane is kept (remain-on-exit).'),
 });
 
+export const configReloadedData = z.object({
+  files: z.array(z.string()).describe('The config files loaded, lowest precedence first.'),
+  changed: z.array(z.string()).describe('Top-level sections that changed (hooks, hookLimits, watch, models, plugins...).'),
+  applied: z.array(z.string()).describe('Sections applied to the running host.'),
+  needsRestart: z.array(z.string()).describe('Sections that take effect when the host restarts (`picode down` and `picode up`).'),
+});
+
+export const configInvalidData = z.object({
+  error: z.string().describe('What is wrong, with the file and key.'),
+  hint: z.string().optional().describe('What to do.'),
+});
+
 export const sessionStartedData = z.object({
   mux: z.enum(['tmux', 'zellij']).describe('The multiplexer.'),
   tmuxSocket: z.string().optional().describe('Private tmux server name (`tmux -L`), when not the default server.'),
@@ -89,7 +101,7 @@ export const commandFinishedData = z.object({
 
 export const extensionFailedData = z.object({
   extension: z.string().describe('The extension\'s name (host/daemon/extensions.ts).'),
-  phase: z.enum(['load', 'start', 'stop']).describe('What failed.'),
+  phase: z.enum(['load', 'start', 'stop', 'reconfigure']).describe('What failed (reconfigure: applying a reloaded config).'),
   error: z.string().describe('The error message.'),
 });
 
@@ -152,6 +164,16 @@ export const hostEvents: readonly EventDefinition[] = [
       'A command finished: the OSC 133 `D` mark with its exit status, the end of a `picode run`, or an inferred end ' +
       '(the pane closed, or a new prompt began) with an unknown exit.',
     data: commandFinishedData, blocking: false, source: 'host',
+  },
+  {
+    type: 'config.reloaded',
+    description: 'The host loaded its config files again (they changed, or `picode reload`) and applied what it can while running.',
+    data: configReloadedData, blocking: false, source: 'host',
+  },
+  {
+    type: 'config.invalid',
+    description: 'A changed config file is invalid: the host keeps running with the config it had. The error names the file and key.',
+    data: configInvalidData, blocking: false, source: 'host',
   },
   {
     type: 'host.extension.failed',

@@ -23,6 +23,14 @@ export const pluginDroppedData = z.object({
   queued: z.number().int().describe('Events waiting for the plugin when the oldest were dropped (its queue is full: plugins.defaults.queueSize).'),
 });
 
+export const pluginStateData = z.object({
+  plugin: z.string().describe('The plugin name.'),
+  state: z.enum(['restarting', 'throttled', 'eased', 'failed', 'retrying', 'running'])
+    .describe('restarting (after a trap, crash or missed deadline), throttled (a queued batch missed its deadline under load: bigger batches with a longer deadline), eased (keeping up again: smaller batches), failed (disabled after repeated failures; retried after plugins.defaults.cooldownMs), retrying (the cool-down passed), running (started again).'),
+  detail: z.string().optional().describe('What happened, with the batch size and deadline for throttled and eased.'),
+  retryAt: z.number().int().optional().describe('For failed: when the plugin is tried again (epoch ms).'),
+});
+
 export const pluginCustomData = z.unknown().describe('What the plugin emitted (JSON); objects get a `plugin` field naming the emitter.');
 
 export const pluginEvents: readonly EventDefinition[] = [
@@ -47,6 +55,13 @@ export const pluginEvents: readonly EventDefinition[] = [
     type: 'plugin.dropped',
     description: 'A plugin falls behind: its event queue is full and the oldest events were dropped (at most one report per 5 s).',
     data: pluginDroppedData,
+    blocking: false,
+    source: 'plugins',
+  },
+  {
+    type: 'plugin.state',
+    description: 'A loaded plugin changed state: restarted, throttled under load, eased, disabled after repeated failures, retried after the cool-down, running again. Each change is reported once.',
+    data: pluginStateData,
     blocking: false,
     source: 'plugins',
   },

@@ -65,10 +65,11 @@ async function runAsk(question: string, opts: AskOptions, cmd: Command): Promise
   const maxTokens = opts.maxTokens === undefined ? undefined : positiveInt(opts.maxTokens, '--max-tokens');
   const env = process.env;
   const cwd = process.cwd();
-  const { tmuxSocket } = globalOptions(cmd);
-  const [{ loadConfig }, { sessionFor }] = await Promise.all([import('../../config/load.js'), import('../../hooks/cliSupport.js')]);
+  const [{ loadConfig }, { optionalSessionTarget }] = await Promise.all([import('../../config/load.js'), import('../../ipc/target.js')]);
   const { config } = await loadConfig({ cwd, env });
-  const session = sessionFor(opts.session, tmuxSocket, env);
+  const target = await optionalSessionTarget({ session: opts.session, tmuxSocket: globalOptions(cmd).tmuxSocket, env });
+  const session = target?.session;
+  const tmuxSocket = target?.tmuxSocket ?? globalOptions(cmd).tmuxSocket;
 
   // Fail early, before gathering anything, when no provider could answer.
   const { resolveChain, enableHint } = await import('../../../src/providers/registry.js');

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { accessSync, constants, mkdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { delimiter, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { PicodeError } from '../../core/errors.js';
 import { databasePath, ensurePrivateDir, stateDir, userLayoutsDir } from '../../core/paths.js';
@@ -57,6 +58,7 @@ export async function runChecks(env: NodeJS.ProcessEnv, tmuxSocket: string | und
   checks.push(stateCheck(env));
   checks.push(await sqliteCheck(env));
   checks.push(layoutsCheck(env));
+  checks.push(pathCheck(env));
   for (const module of CONTRIBUTED) checks.push(...(await contributed(module, env)));
   return checks;
 }
@@ -189,6 +191,36 @@ function layoutsCheck(env: NodeJS.ProcessEnv): DoctorCheck {
   } catch {
     return { name: 'layouts', status: 'ok', detail: `no folder for your own layouts yet (${dir}); the shipped ones are available` };
   }
+}
+
+/**
+ * Whether `picode` runs from any directory: the first `picode` on PATH, and whether it is this
+ * installation. The docs' examples assume it is.
+ */
+export function pathCheck(env: NodeJS.ProcessEnv): DoctorCheck {
+  const self = realpathOrSelf(resolve(fileURLToPath(import.meta.url), '..', '..', '..', '..', '..', 'bin', 'picode.js'));
+  for (const dir of (env.PATH ?? '').split(delimiter).filter(Boolean)) {
+    const candidate = join(dir, 'picode');
+    try {
+      accessSync(candidate, constants.X_OK);
+    } catch {
+      continue;
+    }
+    const target = realpathOrSelf(candidate);
+    return target === self
+      ? { name: 'picode on PATH', status: 'ok', detail: `${candidate} (this installation)` }
+      : { name: 'picode on PATH', status: 'warn', detail: `${candidate} is another picode (${target}), not this one (${self})`, fix: `run \`npm link\` in ${resolve(self, '..', '..')} to put this one on PATH instead` };
+  }
+  const npm = spawnSync('npm', ['prefix', '-g'], { env, encoding: 'utf8', timeout: 10_000 });
+  const globalBin = npm.status === 0 && npm.stdout.trim() ? join(npm.stdout.trim(), 'bin') : undefined;
+  return {
+    name: 'picode on PATH', status: 'warn', detail: 'no `picode` on PATH: the docs\' examples (picode up, picode run...) need it; `npx picode` works only inside the clone',
+    fix: `run \`npm link\` in ${resolve(self, '..', '..')}${globalBin ? `, and make sure ${globalBin} is on PATH` : ''}`,
+  };
+}
+
+function realpathOrSelf(path: string): string {
+  try { return realpathSync(path); } catch { return path; }
 }
 
 /** Checks another area contributes; skipped (with a note) when its module is not built in. */

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { globalOptions } from '../globals.js';
-import { callHost, parseDataOption, requireSession } from '../../hooks/cliSupport.js';
+import { callHost, parseDataOption } from '../../hooks/cliSupport.js';
+import { resolveSessionTarget } from '../../ipc/target.js';
 
 /** `picode emit NAME [--data JSON]`: puts the user event `user.NAME` on the session host's bus. */
 export function define(program: Command): void {
@@ -14,8 +15,8 @@ export function define(program: Command): void {
     .action(async (name: string, opts: { data: string; pane?: string; session?: string; json?: boolean }, cmd: Command) => {
       const data = parseDataOption(opts.data);
       const { tmuxSocket } = globalOptions(cmd);
-      const session = requireSession(opts.session, tmuxSocket, 'emit');
-      const result = await callHost<{ id: number; type: string }>(session, tmuxSocket, 'events.emit', { name, data, ...(opts.pane ? { pane: opts.pane } : {}) });
+      const { session, tmuxSocket: server } = await resolveSessionTarget({ session: opts.session, tmuxSocket, command: 'emit' });
+      const result = await callHost<{ id: number; type: string }>(session, server, 'events.emit', { name, data, ...(opts.pane ? { pane: opts.pane } : {}) });
       process.stdout.write(opts.json ? `${JSON.stringify(result)}\n` : `emitted ${result.type} (event ${result.id})\n`);
     });
 }

@@ -4,7 +4,8 @@ import { PicodeError } from '../../core/errors.js';
 import type { PicodeEvent } from '../../bus/envelope.js';
 import type { DryRunReport, HookStats } from '../../hooks/engine.js';
 import type { StoredHookRun } from '../../hooks/runLog.js';
-import { callHost, parseDataOption, requireSession, sessionFor } from '../../hooks/cliSupport.js';
+import { callHost, parseDataOption } from '../../hooks/cliSupport.js';
+import { optionalSessionTarget, resolveSessionTarget } from '../../ipc/target.js';
 
 /**
  * `picode hooks list | test | log | docs`. `list` and `test` read the config files from the
@@ -23,13 +24,13 @@ export function define(program: Command): void {
     .action(async (opts: { host?: boolean; session?: string; json?: boolean }, cmd: Command) => {
       if (opts.host) {
         const { tmuxSocket } = globalOptions(cmd);
-        const session = requireSession(opts.session, tmuxSocket, 'hooks list --host');
-        const result = await callHost<{ hooks: HookStats[]; watching: unknown }>(session, tmuxSocket, 'hooks.list', {});
+        const target = await resolveSessionTarget({ session: opts.session, tmuxSocket, command: 'hooks list --host' });
+        const result = await callHost<{ hooks: HookStats[]; watching: unknown }>(target.session, target.tmuxSocket, 'hooks.list', {});
         if (opts.json) return print(result);
         printStats(result.hooks, result.watching);
         return;
       }
-      const { engine, files, warnings } = await standaloneEngine(sessionFor(opts.session, undefined) ?? 'dry-run');
+      const { engine, files, warnings } = await standaloneEngine((await optionalSessionTarget({ session: opts.session, tmuxSocket: globalOptions(cmd).tmuxSocket }))?.session ?? 'dry-run');
       const { summarizeAction } = await import('../../hooks/engine.js');
       if (opts.json) return print({ files, warnings, hooks: engine.hooks.map((h) => ({ name: h.name, order: h.order, action: h.action, ...h.config })) });
       if (engine.hooks.length === 0) {
@@ -62,10 +63,10 @@ export function define(program: Command): void {
       let report: DryRunReport;
       if (opts.host) {
         const { tmuxSocket } = globalOptions(cmd);
-        const session = requireSession(opts.session, tmuxSocket, 'hooks test --host');
-        report = await callHost<DryRunReport>(session, tmuxSocket, 'hooks.test', { event: type, data, pane: opts.pane });
+        const target = await resolveSessionTarget({ session: opts.session, tmuxSocket, command: 'hooks test --host' });
+        report = await callHost<DryRunReport>(target.session, target.tmuxSocket, 'hooks.test', { event: type, data, pane: opts.pane });
       } else {
-        const session = sessionFor(opts.session, undefined) ?? 'dry-run';
+        const session = (await optionalSessionTarget({ session: opts.session, tmuxSocket: globalOptions(cmd).tmuxSocket }))?.session ?? 'dry-run';
         const { engine, known } = await standaloneEngine(session);
         if (!known.includes(type) && !type.startsWith('user.')) {
           process.stderr.write(`note: picode never emits ${type}; \`picode hooks docs\` lists the event types\n`);

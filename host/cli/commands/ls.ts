@@ -27,7 +27,7 @@ export function define(program: Command): void {
     .command('ls')
     .description('list the sessions picode launched, with their layout, panes and state')
     .option('--json', 'print a JSON array')
-    .option('-a, --all', 'include sessions on every tmux server picode used, not only the selected one')
+    .option('-a, --all', 'also list stopped sessions, and sessions on every tmux server picode used (not only the selected one)')
     .action(async (options: { json?: boolean; all?: boolean }, command: Command) => {
       const env = process.env;
       const { config } = await loadConfigCached({ cwd: process.cwd(), env });
@@ -58,7 +58,7 @@ export function define(program: Command): void {
           // A multiplexer that is gone (Zellij uninstalled) leaves its sessions listed as stopped.
         }
       }
-      const listed: Listed[] = rows.map((r) => {
+      const all: Listed[] = rows.map((r) => {
         const panes = livePanes.get(serverKey(r))?.get(r.name);
         const running = panes !== undefined && r.stopped_at === null;
         return {
@@ -74,12 +74,15 @@ export function define(program: Command): void {
           stoppedAt: r.stopped_at === null ? (running ? null : 'unknown') : new Date(r.stopped_at).toISOString(),
         };
       });
+      // Live sessions by default: a launch history of stopped ones would bury them.
+      const listed = options.all ? all : all.filter((l) => l.state === 'running');
+      const hidden = all.length - listed.length;
       if (options.json) {
         process.stdout.write(`${JSON.stringify(listed, null, 2)}\n`);
         return;
       }
       if (listed.length === 0) {
-        process.stdout.write(`no sessions launched by picode${tmuxSocket ? ` on tmux server "${tmuxSocket}"` : ''} (picode up starts one)\n`);
+        process.stdout.write(`no ${hidden ? 'running ' : ''}sessions launched by picode${tmuxSocket ? ` on tmux server "${tmuxSocket}"` : ''} (picode up starts one${hidden ? `; ${hidden} stopped: picode ls --all` : ''})\n`);
         return;
       }
       const table = [['SESSION', 'STATE', 'LAYOUT', 'WINDOWS', 'PANES', 'SERVER', 'STARTED'], ...listed.map((l) => [
@@ -87,5 +90,6 @@ export function define(program: Command): void {
       ])];
       const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
       for (const row of table) process.stdout.write(`${row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()}\n`);
+      if (hidden) process.stdout.write(`(${hidden} stopped session${hidden === 1 ? '' : 's'} not shown: picode ls --all)\n`);
     });
 }

@@ -20,10 +20,8 @@ export function define(program: Command): void {
       if (!(kinds as readonly string[]).includes(kind)) {
         throw new PicodeError(`pane: unknown view "${kind}"`, { hint: `views: ${kinds.join(', ')}` });
       }
-      const { tmuxSocketFromEnv } = await import('../../agents/tmuxSocket.js');
-      const tmuxSocket = globalOptions(cmd).tmuxSocket ?? tmuxSocketFromEnv();
-      const { requireSession } = await import('../../hooks/cliSupport.js');
-      const session = requireSession(opts.session, tmuxSocket, 'pane');
+      const { resolveSessionTarget } = await import('../../ipc/target.js');
+      const { session, tmuxSocket } = await resolveSessionTarget({ session: opts.session, tmuxSocket: globalOptions(cmd).tmuxSocket, command: 'pane' });
       const run = opts.run === undefined ? undefined : Number(opts.run);
       if (run !== undefined && (!Number.isInteger(run) || run < 1)) throw new PicodeError(`--run: expected a run id, got "${opts.run}"`);
       const [{ runView }, { connectHost }] = await Promise.all([import('../../ui/run.js'), import('../../ipc/client.js')]);

@@ -1,5 +1,6 @@
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { globalOptions } from '../globals.js';
 import { PicodeError } from '../../core/errors.js';
@@ -353,16 +354,25 @@ function newestSourceMtime(dir: string, builtDir: string, isSource: (path: strin
 async function testPlugin(dir: string, opts: TestOptions): Promise<void> {
   // The plugin's worker thread boots while the runtime's modules load (workerPool.ts).
   (await import('../../sandbox/workerPool.js')).bootPluginWorkerEarly();
-  const [{ readManifest, isPluginSource }, { PluginRuntime }, { buildPlugin }, { pluginCacheDir }] = await Promise.all([
+  const [{ readManifest, isPluginSource, shippedPluginsDir }, { PluginRuntime }, { buildPlugin, sourceDigest }, { pluginCacheDir }] = await Promise.all([
     import('../../sandbox/manifest.js'), import('../../sandbox/runtime.js'), import('../../sandbox/builder.js'), import('../../sandbox/extension.js'),
   ]);
   let manifest = readManifest(dir);
   const srcDir = join(manifest.source, '..');
   // JavaScript/TypeScript plugins are rebuilt when stale; others (Rust, Go...) bring their own build.
+  // Stale by the recorded digest of the sources when there is one (a fresh clone's mtimes say nothing).
   const ours = /\.(m?[jt]s|wat)$/.test(manifest.source);
-  if (ours && (!existsSync(manifest.component) || (existsSync(srcDir) && newestSourceMtime(srcDir, dirname(manifest.component), isPluginSource) > statSync(manifest.component).mtimeMs))) {
-    process.stderr.write(`building ${manifest.name} (the component is missing or older than its source)...\n`);
-    manifest = (await buildPlugin(dir)).manifest;
+  const digestFile = `${manifest.component}.digest`;
+  const stale = !existsSync(manifest.component) || (existsSync(digestFile)
+    ? readFileSync(digestFile, 'utf8').trim() !== sourceDigest(manifest)
+    : existsSync(srcDir) && newestSourceMtime(srcDir, dirname(manifest.component), isPluginSource) > statSync(manifest.component).mtimeMs);
+  if (ours && stale) {
+    // A shipped plugin belongs to the installation: its stale build is tested from a temporary copy.
+    const shipped = resolve(dir).startsWith(`${shippedPluginsDir()}/`);
+    const out = shipped ? join(mkdtempSync(join(tmpdir(), 'picode-plugin-test-')), basename(manifest.component)) : undefined;
+    process.stderr.write(`building ${manifest.name} (the component is missing or older than its source)${out ? ` into ${out}` : ''}...\n`);
+    const built = await buildPlugin(dir, out ? { out } : {});
+    manifest = { ...built.manifest, component: built.component };
   }
   const config = await pluginsConfig();
   const logs: Array<{ level: string; message: string }> = [];

@@ -16,6 +16,7 @@ export function define(program: Command): void {
     .argument('<command...>', 'the command (after --); several words are shell-quoted, one word is used as a command line')
     .option('--session <name>', 'the session (default: the current tmux session, or the only one with a host)')
     .option('--timeout <seconds>', 'stop waiting after this long (exit 124); the command keeps running', parseSeconds)
+    .option('--force', "type the line even into a view pane or a program that is not a shell")
     .option('--json', 'print {exitCode, output, durationMs, interrupted} as JSON')
     .addHelpText('after', `
 The command is typed into the pane's shell. With picode's shell marks (layout \`shellInit: true\`
@@ -26,14 +27,14 @@ the exit is unknown (exit 69).
 Examples:
   picode run shell -- npm test
   picode run %3 -- 'make -j4 && make check'`)
-    .action(async (pane: string, words: string[], opts: { session?: string; timeout?: number; json?: boolean }, cmd: Command) => {
+    .action(async (pane: string, words: string[], opts: { session?: string; timeout?: number; json?: boolean; force?: boolean }, cmd: Command) => {
       const command = words.length === 1 ? words[0]! : words.map(shellQuote).join(' ');
       const { connectTarget } = await import('../../ipc/target.js');
       const { client } = await connectTarget({ session: opts.session, tmuxSocket: globalOptions(cmd).tmuxSocket });
       let result: RunResult;
       try {
         result = await client.call<RunResult>('panes.run', {
-          pane, command, origin: 'cli', ...(opts.timeout !== undefined ? { timeoutMs: Math.round(opts.timeout * 1000) } : {}),
+          pane, command, origin: 'cli', force: opts.force ?? false, ...(opts.timeout !== undefined ? { timeoutMs: Math.round(opts.timeout * 1000) } : {}),
         });
       } finally {
         client.close();

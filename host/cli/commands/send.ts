@@ -10,11 +10,12 @@ export function define(program: Command): void {
     .option('--session <name>', 'the session (default: the current tmux session, or the only one with a host)')
     .option('--enter', 'press Enter after the text')
     .option('--secret', 'a password or token: typed, but never stored (the event records only its length)')
-    .action(async (pane: string, text: string, opts: { session?: string; enter?: boolean; secret?: boolean }, cmd: Command) => {
+    .option('--force', "type even into one of picode's view panes (plan, agent, jobs, log)")
+    .action(async (pane: string, text: string, opts: { session?: string; enter?: boolean; secret?: boolean; force?: boolean }, cmd: Command) => {
       const { connectTarget } = await import('../../ipc/target.js');
       const { client } = await connectTarget({ session: opts.session, tmuxSocket: globalOptions(cmd).tmuxSocket });
       try {
-        await client.call('panes.send', { pane, text, enter: opts.enter ?? false, origin: 'cli', ...(opts.secret ? { secret: true } : {}) });
+        await client.call('panes.send', { pane, text, enter: opts.enter ?? false, origin: 'cli', force: opts.force ?? false, ...(opts.secret ? { secret: true } : {}) });
       } finally {
         client.close();
       }

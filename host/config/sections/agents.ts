@@ -13,6 +13,8 @@ export const agentsSection = {
     maxCostUsd: z.number().min(0).default(5).describe('US dollars per run before it stops; 0 = no cost limit.'),
     reasoning: z.union([effort, z.record(z.string().min(1), effort)]).optional()
       .describe('Reasoning effort (off, low, medium, high) for every model, or per `provider:model` (a key ending in `*` matches a prefix; `default` for the rest): Anthropic gets a thinking budget, OpenAI `reasoning_effort`. Default: off.'),
+    maxRepeatedFailures: z.number().int().min(1).max(100).optional()
+      .describe('The run stops (failed) when the same tool call, with the same arguments, fails this many times in a row (default 3).'),
     approvals: z.object({
       default: decision.default('ask').describe('Decision for tools not listed in `tools`.'),
       tools: z.record(z.string().min(1), decision).default({})

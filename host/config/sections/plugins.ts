@@ -21,6 +21,8 @@ const limits = {
     .describe('Failures (traps, crashes, deadlines) within failureWindowMs after which the plugin is disabled (default 5).'),
   failureWindowMs: z.number().int().min(1000).optional()
     .describe('Window for maxFailures, in ms (default 60000).'),
+  cooldownMs: z.number().int().min(100).max(86_400_000).optional()
+    .describe('A plugin disabled after repeated failures is tried again after this long, in ms (default 60000; doubling while it keeps failing, up to 30 min). `picode plugin enable` retries at once.'),
   maxActions: z.number().int().min(1).max(100_000).optional()
     .describe('Most actions applied from one on-event call; the rest are dropped and counted (default 256).'),
 };

@@ -20,7 +20,7 @@ export interface JobRow {
 
 export const statusMark: Record<string, string> = {
   queued: '·', running: '▶', done: '✓', failed: '✗', cancelled: '⊘', interrupted: '⏸',
-  working: '▶', waiting_approval: '?', waiting_input: '…', stopped: '⊘', pending: '·', skipped: '⤼', generating: '▶', ready: '✓', superseded: '↺',
+  working: '▶', waiting_approval: '?', waiting_input: '…', stopped: '⊘', pending: '·', skipped: '⤼', review: '?', generating: '▶', ready: '✓', superseded: '↺',
 };
 
 /** The jobs pane: every job of the session with stage, progress and duration; cancel, retry, resume. */

@@ -3,6 +3,7 @@ import type { PlanRecord, PlanStepRecord } from '../../agents/planStore.js';
 import { formatDuration, line, pad, wrap, type FrameContent, type Line } from '../frame.js';
 import { linkLabel, type KeyBinding, type View, type ViewContext } from '../view.js';
 import { statusMark } from './jobs.js';
+import type { StepCheck } from '../../agents/planCheck.js';
 
 /**
  * The plan pane: the session's current plan as a list of steps with status, who works on
@@ -82,7 +83,7 @@ export class PlanView implements View {
       const end = step.finishedAt ?? (step.status === 'running' ? this.now() : undefined);
       const elapsed = step.startedAt !== undefined && end !== undefined ? formatDuration(end - step.startedAt) : '';
       const text = `${String(step.position).padStart(2)}. ${statusMark[step.status] ?? ' '} ${step.approved ? '✔' : ' '} ${pad(step.title, titleWidth)} ${pad(step.status, 8)} ${pad(step.assignee ?? '', 9)} ${elapsed}`;
-      body.push(line(text, step.status === 'failed' ? 'error' : step.status === 'running' ? 'accent' : step.status === 'done' ? 'ok' : step.status === 'skipped' ? 'dim' : 'normal'));
+      body.push(line(text, step.status === 'failed' ? 'error' : step.status === 'running' ? 'accent' : step.status === 'done' ? 'ok' : step.status === 'skipped' ? 'dim' : step.status === 'review' ? 'warn' : 'normal'));
     }
     if (current) {
       body.push(line(''));
@@ -91,6 +92,12 @@ export class PlanView implements View {
       if (current.files.length) body.push(line(`  files: ${current.files.join(', ')}`, 'dim'));
       for (const c of current.commands) body.push(line(`  $ ${c}`, 'accent'));
       if (current.acceptance) body.push(...wrap(`done when: ${current.acceptance}`, size.width, '  ').map((t) => line(t, 'ok')));
+      const check = (current as { check?: StepCheck }).check;
+      if (check) {
+        const style = check.verdict === 'done' ? 'ok' : check.verdict === 'failed' ? 'error' : 'warn';
+        body.push(...wrap(`check: ${check.reason}`, size.width, '  ').map((t) => line(t, style)));
+        for (const out of check.output.trimEnd().split('\n').slice(-6)) if (out) body.push(line(`  │ ${out}`, 'dim'));
+      }
     }
     return { header, body, selected, footer };
   }

@@ -81,7 +81,7 @@ export const samplePlan = {
   summary: 'Fix add() so the test passes.',
   steps: [
     { title: 'Run the failing test', detail: 'See how add() fails.', files: ['test.mjs'], commands: ['node test.mjs'], acceptance: 'the failure shows add(2, 3) = -1' },
-    { title: 'Fix add()', detail: 'It subtracts; make it add.', files: ['add.js'], commands: [], acceptance: 'node test.mjs prints PASS' },
+    { title: 'Fix add()', detail: 'It subtracts; make it add.', files: ['add.js'], commands: [], acceptance: '`node test.mjs` prints PASS' },
   ],
 };
 

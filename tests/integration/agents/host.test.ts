@@ -177,15 +177,29 @@ describe('plans, agents and jobs in the host, shown in pane views', () => {
     for (const run of [a, b]) expect((await world.cli(['agent', 'stop', String(run.id), '--session', session])).stdout).toContain('stopped');
   });
 
-  it('hands a plan step to an agent from the plan pane and marks it done when the agent is', async () => {
+  it('hands a plan step to an agent; the step is done only when its acceptance check passes', async () => {
+    // The agent only answers in text: add.js (broken again here; an earlier test fixed it)
+    // still subtracts, so `node test.mjs` fails.
+    writeFileSync(join(world.project, 'add.js'), 'export const add = (a, b) => a - b;\n');
     world.llm.enqueue(reply.text('Step 2 was already done by the earlier run.'));
     world.tmux('send-keys', '-t', planPane, 'j');
     world.tmux('send-keys', '-t', planPane, 'x');
-    const screen = await screenShows(planPane, /2\. ✓ ✔ Fix add\(\) +done +agent:\d+/);
+    const screen = await screenShows(planPane, /2\. ✗ ✔ Fix add\(\) +failed +agent:\d+/);
+    expect(screen).toContain('check: the check `node test.mjs` failed (exit 1)');
+    expect(screen).toContain('│ FAIL: add(2, 3) = -1');
     expect(screen).not.toContain('error:');
     const runs = JSON.parse((await world.cli(['agent', 'list', '--session', session, '--json'])).stdout) as Array<{ task: string; planStepId: number; status: string }>;
     expect(runs[0]!.task).toMatch(/^Carry out step 2 of the plan for: make the test pass\nStep: Fix add\(\)/);
     expect(runs[0]!.status).toBe('done');
+    const shown = JSON.parse((await world.cli(['plan', 'show', '--session', session, '--json'])).stdout) as { steps: Array<{ status: string; check?: { exitCode: number; command: string; verdict: string } }> };
+    expect(shown.steps[1]).toMatchObject({ status: 'failed', check: { command: 'node test.mjs', exitCode: 1, verdict: 'failed' } });
+
+    // Fixed for real, handed again: now the check passes and the step is done.
+    writeFileSync(join(world.project, 'add.js'), 'export const add = (a, b) => a + b;\n');
+    world.llm.enqueue(reply.text('Fixed add().'));
+    world.tmux('send-keys', '-t', planPane, 'x');
+    const passed = await screenShows(planPane, /2\. ✓ ✔ Fix add\(\) +done +agent:\d+/);
+    expect(passed).toContain('check: the check `node test.mjs` passed (exit 0)');
   });
 
   it('shows the host events in the log pane, filterable', async () => {

@@ -187,11 +187,17 @@ describe('ls and down', () => {
     const down = await sb.picode(['down', '--session', 'itest2']);
     expect(down.code).toBe(0);
     expect(sb.tmux(['list-sessions', '-F', '#{session_name}'])).not.toMatch(/^itest2$/m);
-    const after = JSON.parse((await sb.picode(['ls', '--json'])).stdout) as Array<{ session: string; state: string }>;
+    // Live sessions only, unless --all.
+    const live = JSON.parse((await sb.picode(['ls', '--json'])).stdout) as Array<{ session: string; state: string }>;
+    expect(live.find((r) => r.session === 'itest2')).toBeUndefined();
+    expect(live.every((r) => r.state === 'running')).toBe(true);
+    const after = JSON.parse((await sb.picode(['ls', '--json', '--all'])).stdout) as Array<{ session: string; state: string }>;
     expect(after.find((r) => r.session === 'itest2')).toMatchObject({ state: 'stopped' });
     const human = await sb.picode(['ls']);
     expect(human.stdout).toMatch(/^SESSION\s+STATE\s+LAYOUT/m);
     expect(human.stdout).toMatch(/^itest\s+running/m);
+    expect(human.stdout).not.toMatch(/^itest2\s/m);
+    expect(human.stdout).toMatch(/stopped sessions? not shown: picode ls --all/);
   });
 
   it('down SESSION finds the server the session was launched on', async () => {
@@ -309,7 +315,7 @@ describe('the session host', () => {
 describe('shipped layouts', () => {
   it.each([
     ['default', [['main', 'shell'], ['main', 'plan'], ['main', 'agent']]],
-    ['dev', [['code', 'shell'], ['code', 'shell'], ['code', 'jobs'], ['code', 'log'], ['assist', 'plan'], ['assist', 'agent']]],
+    ['dev', [['code', 'shell'], ['code', 'shell'], ['code', 'shell'], ['code', 'jobs'], ['code', 'log'], ['assist', 'plan'], ['assist', 'agent']]],
     ['agents', [['agents', 'agent'], ['agents', 'agent'], ['agents', 'agent'], ['agents', 'agent'], ['agents', 'shell']]],
   ])('%s launches with its panes and roles; role panes run picode\'s views', async (name, expected) => {
     const session = `shipped-${name}`;

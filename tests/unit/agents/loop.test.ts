@@ -53,6 +53,28 @@ function options(overrides: Partial<AgentRunOptions> = {}): AgentRunOptions & { 
 const u = { input: 100, output: 10 };
 
 describe('the agent loop against the fake provider, with real tools', () => {
+  it('stops when the same failing tool call repeats, saying why (not after the whole turn budget)', async () => {
+    for (let i = 0; i < 3; i++) fake.enqueue(reply.toolCalls([{ id: `n${i}`, name: 'no_such_tool', args: { x: 1 } }], { usage: u }));
+    const o = options({ limits: { ...defaultLimits, maxRepeatedFailures: 3 } });
+    const result = await runAgent(o);
+    expect(result.status).toBe('failed');
+    expect(result.reason).toMatch(/^the same tool call failed 3 times in a row \(no_such_tool: There is no tool named "no_such_tool"/);
+    expect(result.reason).toContain('agents.maxRepeatedFailures');
+    expect(fake.requests).toHaveLength(3);
+  });
+
+  it('a failure followed by a different call does not count as a repeat', async () => {
+    fake.enqueue(
+      reply.toolCalls([{ id: 'a', name: 'no_such_tool', args: {} }], { usage: u }),
+      reply.toolCalls([{ id: 'b', name: 'no_such_tool', args: {} }], { usage: u }),
+      reply.toolCalls([{ id: 'c', name: 'read_file', args: { path: 'add.js' } }], { usage: u }),
+      reply.toolCalls([{ id: 'd', name: 'no_such_tool', args: {} }], { usage: u }),
+      reply.text('done', { usage: u }),
+    );
+    const result = await runAgent(options({ limits: { ...defaultLimits, maxRepeatedFailures: 3 } }));
+    expect(result.status).toBe('done');
+  });
+
   it('runs a failing test, reads the output, edits the file, re-runs it and passes', async () => {
     fake.enqueue(
       reply.toolCalls([{ id: 'c1', name: 'run_command', args: { command: 'node test.mjs' } }], { usage: u }),

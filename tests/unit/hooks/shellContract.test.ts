@@ -94,6 +94,36 @@ describe('shell hooks: the Claude Code contract', () => {
     expect(existsSync(marker)).toBe(false);
   });
 
+  /** True while a process with this pid runs (a zombie counts as gone). */
+  const alive = (pid: number): boolean => {
+    try { return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8')); } catch { return false; }
+  };
+  const gone = async (pid: number): Promise<void> => {
+    const deadline = Date.now() + 15_000;
+    while (alive(pid)) {
+      if (Date.now() > deadline) throw new Error(`process ${pid} still runs`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  };
+
+  it.each([
+    ['killed at its timeout', 1, 'sleep 30', 'timeout'],
+    ['when it ends by itself', 30, 'exit 0', 'ok'],
+  ])('ends what it started with setsid %s (the daemon never writes its file)', async (_what, timeout, rest, outcome) => {
+    const dir = mkdtempSync(join(tmpdir(), 'picode-hook-'));
+    const pidFile = join(dir, 'pid'), late = join(dir, 'late');
+    // Out of the hook's process group and session: only the run's token finds it.
+    const command = `setsid sh -c 'echo $$ > ${pidFile}.tmp && mv ${pidFile}.tmp ${pidFile}; sleep 5; touch ${late}' & `
+      + `while [ ! -s ${pidFile} ]; do sleep 0.05; done; ${rest}`;
+    const { e, rows } = engine([{ name: 'daemon', event: 'agent.tool.before', timeout, command }]);
+    expect(await e.decide(toolCall('x'))).toBeUndefined();
+    expect(rows[0]).toMatchObject({ outcome });
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    expect(pid).toBeGreaterThan(1);
+    await gone(pid);
+    expect(existsSync(late)).toBe(false);
+  }, 30_000);
+
   it('caps huge output without hanging, and records it truncated', async () => {
     const { e, rows } = engine([{ name: 'loud', event: 'agent.tool.before', command: `head -c 5000000 /dev/zero | tr '\\0' a; echo done >&2` }], { maxOutputBytes: 65536 });
     expect(await e.decide(toolCall('x'))).toBeUndefined();

@@ -164,8 +164,9 @@ describe('shell init', () => {
 
 describe('session target', () => {
   it('reads the tmux server name from $TMUX', async () => {
-    const { socketNameOf } = await import('../../../host/ipc/target.js');
-    expect(socketNameOf('/tmp/tmux-1000/default,1234,0')).toBeUndefined();
-    expect(socketNameOf('/tmp/tmux-1000/work,1234,3')).toBe('work');
+    const { tmuxSocketFromEnv } = await import('../../../host/ipc/target.js');
+    expect(tmuxSocketFromEnv({ TMUX: '/tmp/tmux-1000/default,1234,0' })).toBeUndefined();
+    expect(tmuxSocketFromEnv({ TMUX: '/tmp/tmux-1000/work,1234,3' })).toBe('work');
+    expect(tmuxSocketFromEnv({})).toBeUndefined();
   });
 });

@@ -50,7 +50,7 @@ const separator = '\u001f';
 const paneFormat = [
   '#{pane_id}', '#{window_id}', '#{window_name}', '#{pane_index}', '#{pane_width}', '#{pane_height}',
   '#{pane_active}', '#{window_active}', '#{pane_current_command}', '#{pane_current_path}', '#{pane_pid}',
-  '#{pane_dead}', '#{@picode_name}', '#{pane_pipe}',
+  '#{pane_dead}', '#{@picode_name}', '#{pane_pipe}', '#{@picode_role}',
 ].join(separator);
 
 export class TmuxControlObserver implements MuxObserver {
@@ -306,7 +306,7 @@ export class TmuxControlObserver implements MuxObserver {
       const info: PaneInfo = {
         id: f[0]!, windowId: f[1]!, windowName: f[2]!, index: Number(f[3]), width: Number(f[4]), height: Number(f[5]),
         active: f[6] === '1', command: f[8]!, cwd: f[9]!, pid: f[10] ? Number(f[10]) : undefined, dead: f[11] === '1',
-        name: f[12] || undefined,
+        name: f[12] || undefined, role: f[14] || undefined,
       };
       seen.set(info.id, info);
       if (f[13] === '1') this.piped.add(info.id); else this.piped.delete(info.id);
