@@ -79,6 +79,7 @@ export class Host {
       panes: this.panesApi(),
       ipc: this.ipc,
       gates: this.gates,
+      mux: { kind: options.muxKind ?? 'tmux', tmuxSocket },
     };
   }
 

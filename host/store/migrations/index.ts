@@ -5,9 +5,10 @@ import { plugins } from './0003-plugins.js';
 import { hooks } from './0004-hooks.js';
 import { llm } from './0005-llm.js';
 import { agents } from './0006-agents.js';
+import { externalAgents } from './0007-external-agents.js';
 
 /**
  * Every schema change, in order. A migration is never edited once released: add a new one.
  * Each area of picode owns its own file so that the history reads by subject.
  */
-export const migrations: readonly Migration[] = [foundation, host, plugins, hooks, llm, agents];
+export const migrations: readonly Migration[] = [foundation, host, plugins, hooks, llm, agents, externalAgents];
