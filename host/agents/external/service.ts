@@ -142,6 +142,8 @@ export class ExternalAgents {
       if (!spec && request.task) void this.typeWhenReady(run.id, pane, request.task);
       const listed = this.listed(this.runs.get(run.id)!);
       this.host.bus.emit({ type: 'agent.started', pane, data: { run: summary(listed), kind: listed.kind } });
+      // Every status a run goes through is an event, its first one included.
+      this.host.bus.emit({ type: 'agent.status', pane, data: { run: summary(listed), status: listed.status, detail: 'started', kind: listed.kind, source: listed.statusSource } });
       this.broadcast({ kind: 'run', run: listed });
       this.updateStatusLine();
       return listed;
