@@ -64,8 +64,9 @@ export async function startHookServer(options: HookServerOptions): Promise<HookS
       payload = undefined;
       options.malformed(run, `not JSON: ${(error as Error).message}`, body.slice(0, 2000));
     }
-    if (payload === null || typeof payload !== 'object' || Array.isArray(payload) || typeof (payload as { hook_event_name?: unknown }).hook_event_name !== 'string') {
-      if (payload !== undefined) options.malformed(run, 'not a hook input (an object with hook_event_name)', body.slice(0, 2000));
+    const named = (p: Record<string, unknown>): boolean => typeof p.hook_event_name === 'string' || typeof p.type === 'string';
+    if (payload === null || typeof payload !== 'object' || Array.isArray(payload) || !named(payload as Record<string, unknown>)) {
+      if (payload !== undefined) options.malformed(run, 'not a hook input (an object with hook_event_name, or a notify object with type)', body.slice(0, 2000));
       // Recorded and ignored: the agent carries on as if no hook had answered.
       return answer(res, 200, {});
     }

@@ -56,6 +56,14 @@ interface Live {
   readonly always: Set<string>;
   stopRequested: boolean;
   inferred: Unsubscribe | undefined;
+  /**
+   * A prompt was submitted and its turn has not ended. A turn end without one is not the
+   * person's turn (Codex warms up a side thread at start, and reports its end through both
+   * `Stop` and `notify`): it must not turn the status to waiting_input.
+   */
+  turnOpen: boolean;
+  /** The agent session whose turn is open: another thread's turn end (a side thread) is not its end. */
+  turnSession: string | undefined;
 }
 
 const waitingStatuses: readonly RunStatus[] = ['waiting_approval', 'waiting_input'];
@@ -184,7 +192,7 @@ export class ExternalAgents {
 
   private follow(record: ExternalRecord): void {
     if (this.live.has(record.run)) return;
-    const live: Live = { pending: undefined, queue: [], always: new Set(), stopRequested: false, inferred: undefined };
+    const live: Live = { pending: undefined, queue: [], always: new Set(), stopRequested: false, inferred: undefined, turnOpen: false, turnSession: undefined };
     this.live.set(record.run, live);
     if (record.statusSource === 'inferred' && record.pane) {
       live.inferred = inferStatus(this.host.bus, record.pane, {
@@ -202,11 +210,18 @@ export class ExternalAgents {
     const run = this.runs.get(runId);
     if (!record || !run) return undefined;
     const identity = identityOf(payload);
+    if (!this.live.has(runId)) this.follow(record);
+    const live = this.live.get(runId)!;
+    const meaning = meaningOf(payload);
+    if (meaning.kind === 'prompt' || meaning.kind === 'tool.before' || meaning.kind === 'permission') {
+      live.turnOpen = true;
+      live.turnSession = identity.sessionId ?? live.turnSession;
+    } else if (meaning.kind === 'turn.end' && (!live.turnOpen || (identity.sessionId !== undefined && live.turnSession !== undefined && identity.sessionId !== live.turnSession))) {
+      return undefined;
+    }
     if ((identity.sessionId && identity.sessionId !== record.agentSession) || (identity.transcriptPath && identity.transcriptPath !== record.transcriptPath)) {
       this.ext.update(runId, { ...(identity.sessionId ? { agentSession: identity.sessionId } : {}), ...(identity.transcriptPath ? { transcriptPath: identity.transcriptPath } : {}) });
     }
-    if (!this.live.has(runId)) this.follow(record);
-    const meaning = meaningOf(payload);
     const pane = record.pane;
     const base = { run: runId, kind: record.kind, agentSession: identity.sessionId };
     switch (meaning.kind) {
@@ -230,6 +245,7 @@ export class ExternalAgents {
         if (meaning.status && !(meaning.status === 'waiting_input' && this.live.get(runId)?.pending)) this.setStatus(runId, meaning.status, 'hooks', meaning.text || undefined);
         return undefined;
       case 'turn.end':
+        live.turnOpen = false;
         if (meaning.text) {
           this.record(runId, { kind: 'assistant', text: meaning.text });
           this.host.bus.emit({ type: 'agent.message', pane, data: { ...base, role: 'assistant', text: meaning.text } });
@@ -267,6 +283,8 @@ export class ExternalAgents {
       this.record(record.run, { kind: 'approval', call: { id: callId, name: tool, args: input }, decision: 'deny', by: 'hook', reason });
     }
     if (decision === undefined) return undefined;
+    // Codex's PreToolUse can only deny: an allow leaves the call to its own rules.
+    if (record.kind === 'codex' && decision !== 'deny') return undefined;
     return { hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: decision, permissionDecisionReason: reason ?? (decision === 'deny' ? 'denied by picode' : 'allowed by picode') } };
   }
 

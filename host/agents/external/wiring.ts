@@ -52,9 +52,12 @@ export function wiringFor(input: WiringInput): Wiring {
     return { args: ['--settings', JSON.stringify({ hooks })], env };
   }
   if (input.kind === 'codex') {
-    const relay = relayCommand().map(tomlString).join(', ');
-    const handler = (timeout: number) => `{ type = "command", command = [${relay}], timeout = ${timeout} }`;
-    const args: string[] = ['-c', 'features.hooks=true', '-c', `notify=[${relay}]`];
+    // Codex runs a hook command through the shell; notify takes an argv list.
+    const relayLine = relayCommand().map(shellQuote).join(' ');
+    const handler = (timeout: number) => `{ type = "command", command = ${tomlString(relayLine)}, timeout = ${timeout} }`;
+    // Codex only runs hooks it has recorded as trusted (a record picode must not write into the
+    // user's Codex state); these hooks are picode's own relay, passed for this run only.
+    const args: string[] = ['--dangerously-bypass-hook-trust', '-c', 'features.hooks=true', '-c', `notify=[${relayCommand().map(tomlString).join(', ')}]`];
     for (const event of codexEvents) {
       const timeout = blockingEvents.has(event) ? input.blockingTimeoutSeconds + 10 : 10;
       args.push('-c', `hooks.${event}=[{ matcher = "*", hooks = [${handler(timeout)}] }]`);
@@ -66,6 +69,10 @@ export function wiringFor(input: WiringInput): Wiring {
 
 function tomlString(value: string): string {
   return JSON.stringify(value);
+}
+
+function shellQuote(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 /**
