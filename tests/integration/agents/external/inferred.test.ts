@@ -1,6 +1,6 @@
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createExternalWorld, type ExternalWorld } from './helpers.js';
+import { createExternalWorld, until, type ExternalWorld } from './helpers.js';
 
 /**
  * An agent without hooks (`--with 'CMD ARGS'`): a scripted fake CLI whose status picode infers
@@ -18,7 +18,7 @@ describe('an agent CLI without hooks: inferred status', () => {
       session: 'inf',
       projectConfig: 'agents:\n  external:\n    idleSeconds: 1\n',
       // Only the system's directories: no agent CLI is installed there.
-      env: { PATH: [dirname(process.execPath), '/usr/bin', '/bin'].join(':') },
+      env: { PATH: [dirname(process.execPath), '/usr/bin', '/bin'].join(':'), FAKE_AGENT_WORK_MS: '3000' },
     });
   }, 120_000);
   afterAll(async () => { await world?.dispose(); });
@@ -37,9 +37,10 @@ describe('an agent CLI without hooks: inferred status', () => {
   it('a message sent while it waits is typed; it works again, then waits again, without flickering', async () => {
     const sent = await world.cli(['agent', 'send', String(runId), 'second task', '--session', world.session]);
     expect(sent.stdout).toBe('sent\n');
-    await world.waitStatus(runId, 'working', 30_000);
+    const statusEvents = async (): Promise<unknown[]> => (await world.agentEvents('agent.status')).filter((e) => (e.data.run as { id: number }).id === runId).map((e) => e.data.status);
+    await until('its second spell of work to end', async () => ((await statusEvents()).length >= 4 ? true : undefined), 90_000);
     await world.waitStatus(runId, 'waiting_input', 60_000);
-    const statuses = (await world.agentEvents('agent.status')).filter((e) => (e.data.run as { id: number }).id === runId).map((e) => e.data.status);
+    const statuses = await statusEvents();
     // One working spell per task: output every 100 ms never flips it to waiting and back.
     expect(statuses).toEqual(['working', 'waiting_input', 'working', 'waiting_input']);
   }, 120_000);
