@@ -16,7 +16,7 @@
  * Prints one JSON document on stdout; progress on stderr.
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { homedir, loadavg, tmpdir } from 'node:os';
@@ -65,7 +65,8 @@ let fake: Server | undefined;
 
 async function main(): Promise<Record<string, unknown>> {
   tmux('new-session', '-d', '-s', session, '-x', '200', '-y', '50', '-c', home);
-  host = spawn(process.execPath, [bin, 'host', '--session', session, '--tmux-socket', socket], { cwd: home, env, stdio: ['ignore', 'ignore', 'ignore'] });
+  const hostLog = openSync(join(tmpdir(), `picode-bench-agents-host-${process.pid}.log`), 'w', 0o600);
+  host = spawn(process.execPath, [bin, 'host', '--session', session, '--tmux-socket', socket], { cwd: home, env, stdio: ['ignore', 'ignore', hostLog] });
   const deadline = Date.now() + 60_000;
   while (!client) {
     try { client = await connectHost(session, socket, { env }); await client.call('agent.list'); } catch { client = undefined; if (Date.now() > deadline) throw new Error('host did not start'); await sleep(100); }
@@ -91,9 +92,10 @@ async function main(): Promise<Record<string, unknown>> {
       ? { hook_event_name: 'UserPromptSubmit', session_id: 'bench', prompt: `p${i}` }
       : { hook_event_name: 'Stop', session_id: 'bench', last_assistant_message: `a${i}` };
     const t0 = performance.now();
-    void post(payload);
+    const posted = post(payload);
     while ((await statusOf()) !== want) { /* poll */ }
     toList.push(performance.now() - t0);
+    await posted;
     if (want === 'waiting_input') {
       for (;;) {
         const line = spawnSync('tmux', ['-L', socket, 'show-options', '-v', '-t', `${session}:`, '@picode-waiting'], { env, encoding: 'utf8' }).stdout;

@@ -37,6 +37,10 @@ export async function startHookServer(options: HookServerOptions): Promise<HookS
   const sockets = new Set<Socket>();
   const server: Server = createServer((req, res) => { void serve(req, res); });
   server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
+  // Agents keep their connection for the next hook, which may come minutes later: a server that
+  // drops idle connections after Node's default 5 s races the client's reuse (ECONNRESET, a lost hook).
+  server.keepAliveTimeout = 10 * 60_000;
+  server.headersTimeout = 10 * 60_000 + 1000;
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const match = /^\/hooks\/(\d+)$/.exec((req.url ?? '').split('?')[0]!);

@@ -64,6 +64,8 @@ interface Live {
   turnOpen: boolean;
   /** The agent session whose turn is open: another thread's turn end (a side thread) is not its end. */
   turnSession: string | undefined;
+  /** Reconcile ticks that saw the pane dead without its exit status yet (tmux fills it in a moment later), or missing. */
+  deadTicks: number;
 }
 
 const waitingStatuses: readonly RunStatus[] = ['waiting_approval', 'waiting_input'];
@@ -192,7 +194,7 @@ export class ExternalAgents {
 
   private follow(record: ExternalRecord): void {
     if (this.live.has(record.run)) return;
-    const live: Live = { pending: undefined, queue: [], always: new Set(), stopRequested: false, inferred: undefined, turnOpen: false, turnSession: undefined };
+    const live: Live = { pending: undefined, queue: [], always: new Set(), stopRequested: false, inferred: undefined, turnOpen: false, turnSession: undefined, deadTicks: 0 };
     this.live.set(record.run, live);
     if (record.statusSource === 'inferred' && record.pane) {
       live.inferred = inferStatus(this.host.bus, record.pane, {
@@ -484,6 +486,9 @@ export class ExternalAgents {
       const state = states.get(record.pane);
       if (state && !state.dead) continue;
       const code = state?.exitStatus;
+      // A pane missing from one listing (tmux busy) or dead before tmux has its exit status is looked at again.
+      if (!state && this.host.panes.resolve(record.pane) && !this.host.panes.resolve(record.pane)!.dead && ++live.deadTicks < 3) continue;
+      if (state && code === undefined && ++live.deadTicks < 3) continue;
       if (code !== undefined) this.ext.update(runId, { exitCode: code });
       const status: RunStatus = live.stopRequested ? 'stopped' : code === 0 ? 'done' : 'failed';
       const detail = state ? `its process exited with status ${code ?? 'unknown'}` : 'its pane was closed';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { PicodeError } from '../../core/errors.js';
+import { ExitCode, PicodeError } from '../../core/errors.js';
 import type { AgentsClient } from '../../agents/client.js';
 import { positiveInt, positiveNumber, withAgentsClient, withParent } from '../../agents/cliSupport.js';
 import type { AgentNotification, PendingApproval } from '../../agents/agentService.js';
@@ -161,13 +161,27 @@ async function startExternal(cmd: Command, task: string, agentArgs: string[], op
   const { parseWith } = await import('../../agents/external/kinds.js');
   parseWith(opts.with!); // an unknown kind is refused here, before any host is asked
   const { resolve } = await import('node:path');
-  await withAgentsClient(cmd, opts.session, async (client) => {
-    const { run } = await client.call<{ run: Listed }>('agent.start', {
-      with: opts.with, task, cwd: resolve(opts.cwd ?? process.cwd()), pane: opts.pane, worktree: opts.worktree === true,
-      model: opts.model, args: agentArgs,
-    });
-    process.stdout.write(opts.json ? `${JSON.stringify(run)}\n` : `agent run #${run.id} (${run.kind}) started in pane ${run.pane ?? '?'}; \`picode agent list\` shows its status, \`picode attention --next\` jumps to it when it waits\n`);
-  }, true);
+  // `--pane self`: the pane this runs in (a layout pane with `agent: KIND`), whose host may still be starting.
+  const self = opts.pane === 'self';
+  const pane = self ? process.env.TMUX_PANE : opts.pane;
+  if (self && !pane) throw new PicodeError('--pane self: not running inside a tmux pane', { hint: 'give a pane id or name, or leave --pane out for a new pane' });
+  const deadline = Date.now() + (self ? 60_000 : 0);
+  for (;;) {
+    try {
+      await withAgentsClient(cmd, opts.session, async (client) => {
+        const { run } = await client.call<{ run: Listed }>('agent.start', {
+          with: opts.with, task, cwd: resolve(opts.cwd ?? process.cwd()), pane, worktree: opts.worktree === true,
+          model: opts.model, args: agentArgs,
+        });
+        process.stdout.write(opts.json ? `${JSON.stringify(run)}\n` : `agent run #${run.id} (${run.kind}) started in pane ${run.pane ?? '?'}; \`picode agent list\` shows its status, \`picode attention --next\` jumps to it when it waits\n`);
+      }, true);
+      return;
+    } catch (error) {
+      const unavailable = error instanceof PicodeError && error.exitCode === ExitCode.unavailable;
+      if (!unavailable || Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
 }
 
 /**
