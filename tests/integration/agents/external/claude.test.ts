@@ -30,7 +30,7 @@ describe.skipIf(!cli)('Claude Code in a pane, wired by picode', () => {
 
   beforeAll(async () => {
     world = await createExternalWorld({ binDirs: [cli!.binDir], projectConfig: denyHook });
-  }, 120_000);
+  }, 240_000);
   afterAll(async () => { await world?.dispose(); });
 
   it('starts the agent in a new pane with the task; its hooks report working, then a permission request', async () => {
@@ -53,7 +53,7 @@ describe.skipIf(!cli)('Claude Code in a pane, wired by picode', () => {
     expect(statuses.slice(0, 2)).toEqual(['working', 'waiting_approval']);
     // --model went to the agent's CLI.
     expect(world.agentLlm.requests[0]!.body.model).toBe('claude-sonnet-4-5');
-  }, 120_000);
+  }, 240_000);
 
   it('attention lists the waiting agent and --next selects its pane', async () => {
     world.tmux('select-pane', '-t', `${world.session}:0.0`);
@@ -64,12 +64,12 @@ describe.skipIf(!cli)('Claude Code in a pane, wired by picode', () => {
     const next = await world.cli(['attention', '--next', '--session', world.session]);
     expect(next.stdout).toContain(`agent #${runId} (claude) waiting approval in pane ${pane}`);
     expect(world.tmux('display-message', '-p', '-t', world.session, '#{pane_id}').trim()).toBe(pane);
-  }, 60_000);
+  }, 180_000);
 
   it('an approval from picode goes back to the agent, which runs the tool and waits for input', async () => {
     const approved = await world.cli(['agent', 'approve', String(runId), 'yes', '--session', world.session]);
     expect(approved.stdout).toContain('answered yes');
-    await until('approved.txt', () => (existsSync(join(world.project, 'approved.txt')) ? true : undefined), 60_000);
+    await until('approved.txt', () => (existsSync(join(world.project, 'approved.txt')) ? true : undefined), 120_000);
     expect(readFileSync(join(world.project, 'approved.txt'), 'utf8')).toBe('approved\n');
     await world.waitStatus(runId, 'waiting_input');
     const statuses = (await world.agentEvents('agent.status')).filter((e) => (e.data.run as { id: number }).id === runId).map((e) => e.data.status);
@@ -78,19 +78,19 @@ describe.skipIf(!cli)('Claude Code in a pane, wired by picode', () => {
     expect(messages.some((m) => m.data.role === 'assistant' && m.data.text === 'Wrote approved.txt.')).toBe(true);
     const after = await world.agentEvents('agent.tool.after');
     expect(after.map((e) => ({ tool: e.data.tool, ok: e.data.ok }))).toEqual([{ tool: 'Bash', ok: true }]);
-  }, 120_000);
+  }, 240_000);
 
   it('imports the transcript from Claude Code\'s own session file', async () => {
     const log = await until('the transcript', async () => {
       const r = await world.cli(['agent', 'log', String(runId), '--jsonl', '--session', world.session]);
       return r.stdout.includes('Wrote approved.txt.') ? r.stdout : undefined;
-    }, 30_000);
+    }, 180_000);
     const entries = log.trim().split('\n').map((l) => JSON.parse(l) as { kind: string; text?: string; toolCalls?: Array<{ name: string; args: { command: string } }>; toolName?: string });
     expect(entries[0]).toMatchObject({ kind: 'user', text: 'write approved.txt' });
     expect(entries.find((e) => e.toolCalls)?.toolCalls?.[0]).toMatchObject({ name: 'Bash', args: { command: 'echo approved > approved.txt' } });
     expect(entries.find((e) => e.kind === 'tool_result')).toMatchObject({ toolName: 'Bash' });
     expect(entries.at(-1)).toMatchObject({ kind: 'assistant', text: 'Wrote approved.txt.' });
-  }, 60_000);
+  }, 180_000);
 
   it('a tool call denied by a picode hook never runs, and the agent is told why', async () => {
     world.agentLlm.enqueue(
@@ -99,12 +99,12 @@ describe.skipIf(!cli)('Claude Code in a pane, wired by picode', () => {
     );
     const sent = await world.cli(['agent', 'send', String(runId), 'now write denied.txt', '--session', world.session]);
     expect(sent.stdout).toBe('sent\n');
-    await until('the agent to hear back', () => (world.agentLlm.requests.length >= 3 ? true : undefined), 90_000);
+    await until('the agent to hear back', () => (world.agentLlm.requests.length >= 3 ? true : undefined), 120_000);
     await world.waitStatus(runId, 'waiting_input');
     expect(existsSync(join(world.project, 'denied.txt'))).toBe(false);
     const toldWhy = JSON.stringify(world.agentLlm.requests.at(-1)!.body.messages);
     expect(toldWhy).toContain('picode policy: no denied.txt here');
-  }, 150_000);
+  }, 300_000);
 
   it('refuses hook calls from a run it does not know, and records and ignores a malformed one', async () => {
     const env = world.paneEnv(pane);
@@ -117,18 +117,18 @@ describe.skipIf(!cli)('Claude Code in a pane, wired by picode', () => {
     expect(wrongToken.status).toBe(403);
     const malformed = await fetch(url, { method: 'POST', headers: { 'x-picode-token': env.PICODE_HOOK_TOKEN! }, body: '{not json' });
     expect(malformed.status).toBe(200);
-    await until('the malformed call recorded', async () => ((await world.agentEvents('agent.hook.malformed')).length === 1 ? true : undefined), 20_000);
+    await until('the malformed call recorded', async () => ((await world.agentEvents('agent.hook.malformed')).length === 1 ? true : undefined), 120_000);
     expect(world.host.stderr()).toMatch(/unknown run or with a wrong token/);
     expect((await world.run(runId)).status).toBe('waiting_input');
-  }, 60_000);
+  }, 180_000);
 
   it('a killed agent process ends its run as failed, never stuck', async () => {
     const pid = Number(world.tmux('display-message', '-p', '-t', pane, '#{pane_pid}').trim());
     process.kill(pid, 'SIGKILL');
-    const ended = await world.waitStatus(runId, 'failed', 30_000);
+    const ended = await world.waitStatus(runId, 'failed', 120_000);
     expect(ended.error).toMatch(/exited with status/);
     const finished = await world.agentEvents('agent.finished');
     expect(finished.map((e) => e.data.status)).toEqual(['failed']);
-  }, 60_000);
+  }, 180_000);
 });
 

@@ -37,7 +37,7 @@ describe.skipIf(!cli)('Codex CLI in a pane, wired by picode', () => {
 
   beforeAll(async () => {
     world = await createExternalWorld({ binDirs: [cli!.binDir], projectConfig: config, session: 'cx' });
-  }, 120_000);
+  }, 240_000);
   afterAll(async () => { await world?.dispose(); });
 
   it('starts Codex with the task; the policy holds its shell call for an answer from picode', async () => {
@@ -56,15 +56,15 @@ describe.skipIf(!cli)('Codex CLI in a pane, wired by picode', () => {
     expect(world.agentLlm.requests[0]!.body.model).toBe('gpt-test');
     // Codex's hook input reached picode with its own session id.
     expect((await world.agentEvents('agent.tool.before')).at(-1)!.data).toMatchObject({ kind: 'codex', tool: 'Bash' });
-  }, 120_000);
+  }, 240_000);
 
   it('approved from picode, Codex runs the command and waits for input', async () => {
     expect((await world.cli(['agent', 'approve', String(runId), 'yes', '--session', world.session])).stdout).toContain('answered yes');
-    await until('approved.txt', () => (existsSync(join(world.project, 'approved.txt')) ? true : undefined), 60_000);
+    await until('approved.txt', () => (existsSync(join(world.project, 'approved.txt')) ? true : undefined), 120_000);
     await world.waitStatus(runId, 'waiting_input');
     const events = (await world.agentEvents('agent.status')).filter((e) => (e.data.run as { id: number }).id === runId);
     expect(events.map((e) => e.data.status), JSON.stringify(events.map((e) => e.data))).toEqual(['working', 'waiting_approval', 'working', 'waiting_input']);
-  }, 120_000);
+  }, 240_000);
 
   it('a call denied by a picode hook never runs, and Codex is told why', async () => {
     world.agentLlm.enqueue(
@@ -72,11 +72,11 @@ describe.skipIf(!cli)('Codex CLI in a pane, wired by picode', () => {
       reply.text('Not allowed.'),
     );
     expect((await world.cli(['agent', 'send', String(runId), 'now write denied.txt', '--session', world.session])).stdout).toBe('sent\n');
-    await until('the agent to hear back', () => (world.agentLlm.requests.length >= 4 ? true : undefined), 90_000);
+    await until('the agent to hear back', () => (world.agentLlm.requests.length >= 4 ? true : undefined), 120_000);
     await world.waitStatus(runId, 'waiting_input');
     expect(existsSync(join(world.project, 'denied.txt'))).toBe(false);
     expect(JSON.stringify(world.agentLlm.requests.at(-1)!.body.input)).toContain('picode policy: no denied.txt here');
-  }, 150_000);
+  }, 300_000);
 
   it('imports the transcript from Codex\'s rollout file', async () => {
     const log = await world.cli(['agent', 'log', String(runId), '--jsonl', '--session', world.session]);
@@ -85,12 +85,12 @@ describe.skipIf(!cli)('Codex CLI in a pane, wired by picode', () => {
     expect(entries.some((e) => e.toolCalls?.[0]?.name === 'exec_command')).toBe(true);
     expect(entries.some((e) => e.kind === 'assistant' && e.text === 'Wrote approved.txt.')).toBe(true);
     expect(readFileSync(join(world.project, 'approved.txt'), 'utf8')).toBe('approved\n');
-  }, 60_000);
+  }, 180_000);
 
   it('agent stop --kill ends Codex and the run is stopped', async () => {
     const stopped = await world.cli(['agent', 'stop', String(runId), '--kill', '--session', world.session], { timeoutMs: 60_000 });
     expect(stopped.stdout).toContain(`agent run #${runId}: stopped`);
     expect((await world.run(runId)).status).toBe('stopped');
     void pane;
-  }, 90_000);
+  }, 180_000);
 });

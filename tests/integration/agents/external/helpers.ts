@@ -71,7 +71,7 @@ export async function createExternalWorld(options: { binDirs: string[]; session?
   };
   const ext: ExternalWorld = Object.assign(world, {
     agentLlm, agentHome, session, host, list, run,
-    async waitStatus(id: number, status: string | RegExp, timeoutMs = 90_000): Promise<ListedRun> {
+    async waitStatus(id: number, status: string | RegExp, timeoutMs = 150_000): Promise<ListedRun> {
       let last: ListedRun | undefined;
       try {
         return await until(`run ${id} to be ${String(status)}`, async () => {
@@ -93,6 +93,10 @@ export async function createExternalWorld(options: { binDirs: string[]; session?
       return Object.fromEntries(raw.split('\0').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
     },
   });
+  // The agent CLIs and picode share a 2-core CI machine with everything else: a CLI call gets
+  // minutes, not the agents world's default 30 s, before it counts as hung.
+  const baseCli = world.cli;
+  ext.cli = (cliArgs, cliOptions = {}) => baseCli(cliArgs, { timeoutMs: 120_000, ...cliOptions });
   const dispose = world.dispose;
   ext.dispose = async () => { await dispose(); await agentLlm.close(); };
   return ext;

@@ -20,7 +20,7 @@ describe('an agent CLI without hooks: inferred status', () => {
       // Only the system's directories: no agent CLI is installed there.
       env: { PATH: [dirname(process.execPath), '/usr/bin', '/bin'].join(':'), FAKE_AGENT_WORK_MS: '3000' },
     });
-  }, 120_000);
+  }, 240_000);
   afterAll(async () => { await world?.dispose(); });
 
   it('types the task once the CLI is up, sees it work, then waiting for input once its output goes quiet', async () => {
@@ -29,35 +29,35 @@ describe('an agent CLI without hooks: inferred status', () => {
     const run = JSON.parse(started.stdout) as { id: number; kind: string; statusSource: string; pane: string };
     expect(run).toMatchObject({ kind: 'command', statusSource: 'inferred' });
     runId = run.id;
-    const waiting = await world.waitStatus(runId, 'waiting_input', 60_000);
+    const waiting = await world.waitStatus(runId, 'waiting_input', 120_000);
     expect(waiting.statusSource).toBe('inferred');
     expect(world.tmux('capture-pane', '-p', '-t', run.pane)).toContain('answer: done with "first task"');
-  }, 90_000);
+  }, 180_000);
 
   it('a message sent while it waits is typed; it works again, then waits again, without flickering', async () => {
     const sent = await world.cli(['agent', 'send', String(runId), 'second task', '--session', world.session]);
     expect(sent.stdout).toBe('sent\n');
     const statusEvents = async (): Promise<unknown[]> => (await world.agentEvents('agent.status')).filter((e) => (e.data.run as { id: number }).id === runId).map((e) => e.data.status);
-    await until('its second spell of work to end', async () => ((await statusEvents()).length >= 4 ? true : undefined), 90_000);
-    await world.waitStatus(runId, 'waiting_input', 60_000);
+    await until('its second spell of work to end', async () => ((await statusEvents()).length >= 4 ? true : undefined), 120_000);
+    await world.waitStatus(runId, 'waiting_input', 120_000);
     const statuses = await statusEvents();
     // One working spell per task: output every 100 ms never flips it to waiting and back.
     expect(statuses).toEqual(['working', 'waiting_input', 'working', 'waiting_input']);
-  }, 120_000);
+  }, 240_000);
 
   it('its process exiting with an error ends the run as failed, with the exit status', async () => {
     await world.cli(['agent', 'send', String(runId), 'fail', '--session', world.session]);
-    const ended = await world.waitStatus(runId, 'failed', 30_000);
+    const ended = await world.waitStatus(runId, 'failed', 120_000);
     expect(ended.error).toBe('its process exited with status 3');
     expect(ended.statusSource).toBe('inferred');
-  }, 60_000);
+  }, 180_000);
 
   it('refuses an unknown --with kind, naming the known ones', async () => {
     const result = await world.cli(['agent', 'x', '--with', 'cluade', '--session', world.session]);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain('--with: unknown agent kind "cluade"');
     expect(result.stderr).toContain('known kinds: claude, codex, gemini, opencode, aider');
-  }, 30_000);
+  }, 180_000);
 
   it('a CLI that is not installed gets its install command, and no pane is opened', async () => {
     const panes = world.tmux('list-panes', '-s', '-t', world.session).split('\n').length;
@@ -68,5 +68,5 @@ describe('an agent CLI without hooks: inferred status', () => {
     expect(world.tmux('list-panes', '-s', '-t', world.session).split('\n').length).toBe(panes);
     const missing = await world.cli(['agent', 'x', '--with', join(world.project, 'no-such-agent'), '--session', world.session]);
     expect(missing.stderr).toContain('no-such-agent: not found');
-  }, 60_000);
+  }, 180_000);
 });
