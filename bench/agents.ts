@@ -183,8 +183,8 @@ async function claudeToolCallCost(hookUrl: string, token: string): Promise<Recor
   const once = (withHooks: boolean): number => {
     server.reset();
     const t0 = performance.now();
-    const r = spawnSync(claude, ['-p', 'run the commands', '--model', 'claude-sonnet-4-5', '--allowedTools', 'Bash', ...(withHooks ? ['--settings', settings] : [])], { cwd: home, env: claudeEnv, encoding: 'utf8', timeout: 120_000 });
-    if (r.status !== 0) throw new Error(`claude -p failed: ${r.stderr.slice(-500)}`);
+    const r = spawnSync(claude, ['-p', 'run the commands', '--model', 'claude-sonnet-4-5', '--allowedTools', 'Bash', ...(withHooks ? ['--settings', settings] : [])], { cwd: home, env: claudeEnv, encoding: 'utf8', timeout: 180_000, stdio: ['ignore', 'pipe', 'pipe'] });
+    if (r.status !== 0) throw new Error(`claude -p failed (status ${r.status}, signal ${r.signal}): ${r.stderr.slice(-500)} ${r.stdout.slice(-500)} ${r.error?.message ?? ''}`);
     return performance.now() - t0;
   };
   const rounds = Math.max(3, Math.round(samples / 8));
