@@ -179,7 +179,8 @@ async function claudeToolCallCost(hookUrl: string, token: string): Promise<Recor
   const key = 'sk-ant-bench-0123456789abcdefghij';
   writeFileSync(join(claudeHome, '.claude.json'), JSON.stringify({ hasCompletedOnboarding: true, customApiKeyResponses: { approved: [key.slice(-20)], rejected: [] }, projects: { [home]: { hasTrustDialogAccepted: true } } }));
   const settings = wiringFor({ kind: 'claude', hookUrl, token, blockingTimeoutSeconds: 60 }).args[1]!;
-  const claudeEnv = { ...env, HOME: claudeHome, ANTHROPIC_BASE_URL: server.url, ANTHROPIC_API_KEY: key, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', DISABLE_AUTOUPDATER: '1', PICODE_HOOK_TOKEN: token };
+  // The stand-in `claude` stays off this PATH: Claude Code runs `claude` itself for some of its work.
+  const claudeEnv = { ...env, PATH: process.env.PATH, HOME: claudeHome, ANTHROPIC_BASE_URL: server.url, ANTHROPIC_API_KEY: key, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', DISABLE_AUTOUPDATER: '1', PICODE_HOOK_TOKEN: token };
   const once = (withHooks: boolean): number => {
     server.reset();
     const t0 = performance.now();
