@@ -181,20 +181,28 @@ async function claudeToolCallCost(hookUrl: string, token: string): Promise<Recor
   const settings = wiringFor({ kind: 'claude', hookUrl, token, blockingTimeoutSeconds: 60 }).args[1]!;
   // The stand-in `claude` stays off this PATH: Claude Code runs `claude` itself for some of its work.
   const claudeEnv = { ...env, PATH: process.env.PATH, HOME: claudeHome, ANTHROPIC_BASE_URL: server.url, ANTHROPIC_API_KEY: key, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', DISABLE_AUTOUPDATER: '1', PICODE_HOOK_TOKEN: token };
-  const once = (withHooks: boolean): number => {
+  // Not spawnSync: the fake server answering Claude Code runs in this process's event loop.
+  const once = (withHooks: boolean): Promise<number> => new Promise((done, fail) => {
     server.reset();
     const t0 = performance.now();
-    const r = spawnSync(claude, ['-p', 'run the commands', '--model', 'claude-sonnet-4-5', '--allowedTools', 'Bash', ...(withHooks ? ['--settings', settings] : [])], { cwd: home, env: claudeEnv, encoding: 'utf8', timeout: 180_000, stdio: ['ignore', 'pipe', 'pipe'] });
-    if (r.status !== 0) throw new Error(`claude -p failed (status ${r.status}, signal ${r.signal}): ${r.stderr.slice(-500)} ${r.stdout.slice(-500)} ${r.error?.message ?? ''}`);
-    return performance.now() - t0;
-  };
+    const child = spawn(claude, ['-p', 'run the commands', '--model', 'claude-sonnet-4-5', '--allowedTools', 'Bash', ...(withHooks ? ['--settings', settings] : [])], { cwd: home, env: claudeEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (c: Buffer) => { stderr += c.toString(); });
+    child.stdout!.resume();
+    const timer = setTimeout(() => child.kill('SIGKILL'), 300_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (code === 0) done(performance.now() - t0);
+      else fail(new Error(`claude -p failed (exit ${code}): ${stderr.slice(-500)}`));
+    });
+  });
   const rounds = Math.max(3, Math.round(samples / 8));
   const withHooks: number[] = [];
   const without: number[] = [];
-  once(false); // warm the binary's page cache
+  await once(false); // warm the binary's page cache
   for (let i = 0; i < rounds; i++) {
-    without.push(once(false));
-    withHooks.push(once(true));
+    without.push(await once(false));
+    withHooks.push(await once(true));
     progress(`claude -p round ${i + 1}/${rounds}: ${round(without.at(-1)!)} ms without hooks, ${round(withHooks.at(-1)!)} ms with`);
   }
   const added = withHooks.map((w, i) => (w - without[i]!) / toolCalls);
