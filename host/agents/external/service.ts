@@ -85,6 +85,7 @@ export class ExternalAgents {
   private readonly watchers = new Set<(n: AgentNotification) => void>();
   private server: Promise<HookServer> | undefined;
   private reconcileTimer: NodeJS.Timeout | undefined;
+  private reconcileTicks = 0;
   private lastWaitingText: string | undefined;
 
   constructor(
@@ -202,7 +203,13 @@ export class ExternalAgents {
         onStatus: (status, why) => this.setStatus(record.run, status, 'inferred', why),
       });
     }
-    this.reconcileTimer ??= setInterval(() => { void this.reconcile(); }, 1000);
+    // Each look at the panes is a tmux process: every second while an agent works, every fifth
+    // second while all of them wait (an idle session costs next to nothing).
+    this.reconcileTimer ??= setInterval(() => {
+      this.reconcileTicks++;
+      const busy = [...this.live.keys()].some((id) => this.runs.get(id)?.status === 'working');
+      if (busy || this.reconcileTicks % 5 === 0) void this.reconcile();
+    }, 1000);
   }
 
   // ---- hook calls -------------------------------------------------------------------------
