@@ -57,7 +57,7 @@ export async function createExternalWorld(options: { binDirs: string[]; session?
   const session = options.session ?? 'ext';
   world.tmux('new-session', '-d', '-s', session, '-x', '200', '-y', '50', '-c', world.project);
   const host = world.startHost(session);
-  await until('the host', async () => ((await world.cli(['agent', 'list', '--session', session])).code === 0 ? true : undefined), 30_000);
+  await until('the host', async () => ((await world.cli(['agent', 'list', '--session', session], { timeoutMs: 120_000 })).code === 0 ? true : undefined), 180_000);
 
   const list = async (): Promise<ListedRun[]> => {
     const result = await world.cli(['agent', 'list', '--json', '--session', session]);
