@@ -15,6 +15,10 @@ const cli = agentCliOrSkip(agentClis.claude);
 
 // A project hook in Claude Code's PreToolUse style on picode's agent.tool.before gate.
 const denyHook = [
+  // A loaded CI machine may take minutes between the request and picode's answer: keep it held.
+  'agents:',
+  '  external:',
+  '    approvalTimeoutSeconds: 1800',
   'hooks:',
   '  - name: no-denied-files',
   '    event: agent.tool.before',

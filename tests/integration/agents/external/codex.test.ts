@@ -15,6 +15,8 @@ const cli = agentCliOrSkip(agentClis.codex);
 
 const config = [
   'agents:',
+  '  external:',
+  '    approvalTimeoutSeconds: 1800',
   '  approvals:',
   '    tools: { Bash: ask }',
   'hooks:',
