@@ -6,10 +6,14 @@ import type { JobStatus } from '../jobs/types.js';
 import { jobStatuses } from '../jobs/types.js';
 import { hostEnvironment, type ToolEnvironment } from './environment.js';
 import { int, objectParams, oneOf, str } from './params.js';
-import { createAgentsRuntime, jobSummary, type AgentsRuntime } from './runtime.js';
+import { ExitCode, PicodeError } from '../core/errors.js';
+import type { AgentNotification } from './agentService.js';
+import { createAgentsRuntime, jobSummary, mergePolicy, type AgentsRuntime } from './runtime.js';
 import type { StepAction } from './planService.js';
 import { ViewerRegistry } from './viewers.js';
-import { finishedRunStatuses } from './runStore.js';
+import { finishedRunStatuses, type AgentRunRecord } from './runStore.js';
+import type { ExternalAgents } from './external/service.js';
+import { externalMethods, listedRun } from './external/methods.js';
 
 let currentRuntime: AgentsRuntime | undefined;
 
@@ -26,6 +30,7 @@ export function getAgentsRuntime(): AgentsRuntime | undefined {
  */
 export function agentsExtension(): HostExtension {
   let runtime: AgentsRuntime | undefined;
+  let external: ExternalAgents | undefined;
   return {
     name: 'agents',
     async start(host: HostApi) {
@@ -50,11 +55,15 @@ export function agentsExtension(): HostExtension {
       const interrupted = runtime.jobs.recoverInterrupted();
       runtime.runs.interruptStale(host.session);
       if (interrupted.length) host.log.info('jobs interrupted by the previous host', { jobs: interrupted.map((j) => j.id) });
-      registerAgentMethods(host.ipc, runtime, (handler) => host.bus.subscribe({ types: ['job.*'] }, (event) => handler(event.data)));
+      const { ExternalAgents } = await import('./external/service.js');
+      external = new ExternalAgents(host, runtime.runs, host.config.agents.external, mergePolicy(host.config.agents.approvals));
+      await external.recover();
+      registerAgentMethods(host.ipc, runtime, (handler) => host.bus.subscribe({ types: ['job.*'] }, (event) => handler(event.data)), external);
       currentRuntime = runtime;
     },
     async stop() {
       if (currentRuntime === runtime) currentRuntime = undefined;
+      await external?.close();
       await runtime?.jobs.stop();
     },
   };
@@ -64,8 +73,11 @@ export function agentsExtension(): HostExtension {
  * The IPC methods of plans, agents and jobs. The CLI run without a host registers the same
  * methods on an in-process registry, so both paths share one implementation.
  */
-export function registerAgentMethods(ipc: IpcRegistry, rt: AgentsRuntime, subscribeJobs?: (handler: (data: unknown) => void) => () => void): void {
+export function registerAgentMethods(ipc: IpcRegistry, rt: AgentsRuntime, subscribeJobs?: (handler: (data: unknown) => void) => () => void, external?: ExternalAgents): void {
   const p = objectParams;
+  const listed = (run: AgentRunRecord) => listedRun(run, external);
+  const isExternal = (run: number) => external?.has(run) === true;
+  const pendingApproval = (run: number) => (isExternal(run) ? external!.pendingApproval(run) : rt.agents.pendingApproval(run)) ?? null;
 
   // Plans
   ipc.register('plan.create', (raw) => {
@@ -106,6 +118,15 @@ export function registerAgentMethods(ipc: IpcRegistry, rt: AgentsRuntime, subscr
   // Agents
   ipc.register('agent.start', (raw) => {
     const params = p('agent.start', raw);
+    if (params.with !== undefined) {
+      if (!external) throw new PicodeError('`picode agent --with` runs the agent in a pane of a running session, and no host runs', { hint: 'start the workspace with `picode up`, or pass --session NAME', exitCode: ExitCode.unavailable });
+      return external.start({
+        with: str('agent.start', params, 'with'), task: str('agent.start', params, 'task', true) ?? '',
+        cwd: str('agent.start', params, 'cwd', true) ?? process.cwd(), pane: str('agent.start', params, 'pane', true),
+        worktree: params.worktree === true, model: str('agent.start', params, 'model', true),
+        args: Array.isArray(params.args) ? params.args.map(String) : [],
+      }).then((run) => ({ run }));
+    }
     const limits = p('agent.start', params.limits);
     return rt.agents.start({
       task: str('agent.start', params, 'task'),
@@ -121,44 +142,57 @@ export function registerAgentMethods(ipc: IpcRegistry, rt: AgentsRuntime, subscr
       },
     });
   });
-  ipc.register('agent.list', () => rt.agents.list());
+  ipc.register('agent.list', () => rt.agents.list().map(listed));
   ipc.register('agent.get', (raw) => {
     const params = p('agent.get', raw);
     const id = int('agent.get', params, 'run');
-    return { run: rt.agents.get(id), entries: rt.runs.entries(id, int('agent.get', params, 'afterSeq', true) ?? 0), pendingApproval: rt.agents.pendingApproval(id) ?? null };
+    return { run: listed(rt.agents.get(id)), entries: rt.runs.entries(id, int('agent.get', params, 'afterSeq', true) ?? 0), pendingApproval: pendingApproval(id) };
   });
-  ipc.register('agent.message', (raw) => {
+  ipc.register('agent.message', async (raw) => {
     const params = p('agent.message', raw);
-    return rt.agents.message(int('agent.message', params, 'run'), str('agent.message', params, 'text'));
+    const run = int('agent.message', params, 'run');
+    const text = str('agent.message', params, 'text');
+    if (isExternal(run)) return external!.send(run, text);
+    return { run: listed(rt.agents.message(run, text)), sent: true, queued: 0 };
   });
   ipc.register('agent.approve', (raw) => {
     const params = p('agent.approve', raw);
-    return rt.agents.approve(int('agent.approve', params, 'run'), oneOf<ApprovalAnswer>('agent.approve', params, 'answer', ['yes', 'no', 'always']));
+    const run = int('agent.approve', params, 'run');
+    const answer = oneOf<ApprovalAnswer>('agent.approve', params, 'answer', ['yes', 'no', 'always']);
+    return isExternal(run) ? external!.approve(run, answer) : rt.agents.approve(run, answer);
   });
-  ipc.register('agent.stop', (raw) => rt.agents.stop(int('agent.stop', p('agent.stop', raw), 'run')));
+  ipc.register('agent.stop', (raw) => {
+    const params = p('agent.stop', raw);
+    const run = int('agent.stop', params, 'run');
+    return isExternal(run) ? external!.stop(run, params.kill === true) : rt.agents.stop(run);
+  });
+  if (external) externalMethods(ipc, rt, external);
   const viewers = new ViewerRegistry((id) => {
     const run = rt.runs.get(id);
     return run !== undefined && !finishedRunStatuses.includes(run.status);
   });
   // A run seen for the first time (started, or resumed after a restart) goes to a free view.
   const assigned = new Set<number>();
-  rt.agents.watch((n) => {
+  const assign = (n: AgentNotification) => {
     if (n.kind === 'run' && !assigned.has(n.run.id) && !finishedRunStatuses.includes(n.run.status)) {
       assigned.add(n.run.id);
       viewers.started(n.run.id);
     }
-  });
+  };
+  rt.agents.watch(assign);
+  external?.watch(assign);
   ipc.register('agent.watch', (raw, context) => {
     const params = p('agent.watch', raw);
     const viewer = str('agent.watch', params, 'viewer', true);
-    stream(context, rt.agents.watch((n) => context.notify('agent.update', n)));
-    const runs = rt.agents.list();
+    stream(context, rt.agents.watch((n) => context.notify('agent.update', n.kind === 'run' ? { ...n, run: listed(n.run) } : n)));
+    if (external) stream(context, external.watch((n) => context.notify('agent.update', n)));
+    const runs = rt.agents.list().map(listed);
     let assignedRun: number | undefined;
     if (viewer) {
       assignedRun = viewers.add(viewer, runs.map((r) => r.id), (run) => context.notify('agent.assigned', { run }));
       stream(context, () => viewers.remove(viewer));
     }
-    return { runs: runs.map((run) => ({ ...run, pendingApproval: rt.agents.pendingApproval(run.id) ?? null })), assigned: assignedRun ?? null };
+    return { runs: runs.map((run) => ({ ...run, pendingApproval: pendingApproval(run.id) })), assigned: assignedRun ?? null };
   });
   ipc.register('agent.show', (raw) => {
     const params = p('agent.show', raw);

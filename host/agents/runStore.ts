@@ -138,7 +138,9 @@ export class AgentRunStore {
   /** Runs a previous host left mid-flight: marked interrupted (resumable through their job). */
   interruptStale(session: string | undefined): number[] {
     const rows = this.db.prepare(
-      `SELECT id FROM agent_runs WHERE session IS ? AND status IN ('working', 'waiting_approval', 'waiting_input')`,
+      // External agents (agent_external) live in their own panes and outlive a host: they are reconciled from their panes instead.
+      `SELECT id FROM agent_runs WHERE session IS ? AND status IN ('working', 'waiting_approval', 'waiting_input')
+         AND id NOT IN (SELECT run_id FROM agent_external)`,
     ).all(session ?? null) as Array<{ id: number }>;
     for (const { id } of rows) {
       this.update(id, { status: 'interrupted', error: 'the host stopped during the run' });

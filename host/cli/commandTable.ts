@@ -42,6 +42,7 @@ export const commandTable: readonly CommandEntry[] = [
   { name: 'usage', summary: 'summarise LLM calls, tokens and cost', module: './commands/usage.js' },
   { name: 'plan', summary: 'generate, show and revise a plan for a task', module: './commands/plan.js' },
   { name: 'agent', summary: 'run an agent on a task, or show its transcript', module: './commands/agent.js' },
+  { name: 'attention', summary: 'list agents waiting for approval or input; --next jumps to the oldest', module: './commands/attention.js' },
   { name: 'jobs', summary: 'list, cancel, retry and resume background jobs', module: './commands/jobs.js' },
   { name: 'pane', summary: "run one of picode's pane views (plan, agent, jobs, log)", module: './commands/pane.js' },
   // MCP

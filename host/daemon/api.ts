@@ -19,6 +19,8 @@ export interface HostApi {
   readonly ipc: IpcRegistry;
   readonly gates: GateRegistry;
   readonly log: HostLogger;
+  /** Which multiplexer runs the session, and tmux's private server name (`-L`) when there is one: external agents open their own panes. */
+  readonly mux?: { readonly kind: 'tmux' | 'zellij'; readonly tmuxSocket: string | undefined };
 }
 
 /** Input of `HostApi.bus.emit`: the envelope without what the bus fills in. */

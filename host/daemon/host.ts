@@ -102,6 +102,7 @@ export class Host {
       panes: this.panesApi(),
       ipc: this.ipc,
       gates: this.gates,
+      mux: { kind: options.muxKind ?? 'tmux', tmuxSocket },
     };
   }
 

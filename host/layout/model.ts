@@ -45,6 +45,8 @@ export interface PaneSpec {
   readonly shellInit: boolean;
   /** Plugin name for role `plugin`. */
   readonly plugin: string | undefined;
+  /** A coding agent's own CLI started in the pane (`agent: claude`): `picode agent --with` on it. */
+  readonly agent?: { readonly with: string; readonly task: string; readonly worktree: boolean } | undefined;
 }
 
 /** How one typed command is sent. */

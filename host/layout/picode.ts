@@ -129,7 +129,9 @@ function normalisePane(entry: string | PaneFile, at: PropertyKey[], windowCwd: s
   const role = (pane.role ?? 'shell') as PaneRole;
   if (role === 'plugin' && !pane.plugin) problems.push(problem([...at, 'plugin'], 'a pane with role: plugin needs `plugin: <name>`', true));
   if (pane.plugin && role !== 'plugin') problems.push(problem([...at, 'plugin'], '`plugin` only applies to panes with role: plugin', true));
-  const onExit: OnExit = pane.onExit ?? (pane.command === undefined && role !== 'shell' ? 'hold' : 'shell');
+  if (pane.agent !== undefined && pane.command !== undefined) problems.push(problem([...at, 'agent'], 'a pane runs either `agent` or `command`, not both', true));
+  if (pane.agent === undefined && (pane.task !== undefined || pane.worktree !== undefined)) problems.push(problem([...at, pane.task !== undefined ? 'task' : 'worktree'], '`task` and `worktree` only apply to a pane with `agent: KIND`', true));
+  const onExit: OnExit = pane.onExit ?? (pane.agent !== undefined || (pane.command === undefined && role !== 'shell') ? 'hold' : 'shell');
   return {
     kind: 'pane',
     name: pane.name,
@@ -144,6 +146,7 @@ function normalisePane(entry: string | PaneFile, at: PropertyKey[], windowCwd: s
     size: pane.size === undefined ? undefined : parseSize(pane.size),
     shellInit: pane.shellInit ?? false,
     plugin: pane.plugin,
+    ...(pane.agent !== undefined ? { agent: { with: pane.agent, task: pane.task ?? '', worktree: pane.worktree ?? false } } : {}),
   };
 }
 

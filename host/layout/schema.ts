@@ -43,6 +43,10 @@ export const paneSchema = z.object({
   onExit: z.enum(['shell', 'close', 'hold']).optional()
     .describe('When the command exits: shell (default: start your shell in the pane), close the pane, or hold it (tmux remain-on-exit).'),
   shellInit: z.boolean().optional().describe('Start the pane\'s shell with picode\'s OSC 133 command marks (see `picode shell-init`).'),
+  agent: z.string().min(1).optional()
+    .describe('Run a coding agent\'s own CLI in this pane, followed by picode (tmux): claude, codex, gemini, opencode, aider, or a command line.'),
+  task: z.string().optional().describe('With `agent`: its first prompt.'),
+  worktree: z.boolean().optional().describe('With `agent`: work in a new git worktree (branch picode/agent-N).'),
 }).strict();
 
 export type PaneInput = z.input<typeof paneSchema>;

@@ -31,6 +31,8 @@ const runSummary = z.object({
   costUsd: z.number().describe('Cost so far in USD (0 when the model has no price).'),
   error: z.string().optional().describe('Why it failed or stopped.'),
   jobId: z.number().int().optional().describe('The job running it.'),
+  kind: z.string().optional().describe('External agents: claude, codex, gemini, opencode, aider or command (picode\'s own runs leave it out).'),
+  statusSource: z.enum(['hooks', 'inferred', 'picode']).optional().describe('External agents: `hooks` when the agent reported its status, `inferred` from its pane.'),
 });
 
 const jobSummary = z.object({
@@ -62,7 +64,15 @@ export const agentToolBeforeData = z.object({
   cwd: z.string().describe('The directory the run works in (its worktree when it has one).'),
   via: z.literal('mcp').optional().describe('Set when an MCP client called the tool through `picode mcp serve` (`run` is then its picode run, or 0).'),
   client: z.string().optional().describe('The MCP client\'s name, for calls via MCP.'),
+  kind: z.string().optional().describe('External agents: which CLI asks (claude, codex...); the tool names are its own (`Bash`, `Write`...).'),
+  agentSession: z.string().optional().describe('External agents: the agent\'s own session id.'),
 });
+
+const externalFields = {
+  run: z.number().int().describe('The agent run.'),
+  kind: z.string().describe('Which CLI (claude, codex, ...).'),
+  agentSession: z.string().optional().describe('The agent\'s own session id.'),
+};
 
 const def = (type: string, description: string, data: z.ZodType, blocking = false): EventDefinition =>
   ({ type, description, data, blocking, source: 'agents' });
@@ -75,11 +85,33 @@ export const agentEvents: readonly EventDefinition[] = [
     planEvent.extend({ step: z.number().int().describe('Step id.'), action: z.string().describe('What changed.') })),
   def('agent.started', 'An agent run started (`picode agent`, a plan step, or a hook).', runEvent),
   def('agent.status', 'An agent run changed state: working, waiting_approval, waiting_input, done, failed, stopped, interrupted.',
-    runEvent.extend({ status: runStatus, detail: z.string().optional().describe('The tool awaiting approval, or why it ended.') })),
+    runEvent.extend({
+      status: runStatus, detail: z.string().optional().describe('The tool awaiting approval, or why it ended.'),
+      kind: z.string().optional().describe('External agents: which CLI.'),
+      source: z.enum(['hooks', 'inferred']).optional().describe('External agents: where the status came from.'),
+      agentSession: z.string().optional().describe('External agents: the agent\'s own session id.'),
+    })),
   def('agent.finished', 'An agent run ended (done, failed, stopped or interrupted).',
     runEvent.extend({ status: runStatus, detail: z.string().optional() })),
   def('agent.tool.before', 'An agent is about to call a tool. Hooks may allow, ask a person, deny, rewrite the arguments or add context.',
     agentToolBeforeData, true),
+  def('agent.tool.after', 'An external agent finished a tool call (from its PostToolUse hook).', z.object({
+    ...externalFields,
+    tool: z.string().describe('The agent\'s tool name.'),
+    callId: z.string().describe('The agent\'s id for the call.'),
+    ok: z.boolean().describe('False when the tool failed.'),
+    output: z.string().describe('The output, shortened.'),
+  })),
+  def('agent.message', 'An external agent was given a prompt (role user) or ended a turn with a message (role assistant).', z.object({
+    ...externalFields,
+    role: z.enum(['user', 'assistant']),
+    text: z.string().describe('The message.'),
+  })),
+  def('agent.hook.malformed', 'An external agent\'s hook call could not be read; it was recorded and ignored.', z.object({
+    run: z.number().int().describe('The run whose hook address was called.'),
+    reason: z.string().describe('What was wrong.'),
+    body: z.string().describe('The start of what was sent.'),
+  })),
   def('job.created', 'A background job was created.', jobEvent),
   def('job.started', 'A job started, or resumed at its first incomplete stage.', jobEvent),
   def('job.progress', 'A job entered a stage or reported progress (at most ~10 per second per job).', jobEvent),

@@ -1,14 +1,16 @@
 import type { Command } from 'commander';
-import { PicodeError } from '../../core/errors.js';
+import { ExitCode, PicodeError } from '../../core/errors.js';
 import type { AgentsClient } from '../../agents/client.js';
 import { positiveInt, positiveNumber, withAgentsClient, withParent } from '../../agents/cliSupport.js';
 import type { AgentNotification, PendingApproval } from '../../agents/agentService.js';
-import type { AgentRunRecord, StoredEntry } from '../../agents/runStore.js';
+import type { AgentRunRecord, StoredEntry, TranscriptEntry } from '../../agents/runStore.js';
 
 interface StartOptions {
   pane?: string; model?: string; worktree?: boolean; interactive?: boolean; wait?: boolean; yes?: boolean;
-  maxTurns?: string; maxCost?: string; session?: string; json?: boolean;
+  maxTurns?: string; maxCost?: string; session?: string; json?: boolean; with?: string; cwd?: string;
 }
+
+type Listed = AgentRunRecord & { kind: string; pane?: string; statusSource: string; since: number; queued?: number };
 
 /**
  * `picode agent "TASK"` starts an agent run (in the session's host when one runs, else in this
@@ -18,7 +20,10 @@ export function define(program: Command): void {
   const agent = program.command('agent')
     .description('run an agent on a task (in the host when one runs), or inspect and steer runs')
     .argument('[task]', 'what the agent should do')
-    .option('--pane <pane>', 'pane its commands run in (id like %3 or the layout name); default: child processes in the working directory')
+    .argument('[agentArgs...]', 'with --with: arguments after -- go to the agent\'s CLI')
+    .option('--with <agent>', 'run a coding agent\'s own CLI in a pane instead: claude, codex, gemini, opencode, aider, or \'CMD ARGS\'')
+    .option('--cwd <dir>', 'with --with: the directory it starts in (default: this one)')
+    .option('--pane <pane>', 'pane its commands run in (id like %3 or the layout name); default: child processes in the working directory. With --with: the pane the agent runs in (`next`: the next free agent pane), default a new pane')
     .option('--model <model>', 'model (`provider:model` or an alias); default: config `agents.model`, then the `models` chain')
     .option('--worktree', 'work in a new git worktree (branch picode/agent-N) instead of the checkout')
     .option('--interactive', 'after answering, wait for the next message instead of finishing')
@@ -28,7 +33,12 @@ export function define(program: Command): void {
     .option('--max-cost <usd>', 'stop when the run has cost this many US dollars (default: config agents.maxCostUsd)')
     .option('--session <name>', 'session (default: PICODE_SESSION or the current tmux session)')
     .option('--json', 'print the run (and with --wait the final state) as JSON')
-    .action(async (task: string | undefined, opts: StartOptions, cmd: Command) => {
+    .action(async (task: string | undefined, agentArgs: string[], opts: StartOptions, cmd: Command) => {
+      if (opts.with !== undefined) {
+        await startExternal(cmd, task ?? '', agentArgs, opts);
+        return;
+      }
+      if (agentArgs.length) throw new PicodeError(`agent: unexpected arguments: ${agentArgs.join(' ')}`, { hint: 'quote the task ("fix the tests"); arguments after -- go to an agent CLI started with --with' });
       if (!task) {
         cmd.help({ error: true });
         return;
@@ -61,11 +71,15 @@ export function define(program: Command): void {
     .action(async (opts: { session?: string; json?: boolean }, cmd: Command) => {
       opts = withParent(cmd, opts);
       await withAgentsClient(cmd, opts.session, async (client) => {
-        const runs = await client.call<AgentRunRecord[]>('agent.list');
+        const runs = await client.call<Listed[]>('agent.list');
         if (opts.json) { process.stdout.write(`${JSON.stringify(runs)}\n`); return; }
         if (!runs.length) { process.stdout.write('no agent runs\n'); return; }
         for (const r of runs) {
-          process.stdout.write(`#${r.id}  ${r.status.padEnd(16)} ${String(r.usage.turns).padStart(3)} turns  ${String(r.usage.inputTokens + r.usage.outputTokens).padStart(8)} tok  $${r.usage.costUsd.toFixed(4)}  ${r.task.split('\n')[0]!.slice(0, 60)}\n`);
+          const kind = (r.kind ?? 'picode').padEnd(8);
+          const usage = r.kind && r.kind !== 'picode'
+            ? `${(r.pane ?? '-').padEnd(5)} ${r.statusSource.padEnd(8)} since ${new Date(r.since).toLocaleTimeString()}${r.worktree ? `  ${r.worktree}` : ''}`
+            : `${String(r.usage.turns).padStart(3)} turns  ${String(r.usage.inputTokens + r.usage.outputTokens).padStart(8)} tok  $${r.usage.costUsd.toFixed(4)}`;
+          process.stdout.write(`#${r.id}  ${kind} ${r.status.padEnd(16)} ${usage}  ${r.task.split('\n')[0]!.slice(0, 60)}\n`);
         }
       });
     });
@@ -79,7 +93,16 @@ export function define(program: Command): void {
       opts = withParent(cmd, opts);
       const run = positiveInt(runArg, 'RUN');
       await withAgentsClient(cmd, opts.session, async (client) => {
-        const detail = await client.call<{ run: AgentRunRecord; entries: StoredEntry[] }>('agent.get', { run });
+        const detail = await client.call<{ run: Listed; entries: StoredEntry[] }>('agent.get', { run });
+        if (detail.run.kind && detail.run.kind !== 'picode') {
+          const own = await client.call<{ source: string; path: string | null; entries: TranscriptEntry[] }>('agent.transcript', { run });
+          const time = new Date(detail.run.createdAt).toISOString();
+          if (opts.jsonl) { for (const [i, e] of own.entries.entries()) process.stdout.write(`${JSON.stringify({ run, seq: i + 1, time, ...e })}\n`); return; }
+          const { entryLines } = await import('../../ui/views/agent.js');
+          process.stdout.write(`agent run #${run} · ${detail.run.kind} · ${detail.run.status} (${detail.run.statusSource})${own.path ? ` · from ${own.path}` : ''}\n`);
+          for (const e of own.entries) for (const l of entryLines(e, process.stdout.columns || 100, true)) process.stdout.write(`${l.text}\n`);
+          return;
+        }
         if (opts.jsonl) {
           const { transcriptJsonl } = await import('../../agents/runStore.js');
           process.stdout.write(transcriptJsonl(detail.entries));
@@ -100,8 +123,8 @@ export function define(program: Command): void {
     .action(async (runArg: string, text: string, opts: { session?: string }, cmd: Command) => {
       opts = withParent(cmd, opts);
       await withAgentsClient(cmd, opts.session, async (client) => {
-        await client.call('agent.message', { run: positiveInt(runArg, 'RUN'), text });
-        process.stdout.write('sent\n');
+        const result = await client.call<{ run: Listed; sent: boolean; queued: number }>('agent.message', { run: positiveInt(runArg, 'RUN'), text });
+        process.stdout.write(result.sent ? 'sent\n' : `queued (${result.queued} waiting): agent #${result.run.id} is ${result.run.status.replace('_', ' ')}; it gets the message when it waits for input\n`);
       }, true);
     });
 
@@ -121,16 +144,45 @@ export function define(program: Command): void {
     });
 
   agent.command('stop')
-    .description('stop a run (its job is cancelled; the transcript is kept)')
+    .description('stop a run (its job is cancelled; the transcript is kept); an external agent is interrupted the way its CLI expects')
     .argument('<run>', 'run id')
+    .option('--kill', 'external agents: also end the agent\'s process')
     .option('--session <name>', 'session')
-    .action(async (runArg: string, opts: { session?: string }, cmd: Command) => {
+    .action(async (runArg: string, opts: { session?: string; kill?: boolean }, cmd: Command) => {
       opts = withParent(cmd, opts);
       await withAgentsClient(cmd, opts.session, async (client) => {
-        const run = await client.call<AgentRunRecord>('agent.stop', { run: positiveInt(runArg, 'RUN') });
+        const run = await client.call<AgentRunRecord>('agent.stop', { run: positiveInt(runArg, 'RUN'), kill: opts.kill === true });
         process.stdout.write(`agent run #${run.id}: ${run.status}\n`);
       }, true);
     });
+}
+
+/** `picode agent "TASK" --with KIND`: the agent's own CLI in a pane of the running session. */
+async function startExternal(cmd: Command, task: string, agentArgs: string[], opts: StartOptions): Promise<void> {
+  const { parseWith } = await import('../../agents/external/kinds.js');
+  parseWith(opts.with!); // an unknown kind is refused here, before any host is asked
+  const { resolve } = await import('node:path');
+  // `--pane self`: the pane this runs in (a layout pane with `agent: KIND`), whose host may still be starting.
+  const self = opts.pane === 'self';
+  const pane = self ? process.env.TMUX_PANE : opts.pane;
+  if (self && !pane) throw new PicodeError('--pane self: not running inside a tmux pane', { hint: 'give a pane id or name, or leave --pane out for a new pane' });
+  const deadline = Date.now() + (self ? 60_000 : 0);
+  for (;;) {
+    try {
+      await withAgentsClient(cmd, opts.session, async (client) => {
+        const { run } = await client.call<{ run: Listed }>('agent.start', {
+          with: opts.with, task, cwd: resolve(opts.cwd ?? process.cwd()), pane, worktree: opts.worktree === true,
+          model: opts.model, args: agentArgs,
+        });
+        process.stdout.write(opts.json ? `${JSON.stringify(run)}\n` : `agent run #${run.id} (${run.kind}) started in pane ${run.pane ?? '?'}; \`picode agent list\` shows its status, \`picode attention --next\` jumps to it when it waits\n`);
+      }, true);
+      return;
+    } catch (error) {
+      const unavailable = error instanceof PicodeError && error.exitCode === ExitCode.unavailable;
+      if (!unavailable || Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
 }
 
 /**

@@ -21,7 +21,21 @@ export const agentsSection = {
         .describe('Per tool: allow, ask or deny (`run_command: ask`, `read_file: allow`); a name ending in `*` matches a prefix (`plugin_*`).'),
     }).strict().default({ default: 'ask', tools: {} })
       .describe('Approval policy for tool calls; read-only tools (read_file, search_files, list_panes, read_pane) are allowed unless listed.'),
-  }).strict().default({ maxTurns: 40, maxTokens: 2_000_000, maxCostUsd: 5, approvals: { default: 'ask', tools: {} } })
+    external: z.object({
+      approvalTimeoutSeconds: z.number().int().min(1).max(3600).default(120)
+        .describe('How long an external agent\'s permission request waits for an answer in picode before its own prompt takes over.'),
+      idleSeconds: z.number().min(0.2).max(600).default(3)
+        .describe('Agents without hooks: quiet output for this long means waiting for input (hysteresis: no flicker).'),
+      notify: z.object({
+        tmuxMessage: z.boolean().default(true).describe('Show a tmux message when an agent starts waiting or finishes.'),
+        bell: z.boolean().default(true).describe('Ring the terminal bell in the agent\'s pane.'),
+        desktop: z.boolean().default(true).describe('Run `notify-send` when it is installed.'),
+        webhook: z.string().url().optional().describe('POST a JSON notice here (e.g. an ntfy topic URL).'),
+      }).strict().default({ tmuxMessage: true, bell: true, desktop: true })
+        .describe('Notifications, once per transition to waiting or finished.'),
+    }).strict().default({ approvalTimeoutSeconds: 120, idleSeconds: 3, notify: { tmuxMessage: true, bell: true, desktop: true } })
+      .describe('External coding agents (`picode agent --with claude|codex|...`).'),
+  }).strict().default({ maxTurns: 40, maxTokens: 2_000_000, maxCostUsd: 5, approvals: { default: 'ask', tools: {} }, external: { approvalTimeoutSeconds: 120, idleSeconds: 3, notify: { tmuxMessage: true, bell: true, desktop: true } } })
     .describe('Agent runs: model, limits and the approval policy.'),
   plans: z.object({
     model: z.string().min(1).optional()

@@ -150,7 +150,11 @@ function paneArgs(pane: PaneSpec, spec: SessionSpec, window: WindowSpec, options
 export function paneProgram(pane: PaneSpec, options: PlanOptions): string[] {
   const shellArgv = pane.shellInit && options.shellInitArgv ? options.shellInitArgv : [options.shell, '-l'];
   let command = pane.command;
-  if (command === undefined) {
+  if (pane.agent) {
+    // The pane asks the host (once it is up) to start the agent in this very pane.
+    command = [...options.picodeArgv, 'agent', pane.agent.task, '--with', pane.agent.with, '--pane', 'self', '--session', options.session,
+      ...(options.tmuxSocket ? ['--tmux-socket', options.tmuxSocket] : []), ...(pane.agent.worktree ? ['--worktree'] : [])];
+  } else if (command === undefined) {
     if (pane.role === 'shell' || pane.role === 'plugin') {
       return pane.shellInit && options.shellInitArgv ? [...options.shellInitArgv] : [];
     }

@@ -285,7 +285,11 @@ export class AgentView implements View {
     }
     const tokens = run.usage.inputTokens + run.usage.outputTokens;
     const position = this.position('run', run.id);
-    const header = ` agent #${run.id} · ${run.status.replace('_', ' ')} · ${run.model} · ${run.usage.turns} turns · ${formatTokens(tokens)} tok · $${run.usage.costUsd.toFixed(4)}${cacheLabel(run.usage)}${position}${linkLabel(link)}`;
+    // External agents (Claude Code, Codex... in their own panes) report no tokens to picode: their kind, status source and pane instead.
+    const external = externalOf(run);
+    const header = external
+      ? ` agent #${run.id} · ${external.kind} · ${run.status.replace('_', ' ')} (${external.statusSource}) · pane ${external.pane ?? '?'}${position}${linkLabel(link)}`
+      : ` agent #${run.id} · ${run.status.replace('_', ' ')} · ${run.model} · ${run.usage.turns} turns · ${formatTokens(tokens)} tok · $${run.usage.costUsd.toFixed(4)}${cacheLabel(run.usage)}${position}${linkLabel(link)}`;
     const body = this.transcriptLines(size.width);
     if (run.status === 'working' && !this.live) body.push(line('working…', 'dim'));
     if (run.status === 'failed' && run.error) body.push(line(`failed: ${run.error}`, 'error'));
@@ -300,10 +304,19 @@ export class AgentView implements View {
     } else {
       footer = ' i message · s stop · t expand · [ ] runs · PgUp/PgDn scroll · q quit';
     }
+    if (external) footer = ` g go to its pane ·${footer}`;
     return { header, body, stickToBottom: true, scroll: this.scroll.value, footer };
   }
 
   readonly keys: readonly KeyBinding[] = [
+    {
+      keys: ['g'],
+      run: async (ctx) => {
+        const run = this.run();
+        if (!run || !externalOf(run)) return;
+        await ctx.link.call('agent.select', { run: run.id });
+      },
+    },
     { keys: ['y'], run: (ctx) => this.answer(ctx, 'yes') },
     { keys: ['n'], run: (ctx) => this.answer(ctx, 'no') },
     { keys: ['a'], run: (ctx) => this.answer(ctx, 'always') },
@@ -420,4 +433,12 @@ export function cacheLabel(usage: { inputTokens: number; cachedInputTokens?: num
   if (usage.cachedInputTokens === undefined || !usage.inputTokens) return '';
   const hit = Math.round((usage.cachedInputTokens / usage.inputTokens) * 100);
   return ` · cache ${hit}% · saved $${(usage.cacheSavedUsd ?? 0).toFixed(4)}`;
+}
+
+/** The external-agent fields a run carries when it is one (`picode agent --with`). */
+function externalOf(run: object): { kind: string; statusSource: string; pane: string | undefined } | undefined {
+  const r = run as { kind?: unknown; statusSource?: unknown; pane?: unknown };
+  return typeof r.kind === 'string' && r.kind !== 'picode'
+    ? { kind: r.kind, statusSource: String(r.statusSource ?? ''), pane: typeof r.pane === 'string' ? r.pane : undefined }
+    : undefined;
 }

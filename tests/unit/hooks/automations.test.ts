@@ -18,8 +18,8 @@ function engine() {
 }
 
 describe('the shipped automations config', () => {
-  it('is a valid picode config with the five documented hooks', () => {
-    expect(config.hooks.map((h) => h.name)).toEqual(['test-on-save', 'test-failure', 'fix-plan-on-failure', 'guard', 'guard-agent-tools']);
+  it('is a valid picode config with the documented hooks', () => {
+    expect(config.hooks.map((h) => h.name)).toEqual(['test-on-save', 'test-failure', 'fix-plan-on-failure', 'guard', 'guard-agent-tools', 'tests-after-agent', 'test-failure-to-agent']);
     expect(config.watch.paths).toEqual(['src/**']);
   });
 

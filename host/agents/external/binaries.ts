@@ -1,0 +1,24 @@
+import { accessSync, constants, statSync } from 'node:fs';
+import { delimiter, isAbsolute, join, resolve } from 'node:path';
+import { PicodeError } from '../../core/errors.js';
+
+/**
+ * Finds an agent's executable on the host's PATH (or a path given with `--with ./cmd`), so a
+ * missing CLI is reported with its install command before a pane opens, instead of a pane
+ * that flashes "command not found" and closes.
+ */
+export async function resolveBinary(name: string, install: string | undefined, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<string> {
+  const candidates = name.includes('/')
+    ? [isAbsolute(name) ? name : resolve(cwd, name)]
+    : (env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, name));
+  for (const path of candidates) {
+    try {
+      if (statSync(path).isFile()) { accessSync(path, constants.X_OK); return path; }
+    } catch {
+      // not here
+    }
+  }
+  throw new PicodeError(`${name}: not found${name.includes('/') ? '' : ' on PATH'}`, {
+    hint: install ? `install it with: ${install}` : `check the command given to --with (it must be an executable${name.includes('/') ? '' : ' on PATH'})`,
+  });
+}
