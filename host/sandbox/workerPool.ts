@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { packageRoot } from '../core/paths.js';
-import type { WorkerSetup } from './worker.js';
+import type { WorkerSetup } from './protocol.js';
 
 /**
  * Plugin worker threads, started ahead of need.
