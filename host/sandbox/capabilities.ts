@@ -4,6 +4,7 @@ import type { KvStore } from './state.js';
 import { listDirInRoots, readFileInRoots } from './fsSandbox.js';
 import { gitDiffStat, gitLog, gitStatus } from './gitCapability.js';
 import type { HostCallHandler } from './supervisor.js';
+import type { Level } from './witTypes.js';
 import { capabilitySignatures, witEnums, witRecords, type CapabilityInterfaces, type WitType } from './capabilitySignatures.js';
 
 /**
@@ -39,7 +40,7 @@ type ParametersNotTaken<H extends CapabilityHandlers> = {
 const permissionsAreInterfaces: [PluginPermission, keyof CapabilityInterfaces] extends [keyof CapabilityInterfaces, PluginPermission] ? true : never = true;
 void permissionsAreInterfaces;
 
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type LogLevel = Level;
 
 export interface LlmBudget {
   readonly maxTokensPerCall: number;
