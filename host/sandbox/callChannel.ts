@@ -53,7 +53,7 @@ function put(message: unknown, bytes: Uint8Array, port: MessagePort): number {
 }
 
 function take(length: number, bytes: Buffer, port: MessagePort): unknown {
-  // Buffer decodes shared memory in place; TextDecoder needs a copy first (4x slower here).
+  // Buffer decodes shared memory in place; TextDecoder would need a copy first.
   if (length !== ON_PORT) return JSON.parse(bytes.toString('utf8', 0, length));
   const received = receiveMessageOnPort(port);
   if (!received) throw new Error('call channel: a message announced on the port was not there');
