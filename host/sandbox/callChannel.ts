@@ -1,24 +1,16 @@
 import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import type { CallChannelInit, CallReply, CallRequest } from './protocol.js';
 
 /**
- * The channel that carries calls from a plugin's supervisor (host thread) to its worker and
- * the results back: one request in flight at a time, in a SharedArrayBuffer, woken with
- * `Atomics` instead of `postMessage`.
- *
- * Why not `postMessage`: each message wakes the receiving thread's event loop and runs
- * Node's MessagePort machinery, 13-20 us per hop on the 2-core machine the benchmarks ran on,
- * a third of a small plugin's whole round trip (docs/benchmarks.md, "plugins"). Here the
- * worker, which has nothing else to do, blocks in `Atomics.wait` (after spinning briefly, see
- * WORKER_SPIN_MS) and the host, which must never block, waits with `Atomics.waitAsync`.
- *
- * Layout: a small header of Int32 slots, then a byte area that holds one JSON message at a
- * time (the request until the worker has read it, then the reply). A message too large for
- * the area travels on a MessagePort instead and its length slot says so (-1); the receiver
- * takes it with `receiveMessageOnPort`, which needs no event loop. Values are JSON: requests
- * are events (ids and times as numbers), context requests and tool arguments; replies are
- * what jco lifted from the plugin's WIT results, which have no u64 (plugins/wit/plugin.wit).
+ * Carries calls from a plugin's supervisor (host thread) to its worker and the replies back:
+ * one request in flight, in a SharedArrayBuffer, woken with `Atomics` rather than
+ * `postMessage`, which wakes the receiver's event loop on every hop (costs: docs/benchmarks.md,
+ * "plugins"). The worker blocks in `Atomics.wait`; the host, which must never block, uses
+ * `Atomics.waitAsync`. A message too large for the shared area goes on a MessagePort and is
+ * taken with `receiveMessageOnPort`, which needs no event loop. Messages: protocol.ts.
  */
 
+// Layout: a header of Int32 slots, then a byte area holding one JSON message at a time.
 const REQUEST_SEQ = 0;
 const REPLY_SEQ = 1;
 const REQUEST_LENGTH = 2;
@@ -31,44 +23,19 @@ const ON_PORT = -1;
 const CLOSED = -1;
 
 /**
- * How long the worker spins before sleeping once it has replied. A request that comes within
- * this time (the next batch of a busy pane, the next call of the bus) is picked up without
- * waking a sleeping thread, which cost 10-30 us on the (virtual) machine measured; an idle
- * plugin burns at most this much CPU per call and then sleeps without using any.
+ * How long the worker spins before sleeping once it has replied: a request that comes
+ * meanwhile (the next batch of a busy pane) is picked up without waking a sleeping thread.
  */
 const WORKER_SPIN_MS = 0.05;
 
 /**
- * How long the host may spin for a reply before it waits asynchronously, and only for a
- * plugin most of whose recent calls took less than that (a moving average of hits and
- * misses, ADAPTIVE_WEIGHT: one slow call among fast ones does not stop the spinning).
- * A thread that went to sleep takes 10-30 us to wake here, as long as a small plugin's whole
- * call: spinning that long for a reply known to come soon halves the round trip. The spin
- * starts after the current task (a microtask), so a bus event sent to several plugins
- * reaches all of them before the host spins for the first reply; it blocks the host's loop
- * for at most HOST_SPIN_MS per call, and never for a plugin that is usually slower.
+ * How long the host may spin for a reply before waiting asynchronously, only for a plugin
+ * most of whose recent calls were that fast (a moving average, ADAPTIVE_WEIGHT, so one slow
+ * call does not stop it). The spin starts after the current task, so an event sent to
+ * several plugins reaches all of them first.
  */
 const HOST_SPIN_MS = 0.1;
 const ADAPTIVE_WEIGHT = 0.1;
-
-export type CallOp = 'on-event' | 'gather-context' | 'call-tool';
-
-export interface CallRequest {
-  readonly id: number;
-  readonly op: CallOp;
-  readonly arg: unknown;
-}
-
-export type CallReply =
-  | { readonly id: number; readonly ok: true; readonly value: unknown }
-  | { readonly id: number; readonly ok: false; readonly error: string; readonly kind: 'plugin-error' | 'trap' | 'crash' };
-
-/** What a worker needs to open its end; sent in its `init` message (the port is transferred). */
-export interface CallChannelInit {
-  readonly buffer: SharedArrayBuffer;
-  /** Carries the messages too large for the shared area, both ways. */
-  readonly port: MessagePort;
-}
 
 const encoder = new TextEncoder();
 
@@ -86,7 +53,7 @@ function put(message: unknown, bytes: Uint8Array, port: MessagePort): number {
 }
 
 function take(length: number, bytes: Buffer, port: MessagePort): unknown {
-  // Buffer decodes shared memory in place; TextDecoder needs a copy first (4x slower here).
+  // Buffer decodes shared memory in place; TextDecoder would need a copy first.
   if (length !== ON_PORT) return JSON.parse(bytes.toString('utf8', 0, length));
   const received = receiveMessageOnPort(port);
   if (!received) throw new Error('call channel: a message announced on the port was not there');

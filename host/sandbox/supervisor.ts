@@ -1,6 +1,8 @@
 import { MessageChannel, type Worker, type MessagePort } from 'node:worker_threads';
-import { HostCallChannel, type CallOp, type CallReply } from './callChannel.js';
-import type { ComponentToRun, HostCallReply, WorkerInit, WorkerSetup, WorkerStartReply } from './worker.js';
+import { HostCallChannel } from './callChannel.js';
+import type {
+  CallFailureKind, CallOp, CallReply, CallRequest, CapabilityReply, CapabilityRequest, ComponentToRun, WireEvent, WorkerInit, WorkerSetup, WorkerStartReply,
+} from './protocol.js';
 import { emptyStats, type PluginStats } from './state.js';
 import type { PluginWorkerPool } from './workerPool.js';
 
@@ -70,21 +72,13 @@ export interface SupervisorOptions extends ComponentToRun {
   readonly workers: PluginWorkerPool;
 }
 
-/** An event as sent to the worker (ids and times as numbers; the worker makes them u64). */
-export interface WireEvent {
-  readonly id: number;
-  readonly type: string;
-  readonly time: number;
-  readonly pane: string | undefined;
-  readonly paneName: string | undefined;
-  readonly data: string;
-}
+export type { WireEvent } from './protocol.js';
 
 export type SupervisorState = 'starting' | 'ready' | 'restarting' | 'failed' | 'stopped';
 export type SupervisorStatus = SupervisorState | 'throttled' | 'retrying' | 'eased';
 
 export class PluginCallError extends Error {
-  constructor(readonly plugin: string, readonly kind: 'plugin-error' | 'trap' | 'crash' | 'timeout' | 'unavailable', message: string) {
+  constructor(readonly plugin: string, readonly kind: CallFailureKind, message: string) {
     super(message);
     this.name = 'PluginCallError';
   }
@@ -237,7 +231,7 @@ export class PluginSupervisor {
     this.calls = calls.host;
     this.hostPort = port1;
     this.signal = new Int32Array(signalBuffer);
-    port1.on('message', (request: { iface: string; fn: string; args: unknown[] }) => this.serveHostCall(generation, port1, request));
+    port1.on('message', (request: CapabilityRequest) => this.serveHostCall(generation, port1, request));
 
     return new Promise<void>((resolve, reject) => {
       let ready = false;
@@ -316,7 +310,7 @@ export class PluginSupervisor {
     this.stats.calls++;
     const generation = this.generation;
     this.arm();
-    void this.calls.call({ id, op: next.op, arg: next.arg }).then((reply) => {
+    void this.calls.call({ id, op: next.op, arg: next.arg } as CallRequest).then((reply) => {
       // undefined: the worker was stopped or replaced, and the call already failed.
       if (reply) this.onResult(generation, reply);
     });
@@ -334,7 +328,7 @@ export class PluginSupervisor {
     }, Math.max(0, call.remaining));
   }
 
-  private serveHostCall(generation: number, port: MessagePort, request: { iface: string; fn: string; args: unknown[] }): void {
+  private serveHostCall(generation: number, port: MessagePort, request: CapabilityRequest): void {
     const call = this.current;
     // Pause the deadline while the host works for the plugin.
     if (call) {
@@ -343,14 +337,14 @@ export class PluginSupervisor {
     }
     const started = performance.now();
     void this.options.hostCall(request.iface, request.fn, request.args).then(
-      (value): HostCallReply => ({ ok: true, value }),
-      (error: unknown): HostCallReply => ({ ok: false, error: error instanceof Error ? error.message : String(error) }),
+      (value): CapabilityReply => ({ ok: true, value }),
+      (error: unknown): CapabilityReply => ({ ok: false, error: error instanceof Error ? error.message : String(error) }),
     ).then((reply) => {
       if (generation !== this.generation || !this.signal) return;
       try {
         port.postMessage(reply);
       } catch (error) {
-        port.postMessage({ ok: false, error: `host reply could not be sent: ${(error as Error).message}` } satisfies HostCallReply);
+        port.postMessage({ ok: false, error: `host reply could not be sent: ${(error as Error).message}` } satisfies CapabilityReply);
       }
       Atomics.store(this.signal, 0, 1);
       Atomics.notify(this.signal, 0);

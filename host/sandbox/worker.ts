@@ -1,51 +1,16 @@
 /**
- * The worker thread that runs one plugin. It may be started before its plugin is known
- * (workerPool.ts): its first message from the host, `init`, brings the component's compiled
- * core modules (compiled once by the host process). It then instantiates jco's glue with only the granted
- * capability interfaces, and serves calls from the host one at a time over the call channel
- * (callChannel.ts). Once started it never returns to its event loop: it is either running a
- * call or blocked waiting for the next one, and the host stops it with `terminate()`.
- *
- * Capability calls are synchronous for the plugin (WIT imports are sync) but asynchronous on
- * the host (reading a pane, running git): the worker posts the request on a dedicated port
- * and blocks in `Atomics.wait` until the host has posted the answer, then takes it with
- * `receiveMessageOnPort`. The host can still terminate the worker while it waits.
+ * The worker thread that runs one plugin (messages: protocol.ts). It may start before its
+ * plugin is known (workerPool.ts); `init` brings the compiled core modules. It instantiates
+ * jco's glue with only the granted capability interfaces, then serves calls one at a time and
+ * never returns to its event loop; the host stops it with `terminate()`. Capability calls are
+ * sync for the plugin but async on the host: the worker posts the request and blocks in
+ * `Atomics.wait` until the answer is on its port.
  */
-import { parentPort, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
-import { WorkerCallChannel, type CallChannelInit, type CallReply, type CallRequest } from './callChannel.js';
-
-/** A transpiled component ready to instantiate: what a worker needs to run a plugin. */
-export interface ComponentToRun {
-  readonly plugin: string;
-  /** jco's glue (ES module) in the transpile cache. */
-  readonly jsFile: string;
-  /** The core modules, compiled once by the host process. */
-  readonly modules: Record<string, WebAssembly.Module>;
-  /** Capability interfaces to provide (`picode:plugin/log`), already checked against the grants. */
-  readonly interfaces: readonly string[];
-}
-
-export interface WorkerInit extends ComponentToRun {
-  /** Int32 flag the host sets to 1 when a capability answer is ready. */
-  readonly signal: SharedArrayBuffer;
-  readonly hostPort: MessagePort;
-  /** Calls from the host and their results. */
-  readonly calls: CallChannelInit;
-}
-
-/**
- * What the host posts on the worker's parent port: optionally `prepare` (the glue is known
- * before the core modules are compiled: the worker imports it meanwhile), then `init`.
- */
-export type WorkerSetup = { readonly type: 'prepare'; readonly jsFile: string } | ({ readonly type: 'init' } & WorkerInit);
-
-/** What the worker posts on its parent port: only the outcome of starting. */
-export type WorkerStartReply =
-  | { readonly type: 'ready'; readonly description: unknown }
-  | { readonly type: 'fatal'; readonly error: string };
-
-export type HostCallReply = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: string };
+import { WorkerCallChannel } from './callChannel.js';
+import { capabilitySignatures } from './capabilitySignatures.js';
+import type { CallOps, CallReply, CallRequest, CapabilityReply, CapabilityRequest, WireEvent, WorkerFailureKind, WorkerInit, WorkerSetup, WorkerStartReply } from './protocol.js';
 
 interface Guest {
   describe(): unknown;
@@ -84,24 +49,24 @@ const init = await new Promise<WorkerInit>((resolve) => {
 const signal = new Int32Array(init.signal);
 
 /** Calls the host and blocks until it answers. */
-function hostCall(iface: string, fn: string, args: unknown[]): unknown {
+function hostCall(request: CapabilityRequest): CapabilityReply {
   Atomics.store(signal, 0, 0);
-  init.hostPort.postMessage({ iface, fn, args });
+  init.hostPort.postMessage(request);
   for (;;) {
     const received = receiveMessageOnPort(init.hostPort);
     if (received) {
       Atomics.store(signal, 0, 0);
-      return received.message as HostCallReply;
+      return received.message as CapabilityReply;
     }
     Atomics.wait(signal, 0, 0, 100);
   }
 }
 
-/** Per interface, the functions whose WIT result is `result<T, string>`: errors become `err`. */
-const fallible = new Set([
-  'panes-read.capture', 'panes-write.sendText', 'panes-write.sendKeys', 'kv.set', 'fs-read.readFile',
-  'fs-read.listDir', 'git.status', 'git.diffStat', 'git.log', 'llm.complete',
-]);
+/** Whether the WIT result of `iface.fn` is `result<T, string>`, whose errors become the plugin's `err`. */
+function fallible(iface: string, fn: string): boolean {
+  const signatures: Record<string, Record<string, { fallible: boolean } | undefined> | undefined> = capabilitySignatures;
+  return signatures[iface]?.[fn]?.fallible === true;
+}
 
 function capability(iface: string): Record<string, (...args: unknown[]) => unknown> {
   const short = iface.slice(iface.indexOf('/') + 1);
@@ -109,10 +74,10 @@ function capability(iface: string): Record<string, (...args: unknown[]) => unkno
     get: (_target, fn) => {
       if (typeof fn !== 'string') return undefined;
       return (...args: unknown[]) => {
-        const reply = hostCall(short, fn, args) as HostCallReply;
+        const reply = hostCall({ iface: short, fn, args });
         if (!reply.ok) {
           // jco turns a thrown object with a `payload` into the `err` case of a result.
-          if (fallible.has(`${short}.${fn}`)) throw { payload: reply.error };
+          if (fallible(short, fn)) throw { payload: reply.error };
           throw new Error(reply.error);
         }
         if (short === 'fs-read' && fn === 'listDir') {
@@ -136,7 +101,7 @@ async function start(): Promise<Guest> {
   return instance.guest;
 }
 
-function classify(error: unknown): { error: string; kind: 'plugin-error' | 'trap' | 'crash' } {
+function classify(error: unknown): { error: string; kind: WorkerFailureKind } {
   if (error !== null && typeof error === 'object' && 'payload' in error) {
     const payload = (error as { payload: unknown }).payload;
     return { error: typeof payload === 'string' ? payload : JSON.stringify(payload), kind: 'plugin-error' };
@@ -145,11 +110,9 @@ function classify(error: unknown): { error: string; kind: 'plugin-error' | 'trap
   return { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error), kind: 'crash' };
 }
 
-interface JsonEvent { id: number; type: string; time: number; pane?: string; paneName?: string; data: string }
-
 /** WIT's u64 fields are BigInts in jco. Built field by field: a spread that overrides copied fields takes V8's slow path. */
-function toWitEvents(events: unknown): unknown[] {
-  return (events as JsonEvent[]).map((e) => ({ id: BigInt(e.id), type: e.type, time: BigInt(e.time), pane: e.pane, paneName: e.paneName, data: e.data }));
+function toWitEvents(events: CallOps['on-event']['arg']): unknown[] {
+  return events.map((e: WireEvent) => ({ id: BigInt(e.id), type: e.type, time: BigInt(e.time), pane: e.pane, paneName: e.paneName, data: e.data }));
 }
 
 function serve(guest: Guest, request: CallRequest): CallReply {
@@ -157,10 +120,7 @@ function serve(guest: Guest, request: CallRequest): CallReply {
     let value: unknown;
     if (request.op === 'on-event') value = guest.onEvent(toWitEvents(request.arg));
     else if (request.op === 'gather-context') value = guest.gatherContext(request.arg);
-    else {
-      const { name, args } = request.arg as { name: string; args: string };
-      value = guest.callTool(name, args);
-    }
+    else value = guest.callTool(request.arg.name, request.arg.args);
     return { id: request.id, ok: true, value };
   } catch (error) {
     return { id: request.id, ok: false, ...classify(error) };

@@ -3,22 +3,22 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { packageRoot } from '../core/paths.js';
-import type { WorkerSetup } from './worker.js';
+import type { WorkerSetup } from './protocol.js';
 
 /**
  * Plugin worker threads, started ahead of need.
  *
- * Node needs 35-45 ms to start a worker thread on the machine measured (an empty one, before
- * any picode code runs), a third of loading a plugin from a warm cache. A plugin worker knows
- * nothing of its plugin until the supervisor posts it an `init` message (worker.ts), so one
- * can be started before the plugin is known:
+ * Starting a worker thread is a large part of loading a plugin from a warm cache
+ * (docs/benchmarks.md, "plugins"). A plugin worker knows nothing of its plugin until the
+ * supervisor posts it an `init` message (protocol.ts), so one can be started before the
+ * plugin is known:
  * - a load takes its worker first thing, so the thread boots while the host thread reads,
  *   hashes and compiles the component (the two run on different cores), and plugins loaded
  *   together each boot theirs at the same time;
  * - a supervisor whose worker is ready calls `prestart()`, so the next load, reload or
  *   restart after a crash takes a thread that has already booted.
- * At most one spare waits. It costs ~10 MB of RSS, uses no CPU, and never keeps the process
- * alive (it is unref'd until taken).
+ * At most one spare waits. It costs some RSS but no CPU, and never keeps the process alive
+ * (it is unref'd until taken).
  *
  * The host also boots one worker when its process starts (`bootPluginWorkerEarly`, from
  * host/daemon/main.ts): it boots while the host loads its config, opens the store and

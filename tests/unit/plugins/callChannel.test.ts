@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { HostCallChannel, INLINE_BYTES, type CallReply } from '../../../host/sandbox/callChannel.js';
+import { HostCallChannel, INLINE_BYTES } from '../../../host/sandbox/callChannel.js';
+import type { CallReply } from '../../../host/sandbox/protocol.js';
 import { root, tempDir } from '../../integration/plugins/helpers.js';
 
 /**

@@ -9,7 +9,7 @@ const root = resolve(__dirname, '..', '..', '..');
 const shipped = ['pane-errors', 'secrets-redactor', 'git-context', 'file-context'];
 
 describe('what ships is what the sources say', () => {
-  it('the generated interface types match plugins/wit/plugin.wit', () => {
+  it('the generated interface types and capability signatures match plugins/wit/plugin.wit', () => {
     // Exits 1 with the stale files named when someone edits the WIT without regenerating.
     expect(() => execFileSync(process.execPath, [join(root, 'plugins', 'sdk', 'generate-types.mjs'), '--check'], { stdio: 'pipe' })).not.toThrow();
   });
