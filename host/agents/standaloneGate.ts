@@ -1,4 +1,4 @@
-import type { PicodeEvent } from '../bus/envelope.js';
+import { makeEvent, type PicodeEvent } from '../bus/envelope.js';
 import type { PicodeConfig } from '../config/schema.js';
 import type { ToolCall } from '../../src/providers/types.js';
 import type { AgentRunRecord } from './runStore.js';
@@ -17,7 +17,7 @@ export async function standaloneToolGate(options: { config: PicodeConfig; cwd: s
   return {
     gate: async (run, call) => {
       const data = { run: run.id, task: run.task, tool: call.name, callId: call.id, args: call.args, cwd: run.worktree ?? run.cwd };
-      const event: PicodeEvent = { id: 0, type: 'agent.tool.before', time: Date.now(), session: run.session ?? '', window: undefined, pane: undefined, paneName: undefined, data };
+      const event = makeEvent({ type: 'agent.tool.before', session: run.session ?? '', data });
       const decision = await engine.decide(event);
       if (!decision) return { decision: 'allow' };
       return { decision: decision.decision, reason: decision.reason, args: (decision.data as typeof data | undefined)?.args, additionalContext: decision.additionalContext };

@@ -1,4 +1,4 @@
-import type { PicodeEvent } from '../bus/envelope.js';
+import { makeEvent } from '../bus/envelope.js';
 import type { PicodeConfig } from '../config/schema.js';
 import type { GatePass, LlmRequestData } from './gate.js';
 
@@ -17,13 +17,9 @@ export async function standaloneGatePass(options: {
   if (!engine) return undefined;
   return {
     pass: async (input) => {
-      const decision = await engine.decide(makeEvent(input.data));
+      const decision = await engine.decide(makeEvent({ type: 'llm.request', session: '', data: input.data }));
       return decision ? { ...decision, data: decision.data as LlmRequestData } : { decision: 'allow', data: input.data };
     },
     stop: () => engine.stop(1000),
   };
-}
-
-function makeEvent(data: LlmRequestData): PicodeEvent<'llm.request', LlmRequestData> {
-  return { id: 0, type: 'llm.request', time: Date.now(), session: '', window: undefined, pane: undefined, paneName: undefined, data };
 }

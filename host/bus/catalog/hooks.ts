@@ -65,7 +65,7 @@ export const paneSendBeforeData = z.object({
   origin: z.string().describe('Who is sending: `cli`, `hook:NAME`, `plugin:NAME`, `agent:RUN`.'),
 });
 
-export const hookEvents: readonly EventDefinition[] = [
+export const hookEvents = [
   {
     type: 'file.changed',
     description:
@@ -124,4 +124,4 @@ export const hookEvents: readonly EventDefinition[] = [
     blocking: false,
     source: 'hooks',
   },
-];
+] as const satisfies readonly EventDefinition[];

@@ -25,7 +25,7 @@ export const pluginDroppedData = z.object({
 
 export const pluginCustomData = z.unknown().describe('What the plugin emitted (JSON); objects get a `plugin` field naming the emitter.');
 
-export const pluginEvents: readonly EventDefinition[] = [
+export const pluginEvents = [
   {
     type: 'plugin.loaded',
     description: 'A plugin was loaded (at host start, after `picode plugin enable`/`grant`, or on hot reload).',
@@ -57,4 +57,4 @@ export const pluginEvents: readonly EventDefinition[] = [
     blocking: false,
     source: 'plugins',
   },
-];
+] as const satisfies readonly EventDefinition[];
