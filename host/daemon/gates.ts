@@ -1,6 +1,7 @@
 import type { EventInput, GateDecision, GateRegistry, HostLogger, Unsubscribe, BusApi } from './api.js';
 import type { PicodeEvent } from '../bus/envelope.js';
 import { combineVerdicts } from '../bus/verdicts.js';
+import type { BlockingEventType, EventData } from '../bus/catalog/index.js';
 
 type Gate = (event: PicodeEvent) => Promise<GateDecision | undefined>;
 
@@ -24,7 +25,7 @@ export class Gates implements GateRegistry {
     };
   }
 
-  async pass<TData>(input: EventInput<TData>): Promise<GateDecision & { readonly data: TData }> {
+  async pass<TType extends BlockingEventType>(input: EventInput<TType>): Promise<GateDecision & { readonly data: EventData<TType> }> {
     const event = this.bus.emit(input);
     const gates = [...this.gates];
     const answers = await Promise.all(gates.map(async ({ name, gate }): Promise<GateDecision | undefined> => {
