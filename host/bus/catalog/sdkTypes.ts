@@ -16,7 +16,7 @@ export function renderSdkEventTypes(catalog: readonly EventDefinition[]): string
   ];
   for (const d of catalog) {
     if (d.type.endsWith('*')) continue;
-    lines.push(`  /** ${d.description.replace(/\*\//g, '* /')} */`, `  ${JSON.stringify(d.type)}: ${render(z.toJSONSchema(d.data, { unrepresentable: 'any' }) as Schema, '  ')};`);
+    lines.push(`  /** ${d.description.replace(/\*\//g, '* /')} */`, `  ${JSON.stringify(d.type)}: ${render(z.toJSONSchema(d.data, { unrepresentable: 'any' }) as JsonSchema, '  ')};`);
   }
   lines.push('}', '');
   const wildcards = catalog.filter((d) => d.type.endsWith('*'));
@@ -25,18 +25,21 @@ export function renderSdkEventTypes(catalog: readonly EventDefinition[]): string
   return `${lines.join('\n')}`;
 }
 
-interface Schema {
+/** The part of JSON Schema (z.toJSONSchema) the SDK types and docs/hooks.md are rendered from. */
+export interface JsonSchema {
   type?: string | string[];
-  properties?: Record<string, Schema>;
+  description?: string;
+  properties?: Record<string, JsonSchema>;
   required?: string[];
-  items?: Schema;
+  items?: JsonSchema;
   enum?: unknown[];
   const?: unknown;
-  anyOf?: Schema[];
-  oneOf?: Schema[];
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  additionalProperties?: JsonSchema | boolean;
 }
 
-function render(s: Schema, indent: string): string {
+function render(s: JsonSchema, indent: string): string {
   if (s.enum) return s.enum.map((v) => JSON.stringify(v)).join(' | ');
   if (s.const !== undefined) return JSON.stringify(s.const);
   const union = s.anyOf ?? s.oneOf;
