@@ -2,6 +2,7 @@ import type { AgentTool } from '../../src/agents/types.js';
 import type { ApprovalAnswer } from '../../src/agents/policy.js';
 import type { PlanContextItem } from '../../src/plans/generate.js';
 import type { HostApi, HostExtension, IpcCallContext, IpcRegistry } from '../daemon/api.js';
+import { isEventType } from '../bus/catalog/index.js';
 import type { JobStatus } from '../jobs/types.js';
 import { jobStatuses } from '../jobs/types.js';
 import { hostEnvironment, type ToolEnvironment } from './environment.js';
@@ -50,7 +51,11 @@ export function agentsExtension(): HostExtension {
           return { decision: verdict.decision, reason: verdict.reason, args: verdict.data.args, additionalContext: verdict.additionalContext };
         },
         hostContext: (task) => hostContext(host, task),
-        emit: (type, pane, data) => { host.bus.emit({ type, pane, data }); },
+        // The agents runtime names its events as strings; one outside the catalog is a bug, reported, not emitted.
+        emit: (type, pane, data) => {
+          if (isEventType(type)) host.bus.emit({ type, pane, data });
+          else host.log.error('the agents runtime emitted an event type that is not in the catalog', { type });
+        },
       });
       const interrupted = runtime.jobs.recoverInterrupted();
       runtime.runs.interruptStale(host.session);

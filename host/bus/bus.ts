@@ -1,5 +1,6 @@
-import type { BusApi, EventFilter, EventInput, HostLogger, Unsubscribe } from '../daemon/api.js';
-import type { PicodeEvent } from './envelope.js';
+import type { BusApi, EventFilter, EventInput, HostLogger, TypedEvent, Unsubscribe } from '../daemon/api.js';
+import { makeEvent, type PicodeEvent } from './envelope.js';
+import type { EventType } from './catalog/index.js';
 import { typeMatches } from './eventStore.js';
 
 /**
@@ -39,18 +40,12 @@ export class EventBus implements BusApi {
     return this.nextId - 1;
   }
 
-  emit<TData>(input: EventInput<TData>): PicodeEvent<string, TData> {
+  emit<TType extends EventType>(input: EventInput<TType>): TypedEvent<TType> {
     const pane = input.pane === undefined ? undefined : this.lookupPane(input.pane);
-    const event: PicodeEvent<string, TData> = {
-      id: this.nextId++,
-      type: input.type,
-      time: Date.now(),
-      session: this.session,
-      window: pane?.window,
-      pane: input.pane,
-      paneName: pane?.name,
-      data: input.data,
-    };
+    const event = makeEvent({
+      id: this.nextId++, type: input.type, session: this.session,
+      window: pane?.window, pane: input.pane, paneName: pane?.name, data: input.data,
+    });
     this.persist(event);
     if (this.subscribers.length > 0) {
       this.queue.push(event);

@@ -1,4 +1,5 @@
 import type { PicodeEvent } from '../bus/envelope.js';
+import type { BlockingEventType, EventData, EventType } from '../bus/catalog/index.js';
 import type { PaneInfo, CaptureOptions } from '../mux/types.js';
 import type { PicodeConfig } from '../config/schema.js';
 import type { Store } from '../store/db.js';
@@ -23,12 +24,18 @@ export interface HostApi {
   readonly mux?: { readonly kind: 'tmux' | 'zellij'; readonly tmuxSocket: string | undefined };
 }
 
-/** Input of `HostApi.bus.emit`: the envelope without what the bus fills in. */
-export interface EventInput<TData = unknown> {
-  readonly type: string;
+/**
+ * Input of `HostApi.bus.emit`: the envelope without what the bus fills in. The type must be in
+ * the event catalog and the data must match its schema (host/bus/catalog), or it does not compile.
+ */
+export interface EventInput<TType extends EventType = EventType> {
+  readonly type: TType;
   readonly pane?: string | undefined;
-  readonly data: TData;
+  readonly data: EventData<TType>;
 }
+
+/** An event of a catalog type, its data typed by the catalog. */
+export type TypedEvent<TType extends EventType = EventType> = PicodeEvent<TType, EventData<TType>>;
 
 export interface EventFilter {
   /** Exact types, or prefixes ending in `*` (`pane.*`). Omitted = every event. */
@@ -40,7 +47,7 @@ export type Unsubscribe = () => void;
 
 export interface BusApi {
   /** Persists and delivers an event; returns it with its id. Never blocks on subscribers. */
-  emit<TData>(event: EventInput<TData>): PicodeEvent<string, TData>;
+  emit<TType extends EventType>(event: EventInput<TType>): TypedEvent<TType>;
   /**
    * Delivers matching events in order. Handlers run after the emit returns (asynchronously);
    * a handler that throws is logged and does not affect other subscribers.
@@ -102,7 +109,7 @@ export interface GateDecision {
 export interface GateRegistry {
   register(name: string, gate: (event: PicodeEvent) => Promise<GateDecision | undefined>): Unsubscribe;
   /** Emits the blocking event, runs every gate in parallel and combines their decisions. */
-  pass<TData>(event: EventInput<TData>): Promise<GateDecision & { readonly data: TData }>;
+  pass<TType extends BlockingEventType>(event: EventInput<TType>): Promise<GateDecision & { readonly data: EventData<TType> }>;
 }
 
 export interface HostLogger {

@@ -1,13 +1,13 @@
 import type { EventInput, GateDecision, GateRegistry, HostLogger, Unsubscribe, BusApi } from './api.js';
 import type { PicodeEvent } from '../bus/envelope.js';
+import { combineVerdicts } from '../bus/verdicts.js';
+import type { BlockingEventType, EventData } from '../bus/catalog/index.js';
 
 type Gate = (event: PicodeEvent) => Promise<GateDecision | undefined>;
 
-const rank = { allow: 0, ask: 1, deny: 2 } as const;
-
 /**
  * Gates for blocking events. `pass` emits the event (so it is persisted and visible like any
- * other), asks every gate at once and combines the answers: deny beats ask beats allow; no
+ * other), asks every gate at once and combines the answers (combineDecisions); no
  * answer is allow. A gate that throws denies (a broken policy must not silently allow);
  * the error is logged with the gate's name.
  */
@@ -25,7 +25,7 @@ export class Gates implements GateRegistry {
     };
   }
 
-  async pass<TData>(input: EventInput<TData>): Promise<GateDecision & { readonly data: TData }> {
+  async pass<TType extends BlockingEventType>(input: EventInput<TType>): Promise<GateDecision & { readonly data: EventData<TType> }> {
     const event = this.bus.emit(input);
     const gates = [...this.gates];
     const answers = await Promise.all(gates.map(async ({ name, gate }): Promise<GateDecision | undefined> => {
@@ -40,24 +40,10 @@ export class Gates implements GateRegistry {
   }
 }
 
-/** Combines gate answers (in registration order): the strictest decision wins. */
+/**
+ * Combines gate answers (in registration order) by the one verdict rule (host/bus/verdicts.ts);
+ * when no gate has an opinion the action proceeds with its data unchanged.
+ */
 export function combineDecisions<TData>(answers: ReadonlyArray<GateDecision | undefined>, original: TData): GateDecision & { readonly data: TData } {
-  let decision: GateDecision['decision'] = 'allow';
-  let data = original;
-  const reasons: Record<GateDecision['decision'], string[]> = { allow: [], ask: [], deny: [] };
-  const context: string[] = [];
-  for (const answer of answers) {
-    if (!answer) continue;
-    if (rank[answer.decision] > rank[decision]) decision = answer.decision;
-    if (answer.reason) reasons[answer.decision].push(answer.reason);
-    if (answer.updatedData !== undefined) data = answer.updatedData as TData;
-    if (answer.additionalContext) context.push(answer.additionalContext);
-  }
-  const reason = reasons[decision].join('; ');
-  return {
-    decision,
-    data,
-    ...(reason ? { reason } : {}),
-    ...(context.length ? { additionalContext: context.join('\n') } : {}),
-  };
+  return combineVerdicts(answers, original) ?? { decision: 'allow', data: original };
 }

@@ -32,8 +32,8 @@ export function actionOf(hook: HookConfig): HookActionKind {
 }
 
 /** The type an `emit` action puts on the bus: user events only, so a hook cannot forge host events. */
-export function emittedType(name: string): string {
-  return name.startsWith('user.') ? name : `user.${name}`;
+export function emittedType(name: string): `user.${string}` {
+  return name.startsWith('user.') ? name as `user.${string}` : `user.${name}`;
 }
 
 export function compileHooks(hooks: readonly HookConfig[], blockingTypes: ReadonlySet<string>): CompiledHook[] {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { EventDefinition } from '../bus/catalog/index.js';
+import type { JsonSchema } from '../bus/catalog/sdkTypes.js';
 
 /**
  * Generates the event reference of docs/hooks.md from the event catalog (the one definition
@@ -10,18 +11,6 @@ import type { EventDefinition } from '../bus/catalog/index.js';
 export const generatedBegin = '<!-- BEGIN GENERATED: event catalog. Regenerate: picode hooks docs --write docs/hooks.md -->';
 export const generatedEnd = '<!-- END GENERATED: event catalog -->';
 
-interface JsonSchema {
-  type?: string | string[];
-  description?: string;
-  properties?: Record<string, JsonSchema>;
-  required?: string[];
-  items?: JsonSchema;
-  enum?: unknown[];
-  const?: unknown;
-  anyOf?: JsonSchema[];
-  oneOf?: JsonSchema[];
-  additionalProperties?: JsonSchema | boolean;
-}
 
 function escapeCell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n+/g, ' ');

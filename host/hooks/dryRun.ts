@@ -1,4 +1,4 @@
-import type { PicodeEvent } from '../bus/envelope.js';
+import { makeEvent, type PicodeEvent } from '../bus/envelope.js';
 import type { HookServices } from './services.js';
 import { ServiceUnavailable } from './services.js';
 
@@ -16,7 +16,7 @@ export function dryRunServices(session: string, cwd: string): HookServices {
     cwd,
     env: process.env,
     panes: { run: refuse('running in a pane'), sendText: refuse('sending text'), sendKeys: refuse('sending keys'), capture: refuse('capturing a pane') },
-    emit: (event): PicodeEvent => ({ id: 0, type: event.type, time: Date.now(), session, window: undefined, pane: event.pane, paneName: undefined, data: event.data }),
+    emit: (event) => makeEvent({ type: event.type, session, pane: event.pane, data: event.data }),
     log: { debug() {}, info() {}, warn() {}, error() {} },
     deliverToPlugin: refuse('a plugin hook'),
     ask: refuse('asking the model'),

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { PicodeEvent } from '../bus/envelope.js';
+import { makeEvent, type PicodeEvent } from '../bus/envelope.js';
 import type { HostApi, HostExtension, Unsubscribe } from '../daemon/api.js';
 import type { PicodeConfig } from '../config/schema.js';
 import { PicodeError } from '../core/errors.js';
@@ -31,8 +31,7 @@ export function hooksExtension(options: HooksExtensionOptions = {}): HostExtensi
   return {
     name: 'hooks',
     async start(host: HostApi): Promise<void> {
-      const { eventCatalog } = await import('../bus/catalog/index.js');
-      const blockingTypes = new Set(eventCatalog.filter((d) => d.blocking).map((d) => d.type));
+      const { eventCatalog, blockingEventTypes: blockingTypes } = await import('../bus/catalog/index.js');
       let cwd = resolve(process.cwd(), host.config.watch.root ?? '.');
       const tmuxSocket = options.tmuxSocket ?? hostTmuxSocket();
       const services: HookServices = {
@@ -85,10 +84,9 @@ export function hooksExtension(options: HooksExtensionOptions = {}): HostExtensi
         const p = testParams(params);
         const info = p.pane ? host.panes.resolve(p.pane) : undefined;
         if (p.pane && !info) throw new PicodeError(`no pane ${JSON.stringify(p.pane)} in session ${host.session}`, { hint: 'see `picode panes`' });
-        const event: PicodeEvent = {
-          id: 0, type: p.event, time: Date.now(), session: host.session,
-          window: info?.windowId, pane: info?.id, paneName: info?.name, data: p.data,
-        };
+        const event = makeEvent({
+          type: p.event, session: host.session, window: info?.windowId, pane: info?.id, paneName: info?.name, data: p.data,
+        });
         return current().test(event);
       });
       host.ipc.register('hooks.log', (params) => {

@@ -15,7 +15,7 @@ export async function standaloneHookEngine(
 ): Promise<HookEngine | undefined> {
   const hooks = options.config.hooks ?? [];
   if (hooks.length === 0) return undefined;
-  const [{ HookEngine }, { eventCatalog }, { dryRunServices }] = await Promise.all([
+  const [{ HookEngine }, { blockingEventTypes }, { dryRunServices }] = await Promise.all([
     import('./engine.js'),
     import('../bus/catalog/index.js'),
     import('./dryRun.js'),
@@ -26,7 +26,7 @@ export async function standaloneHookEngine(
     hooks,
     limits: options.config.hookLimits,
     services,
-    blockingTypes: new Set(eventCatalog.filter((e) => e.blocking).map((e) => e.type)),
+    blockingTypes: blockingEventTypes,
   });
   if (!engine.hooks.some((h) => h.config.enabled && h.eventTest(eventType))) {
     await engine.stop(0);

@@ -1,3 +1,5 @@
+import type { EventType } from '../bus/catalog/index.js';
+
 /**
  * Jobs: multi-stage background work (generating a plan, running an agent, gathering
  * context) that is persisted, cancellable and reports progress. A job is a list of named
@@ -62,4 +64,5 @@ export interface JobKind<TInput = unknown> {
 }
 
 /** What the orchestrator reports, as bus events (`job.*`) and to in-process watchers. */
-export type JobEventType = 'job.created' | 'job.started' | 'job.progress' | 'job.finished' | 'job.interrupted';
+/** The job events of the catalog (host/bus/catalog/agents.ts). */
+export type JobEventType = Extract<EventType, `job.${string}`>;

@@ -1,4 +1,5 @@
 import type { EventInput, GateDecision } from '../daemon/api.js';
+import type { EventData } from '../bus/catalog/index.js';
 import type { RequestGuard } from '../../src/providers/service.js';
 import { LlmError, type CompletionRequest, type Message } from '../../src/providers/types.js';
 import type { ApprovalPrompt } from './approval.js';
@@ -12,17 +13,10 @@ import { renderPreview } from './approval.js';
  * and/or `messages` replaces them (redaction); `additionalContext` is appended to the system
  * prompt; `ask` needs a yes from the approval prompt.
  */
-export type GatePass = (event: EventInput<LlmRequestData>) => Promise<GateDecision & { readonly data: LlmRequestData }>;
+export type GatePass = (event: EventInput<'llm.request'>) => Promise<GateDecision & { readonly data: LlmRequestData }>;
 
-export interface LlmRequestData {
-  readonly requestId: string;
-  readonly models: readonly string[];
-  readonly purpose: string;
-  readonly sources: readonly string[];
-  readonly system?: string | undefined;
-  readonly messages: readonly Message[];
-  readonly tools: readonly string[];
-}
+/** The payload of `llm.request`, as the catalog defines it. */
+export type LlmRequestData = EventData<'llm.request'>;
 
 let counter = 0;
 export function newRequestId(): string {

@@ -1,8 +1,9 @@
-import type { PicodeEvent } from '../bus/envelope.js';
+import { makeEvent } from '../bus/envelope.js';
 import type { PicodeConfig } from '../config/schema.js';
 import type { BusApi, EventInput, GateDecision, HostLogger } from '../daemon/api.js';
 import type { Store } from '../store/db.js';
-import type { GatePass, LlmRequestData } from './gate.js';
+import type { GatePass } from './gate.js';
+import type { BlockingEventType, EventData } from '../bus/catalog/index.js';
 
 /**
  * A blocking event's gates outside the host (`picode ask --no-host`, a CLI plan or agent
@@ -13,7 +14,7 @@ import type { GatePass, LlmRequestData } from './gate.js';
  * (host/llm/requiredGates.ts). Undefined when nothing gates the event (nothing is loaded).
  */
 export interface StandaloneGate {
-  pass<TData>(input: EventInput<TData>): Promise<GateDecision & { readonly data: TData }>;
+  pass<TType extends BlockingEventType>(input: EventInput<TType>): Promise<GateDecision & { readonly data: EventData<TType> }>;
   stop(): Promise<void>;
 }
 
@@ -26,7 +27,7 @@ export interface StandaloneGateOptions {
   readonly session?: string | undefined;
 }
 
-export async function standaloneGate(options: StandaloneGateOptions, eventType: string): Promise<StandaloneGate | undefined> {
+export async function standaloneGate(options: StandaloneGateOptions, eventType: BlockingEventType): Promise<StandaloneGate | undefined> {
   const [{ standaloneHookEngine }, { discoverPlugins }, { declaresGate, requiredGatesGuard }, { Gates }] = await Promise.all([
     import('../hooks/standalone.js'),
     import('../sandbox/manifest.js'),
@@ -67,15 +68,13 @@ export async function standaloneGate(options: StandaloneGateOptions, eventType: 
 export async function standaloneGatePass(options: StandaloneGateOptions): Promise<{ pass: GatePass; stop(): Promise<void> } | undefined> {
   const gate = await standaloneGate(options, 'llm.request');
   if (!gate) return undefined;
-  return { pass: (input) => gate.pass<LlmRequestData>(input), stop: () => gate.stop() };
+  return { pass: (input) => gate.pass(input), stop: () => gate.stop() };
 }
 
 /** Gates need a bus to stamp the event; without a host nothing else listens. */
 function localBus(session: string): BusApi {
   return {
-    emit: <TData>(input: EventInput<TData>): PicodeEvent<string, TData> => ({
-      id: 0, type: input.type, time: Date.now(), session, window: undefined, pane: input.pane, paneName: undefined, data: input.data,
-    }),
+    emit: (input) => makeEvent({ ...input, session }),
     subscribe: () => () => undefined,
   };
 }

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type { PicodeEvent } from '../bus/envelope.js';
+import { isEventType } from '../bus/catalog/index.js';
 import type { BusApi, GateDecision, GateRegistry, HostLogger, PanesApi, Unsubscribe } from '../daemon/api.js';
 import type { PluginEntryConfig, PluginPermission, PluginsConfig } from '../config/sections/plugins.js';
 import type { Database } from '../store/db.js';
@@ -490,7 +491,8 @@ export class PluginRuntime {
         const parsed = JSON.parse(action.val.data) as unknown;
         const tagged = action.val.type.startsWith('plugin.') && parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) && !('plugin' in parsed);
         const data = tagged ? { plugin: name, ...(parsed as object) } : parsed;
-        if (bus) {
+        // checkAction let only catalog types through (diagnostic, plugin.*, user.*).
+        if (bus && isEventType(action.val.type)) {
           const emitted = bus.emit({ type: action.val.type, pane: action.val.pane, data });
           loaded.emitted.add(emitted.id);
           if (loaded.emitted.size > 10_000) loaded.emitted.clear();

@@ -2,12 +2,17 @@
 // Types of the helpers in index.js. The interface types (Event, Action, ...) are generated
 // from plugins/wit/plugin.wit into ./types and only re-exported here.
 import type { Action, ContextItem, Description, Event, Level, Verdict } from 'picode:plugin/types@0.1.0';
+import type { EventPayloads } from './events.js';
 
 export type { Action, ContextItem, ContextRequest, Description, Event, Level, Tool, Verdict } from 'picode:plugin/types@0.1.0';
 
 export function estimateTokens(text: string): number;
 export function stripAnsi(text: string): string;
+export type { EventPayloads, OpenEventType } from './events.js';
+/** The event's data as an object (`{}` when it is not one). */
 export function parseData(event: Event): Record<string, unknown>;
+/** Typed by the event catalog: `parseData<'pane.output'>(event).text` (plugins/sdk/events.d.ts). */
+export function parseData<T extends keyof EventPayloads>(event: Event): EventPayloads[T];
 export function describe(fields: {
   name: string;
   version?: string;

@@ -13,6 +13,7 @@ import { resolveBinary } from './binaries.js';
 import { ExternalStore, type ExternalRecord, type StatusSource } from './store.js';
 import { TmuxPanes } from './tmuxPanes.js';
 import { mcpArgsFor, wiringFor } from './wiring.js';
+import type { EventData } from '../../bus/catalog/index.js';
 
 export interface StartExternalRequest {
   /** `--with`: a kind or a command line. */
@@ -154,7 +155,7 @@ export class ExternalAgents {
       const listed = this.listed(this.runs.get(run.id)!);
       this.host.bus.emit({ type: 'agent.started', pane, data: { run: summary(listed), kind: listed.kind } });
       // Every status a run goes through is an event, its first one included.
-      this.host.bus.emit({ type: 'agent.status', pane, data: { run: summary(listed), status: listed.status, detail: 'started', kind: listed.kind, source: listed.statusSource } });
+      this.host.bus.emit({ type: 'agent.status', pane, data: { run: summary(listed), status: listed.status, detail: 'started', kind: listed.kind, source: listed.statusSource === 'picode' ? undefined : listed.statusSource } });
       this.broadcast({ kind: 'run', run: listed });
       this.updateStatusLine();
       return listed;
@@ -564,7 +565,7 @@ export class ExternalAgents {
 }
 
 /** The run part of agent events (the catalog's runSummary, plus kind and status source). */
-export function summary(run: ListedRun): Record<string, unknown> {
+export function summary(run: ListedRun): EventData<'agent.started'>['run'] {
   return {
     id: run.id, task: run.task, model: run.model, status: run.status, workPane: run.pane, worktree: run.worktree,
     turns: run.usage.turns, inputTokens: run.usage.inputTokens, outputTokens: run.usage.outputTokens, costUsd: run.usage.costUsd,

@@ -74,10 +74,10 @@ const externalFields = {
   agentSession: z.string().optional().describe('The agent\'s own session id.'),
 };
 
-const def = (type: string, description: string, data: z.ZodType, blocking = false): EventDefinition =>
-  ({ type, description, data, blocking, source: 'agents' });
+const def = <T extends string, D extends z.ZodType, B extends boolean = false>(type: T, description: string, data: D, blocking?: B) =>
+  ({ type, description, data, blocking: (blocking ?? false) as B, source: 'agents' }) satisfies EventDefinition;
 
-export const agentEvents: readonly EventDefinition[] = [
+export const agentEvents = [
   def('plan.created', 'A plan (or a revision) was requested; its job is generating it.', planEvent),
   def('plan.ready', 'A plan was generated and saved with its steps.', planEvent),
   def('plan.failed', 'Generating a plan failed or was cancelled.', planEvent),
@@ -117,4 +117,4 @@ export const agentEvents: readonly EventDefinition[] = [
   def('job.progress', 'A job entered a stage or reported progress (at most ~10 per second per job).', jobEvent),
   def('job.finished', 'A job ended: done, failed or cancelled.', jobEvent),
   def('job.interrupted', 'A job was cut off by the host stopping; `picode jobs resume ID` continues it.', jobEvent),
-];
+] as const satisfies readonly EventDefinition[];

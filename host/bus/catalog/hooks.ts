@@ -66,7 +66,7 @@ export const paneSendBeforeData = z.object({
   secret: z.boolean().optional().describe('Sent with `picode send --secret`: the text is stored as its length only. Text sent otherwise is stored with secrets redacted.'),
 });
 
-export const hookEvents: readonly EventDefinition[] = [
+export const hookEvents = [
   {
     type: 'file.changed',
     description:
@@ -125,4 +125,4 @@ export const hookEvents: readonly EventDefinition[] = [
     blocking: false,
     source: 'hooks',
   },
-];
+] as const satisfies readonly EventDefinition[];

@@ -105,7 +105,7 @@ export const extensionFailedData = z.object({
   error: z.string().describe('The error message.'),
 });
 
-export const hostEvents: readonly EventDefinition[] = [
+export const hostEvents = [
   {
     type: 'session.started',
     description: 'The host attached to the session (at `picode up`, or when a host is restarted on a running session).',
@@ -180,4 +180,4 @@ export const hostEvents: readonly EventDefinition[] = [
     description: 'An extension of the host (plugins, hooks, llm, agents) failed to load, start or stop; the host carries on without it.',
     data: extensionFailedData, blocking: false, source: 'host',
   },
-];
+] as const satisfies readonly EventDefinition[];

@@ -49,7 +49,7 @@ export const llmApprovalData = z.object({
   preview: z.string().describe('Exactly what will be sent, as text.'),
 });
 
-export const llmEvents: readonly EventDefinition[] = [
+export const llmEvents = [
   {
     type: 'llm.request',
     description: 'Before anything is sent to a model. Hooks may redact (`updatedInput` with `system`/`messages`), add context, or block it.',
@@ -78,4 +78,4 @@ export const llmEvents: readonly EventDefinition[] = [
     blocking: false,
     source: 'llm',
   },
-];
+] as const satisfies readonly EventDefinition[];

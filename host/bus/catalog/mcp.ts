@@ -3,9 +3,10 @@ import type { EventDefinition } from './index.js';
 
 /** Events of the MCP area: calls MCP clients make to picode's tools, and picode's own MCP servers. */
 
-const def = (type: string, description: string, data: z.ZodType): EventDefinition => ({ type, description, data, blocking: false, source: 'mcp' });
+const def = <T extends string, D extends z.ZodType>(type: T, description: string, data: D) =>
+  ({ type, description, data, blocking: false as const, source: 'mcp' }) satisfies EventDefinition;
 
-export const mcpEvents: readonly EventDefinition[] = [
+export const mcpEvents = [
   def('mcp.call', 'An MCP client (another agent, through `picode mcp serve`) called one of picode\'s tools; recorded once decided and run.', z.object({
     tool: z.string().describe('The tool (`read_pane`, `run_in_pane`, `plugin_NAME_TOOL`...).'),
     client: z.string().describe('The client\'s name from its MCP `initialize` (`claude-code`).'),
@@ -36,4 +37,4 @@ export const mcpEvents: readonly EventDefinition[] = [
     restarts: z.number().int().describe('Restarts after a crash so far.'),
     pid: z.number().int().optional().describe('Process id of a stdio server.'),
   })),
-];
+] as const satisfies readonly EventDefinition[];

@@ -33,7 +33,7 @@ export const pluginStateData = z.object({
 
 export const pluginCustomData = z.unknown().describe('What the plugin emitted (JSON); objects get a `plugin` field naming the emitter.');
 
-export const pluginEvents: readonly EventDefinition[] = [
+export const pluginEvents = [
   {
     type: 'plugin.loaded',
     description: 'A plugin was loaded (at host start, after `picode plugin enable`/`grant`, or on hot reload).',
@@ -72,4 +72,4 @@ export const pluginEvents: readonly EventDefinition[] = [
     blocking: false,
     source: 'plugins',
   },
-];
+] as const satisfies readonly EventDefinition[];

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { globalOptions } from '../globals.js';
 import { PicodeError } from '../../core/errors.js';
-import type { PicodeEvent } from '../../bus/envelope.js';
+import { makeEvent, type PicodeEvent } from '../../bus/envelope.js';
 import type { DryRunReport, HookStats } from '../../hooks/engine.js';
 import type { StoredHookRun } from '../../hooks/runLog.js';
 import { callHost, parseDataOption } from '../../hooks/cliSupport.js';
@@ -71,12 +71,11 @@ export function define(program: Command): void {
         if (!known.includes(type) && !type.startsWith('user.')) {
           process.stderr.write(`note: picode never emits ${type}; \`picode hooks docs\` lists the event types\n`);
         }
-        const event: PicodeEvent = {
-          id: 0, type, time: Date.now(), session, window: undefined,
+        const event = makeEvent({
+          type, session, data,
           pane: opts.pane?.startsWith('%') ? opts.pane : undefined,
           paneName: opts.pane && !opts.pane.startsWith('%') ? opts.pane : undefined,
-          data,
-        };
+        });
         report = await engine.test(event);
       }
       if (opts.json) return print(report);
@@ -155,19 +154,18 @@ export function define(program: Command): void {
 
 async function standaloneEngine(session: string) {
   const { loadConfig } = await import('../../config/load.js');
-  const { eventCatalog } = await import('../../bus/catalog/index.js');
+  const { eventCatalog, blockingEventTypes } = await import('../../bus/catalog/index.js');
   const { HookEngine } = await import('../../hooks/engine.js');
   const { unknownEventTypes } = await import('../../hooks/compile.js');
   const { dryRunServices } = await import('../../hooks/dryRun.js');
   const loaded = await loadConfig();
-  const blockingTypes = new Set(eventCatalog.filter((d) => d.blocking).map((d) => d.type));
   const engine = new HookEngine({
     hooks: loaded.config.hooks,
     limits: loaded.config.hookLimits,
     services: dryRunServices(session, process.cwd()),
-    blockingTypes,
+    blockingTypes: blockingEventTypes,
   });
-  const known = eventCatalog.map((d) => d.type);
+  const known: readonly string[] = eventCatalog.map((d) => d.type);
   const warnings = unknownEventTypes(engine.hooks, known).map((u) =>
     `hook ${u.hook} listens to ${u.type}, which picode never emits${u.suggestion ? ` (did you mean ${u.suggestion}?)` : ''}`);
   return { engine, files: loaded.files, warnings, known };

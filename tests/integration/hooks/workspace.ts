@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectHost, type HostClient } from '../../../host/ipc/client.js';
 import { killTmuxServer } from '../../support/tmuxServer.js';
+import { expectPersistedEventsMatchCatalog } from '../../support/persistedEvents.js';
 
 /**
  * A workspace for end-to-end hook tests: `picode up LAYOUT --detach` (compiled dist/) on a
@@ -73,7 +74,11 @@ export function workspace(name: string, extraEnv: NodeJS.ProcessEnv = {}): Works
       await until('the host to exit', async () => {
         try { (await connectHost(name, socket, { env })).close(); return undefined; } catch { return true; }
       }, 15_000).catch(() => {});
-      rmSync(home, { recursive: true, force: true });
+      try {
+        expectPersistedEventsMatchCatalog(join(home, 'state'));
+      } finally {
+        rmSync(home, { recursive: true, force: true });
+      }
     },
   };
   return self;

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { killTmuxServer } from '../../support/tmuxServer.js';
 import { runPicode, type CliResult } from '../../support/cli.js';
+import { expectPersistedEventsMatchCatalog } from '../../support/persistedEvents.js';
 
 /**
  * A private world for one test file: its own tmux server (`tmux -L picode-test-…`), its own
@@ -71,7 +72,11 @@ export function createWorld(config?: Record<string, unknown>): World {
     await Promise.all(hosts.map((h) => Promise.race([h.exited, new Promise((r) => setTimeout(r, 5000))])));
     for (const h of hosts) if (h.child.exitCode === null && h.child.signalCode === null) h.child.kill('SIGKILL');
     killTmuxServer(socket);
-    rmSync(home, { recursive: true, force: true });
+    try {
+      expectPersistedEventsMatchCatalog(join(home, 'state'));
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   };
 
   return { socket, home, env, tmux, startHost, cli, dispose };

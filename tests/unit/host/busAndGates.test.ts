@@ -67,12 +67,19 @@ describe('gates', () => {
       .toMatchObject({ decision: 'deny', reason: 'd; e' });
   });
 
-  it('applies replacement payloads in registration order and joins added context', () => {
+  it('merges updates in registration order and joins added context (the one verdict rule)', () => {
     const r = combineDecisions([
-      { decision: 'allow', updatedData: { text: 'first' }, additionalContext: 'one' },
+      { decision: 'allow', updatedData: { text: 'first', extra: 1 }, additionalContext: 'one' },
       { decision: 'allow', updatedData: { text: 'second' }, additionalContext: 'two' },
-    ], { text: 'original' });
-    expect(r).toEqual({ decision: 'allow', data: { text: 'second' }, additionalContext: 'one\ntwo' });
+    ], { text: 'original', enter: true });
+    const data = { text: 'second', extra: 1, enter: true };
+    expect(r).toEqual({ decision: 'allow', data, updatedData: data, additionalContext: 'one\n\ntwo' });
+  });
+
+  it('drops every update when a gate denies', () => {
+    const original = { text: 'original' };
+    const r = combineDecisions([{ decision: 'allow', updatedData: { text: 'changed' } }, { decision: 'deny', reason: 'no' }], original);
+    expect(r).toEqual({ decision: 'deny', reason: 'no', data: original });
   });
 
   it('emits the blocking event, asks every gate, and a failing gate denies', async () => {
