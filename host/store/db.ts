@@ -92,11 +92,16 @@ export function migrate(db: Database, path: string, migrations: readonly Migrati
     );
   }
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  const applied = db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?');
   for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
     if (m.version <= current) continue;
+    // Two processes may open a fresh store at once (two hosts, a host and a CLI command): the
+    // write lock is taken first (IMMEDIATE) and the version checked again under it, so only one
+    // of them applies each migration.
     db.transaction(() => {
+      if (applied.get(m.version)) return;
       if (m.sql.trim()) db.exec(m.sql);
       record.run(m.version, m.name, Date.now());
-    })();
+    }).immediate();
   }
 }
