@@ -123,7 +123,8 @@ describe('a gating plugin that cannot be loaded refuses the request', () => {
 
   it('without a host: nothing is sent, and the message names the plugin', async () => {
     fake.enqueue(reply.text('must not be asked'));
-    const r = await cli(['ask', 'check', '--file', 's.env']);
+    // --no-host: the session `hosted` still runs, and ask would otherwise go through its host.
+    const r = await cli(['ask', 'check', '--file', 's.env', '--no-host']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('denied');
     expect(r.stderr).toContain('plugin secrets-redactor gates llm.request but could not be loaded');
