@@ -127,8 +127,12 @@ describe('plans, agents and jobs in the host, shown in pane views', () => {
 
   it('marks jobs interrupted when the host dies, and resumes them from the transcript', async () => {
     world.llm.enqueue(reply.hang());
+    const asked = world.llm.requests.length;
     const started = JSON.parse((await world.cli(['agent', 'think for a long time', '--session', session, '--json'])).stdout) as { id: number; jobId: number };
     await screenShows(jobsPane, new RegExp(`#${started.jobId} +▶ running +agent`));
+    // Killed mid-call: once the model has the request (a job runs before its first request
+    // leaves, e.g. while the host still loads the gating plugins).
+    await until('the run\'s first model request', () => (world.llm.requests.length > asked ? true : undefined));
     host.child.kill('SIGKILL');
     await host.exited;
     // The views stay up and say so.

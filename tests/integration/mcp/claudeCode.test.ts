@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mcpArgsFor } from '../../../host/mcp/agentWiring.js';
 import { startFakeAnthropic, type FakeAnthropic } from '../../fixtures/mcp/fakeAnthropic.js';
-import { claudeCodeBinary } from './claudeCode.js';
+import { agentCliOrSkip, agentClis } from '../../support/agentClis.js';
 import { createMcpWorld, mcpReady, type McpWorld } from './helpers.js';
 
 /**
@@ -14,7 +14,8 @@ import { createMcpWorld, mcpReady, type McpWorld } from './helpers.js';
  * carry the pane's real output, read through picode.
  */
 const session = 'mcpclaude';
-const claude = claudeCodeBinary();
+const claudeCli = agentCliOrSkip(agentClis.claude);
+const claude = claudeCli && join(claudeCli.binDir, 'claude');
 let world: McpWorld;
 let model: FakeAnthropic;
 

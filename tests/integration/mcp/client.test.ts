@@ -141,6 +141,11 @@ describe('picode\'s agent with MCP servers', () => {
 
   it('stops a server that floods, with a typed error', async () => {
     expect(await agentCall('mcp__fixture__flood', {})).toMatch(/^Error: \[mcp error: flood\] .*sent a message over 4194304 bytes/);
+    // Restarted after its backoff, the server's tools come back.
+    await until('the fixture server restarted', async () => {
+      const listed = JSON.parse((await world.cli(['mcp', 'list', '--session', session, '--json'])).stdout) as Array<{ name: string; state: string }>;
+      return listed.find((s) => s.name === 'fixture')?.state === 'ready' ? true : undefined;
+    }, 60_000);
     expect(await agentCall('mcp__fixture__echo', { text: 'after the flood' })).toBe('echo: after the flood');
   });
 
