@@ -1,5 +1,5 @@
-import { basename, join } from 'node:path';
-import { databasePath, stateDir } from '../core/paths.js';
+import { basename, dirname, join } from 'node:path';
+import { databasePath, ensurePrivateDir, stateDir } from '../core/paths.js';
 import type { HostLogger } from './api.js';
 import { createLogger } from './logger.js';
 import { hostSocketFor } from '../ipc/address.js';
@@ -93,13 +93,17 @@ async function createDriver(
     const { resolveMux } = await import('../mux/index.js');
     return { driver: muxDriver(await resolveMux({ kind: 'zellij', env }), options.session), muxKind: 'zellij' };
   }
+  // The session's run files sit beside its socket; the control client's pid is recorded there
+  // at the attach, before the socket (which would otherwise create the directory) is opened.
+  const socket = hostSocketFor(options.session, options.tmuxSocket, env);
+  ensurePrivateDir(dirname(socket), env);
   return {
     driver: tmuxDriver({
       session: options.session, socket: options.tmuxSocket ?? config.tmux.socket, tmuxBinary: config.tmux.binary,
       pauseAfterSeconds: config.host.pauseAfterSeconds, env,
       capture: config.host.capture,
-      fifoDir: hostSocketFor(options.session, options.tmuxSocket, env).replace(/\.sock$/, '.pipes'),
-      clientPidFile: hostSocketFor(options.session, options.tmuxSocket, env).replace(/\.sock$/, '.control-pid'),
+      fifoDir: socket.replace(/\.sock$/, '.pipes'),
+      clientPidFile: socket.replace(/\.sock$/, '.control-pid'),
       spoolDir: spoolDirFor(options.session, options.tmuxSocket, env),
       spool: { segmentBytes: config.host.spool.segmentBytes, maxSegments: Math.max(2, Math.floor(config.host.spool.maxBytesPerPane / config.host.spool.segmentBytes)) },
       resumeOffset: (pane) => resumeOffset(db, hostKey(options.session, options.tmuxSocket), pane),

@@ -3,6 +3,7 @@ import { packageRoot } from '../../core/paths.js';
 import { tokenHeader } from './hookServer.js';
 import type { ExternalKind } from './kinds.js';
 import { mcpArgsFor as picodeMcpArgs, type ServeTarget } from '../../mcp/agentWiring.js';
+import { shellQuote } from '../../core/shellQuote.js';
 
 /**
  * How one run of an agent CLI is wired to the host, for that run only: extra arguments and
@@ -72,9 +73,6 @@ function tomlString(value: string): string {
   return JSON.stringify(value);
 }
 
-function shellQuote(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
 
 /**
  * picode's MCP server for the run (host/mcp/agentWiring.ts, as `picode mcp config --for KIND`

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { globalOptions } from '../globals.js';
+import { shellQuote } from '../../core/shellQuote.js';
 
 interface RunResult { exitCode: number | null; output: string; durationMs: number; interrupted: boolean }
 
@@ -56,9 +57,6 @@ Examples:
     });
 }
 
-function shellQuote(word: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
 
 function parseSeconds(value: string): number {
   const n = Number(value);

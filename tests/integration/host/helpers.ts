@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { killTmuxServer } from '../../support/tmuxServer.js';
 import { runPicode, type CliResult } from '../../support/cli.js';
 import { expectPersistedEventsMatchCatalog } from '../../support/persistedEvents.js';
+import { until as worldUntil } from '../../support/world.js';
 
 /**
  * A private world for one test file: its own tmux server (`tmux -L picode-test-…`), its own
@@ -82,20 +83,9 @@ export function createWorld(config?: Record<string, unknown>): World {
   return { socket, home, env, tmux, startHost, cli, dispose };
 }
 
-/** Polls until `check` returns a value (not undefined); fails with `what` after `timeoutMs`. */
-export async function until<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/** The shared harness's `until` (tests/support/world.ts), with this suite's 15 s default. */
+export function until<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  return worldUntil(what, check, timeoutMs);
 }
 
 /** Waits until the session's host answers `host.status`. */

@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { MuxObservation, MuxObserver, PaneInfo } from '../../types.js';
 import { ControlClient, tmuxQuote, type ControlClientOptions } from './client.js';
 import { PipeCapture } from './pipeCapture.js';
@@ -158,10 +157,7 @@ export class TmuxControlObserver implements MuxObserver {
         }
       }
     }
-    if (own === undefined) return;
-    // The host records its client before it opens its socket, so the run directory may not exist yet.
-    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-    writeFileSync(file, `${own}\n`, { mode: 0o600 });
+    if (own !== undefined) writeFileSync(file, `${own}\n`, { mode: 0o600 });
   }
 
   /** Spool capture: the host durably recorded `pane`'s stream up to `offset`. */
