@@ -65,11 +65,18 @@ interface Live {
   turnOpen: boolean;
   /** The agent session whose turn is open: another thread's turn end (a side thread) is not its end. */
   turnSession: string | undefined;
-  /** Reconcile ticks that saw the pane dead without its exit status yet (tmux fills it in a moment later), or missing. */
-  deadTicks: number;
+  /**
+   * When a look at the panes first saw this pane dead without its exit status (tmux marks a pane dead on
+   * its terminal's end of file and fills in the status when it reaps the process, later on a busy
+   * machine), or missing from a listing.
+   */
+  deadSince: number | undefined;
 }
 
 const waitingStatuses: readonly RunStatus[] = ['waiting_approval', 'waiting_input'];
+
+/** How long a dead pane's missing exit status (or a pane missing from a listing) is waited for. */
+const exitStatusPatienceMs = 10_000;
 
 /**
  * External coding agents inside the host: starts them in panes with their hooks wired to the
@@ -87,6 +94,8 @@ export class ExternalAgents {
   private server: Promise<HookServer> | undefined;
   private reconcileTimer: NodeJS.Timeout | undefined;
   private reconcileTicks = 0;
+  /** The look at the panes in progress: one at a time, so a slow tmux never makes looks pile up. */
+  private reconciling: Promise<void> | undefined;
   private lastWaitingText: string | undefined;
 
   constructor(
@@ -196,7 +205,7 @@ export class ExternalAgents {
 
   private follow(record: ExternalRecord): void {
     if (this.live.has(record.run)) return;
-    const live: Live = { pending: undefined, queue: [], always: new Set(), stopRequested: false, inferred: undefined, turnOpen: false, turnSession: undefined, deadTicks: 0 };
+    const live: Live = { pending: undefined, queue: [], always: new Set(), stopRequested: false, inferred: undefined, turnOpen: false, turnSession: undefined, deadSince: undefined };
     this.live.set(record.run, live);
     if (record.statusSource === 'inferred' && record.pane) {
       live.inferred = inferStatus(this.host.bus, record.pane, {
@@ -480,7 +489,12 @@ export class ExternalAgents {
   }
 
   /** Runs whose pane is gone or whose process exited end now: done on exit 0, else failed (stopped when asked to). */
-  async reconcile(): Promise<void> {
+  reconcile(): Promise<void> {
+    this.reconciling ??= this.reconcileOnce().finally(() => { this.reconciling = undefined; });
+    return this.reconciling;
+  }
+
+  private async reconcileOnce(): Promise<void> {
     if (!this.live.size) return;
     let states: Awaited<ReturnType<TmuxPanes['states']>>;
     try {
@@ -488,15 +502,20 @@ export class ExternalAgents {
     } catch {
       return; // the session is going away; the host stops us
     }
+    const now = Date.now();
     for (const [runId, live] of [...this.live]) {
       const record = this.ext.get(runId);
       if (!record?.pane) continue;
       const state = states.get(record.pane);
-      if (state && !state.dead) continue;
+      if (state && !state.dead) { live.deadSince = undefined; continue; }
       const code = state?.exitStatus;
-      // A pane missing from one listing (tmux busy) or dead before tmux has its exit status is looked at again.
-      if (!state && this.host.panes.resolve(record.pane) && !this.host.panes.resolve(record.pane)!.dead && ++live.deadTicks < 3) continue;
-      if (state && code === undefined && ++live.deadTicks < 3) continue;
+      // A pane missing from one listing (tmux busy), or dead before tmux has reaped its process,
+      // is looked at again for a while before its run ends without an exit status.
+      const knownAlive = !state && this.host.panes.resolve(record.pane) && !this.host.panes.resolve(record.pane)!.dead;
+      if (knownAlive || (state && code === undefined)) {
+        live.deadSince ??= now;
+        if (now - live.deadSince < exitStatusPatienceMs) continue;
+      }
       if (code !== undefined) this.ext.update(runId, { exitCode: code });
       const status: RunStatus = live.stopRequested ? 'stopped' : code === 0 ? 'done' : 'failed';
       const detail = state ? `its process exited with status ${code ?? 'unknown'}` : 'its pane was closed';
