@@ -16,7 +16,8 @@ describe('an agent CLI without hooks: inferred status', () => {
     world = await createExternalWorld({
       binDirs: [],
       session: 'inf',
-      projectConfig: 'agents:\n  external:\n    idleSeconds: 1\n',
+      // Quiet for 3 s means waiting: on a loaded machine the agent's 100 ms output can arrive a second late.
+      projectConfig: 'agents:\n  external:\n    idleSeconds: 3\n',
       // Only the system's directories: no agent CLI is installed there.
       env: { PATH: [dirname(process.execPath), '/usr/bin', '/bin'].join(':'), FAKE_AGENT_WORK_MS: '3000' },
     });
