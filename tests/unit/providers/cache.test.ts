@@ -50,6 +50,21 @@ function marked(body: Record<string, unknown>): Array<{ json: string; breakpoint
   return promptBlocks(body).map((b) => ({ json: b.json, breakpoint: b.ttlMs !== undefined }));
 }
 
+/** Length of the longest common prefix of two strings. */
+function commonPrefix(a: string, b: string): number {
+  let n = 0;
+  while (n < a.length && n < b.length && a.charCodeAt(n) === b.charCodeAt(n)) n++;
+  return n;
+}
+
+/** Offset in an OpenAI request's raw body of the `]` that closes its messages: what a next turn appends before. */
+function endOfMessages(request: { raw: string; body: Record<string, unknown> }): number {
+  const messages = JSON.stringify(request.body.messages);
+  const at = request.raw.indexOf(`"messages":${messages}`);
+  expect(at).toBeGreaterThanOrEqual(0);
+  return at + '"messages":'.length + messages.length - 1;
+}
+
 async function agentRun(turns: number, d: ProviderDeps, model = anthropic): Promise<Message[]> {
   for (let i = 1; i < turns; i++) {
     fake.enqueue(reply.toolCalls([{ id: `c${i}`, name: 'run_command', args: { command: `echo step ${i}` } }], { usage: { output: 20 } }));
@@ -167,11 +182,34 @@ describe('OpenAI: stable prefix and prompt_cache_key', () => {
     expect(keys.size).toBe(1);
     expect([...keys][0]).toMatch(/^picode-agent-/);
     for (let i = 1; i < fake.requests.length; i++) {
-      const previous = JSON.stringify(fake.requests[i - 1]!.body.messages);
-      const current = JSON.stringify(fake.requests[i]!.body.messages);
-      expect(current.startsWith(previous.slice(0, -1))).toBe(true);
-      expect(JSON.stringify(fake.requests[i]!.body.tools)).toBe(JSON.stringify(fake.requests[0]!.body.tools));
+      // The bytes as sent: everything up to the end of the previous request's messages is
+      // repeated unchanged, so the first difference is where this turn's messages were appended.
+      const previous = fake.requests[i - 1]!;
+      const current = fake.requests[i]!;
+      expect(commonPrefix(previous.raw, current.raw), `request ${i + 1}`).toBe(endOfMessages(previous));
+      expect(JSON.stringify(current.body.tools)).toBe(JSON.stringify(fake.requests[0]!.body.tools));
     }
+  });
+
+  it('a run continued from its transcript (a follow-up to a finished run) keeps its key and its prefix', async () => {
+    const transcript = await agentRun(3, deps(), 'openai:gpt-test');
+    const before = fake.requests.at(-1)!;
+    fake.requests.length = 0;
+    // As the host continues a finished run: the conversation rebuilt from the transcript, the person's message appended.
+    const rebuilt: Message[] = JSON.parse(JSON.stringify(transcript)) as Message[];
+    fake.enqueue(reply.text('Done again.'));
+    const result = await runAgent({
+      llm: createProviderService(deps()), model: 'openai:gpt-test', system: longSystem,
+      messages: [...rebuilt, { role: 'user', content: 'and once more' }],
+      tools: hostTools(localEnvironment(dir, 'agent:test')), approvals: new RunApprovals({ default: 'allow', tools: {} }),
+      limits: defaultLimits, signal: new AbortController().signal, askPerson: async () => 'yes', inbox: new AgentInbox(),
+      interactive: false, onEvent: () => {},
+    });
+    expect(result.status).toBe('done');
+    const after = fake.requests[0]!;
+    expect(after.body.prompt_cache_key).toBe(before.body.prompt_cache_key);
+    // The earlier run's last request is repeated up to its last message (the answer it got is appended after it).
+    expect(commonPrefix(before.raw, after.raw)).toBe(endOfMessages(before));
   });
 
   it('sends no prompt_cache_key with cache: off, nor to compatible servers that may refuse it', async () => {
