@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AnthropicCacheBiller, promptBlocks, reply, startFakeLlm, type FakeLlm } from '../../fixtures/fake-llm/index.js';
+import { AnthropicCacheBiller, OpenAiCacheBiller, commonPrefixLength as commonPrefix, promptBlocks, reply, startFakeLlm, type FakeLlm } from '../../fixtures/fake-llm/index.js';
 import { createProviderService } from '../../../src/providers/service.js';
 import { complete } from '../../../src/providers/stream.js';
 import { costOf } from '../../../src/providers/cost.js';
@@ -20,18 +20,22 @@ import { localEnvironment } from '../../../host/agents/environment.js';
 
 // A system prompt long enough to be cached (the API's minimum is 1,024 tokens).
 const longSystem = 'You are a careful coding agent. Read before you edit and run the tests after each change. '.repeat(60);
-const prices = { 'anthropic:claude-sonnet-4-5': { input: 3, output: 15, cachedInput: 0.3, cacheWrite: 3.75, cacheWrite1h: 6 } };
+const prices = {
+  'anthropic:claude-sonnet-4-5': { input: 3, output: 15, cachedInput: 0.3, cacheWrite: 3.75, cacheWrite1h: 6 },
+  'openai:gpt-test': { input: 2, output: 8, cachedInput: 0.5 },
+};
 const anthropic = 'anthropic:claude-sonnet-4-5';
 
 let fake: FakeLlm;
 const biller = new AnthropicCacheBiller();
+const openaiBiller = new OpenAiCacheBiller();
 let dir: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'picode-cache-'));
-  fake = await startFakeLlm({ anthropicBilling: biller });
+  fake = await startFakeLlm({ anthropicBilling: biller, openaiBilling: openaiBiller });
 });
 afterAll(async () => { await fake.close(); rmSync(dir, { recursive: true, force: true }); });
-afterEach(() => { fake.requests.length = 0; biller.reset(); });
+afterEach(() => { fake.requests.length = 0; biller.reset(); openaiBiller.reset(); });
 
 function deps(entry: Partial<ProviderEntry> = {}, records: CallRecord[] = []): ProviderDeps {
   return {
@@ -48,13 +52,6 @@ function deps(entry: Partial<ProviderEntry> = {}, records: CallRecord[] = []): P
 /** Every block of a recorded Anthropic request, with whether it carries a breakpoint. */
 function marked(body: Record<string, unknown>): Array<{ json: string; breakpoint: boolean }> {
   return promptBlocks(body).map((b) => ({ json: b.json, breakpoint: b.ttlMs !== undefined }));
-}
-
-/** Length of the longest common prefix of two strings. */
-function commonPrefix(a: string, b: string): number {
-  let n = 0;
-  while (n < a.length && n < b.length && a.charCodeAt(n) === b.charCodeAt(n)) n++;
-  return n;
 }
 
 /** Offset in an OpenAI request's raw body of the `]` that closes its messages: what a next turn appends before. */
@@ -189,6 +186,23 @@ describe('OpenAI: stable prefix and prompt_cache_key', () => {
       expect(commonPrefix(previous.raw, current.raw), `request ${i + 1}`).toBe(endOfMessages(previous));
       expect(JSON.stringify(current.body.tools)).toBe(JSON.stringify(fake.requests[0]!.body.tools));
     }
+  });
+
+  it('each turn reuses the whole previous prompt: OpenAI bills it as cached, and picode records and prices it', async () => {
+    const records: CallRecord[] = [];
+    await agentRun(4, deps({}, records), 'openai:gpt-test');
+    expect(records).toHaveLength(4);
+    for (let i = 1; i < fake.requests.length; i++) {
+      const previous = fake.requests[i - 1]!.openaiBill!;
+      const bill = fake.requests[i]!.openaiBill!;
+      // Tools, system and every earlier message, up to the `]` the new messages are inserted before.
+      expect(bill.sharedPrefixChars, `request ${i + 1}`).toBe(previous.promptChars - 1);
+      expect(bill.cachedInput).toBeGreaterThanOrEqual(1024);
+      expect(records[i]!.usage).toMatchObject({ input: bill.input, cachedInput: bill.cachedInput });
+      const u = records[i]!.usage;
+      expect(records[i]!.costUsd).toBeCloseTo(((u.input - u.cachedInput) * 2 + u.cachedInput * 0.5 + u.output * 8) / 1e6, 10);
+    }
+    expect(records[0]!.usage.cachedInput).toBe(0);
   });
 
   it('a run continued from its transcript (a follow-up to a finished run) keeps its key and its prefix', async () => {
