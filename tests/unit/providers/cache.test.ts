@@ -205,6 +205,29 @@ describe('OpenAI: stable prefix and prompt_cache_key', () => {
     expect(records[0]!.usage.cachedInput).toBe(0);
   });
 
+  it('asks about the same files share a key and their prefix up to the files; the pane tail and question come after', async () => {
+    const file = contextItem({ source: 'file:src/big.ts', title: 'src/big.ts', text: 'export const x = 1;\n'.repeat(400), priority: 70, keep: 'head' });
+    for (const [i, tail] of ['FAIL: expected 1', 'FAIL: expected 2, and a longer tail this time'].entries()) {
+      const pane = contextItem({ source: 'pane:%1', title: 'pane', text: `$ npm test\n${tail}`, priority: 50, keep: 'tail' });
+      fake.enqueue(reply.text('answer'));
+      await complete(buildAskRequest(`why does it fail? (${i})`, fitBudget([pane, file], 100_000), { model: 'openai:gpt-test' }), deps());
+    }
+    const [first, second] = fake.requests;
+    expect(first!.body.prompt_cache_key).toMatch(/^picode-ask-/);
+    expect(second!.body.prompt_cache_key).toBe(first!.body.prompt_cache_key);
+    const messages = first!.body.messages as Array<{ content: string }>;
+    expect(messages[1]!.content).toContain('src/big.ts');
+    // Everything up to the end of the file's message is the same bytes; the difference is in the volatile message.
+    const stableEnd = first!.raw.indexOf(JSON.stringify(messages[1]!.content)) + JSON.stringify(messages[1]!.content).length;
+    expect(commonPrefix(first!.raw, second!.raw)).toBeGreaterThan(stableEnd);
+    expect(second!.openaiBill!.cachedInput).toBeGreaterThanOrEqual(1024);
+    // Another file: another key.
+    fake.enqueue(reply.text('answer'));
+    const other = contextItem({ source: 'file:src/other.ts', title: 'src/other.ts', text: 'export const y = 2;\n'.repeat(400), priority: 70, keep: 'head' });
+    await complete(buildAskRequest('and this?', fitBudget([other], 100_000), { model: 'openai:gpt-test' }), deps());
+    expect(fake.requests[2]!.body.prompt_cache_key).not.toBe(first!.body.prompt_cache_key);
+  });
+
   it('a run continued from its transcript (a follow-up to a finished run) keeps its key and its prefix', async () => {
     const transcript = await agentRun(3, deps(), 'openai:gpt-test');
     const before = fake.requests.at(-1)!;
