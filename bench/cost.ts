@@ -13,9 +13,10 @@
  * (request in -> first content event out), with a simulated prefill of `PREFILL_UNCACHED` ms per
  * 1,000 uncached input tokens and `PREFILL_CACHED` per 1,000 cached ones.
  *
- * 4. For OpenAI: the same run through the OpenAI adapter; for each request after the first, the
- *    share of its prompt (tools, then messages, as the model reads them) that is a byte-identical
- *    prefix of the previous request's.
+ * 4. For OpenAI: the same run through the OpenAI adapter, billed by the fake as OpenAI's automatic
+ *    prompt caching bills (tests/fixtures/fake-llm/openaiBilling.ts); for each request after the
+ *    first, the share of its prompt (tools, then messages, as the model reads them) that is a
+ *    byte-identical prefix of the previous request's, beside the most any client could reach.
  *
  * Prints one JSON document on stdout; progress on stderr.
  */
@@ -73,11 +74,13 @@ function isMainRequest(body: Record<string, unknown>, tool: string): boolean {
 }
 
 async function fakeServer(tool: 'run_command' | 'Bash'): Promise<FakeLlm> {
-  const [{ startFakeLlm }, { AnthropicCacheBiller }] = await Promise.all([
+  const [{ startFakeLlm }, { AnthropicCacheBiller }, { OpenAiCacheBiller }] = await Promise.all([
     import('../tests/fixtures/fake-llm/server.js'), import('../tests/fixtures/fake-llm/anthropicBilling.js'),
+    import('../tests/fixtures/fake-llm/openaiBilling.js'),
   ]);
   return startFakeLlm({
     anthropicBilling: new AnthropicCacheBiller(),
+    openaiBilling: new OpenAiCacheBiller(),
     prefillMsPerKToken: prefill,
     respond: (request) => (isMainRequest(request.body, tool)
       ? scriptedTurn(toolResults(request.body) + 1, tool)
@@ -233,30 +236,61 @@ async function claudeCodeRun(): Promise<{ requests: RecordedRequest[] } | { skip
   }
 }
 
-/** The prompt as an OpenAI model reads it: tools, then the messages, in order. */
-function openaiPrompt(body: Record<string, unknown>): string {
-  return JSON.stringify(body.tools ?? []) + JSON.stringify(body.messages ?? []);
-}
-
 /** The same for an Anthropic request: tools, system, messages, without the breakpoint markers. */
 function anthropicPrompt(body: Record<string, unknown>): string {
   return promptBlocksOf(body).map((b) => b.json).join('');
 }
 
 let promptBlocksOf: typeof import('../tests/fixtures/fake-llm/anthropicBilling.js').promptBlocks;
+let openaiPrompt: typeof import('../tests/fixtures/fake-llm/openaiBilling.js').openaiPrompt;
+let commonPrefixLength: typeof import('../tests/fixtures/fake-llm/openaiBilling.js').commonPrefixLength;
 
-function prefixShares(requests: readonly RecordedRequest[], prompt = openaiPrompt): { ofCurrent: number[]; ofPrevious: number[] } {
+const percent = (part: number, whole: number): number => Math.round((part / whole) * 1000) / 10;
+
+/**
+ * Per request after the first: the share of its prompt that is a byte-identical prefix of the
+ * previous prompt (`ofCurrent`); the share of the previous prompt repeated at its start
+ * (`ofPrevious`, 100 = nothing reshuffled); and `bound`, the most `ofCurrent` can be for any
+ * client: the previous prompt whole, over this one (what the turn appends is new to every cache).
+ */
+function prefixShares(
+  requests: readonly RecordedRequest[],
+  prompt: (body: Record<string, unknown>) => string = openaiPrompt,
+  // An OpenAI prompt ends with the `]` that closes its messages: the next turn inserts before it.
+  closing = 1,
+): { ofCurrent: number[]; ofPrevious: number[]; bound: number[] } {
   const ofCurrent: number[] = [];
   const ofPrevious: number[] = [];
+  const bound: number[] = [];
   for (let i = 1; i < requests.length; i++) {
     const previous = prompt(requests[i - 1]!.body);
     const current = prompt(requests[i]!.body);
-    let same = 0;
-    while (same < previous.length && same < current.length && previous.charCodeAt(same) === current.charCodeAt(same)) same++;
-    ofCurrent.push(Math.round((same / current.length) * 1000) / 10);
-    ofPrevious.push(Math.round((same / previous.length) * 1000) / 10);
+    const same = commonPrefixLength(previous, current);
+    ofCurrent.push(percent(same, current.length));
+    ofPrevious.push(percent(same, previous.length));
+    bound.push(percent(Math.min(previous.length - closing, current.length), current.length));
   }
-  return { ofCurrent, ofPrevious };
+  return { ofCurrent, ofPrevious, bound };
+}
+
+/** Input tokens and dollars of the OpenAI run as the fake billed it (gpt-4.1 prices), and the same with nothing cached. */
+function openaiBilling(requests: readonly RecordedRequest[]): { inputTokens: number; cachedTokens: number; costUsd: number; uncachedCostUsd: number; cachedShareOfInput: number } {
+  const p = findPrice(prices, 'openai:gpt-4.1')!;
+  let inputTokens = 0;
+  let cachedTokens = 0;
+  let cost = 0;
+  let uncached = 0;
+  for (const r of requests) {
+    const bill = r.openaiBill;
+    if (!bill) continue;
+    inputTokens += bill.input;
+    cachedTokens += bill.cachedInput;
+    const usage = { input: bill.input, cachedInput: bill.cachedInput, cacheWrite: 0, output: 0, reasoning: 0 };
+    cost += costOf(usage, p) ?? 0;
+    uncached += costOf({ ...usage, cachedInput: 0 }, p) ?? 0;
+  }
+  const usd = (n: number): number => Math.round(n * 1e6) / 1e6;
+  return { inputTokens, cachedTokens, costUsd: usd(cost), uncachedCostUsd: usd(uncached), cachedShareOfInput: percent(cachedTokens, inputTokens) };
 }
 
 async function main(): Promise<void> {
@@ -274,9 +308,10 @@ async function main(): Promise<void> {
   const off = figures(uncached.requests, 'run_command');
   const cc = 'requests' in claude ? figures(claude.requests, 'Bash') : undefined;
   promptBlocksOf = (await import('../tests/fixtures/fake-llm/anthropicBilling.js')).promptBlocks;
+  ({ openaiPrompt, commonPrefixLength } = await import('../tests/fixtures/fake-llm/openaiBilling.js'));
   const shares = prefixShares(openai.requests);
   const claudeShares = 'requests' in claude
-    ? prefixShares(claude.requests.filter((r) => isMainRequest(r.body, 'Bash')), anthropicPrompt) : undefined;
+    ? prefixShares(claude.requests.filter((r) => isMainRequest(r.body, 'Bash')), anthropicPrompt, 0) : undefined;
   const result = {
     bench: 'cost',
     machine: { loadavg1: Math.round(load * 100) / 100, cpus: (await import('node:os')).cpus().length },
@@ -296,11 +331,19 @@ async function main(): Promise<void> {
       prefixShareOfRequest: shares.ofCurrent,
       prefixShareOfRequestMin: Math.min(...shares.ofCurrent),
       prefixShareOfRequestMedian: median(shares.ofCurrent),
+      /** Per request after the first: the most the share above can be (the previous prompt whole, over this one). */
+      prefixShareBound: shares.bound,
+      /** Turns whose share is below its bound (0 = every turn repeats the whole previous prompt). */
+      turnsBelowBound: shares.ofCurrent.filter((v, i) => v < shares.bound[i]!).length,
       /** Per request after the first: % of the previous prompt repeated unchanged at its start (100 = nothing reshuffled). */
       previousPromptReused: shares.ofPrevious,
+      previousPromptReusedMin: Math.min(...shares.ofPrevious),
       goal: '>= 95% after the first turn',
+      /** As OpenAI bills it (1,024-token minimum, 128-token steps; tokens = characters / 4), at gpt-4.1 prices, input only. */
+      billing: openaiBilling(openai.requests),
       /** The same measure on Claude Code's requests (its fixed prompt is ~10x picode's, so each turn adds a smaller share). */
       claudeCodePrefixShareOfRequest: claudeShares?.ofCurrent ?? null,
+      claudeCodePrefixShareBound: claudeShares?.bound ?? null,
     },
   };
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -1,5 +1,5 @@
 import type { ZodType } from 'zod';
-import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { LlmService, Message, ReasoningSetting, ThinkingBlock, ToolCall, ToolDefinition, Usage } from '../providers/types.js';
 import type { AgentInbox } from './inbox.js';
 import { defaultMaxRepeatedFailures, limitReached, type AgentLimits, type RunUsage } from './limits.js';
@@ -34,7 +34,7 @@ export interface AgentRunOptions {
   readonly maxTokensPerTurn?: number | undefined;
   /** Reasoning effort (`agents.reasoning`), for every model or per model. */
   readonly reasoning?: ReasoningSetting | undefined;
-  /** Names the run for the provider's prompt cache (OpenAI prompt_cache_key); default: a fresh id per run. */
+  /** Names the run for the provider's prompt cache (OpenAI prompt_cache_key); default: runCacheKey. */
   readonly cacheKey?: string | undefined;
 }
 
@@ -55,8 +55,7 @@ export interface AgentRunResult {
 export async function runAgent(options: AgentRunOptions): Promise<AgentRunResult> {
   const messages: Message[] = [...options.messages];
   const usage: RunUsage = { ...(options.usage ?? { turns: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 }) };
-  // One key for every call of the run: the requests share their prefix, so they share a cache.
-  const cacheKey = options.cacheKey ?? `picode-agent-${randomUUID()}`;
+  const cacheKey = options.cacheKey ?? runCacheKey(options.system, options.messages);
   const toolsByName = new Map(options.tools.map((t) => [t.name, t]));
   const definitions: ToolDefinition[] = options.tools.map((t) => ({ name: t.name, description: t.description, parameters: t.parameters }));
   const emit = options.onEvent;
@@ -137,6 +136,21 @@ export async function runAgent(options: AgentRunOptions): Promise<AgentRunResult
     if (options.signal.aborted) return finish('stopped', 'stopped by the person');
     return finish('failed', error instanceof Error ? error.message : String(error));
   }
+}
+
+/**
+ * The prompt cache key of a run: one for every call of the run, and the same again when the
+ * run is continued or resumed from its transcript (a follow-up message to a finished run, a
+ * host restart), because it is derived from what every request of the run starts with (the
+ * system prompt and the task) rather than drawn at random. OpenAI routes requests by this key
+ * and the prompt's start: a fresh key on continuation would send the whole conversation to a
+ * machine that never saw it. Two runs with the same system prompt and task share a key, and
+ * they also share that prefix, which is what the key is for.
+ */
+export function runCacheKey(system: string, messages: readonly Message[]): string {
+  const first = messages[0];
+  const hash = createHash('sha256').update(`${system}\u0000${first ? `${first.role}\u0000${first.content}` : ''}`);
+  return `picode-agent-${hash.digest('hex').slice(0, 16)}`;
 }
 
 interface Turn {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { CompletionRequest } from '../providers/types.js';
 import { fitBudget, renderContext, type FitResult } from './assemble.js';
 import { stableFirst } from './stable.js';
@@ -24,7 +25,9 @@ const askSystem = [
 /**
  * The request `picode ask` sends: stable context (files) first, in a message of its own that is
  * cached when large; then the volatile context (pane tails, the failed command) and the
- * question, which change from one ask to the next and are never cached.
+ * question, which change from one ask to the next and are never cached. Asks about the same
+ * stable context share a cache key (OpenAI's prompt_cache_key), so they reach the cache that
+ * holds it.
  */
 export function buildAskRequest(question: string, context: FitResult, options: { model?: string | undefined; maxTokens?: number | undefined } = {}): CompletionRequest {
   const { stable, volatile } = stableFirst(context.items);
@@ -38,6 +41,7 @@ export function buildAskRequest(question: string, context: FitResult, options: {
       { role: 'user', content: volatileBlock ? `${volatileBlock}\n\n${question}` : question, cache: 'volatile' },
     ],
     purpose: 'ask',
+    ...(stableBlock ? { cacheKey: `picode-ask-${createHash('sha256').update(`${askSystem}\u0000${stableBlock}`).digest('hex').slice(0, 16)}` } : {}),
     sources: context.items.map((i) => i.source),
     ...(options.maxTokens ? { maxTokens: options.maxTokens } : {}),
   };

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AnthropicCacheBiller, promptBlocks, reply, startFakeLlm, type FakeLlm } from '../../fixtures/fake-llm/index.js';
+import { AnthropicCacheBiller, OpenAiCacheBiller, commonPrefixLength as commonPrefix, promptBlocks, reply, startFakeLlm, type FakeLlm } from '../../fixtures/fake-llm/index.js';
 import { createProviderService } from '../../../src/providers/service.js';
 import { complete } from '../../../src/providers/stream.js';
 import { costOf } from '../../../src/providers/cost.js';
@@ -20,18 +20,22 @@ import { localEnvironment } from '../../../host/agents/environment.js';
 
 // A system prompt long enough to be cached (the API's minimum is 1,024 tokens).
 const longSystem = 'You are a careful coding agent. Read before you edit and run the tests after each change. '.repeat(60);
-const prices = { 'anthropic:claude-sonnet-4-5': { input: 3, output: 15, cachedInput: 0.3, cacheWrite: 3.75, cacheWrite1h: 6 } };
+const prices = {
+  'anthropic:claude-sonnet-4-5': { input: 3, output: 15, cachedInput: 0.3, cacheWrite: 3.75, cacheWrite1h: 6 },
+  'openai:gpt-test': { input: 2, output: 8, cachedInput: 0.5 },
+};
 const anthropic = 'anthropic:claude-sonnet-4-5';
 
 let fake: FakeLlm;
 const biller = new AnthropicCacheBiller();
+const openaiBiller = new OpenAiCacheBiller();
 let dir: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'picode-cache-'));
-  fake = await startFakeLlm({ anthropicBilling: biller });
+  fake = await startFakeLlm({ anthropicBilling: biller, openaiBilling: openaiBiller });
 });
 afterAll(async () => { await fake.close(); rmSync(dir, { recursive: true, force: true }); });
-afterEach(() => { fake.requests.length = 0; biller.reset(); });
+afterEach(() => { fake.requests.length = 0; biller.reset(); openaiBiller.reset(); });
 
 function deps(entry: Partial<ProviderEntry> = {}, records: CallRecord[] = []): ProviderDeps {
   return {
@@ -48,6 +52,14 @@ function deps(entry: Partial<ProviderEntry> = {}, records: CallRecord[] = []): P
 /** Every block of a recorded Anthropic request, with whether it carries a breakpoint. */
 function marked(body: Record<string, unknown>): Array<{ json: string; breakpoint: boolean }> {
   return promptBlocks(body).map((b) => ({ json: b.json, breakpoint: b.ttlMs !== undefined }));
+}
+
+/** Offset in an OpenAI request's raw body of the `]` that closes its messages: what a next turn appends before. */
+function endOfMessages(request: { raw: string; body: Record<string, unknown> }): number {
+  const messages = JSON.stringify(request.body.messages);
+  const at = request.raw.indexOf(`"messages":${messages}`);
+  expect(at).toBeGreaterThanOrEqual(0);
+  return at + '"messages":'.length + messages.length - 1;
 }
 
 async function agentRun(turns: number, d: ProviderDeps, model = anthropic): Promise<Message[]> {
@@ -167,11 +179,74 @@ describe('OpenAI: stable prefix and prompt_cache_key', () => {
     expect(keys.size).toBe(1);
     expect([...keys][0]).toMatch(/^picode-agent-/);
     for (let i = 1; i < fake.requests.length; i++) {
-      const previous = JSON.stringify(fake.requests[i - 1]!.body.messages);
-      const current = JSON.stringify(fake.requests[i]!.body.messages);
-      expect(current.startsWith(previous.slice(0, -1))).toBe(true);
-      expect(JSON.stringify(fake.requests[i]!.body.tools)).toBe(JSON.stringify(fake.requests[0]!.body.tools));
+      // The bytes as sent: everything up to the end of the previous request's messages is
+      // repeated unchanged, so the first difference is where this turn's messages were appended.
+      const previous = fake.requests[i - 1]!;
+      const current = fake.requests[i]!;
+      expect(commonPrefix(previous.raw, current.raw), `request ${i + 1}`).toBe(endOfMessages(previous));
+      expect(JSON.stringify(current.body.tools)).toBe(JSON.stringify(fake.requests[0]!.body.tools));
     }
+  });
+
+  it('each turn reuses the whole previous prompt: OpenAI bills it as cached, and picode records and prices it', async () => {
+    const records: CallRecord[] = [];
+    await agentRun(4, deps({}, records), 'openai:gpt-test');
+    expect(records).toHaveLength(4);
+    for (let i = 1; i < fake.requests.length; i++) {
+      const previous = fake.requests[i - 1]!.openaiBill!;
+      const bill = fake.requests[i]!.openaiBill!;
+      // Tools, system and every earlier message, up to the `]` the new messages are inserted before.
+      expect(bill.sharedPrefixChars, `request ${i + 1}`).toBe(previous.promptChars - 1);
+      expect(bill.cachedInput).toBeGreaterThanOrEqual(1024);
+      expect(records[i]!.usage).toMatchObject({ input: bill.input, cachedInput: bill.cachedInput });
+      const u = records[i]!.usage;
+      expect(records[i]!.costUsd).toBeCloseTo(((u.input - u.cachedInput) * 2 + u.cachedInput * 0.5 + u.output * 8) / 1e6, 10);
+    }
+    expect(records[0]!.usage.cachedInput).toBe(0);
+  });
+
+  it('asks about the same files share a key and their prefix up to the files; the pane tail and question come after', async () => {
+    const file = contextItem({ source: 'file:src/big.ts', title: 'src/big.ts', text: 'export const x = 1;\n'.repeat(400), priority: 70, keep: 'head' });
+    for (const [i, tail] of ['FAIL: expected 1', 'FAIL: expected 2, and a longer tail this time'].entries()) {
+      const pane = contextItem({ source: 'pane:%1', title: 'pane', text: `$ npm test\n${tail}`, priority: 50, keep: 'tail' });
+      fake.enqueue(reply.text('answer'));
+      await complete(buildAskRequest(`why does it fail? (${i})`, fitBudget([pane, file], 100_000), { model: 'openai:gpt-test' }), deps());
+    }
+    const [first, second] = fake.requests;
+    expect(first!.body.prompt_cache_key).toMatch(/^picode-ask-/);
+    expect(second!.body.prompt_cache_key).toBe(first!.body.prompt_cache_key);
+    const messages = first!.body.messages as Array<{ content: string }>;
+    expect(messages[1]!.content).toContain('src/big.ts');
+    // Everything up to the end of the file's message is the same bytes; the difference is in the volatile message.
+    const stableEnd = first!.raw.indexOf(JSON.stringify(messages[1]!.content)) + JSON.stringify(messages[1]!.content).length;
+    expect(commonPrefix(first!.raw, second!.raw)).toBeGreaterThan(stableEnd);
+    expect(second!.openaiBill!.cachedInput).toBeGreaterThanOrEqual(1024);
+    // Another file: another key.
+    fake.enqueue(reply.text('answer'));
+    const other = contextItem({ source: 'file:src/other.ts', title: 'src/other.ts', text: 'export const y = 2;\n'.repeat(400), priority: 70, keep: 'head' });
+    await complete(buildAskRequest('and this?', fitBudget([other], 100_000), { model: 'openai:gpt-test' }), deps());
+    expect(fake.requests[2]!.body.prompt_cache_key).not.toBe(first!.body.prompt_cache_key);
+  });
+
+  it('a run continued from its transcript (a follow-up to a finished run) keeps its key and its prefix', async () => {
+    const transcript = await agentRun(3, deps(), 'openai:gpt-test');
+    const before = fake.requests.at(-1)!;
+    fake.requests.length = 0;
+    // As the host continues a finished run: the conversation rebuilt from the transcript, the person's message appended.
+    const rebuilt: Message[] = JSON.parse(JSON.stringify(transcript)) as Message[];
+    fake.enqueue(reply.text('Done again.'));
+    const result = await runAgent({
+      llm: createProviderService(deps()), model: 'openai:gpt-test', system: longSystem,
+      messages: [...rebuilt, { role: 'user', content: 'and once more' }],
+      tools: hostTools(localEnvironment(dir, 'agent:test')), approvals: new RunApprovals({ default: 'allow', tools: {} }),
+      limits: defaultLimits, signal: new AbortController().signal, askPerson: async () => 'yes', inbox: new AgentInbox(),
+      interactive: false, onEvent: () => {},
+    });
+    expect(result.status).toBe('done');
+    const after = fake.requests[0]!;
+    expect(after.body.prompt_cache_key).toBe(before.body.prompt_cache_key);
+    // The earlier run's last request is repeated up to its last message (the answer it got is appended after it).
+    expect(commonPrefix(before.raw, after.raw)).toBe(endOfMessages(before));
   });
 
   it('sends no prompt_cache_key with cache: off, nor to compatible servers that may refuse it', async () => {
