@@ -165,7 +165,10 @@ export class PlanService {
     const plan = this.deps.plans.create({
       session: this.deps.session, task: parent.task, parentId: parent.id, revision: parent.revision + 1, feedback, model: parent.model,
     });
-    return this.startJob(plan, options.cwd);
+    // The context its requester passed along (a hook's event, a note) still holds for the revision,
+    // and keeping it keeps the prompt's stable prefix, which the provider has cached.
+    const parentJob = parent.jobId !== undefined ? this.deps.jobs.get(parent.jobId) : undefined;
+    return this.startJob(plan, options.cwd, (parentJob?.input as PlanJobInput | undefined)?.extraContext);
   }
 
   get(id?: number): PlanView | undefined {

@@ -103,4 +103,18 @@ describe('plans', () => {
     expect(prompt).toContain('add a third step');
     expect(prompt).toContain('one, edited');
   });
+
+  it('revises with the context its requester passed along, so the revision shares the first request\'s prefix', async () => {
+    fake.enqueue(reply.text(JSON.stringify(draft(['one']))));
+    const { plan, job } = rt.plans.create('task', { cwd: dir, extraContext: [{ source: 'hook', text: 'the hook says hi' }] });
+    await rt.jobs.wait(job.id);
+    const first = fake.requests.at(-1)!.body as { messages: Array<{ content: string }> };
+    fake.enqueue(reply.text(JSON.stringify(draft(['one', 'two']))));
+    const revision = rt.plans.revise(plan.id, 'add a step', { cwd: dir });
+    await rt.jobs.wait(revision.job.id);
+    const second = fake.requests.at(-1)!.body as { messages: Array<{ content: string }> };
+    expect(JSON.stringify(second)).toContain('the hook says hi');
+    // The system prompt and the stable context message are sent again byte for byte.
+    expect(second.messages.slice(0, 2)).toEqual(first.messages.slice(0, 2));
+  });
 });
