@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { HostClient } from '../ipc/client.js';
 
@@ -46,14 +47,14 @@ export async function createMcpServer(options: ServeOptions, transport: 'stdio' 
     const info = server.getClientVersion();
     return { client: info?.name ?? 'unknown client', clientVersion: info?.version, run: options.run, transport };
   };
-  const call = (tool: string, args: unknown) => options.client.call<HostCallResult>('mcp.tools.call', { tool, args, caller: caller() });
+  const call = (tool: string, args: unknown, signal: AbortSignal) => callHost(options.client, { tool, args, caller: caller() }, signal);
 
   server.setRequestHandler(types.ListToolsRequestSchema, async () => ({
     tools: await options.client.call<Array<{ name: string; description: string; inputSchema: { type: 'object' } }>>('mcp.tools.list'),
   }));
 
-  server.setRequestHandler(types.CallToolRequestSchema, async (request) => {
-    const result = await call(request.params.name, request.params.arguments ?? {});
+  server.setRequestHandler(types.CallToolRequestSchema, async (request, extra) => {
+    const result = await call(request.params.name, request.params.arguments ?? {}, extra.signal);
     return {
       content: [{ type: 'text' as const, text: result.text }],
       ...(result.structured ? { structuredContent: result.structured } : {}),
@@ -76,10 +77,10 @@ export async function createMcpServer(options: ServeOptions, transport: 'stdio' 
     };
   });
 
-  server.setRequestHandler(types.ReadResourceRequestSchema, async (request) => {
+  server.setRequestHandler(types.ReadResourceRequestSchema, async (request, extra) => {
     const uri = request.params.uri;
-    const result = uri === planUri ? await call('plan_get', {})
-      : uri.startsWith(paneScheme) ? await call('read_pane', { pane: decodeURIComponent(uri.slice(paneScheme.length)), lines: 200 })
+    const result = uri === planUri ? await call('plan_get', {}, extra.signal)
+      : uri.startsWith(paneScheme) ? await call('read_pane', { pane: decodeURIComponent(uri.slice(paneScheme.length)), lines: 200 }, extra.signal)
         : undefined;
     if (!result) throw new types.McpError(types.ErrorCode.InvalidParams, `unknown resource ${uri}: picode serves ${paneScheme}<pane id> and ${planUri}`);
     if (result.isError) throw new types.McpError(types.ErrorCode.InvalidParams, result.text);
@@ -98,6 +99,23 @@ export async function createMcpServer(options: ServeOptions, transport: 'stdio' 
   // List changes (panes opened and closed, plugins loaded) are announced from the start.
   server.oninitialized = () => { void updates.start(); };
   return { server, close: () => updates.close() };
+}
+
+/**
+ * One `mcp.tools.call` to the host, cancelled there when the MCP client cancels it
+ * (notifications/cancelled aborts the SDK handler's signal): the host ends an approval wait
+ * or a run_in_pane wait. The key is random, so no other client can cancel this call.
+ */
+async function callHost(client: HostClient, params: { tool: string; args: unknown; caller: unknown }, signal: AbortSignal): Promise<HostCallResult> {
+  signal.throwIfAborted();
+  const callKey = randomUUID();
+  const cancel = (): void => { void client.call('mcp.tools.cancel', { callKey }).catch(() => { /* the host went away: nothing to cancel */ }); };
+  signal.addEventListener('abort', cancel, { once: true });
+  try {
+    return await client.call<HostCallResult>('mcp.tools.call', { ...params, callKey });
+  } finally {
+    signal.removeEventListener('abort', cancel);
+  }
 }
 
 /**

@@ -66,6 +66,8 @@ describe('picode mcp serve over stdio', () => {
     const result = await world.cli(['mcp', 'serve', '--session', 'nohost']);
     expect(result.code).toBe(69);
     expect(result.stderr).toContain('no picode host is running for session "nohost"');
+    expect(result.stderr).toContain('start the workspace with `picode up`');
+    expect(result.stdout).toBe('');
   });
 
   it('starts without loading the store, the plugin runtime, LLM SDKs or the pane UI', async () => {
@@ -175,6 +177,34 @@ describe('picode mcp serve over stdio', () => {
     const answered = await world.cli(['agent', 'approve', `mcp:${waiting.id}`, 'no', '--session', session]);
     expect(answered.stderr).toBe('');
     expect((await refused).text).toContain('The person declined this call');
+  });
+
+  it('cancels a call in the host when the client cancels it: its approval leaves picode\'s lists, run_in_pane stops waiting', async () => {
+    const approvals = async () => JSON.parse((await world.cli(['mcp', 'approvals', '--session', session, '--json'])).stdout) as Array<{ id: number; args: { text?: string } }>;
+    const mcpCalls = async () => (await world.cli(['events', '--session', session, '--type', 'mcp.call', '--since', '0', '--json'])).stdout.trim().split('\n')
+      .filter(Boolean).map((l) => (JSON.parse(l) as { data: { tool: string; args: Record<string, unknown>; by: string; decision: string; cancelled?: boolean } }).data);
+
+    const asking = new AbortController();
+    const asked = client.callTool({ name: 'send_to_pane', arguments: { pane: 'tests', text: 'echo CANCELLED-TEXT', enter: true } }, undefined, { signal: asking.signal });
+    await until('the approval to wait', async () => (await approvals()).find((p) => p.args.text === 'echo CANCELLED-TEXT'));
+    await until('the agent pane to show it', () => (world.tmux('capture-pane', '-p', '-J', '-t', viewPane).includes('CANCELLED-TEXT') ? true : undefined));
+    asking.abort();
+    await expect(asked).rejects.toThrow();
+    await until('the approval to leave the list', async () => ((await approvals()).some((p) => p.args.text === 'echo CANCELLED-TEXT') ? undefined : true));
+    await until('the agent pane to drop it', () => (world.tmux('capture-pane', '-p', '-J', '-t', viewPane).includes('CANCELLED-TEXT') ? undefined : true));
+    expect((await mcpCalls()).find((c) => c.args.text === 'echo CANCELLED-TEXT')).toMatchObject({ tool: 'send_to_pane', decision: 'deny', by: 'cancelled', cancelled: true });
+
+    // A command that does not end: the host stops waiting for it when the call is cancelled
+    // (its record appears), and the command keeps running in the pane until someone stops it.
+    const running = new AbortController();
+    const ran = client.callTool({ name: 'run_in_pane', arguments: { pane: 'tests', command: 'sleep 7777' } }, undefined, { signal: running.signal, timeout: 600_000 });
+    await until('the command to start', async () => ((await call('read_pane', { pane: 'tests', lines: 5 })).text.includes('sleep 7777') ? true : undefined));
+    running.abort();
+    await expect(ran).rejects.toThrow();
+    const record = await until('the host to stop waiting', async () => (await mcpCalls()).find((c) => c.tool === 'run_in_pane' && c.args.command === 'sleep 7777'));
+    expect(record).toMatchObject({ decision: 'allow', cancelled: true });
+    world.tmux('send-keys', '-t', testsPane, 'C-c');
+    expect((await call('run_in_pane', { pane: 'tests', command: 'echo AFTER-CANCEL' })).text).toContain('AFTER-CANCEL');
   });
 
   it('gathers context for a task from panes, failures and plugins', async () => {
