@@ -27,15 +27,28 @@ const planUri = 'picode://plan/current';
 /** Resource updates of one pane are sent at most this often while it prints. */
 const updateIntervalMs = 250;
 
+let serverSdk: Promise<{
+  Server: typeof import('@modelcontextprotocol/sdk/server/index.js').Server;
+  types: typeof import('@modelcontextprotocol/sdk/types.js');
+  StdioServerTransport: typeof import('@modelcontextprotocol/sdk/server/stdio.js').StdioServerTransport;
+}> | undefined;
+
+/** The SDK modules the server needs (most of its start-up time), loaded once; `picode mcp serve` starts this early. */
+export function loadServerSdk(): NonNullable<typeof serverSdk> {
+  serverSdk ??= Promise.all([
+    import('@modelcontextprotocol/sdk/server/index.js'),
+    import('@modelcontextprotocol/sdk/types.js'),
+    import('@modelcontextprotocol/sdk/server/stdio.js'),
+  ]).then(([{ Server }, types, { StdioServerTransport }]) => ({ Server, types, StdioServerTransport }));
+  return serverSdk;
+}
+
 /**
  * Builds one MCP server session (stdio has one; HTTP has one per client session). `transport`
  * is recorded with every call.
  */
 export async function createMcpServer(options: ServeOptions, transport: 'stdio' | 'http'): Promise<{ server: Server; close: () => void }> {
-  const [{ Server }, types] = await Promise.all([
-    import('@modelcontextprotocol/sdk/server/index.js'),
-    import('@modelcontextprotocol/sdk/types.js'),
-  ]);
+  const { Server, types } = await loadServerSdk();
   const server = new Server(
     { name: 'picode', version: options.version },
     {
@@ -186,7 +199,7 @@ class ResourceUpdates {
 
 /** Serves MCP on stdin/stdout until the client closes it or the host goes away. */
 export async function serveStdio(options: ServeOptions): Promise<number> {
-  const { StdioServerTransport } = await import('@modelcontextprotocol/sdk/server/stdio.js');
+  const { StdioServerTransport } = await loadServerSdk();
   const { server, close } = await createMcpServer(options, 'stdio');
   const transport = new StdioServerTransport();
   const ended = new Promise<number>((resolve) => {

@@ -70,7 +70,7 @@ describe('picode mcp serve over stdio', () => {
     expect(result.stdout).toBe('');
   });
 
-  it('starts without loading the store, the plugin runtime, LLM SDKs or the pane UI', async () => {
+  it('starts without loading the store, the plugin runtime, LLM SDKs, the pane UI, config schemas or commander', async () => {
     const { join } = await import('node:path');
     const child = spawn(process.execPath, ['--import', join(__dirname, '..', '..', 'fixtures', 'mcp', 'logImports.mjs'), bin, 'mcp', 'serve', '--session', session], { cwd: world.project, env: world.env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
@@ -84,6 +84,8 @@ describe('picode mcp serve over stdio', () => {
     const imports = stderr.split('\n').filter((l) => l.startsWith('IMPORT '));
     expect(imports.some((l) => l.includes('@modelcontextprotocol/sdk/dist/esm/server/index.js'))).toBe(true);
     expect(imports.filter((l) => /better-sqlite3|@bytecodealliance|componentize|node_modules\/openai|@anthropic-ai|blessed|\/host\/store\/|\/host\/sandbox\//.test(l))).toEqual([]);
+    // The fast path of bin/picode.js: no commander, no command table, no config schemas.
+    expect(imports.filter((l) => /node_modules\/commander|\/host\/cli\/main\.js|\/host\/cli\/commandTable\.js|\/host\/config\//.test(l))).toEqual([]);
   });
 
   it('lists picode\'s tools and the loaded plugins\' tools', async () => {
