@@ -108,19 +108,23 @@ async function main(): Promise<Record<string, unknown>> {
   // 1. Start, interleaved with the SDK's minimal server and Node's floor.
   const serveArgs = [bin, '--tmux-socket', socket, 'mcp', 'serve', '--session', session];
   const sdkArgs = [peers, 'sdk'];
+  const sdkCjsArgs = [peers, 'sdk-cjs'];
   const nodeArgs = [peers, 'node'];
-  for (const argv of [serveArgs, sdkArgs, nodeArgs]) await timeStart(process.execPath, argv);
+  for (const argv of [serveArgs, sdkArgs, sdkCjsArgs, nodeArgs]) await timeStart(process.execPath, argv);
   const serveStarts: Array<{ wallMs: number; cpuMs: number }> = [];
   const sdkStarts: Array<{ wallMs: number; cpuMs: number }> = [];
+  const sdkCjsStarts: Array<{ wallMs: number; cpuMs: number }> = [];
   const nodeStarts: Array<{ wallMs: number; cpuMs: number }> = [];
   for (let i = 0; i < starts; i++) {
     serveStarts.push(await timeStart(process.execPath, serveArgs));
     sdkStarts.push(await timeStart(process.execPath, sdkArgs));
+    sdkCjsStarts.push(await timeStart(process.execPath, sdkCjsArgs));
     nodeStarts.push(await timeStart(process.execPath, nodeArgs));
   }
   const wall = (s: typeof serveStarts) => stats(s.map((x) => x.wallMs));
   const cpu = (s: typeof serveStarts) => stats(s.map((x) => x.cpuMs));
-  progress(`start: picode ${wall(serveStarts).median} ms (cpu ${cpu(serveStarts).median}), SDK minimal server ${wall(sdkStarts).median} ms (cpu ${cpu(sdkStarts).median}), node without the SDK ${wall(nodeStarts).median} ms (cpu ${cpu(nodeStarts).median})`);
+  const line = (name: string, s: typeof serveStarts) => `${name} ${wall(s).median} ms (cpu ${cpu(s).median})`;
+  progress(`start: ${[line('picode', serveStarts), line('SDK minimal server', sdkStarts), line('same from the SDK\'s CommonJS build', sdkCjsStarts), line('node without the SDK', nodeStarts)].join(', ')}`);
 
   // 2. read_pane through mcp serve, against panes.capture over IPC.
   const client = new Client({ name: 'bench', version: '1' });
@@ -177,6 +181,7 @@ async function main(): Promise<Record<string, unknown>> {
     serveStartMs: {
       picode: { wall: wall(serveStarts), cpu: cpu(serveStarts) },
       sdkMinimalServer: { wall: wall(sdkStarts), cpu: cpu(sdkStarts) },
+      sdkMinimalServerCommonJs: { wall: wall(sdkCjsStarts), cpu: cpu(sdkCjsStarts) },
       nodeWithoutSdk: { wall: wall(nodeStarts), cpu: cpu(nodeStarts) },
       budgetMedian: 300,
     },

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { HostClient } from '../ipc/client.js';
 
@@ -27,20 +28,33 @@ const planUri = 'picode://plan/current';
 /** Resource updates of one pane are sent at most this often while it prints. */
 const updateIntervalMs = 250;
 
-let serverSdk: Promise<{
+type ServerSdk = {
   Server: typeof import('@modelcontextprotocol/sdk/server/index.js').Server;
   types: typeof import('@modelcontextprotocol/sdk/types.js');
   StdioServerTransport: typeof import('@modelcontextprotocol/sdk/server/stdio.js').StdioServerTransport;
-}> | undefined;
+};
+let serverSdk: ServerSdk | undefined;
 
-/** The SDK modules the server needs (most of its start-up time), loaded once; `picode mcp serve` starts this early. */
-export function loadServerSdk(): NonNullable<typeof serverSdk> {
-  serverSdk ??= Promise.all([
-    import('@modelcontextprotocol/sdk/server/index.js'),
-    import('@modelcontextprotocol/sdk/types.js'),
-    import('@modelcontextprotocol/sdk/server/stdio.js'),
-  ]).then(([{ Server }, types, { StdioServerTransport }]) => ({ Server, types, StdioServerTransport }));
+/**
+ * The SDK modules the server needs, loaded once from the SDK's CommonJS build: the same code
+ * as its ES modules, but Node loads the few hundred files (zod, ajv) with far less loader work,
+ * and they are most of what an agent waits for when it starts this server (docs/benchmarks.md).
+ * Every SDK module `serve` uses comes from that one build, so its classes are the same ones.
+ */
+export function loadServerSdk(): ServerSdk {
+  serverSdk ??= {
+    Server: requireSdk<typeof import('@modelcontextprotocol/sdk/server/index.js')>('@modelcontextprotocol/sdk/server/index.js').Server,
+    types: requireSdk<typeof import('@modelcontextprotocol/sdk/types.js')>('@modelcontextprotocol/sdk/types.js'),
+    StdioServerTransport: requireSdk<typeof import('@modelcontextprotocol/sdk/server/stdio.js')>('@modelcontextprotocol/sdk/server/stdio.js').StdioServerTransport,
+  };
   return serverSdk;
+}
+
+const requireCjs = createRequire(import.meta.url);
+
+/** A module of the MCP SDK's CommonJS build. */
+export function requireSdk<T>(specifier: string): T {
+  return requireCjs(specifier) as T;
 }
 
 /**
@@ -48,7 +62,7 @@ export function loadServerSdk(): NonNullable<typeof serverSdk> {
  * is recorded with every call.
  */
 export async function createMcpServer(options: ServeOptions, transport: 'stdio' | 'http'): Promise<{ server: Server; close: () => void }> {
-  const { Server, types } = await loadServerSdk();
+  const { Server, types } = loadServerSdk();
   const server = new Server(
     { name: 'picode', version: options.version },
     {
@@ -199,7 +213,7 @@ class ResourceUpdates {
 
 /** Serves MCP on stdin/stdout until the client closes it or the host goes away. */
 export async function serveStdio(options: ServeOptions): Promise<number> {
-  const { StdioServerTransport } = await loadServerSdk();
+  const { StdioServerTransport } = loadServerSdk();
   const { server, close } = await createMcpServer(options, 'stdio');
   const transport = new StdioServerTransport();
   const ended = new Promise<number>((resolve) => {

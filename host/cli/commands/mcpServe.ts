@@ -2,7 +2,7 @@
  * `picode mcp serve` itself: what `picode mcp serve` does once its options are known, and the
  * fast path bin/picode.js takes for the stdio server. An agent starts this server and waits for
  * its `initialize` answer, so the path stays off commander and the command table, and the MCP
- * SDK (most of the start-up cost) loads while the host connection is being made.
+ * SDK (most of the start-up cost) loads while the host's handshake is under way.
  */
 export interface ServeCommandOptions {
   readonly session?: string | undefined;
@@ -13,20 +13,25 @@ export interface ServeCommandOptions {
 
 /** Runs the server until its client or the host goes away; resolves with the exit code. */
 export async function runMcpServe(opts: ServeCommandOptions, tmuxSocket: string | undefined): Promise<number> {
-  // Started first: the SDK's modules load while the host connection below waits on I/O.
-  const server = opts.http ? import('../../mcp/serveHttp.js') : import('../../mcp/serve.js').then(async (m) => { await m.loadServerSdk(); return m; });
-  server.catch(() => { /* reported where it is awaited */ });
-  const [{ resolveSessionTarget }, { connectHost }] = await Promise.all([import('../../ipc/target.js'), import('../../ipc/client.js')]);
+  const [{ resolveSessionTarget }, { connectHost }, serve] = await Promise.all([
+    import('../../ipc/target.js'), import('../../ipc/client.js'), import('../../mcp/serve.js'),
+  ]);
   const target = await resolveSessionTarget({ session: opts.session, tmuxSocket });
   const connect = () => connectHost(target.session, target.tmuxSocket);
-  const [client, version] = await Promise.all([connect(), picodeVersion()]);
+  const connecting = connect();
+  let unreachable = false;
+  connecting.catch(() => { unreachable = true; });
+  // A missing host answers at once (no socket, refused): say so without loading the SDK. A host
+  // that is there finishes its handshake while the SDK loads.
+  await new Promise((resolve) => setImmediate(resolve));
+  if (!unreachable) serve.loadServerSdk();
+  const [client, version] = await Promise.all([connecting, picodeVersion()]);
   const options = { client, connect, session: target.session, run: opts.run, version };
   if (opts.http) {
-    const { serveHttp } = await (server as Promise<typeof import('../../mcp/serveHttp.js')>);
+    const { serveHttp } = await import('../../mcp/serveHttp.js');
     return serveHttp({ ...options, port: opts.port ?? 0, print: (text) => process.stdout.write(text) });
   }
-  const { serveStdio } = await (server as Promise<typeof import('../../mcp/serve.js')>);
-  return serveStdio(options);
+  return serve.serveStdio(options);
 }
 
 /**
