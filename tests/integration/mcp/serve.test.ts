@@ -311,6 +311,23 @@ describe('picode mcp serve --http', () => {
     }
   });
 
+  it('cancels a waiting call in the host when the client cancels it', async () => {
+    const http = new Client({ name: 'http-test-client', version: '1.0.0' });
+    await http.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { Authorization: `Bearer ${token}` } } }));
+    try {
+      const waiting = async () => (JSON.parse((await world.cli(['mcp', 'approvals', '--session', session, '--json'])).stdout) as Array<{ client: string }>)
+        .some((p) => p.client === 'http-test-client');
+      const abort = new AbortController();
+      const asked = http.callTool({ name: 'send_to_pane', arguments: { pane: 'tests', text: 'echo HTTP-CANCELLED' } }, undefined, { signal: abort.signal });
+      await until('the approval to wait', async () => ((await waiting()) ? true : undefined));
+      abort.abort();
+      await expect(asked).rejects.toThrow();
+      await until('the approval to leave the list', async () => ((await waiting()) ? undefined : true));
+    } finally {
+      await http.close();
+    }
+  });
+
   it('refuses a request without the token or with another', async () => {
     for (const authorization of [undefined, 'Bearer wrong-token', `Bearer ${token}x`]) {
       const response = await fetch(url, {
