@@ -3,8 +3,9 @@
  *
  * 1. Start of `picode mcp serve` (stdio): from spawning `node bin/picode.js mcp serve
  *    --session S` to the answer to `initialize`, through the SDK's own client, against a real
- *    host on a private tmux server. Peer, in the same run: a minimal server written with the
- *    SDK (tests/fixtures/mcp/server.mjs), which is the SDK's own floor.
+ *    host on a private tmux server. Peers, interleaved in the same run (bench/mcpPeers.mjs):
+ *    the smallest stdio server written with the SDK (`Server` + stdio transport: the SDK's own
+ *    floor), and a Node process answering `initialize` by hand without the SDK (Node's floor).
  * 2. `read_pane` through `picode mcp serve` after start: N calls from the SDK client (the
  *    tool, the policy, the agent.tool.before gate, the record and a tmux capture). Peer: the
  *    same capture over picode's IPC directly (`panes.capture`), which is what MCP adds to.
@@ -39,6 +40,7 @@ const progress = (message: string): void => { process.stderr.write(`[bench mcp] 
 const root = packageRoot();
 const bin = join(root, 'bin', 'picode.js');
 const fixture = join(root, 'tests', 'fixtures', 'mcp', 'server.mjs');
+const peers = join(root, 'bench', 'mcpPeers.mjs');
 const home = mkdtempSync(join(tmpdir(), 'picode-bench-mcp-'));
 const env: NodeJS.ProcessEnv = { ...process.env, PICODE_HOME: join(home, 'state'), XDG_CONFIG_HOME: join(home, 'config') };
 for (const k of ['TMUX', 'TMUX_PANE', 'PICODE_SESSION', 'PICODE_HOST_NO_EXTENSIONS']) delete env[k];
@@ -103,19 +105,26 @@ async function main(): Promise<Record<string, unknown>> {
     try { await c.call('mcp.tools.list'); return true; } finally { c.close(); }
   }, 120_000);
 
-  // 1. Start, interleaved with the SDK's minimal server.
+  // 1. Start, interleaved with the SDK's minimal server and Node's floor.
   const serveArgs = [bin, '--tmux-socket', socket, 'mcp', 'serve', '--session', session];
-  await timeStart(process.execPath, serveArgs);
-  await timeStart(process.execPath, [fixture]);
+  const sdkArgs = [peers, 'sdk'];
+  const sdkCjsArgs = [peers, 'sdk-cjs'];
+  const nodeArgs = [peers, 'node'];
+  for (const argv of [serveArgs, sdkArgs, sdkCjsArgs, nodeArgs]) await timeStart(process.execPath, argv);
   const serveStarts: Array<{ wallMs: number; cpuMs: number }> = [];
   const sdkStarts: Array<{ wallMs: number; cpuMs: number }> = [];
+  const sdkCjsStarts: Array<{ wallMs: number; cpuMs: number }> = [];
+  const nodeStarts: Array<{ wallMs: number; cpuMs: number }> = [];
   for (let i = 0; i < starts; i++) {
     serveStarts.push(await timeStart(process.execPath, serveArgs));
-    sdkStarts.push(await timeStart(process.execPath, [fixture]));
+    sdkStarts.push(await timeStart(process.execPath, sdkArgs));
+    sdkCjsStarts.push(await timeStart(process.execPath, sdkCjsArgs));
+    nodeStarts.push(await timeStart(process.execPath, nodeArgs));
   }
   const wall = (s: typeof serveStarts) => stats(s.map((x) => x.wallMs));
   const cpu = (s: typeof serveStarts) => stats(s.map((x) => x.cpuMs));
-  progress(`start: picode ${wall(serveStarts).median} ms (cpu ${cpu(serveStarts).median}), SDK minimal server ${wall(sdkStarts).median} ms (cpu ${cpu(sdkStarts).median})`);
+  const line = (name: string, s: typeof serveStarts) => `${name} ${wall(s).median} ms (cpu ${cpu(s).median})`;
+  progress(`start: ${[line('picode', serveStarts), line('SDK minimal server', sdkStarts), line('same from the SDK\'s CommonJS build', sdkCjsStarts), line('node without the SDK', nodeStarts)].join(', ')}`);
 
   // 2. read_pane through mcp serve, against panes.capture over IPC.
   const client = new Client({ name: 'bench', version: '1' });
@@ -172,6 +181,8 @@ async function main(): Promise<Record<string, unknown>> {
     serveStartMs: {
       picode: { wall: wall(serveStarts), cpu: cpu(serveStarts) },
       sdkMinimalServer: { wall: wall(sdkStarts), cpu: cpu(sdkStarts) },
+      sdkMinimalServerCommonJs: { wall: wall(sdkCjsStarts), cpu: cpu(sdkCjsStarts) },
+      nodeWithoutSdk: { wall: wall(nodeStarts), cpu: cpu(nodeStarts) },
       budgetMedian: 300,
     },
     readPaneMs: { viaMcpServe: stats(viaMcp), peerIpcCapture: stats(viaIpc), budgetMedian: 5 },

@@ -20,4 +20,12 @@ if (process.argv[2] === 'up') {
   const code = await upFastPath(process.argv.slice(3));
   if (code !== undefined) process.exit(code);
 }
+// `picode mcp serve` (stdio) is started by agents, which wait for its `initialize` answer: it too
+// skips commander (see mcpServeFastPath in host/cli/commands/mcpServe.ts).
+const mcpAt = process.argv[2] === '--tmux-socket' ? 4 : 2;
+if (process.argv[mcpAt] === 'mcp' && process.argv[mcpAt + 1] === 'serve') {
+  const { mcpServeFastPath } = await import('../dist/host/cli/commands/mcpServe.js').catch(missingBuild);
+  const code = await mcpServeFastPath(process.argv.slice(2));
+  if (code !== undefined) process.exit(code);
+}
 import('../dist/host/cli/main.js').catch(missingBuild);

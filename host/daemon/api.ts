@@ -77,7 +77,8 @@ export interface PanesApi {
    * sendText, sendKeys and run refuse a pane running one of picode's views, and run a pane whose
    * foreground program is not a shell (host/daemon/paneGuard.ts), unless `force`.
    */
-  run(pane: string, command: string, options: { origin: string; timeoutMs?: number; force?: boolean }): Promise<RunResult>;
+  /** `signal`: stop waiting (the command keeps running) when the caller cancels or goes away. */
+  run(pane: string, command: string, options: { origin: string; timeoutMs?: number; signal?: AbortSignal; force?: boolean }): Promise<RunResult>;
 }
 
 /** JSON-RPC methods served on the host's socket. Method names are `area.verb` (`plugin.list`). */

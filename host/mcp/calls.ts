@@ -18,7 +18,7 @@ export interface McpCaller {
 export interface McpCallResult extends ToolResult {
   /** How the call was decided: allowed by the policy, a gate, a person, or denied. */
   readonly decision: 'allow' | 'deny';
-  readonly by: 'policy' | 'gate' | 'person' | 'remembered' | 'timeout';
+  readonly by: 'policy' | 'gate' | 'person' | 'remembered' | 'timeout' | 'cancelled';
 }
 
 /** The tools an MCP client gets by default without asking: those that only read (and notify). */
@@ -47,18 +47,19 @@ export class McpCallService {
     return [...serverTools, ...pluginServerTools(this.plugins())];
   }
 
+  /** `signal` aborts when the client cancels the call or goes away: a wait for approval ends, a run stops waiting. */
   async call(name: string, args: unknown, caller: McpCaller, signal: AbortSignal): Promise<McpCallResult> {
     const started = performance.now();
     const tools = this.tools();
     const tool = tools.find((t) => t.name === name);
     if (!tool) {
-      return this.record(name, args, caller, started, {
+      return this.record(name, args, caller, started, signal, {
         text: `There is no picode tool named "${name}". Tools: ${tools.map((t) => t.name).join(', ')}.`, isError: true, decision: 'deny', by: 'policy',
       });
     }
     const policy = decisionFor(defaultMcpPolicy(this.config.approvals, tools), name);
     if (policy === 'deny') {
-      return this.record(name, args, caller, started, { text: `Denied: picode's mcp.approvals policy does not allow ${name}.`, isError: true, decision: 'deny', by: 'policy' });
+      return this.record(name, args, caller, started, signal, { text: `Denied: picode's mcp.approvals policy does not allow ${name}.`, isError: true, decision: 'deny', by: 'policy' });
     }
     const verdict = await this.host.gates.pass({
       type: 'agent.tool.before',
@@ -68,7 +69,7 @@ export class McpCallService {
       },
     });
     if (verdict.decision === 'deny') {
-      return this.record(name, args, caller, started, { text: `Denied by a picode hook${verdict.reason ? `: ${verdict.reason}` : '.'}`, isError: true, decision: 'deny', by: 'gate' });
+      return this.record(name, args, caller, started, signal, { text: `Denied by a picode hook${verdict.reason ? `: ${verdict.reason}` : '.'}`, isError: true, decision: 'deny', by: 'gate' });
     }
     const finalArgs = (verdict.data as { args?: unknown }).args ?? args;
     let decision: ToolDecision = strictest(policy, verdict.decision);
@@ -83,9 +84,12 @@ export class McpCallService {
         signal,
         (pending) => this.announce(pending.id, caller, name, finalArgs, verdict.reason),
       );
+      if (answer === undefined && signal.aborted) {
+        return this.record(name, finalArgs, caller, started, signal, { text: 'The call was cancelled before anyone answered; it was not run.', isError: true, decision: 'deny', by: 'cancelled' });
+      }
       if (answer === undefined || answer === 'no') {
         const text = answer === 'no' ? 'The person declined this call. Ask them, or try another way.' : 'No one approved this call in time; it was not run.';
-        return this.record(name, finalArgs, caller, started, { text, isError: true, decision: 'deny', by: answer === undefined ? 'timeout' : 'person' });
+        return this.record(name, finalArgs, caller, started, signal, { text, isError: true, decision: 'deny', by: answer === undefined ? 'timeout' : 'person' });
       }
       by = 'person';
     }
@@ -98,7 +102,7 @@ export class McpCallService {
       result = { text: `${name} failed: ${(error as Error).message}${hint}`, isError: true };
     }
     const extra = verdict.additionalContext ? `\n\n[context from a picode hook] ${verdict.additionalContext}` : '';
-    return this.record(name, finalArgs, caller, started, { ...result, text: result.text + extra, decision: 'allow', by });
+    return this.record(name, finalArgs, caller, started, signal, { ...result, text: result.text + extra, decision: 'allow', by });
   }
 
   private announce(id: number, caller: McpCaller, tool: string, args: unknown, reason: string | undefined): void {
@@ -117,13 +121,13 @@ export class McpCallService {
     });
   }
 
-  private record(tool: string, args: unknown, caller: McpCaller, started: number, result: McpCallResult): McpCallResult {
+  private record(tool: string, args: unknown, caller: McpCaller, started: number, signal: AbortSignal, result: McpCallResult): McpCallResult {
     this.host.bus.emit({
       type: 'mcp.call',
       data: {
         tool, client: caller.client, ...(caller.clientVersion ? { clientVersion: caller.clientVersion } : {}),
         ...(caller.run !== undefined ? { run: caller.run } : {}), ...(caller.transport ? { transport: caller.transport } : {}),
-        args, decision: result.decision, by: result.by, isError: result.isError === true,
+        args, decision: result.decision, by: result.by, isError: result.isError === true, ...(signal.aborted ? { cancelled: true } : {}),
         durationMs: Math.round((performance.now() - started) * 100) / 100,
       },
     });

@@ -23,7 +23,8 @@ export function getMcpClientManager(): McpClientManager | undefined {
  *
  * IPC methods:
  *   mcp.tools.list                          -> [{name, description, inputSchema}]
- *   mcp.tools.call {tool, args, caller}     -> {text, isError, structured, decision, by}
+ *   mcp.tools.call {tool, args, caller, callKey?} -> {text, isError, structured, decision, by}
+ *   mcp.tools.cancel {callKey}              -> {cancelled}: the MCP client cancelled that call
  *   mcp.approvals.list                      -> pending approvals
  *   mcp.approvals.watch                     -> snapshot, then `mcp.approvals` notifications
  *   mcp.approve {id, answer}                -> the approval answered
@@ -69,11 +70,35 @@ export function mcpExtension(): HostExtension {
 function registerMethods(host: HostApi, calls: McpCallService, approvals: McpApprovals, manager: McpClientManager): void {
   host.ipc.register('mcp.tools.list', () => calls.tools().map((t) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema })));
 
+  // Calls in flight by the key their `picode mcp serve` gave them, so a client's cancel
+  // (notifications/cancelled) stops the call here too: an approval wait ends and leaves the
+  // approvals list, run_in_pane stops waiting. A closed connection cancels its calls as well.
+  const inFlight = new Map<string, AbortController>();
   host.ipc.register('mcp.tools.call', async (params, context) => {
     const p = objectParams(params, 'mcp.tools.call');
     if (typeof p.tool !== 'string' || !p.tool) throw new PicodeError('mcp.tools.call needs `tool` (a tool name)');
-    const result = await calls.call(p.tool, p.args ?? {}, caller(p.caller), context.signal);
-    return { text: result.text, isError: result.isError === true, structured: result.structured ?? null, decision: result.decision, by: result.by };
+    const key = typeof p.callKey === 'string' && p.callKey ? p.callKey : undefined;
+    if (key && inFlight.has(key)) throw new PicodeError(`mcp.tools.call: the call key ${key} is already in use`, { hint: 'give each call its own key (a random one)' });
+    const cancel = new AbortController();
+    const onClose = (): void => cancel.abort();
+    if (context.signal.aborted) cancel.abort();
+    else context.signal.addEventListener('abort', onClose, { once: true });
+    if (key) inFlight.set(key, cancel);
+    try {
+      const result = await calls.call(p.tool, p.args ?? {}, caller(p.caller), cancel.signal);
+      return { text: result.text, isError: result.isError === true, structured: result.structured ?? null, decision: result.decision, by: result.by };
+    } finally {
+      context.signal.removeEventListener('abort', onClose);
+      if (key) inFlight.delete(key);
+    }
+  });
+  host.ipc.register('mcp.tools.cancel', (params) => {
+    const p = objectParams(params, 'mcp.tools.cancel');
+    if (typeof p.callKey !== 'string' || !p.callKey) throw new PicodeError('mcp.tools.cancel needs `callKey` (the key its mcp.tools.call was given)');
+    const call = inFlight.get(p.callKey);
+    call?.abort();
+    // A call that already finished has nothing to cancel: not an error (its answer and the cancel crossed).
+    return { cancelled: call !== undefined };
   });
 
   host.ipc.register('mcp.approvals.list', () => approvals.list());

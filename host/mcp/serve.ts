@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { HostClient } from '../ipc/client.js';
 
@@ -26,15 +28,41 @@ const planUri = 'picode://plan/current';
 /** Resource updates of one pane are sent at most this often while it prints. */
 const updateIntervalMs = 250;
 
+type ServerSdk = {
+  Server: typeof import('@modelcontextprotocol/sdk/server/index.js').Server;
+  types: typeof import('@modelcontextprotocol/sdk/types.js');
+  StdioServerTransport: typeof import('@modelcontextprotocol/sdk/server/stdio.js').StdioServerTransport;
+};
+let serverSdk: ServerSdk | undefined;
+
+/**
+ * The SDK modules the server needs, loaded once from the SDK's CommonJS build: the same code
+ * as its ES modules, but Node loads the few hundred files (zod, ajv) with far less loader work,
+ * and they are most of what an agent waits for when it starts this server (docs/benchmarks.md).
+ * Every SDK module `serve` uses comes from that one build, so its classes are the same ones.
+ */
+export function loadServerSdk(): ServerSdk {
+  serverSdk ??= {
+    Server: requireSdk<typeof import('@modelcontextprotocol/sdk/server/index.js')>('@modelcontextprotocol/sdk/server/index.js').Server,
+    types: requireSdk<typeof import('@modelcontextprotocol/sdk/types.js')>('@modelcontextprotocol/sdk/types.js'),
+    StdioServerTransport: requireSdk<typeof import('@modelcontextprotocol/sdk/server/stdio.js')>('@modelcontextprotocol/sdk/server/stdio.js').StdioServerTransport,
+  };
+  return serverSdk;
+}
+
+const requireCjs = createRequire(import.meta.url);
+
+/** A module of the MCP SDK's CommonJS build. */
+export function requireSdk<T>(specifier: string): T {
+  return requireCjs(specifier) as T;
+}
+
 /**
  * Builds one MCP server session (stdio has one; HTTP has one per client session). `transport`
  * is recorded with every call.
  */
 export async function createMcpServer(options: ServeOptions, transport: 'stdio' | 'http'): Promise<{ server: Server; close: () => void }> {
-  const [{ Server }, types] = await Promise.all([
-    import('@modelcontextprotocol/sdk/server/index.js'),
-    import('@modelcontextprotocol/sdk/types.js'),
-  ]);
+  const { Server, types } = loadServerSdk();
   const server = new Server(
     { name: 'picode', version: options.version },
     {
@@ -46,14 +74,14 @@ export async function createMcpServer(options: ServeOptions, transport: 'stdio' 
     const info = server.getClientVersion();
     return { client: info?.name ?? 'unknown client', clientVersion: info?.version, run: options.run, transport };
   };
-  const call = (tool: string, args: unknown) => options.client.call<HostCallResult>('mcp.tools.call', { tool, args, caller: caller() });
+  const call = (tool: string, args: unknown, signal: AbortSignal) => callHost(options.client, { tool, args, caller: caller() }, signal);
 
   server.setRequestHandler(types.ListToolsRequestSchema, async () => ({
     tools: await options.client.call<Array<{ name: string; description: string; inputSchema: { type: 'object' } }>>('mcp.tools.list'),
   }));
 
-  server.setRequestHandler(types.CallToolRequestSchema, async (request) => {
-    const result = await call(request.params.name, request.params.arguments ?? {});
+  server.setRequestHandler(types.CallToolRequestSchema, async (request, extra) => {
+    const result = await call(request.params.name, request.params.arguments ?? {}, extra.signal);
     return {
       content: [{ type: 'text' as const, text: result.text }],
       ...(result.structured ? { structuredContent: result.structured } : {}),
@@ -76,10 +104,10 @@ export async function createMcpServer(options: ServeOptions, transport: 'stdio' 
     };
   });
 
-  server.setRequestHandler(types.ReadResourceRequestSchema, async (request) => {
+  server.setRequestHandler(types.ReadResourceRequestSchema, async (request, extra) => {
     const uri = request.params.uri;
-    const result = uri === planUri ? await call('plan_get', {})
-      : uri.startsWith(paneScheme) ? await call('read_pane', { pane: decodeURIComponent(uri.slice(paneScheme.length)), lines: 200 })
+    const result = uri === planUri ? await call('plan_get', {}, extra.signal)
+      : uri.startsWith(paneScheme) ? await call('read_pane', { pane: decodeURIComponent(uri.slice(paneScheme.length)), lines: 200 }, extra.signal)
         : undefined;
     if (!result) throw new types.McpError(types.ErrorCode.InvalidParams, `unknown resource ${uri}: picode serves ${paneScheme}<pane id> and ${planUri}`);
     if (result.isError) throw new types.McpError(types.ErrorCode.InvalidParams, result.text);
@@ -98,6 +126,23 @@ export async function createMcpServer(options: ServeOptions, transport: 'stdio' 
   // List changes (panes opened and closed, plugins loaded) are announced from the start.
   server.oninitialized = () => { void updates.start(); };
   return { server, close: () => updates.close() };
+}
+
+/**
+ * One `mcp.tools.call` to the host, cancelled there when the MCP client cancels it
+ * (notifications/cancelled aborts the SDK handler's signal): the host ends an approval wait
+ * or a run_in_pane wait. The key is random, so no other client can cancel this call.
+ */
+async function callHost(client: HostClient, params: { tool: string; args: unknown; caller: unknown }, signal: AbortSignal): Promise<HostCallResult> {
+  signal.throwIfAborted();
+  const callKey = randomUUID();
+  const cancel = (): void => { void client.call('mcp.tools.cancel', { callKey }).catch(() => { /* the host went away: nothing to cancel */ }); };
+  signal.addEventListener('abort', cancel, { once: true });
+  try {
+    return await client.call<HostCallResult>('mcp.tools.call', { ...params, callKey });
+  } finally {
+    signal.removeEventListener('abort', cancel);
+  }
 }
 
 /**
@@ -168,7 +213,7 @@ class ResourceUpdates {
 
 /** Serves MCP on stdin/stdout until the client closes it or the host goes away. */
 export async function serveStdio(options: ServeOptions): Promise<number> {
-  const { StdioServerTransport } = await import('@modelcontextprotocol/sdk/server/stdio.js');
+  const { StdioServerTransport } = loadServerSdk();
   const { server, close } = await createMcpServer(options, 'stdio');
   const transport = new StdioServerTransport();
   const ended = new Promise<number>((resolve) => {

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { createMcpServer, type ServeOptions } from './serve.js';
+import { createMcpServer, requireSdk, type ServeOptions } from './serve.js';
 
 export interface HttpServeOptions extends ServeOptions {
   /** 0 = a free port. Always bound to 127.0.0.1. */
@@ -21,7 +21,7 @@ const maxBodyBytes = 4 * 1024 * 1024;
  * over the one host connection.
  */
 export async function serveHttp(options: HttpServeOptions): Promise<number> {
-  const { StreamableHTTPServerTransport } = await import('@modelcontextprotocol/sdk/server/streamableHttp.js');
+  const { StreamableHTTPServerTransport } = requireSdk<typeof import('@modelcontextprotocol/sdk/server/streamableHttp.js')>('@modelcontextprotocol/sdk/server/streamableHttp.js');
   const token = randomBytes(32).toString('base64url');
   const expected = Buffer.from(`Bearer ${token}`);
   const sessions = new Map<string, { transport: StreamableHTTPServerTransport; close: () => void }>();

@@ -95,11 +95,11 @@ export const serverTools: readonly ServerTool[] = [
     z.object({
       pane: paneArg,
       command: z.string().min(1).describe('The command line, typed into the pane\'s shell.'),
-      timeout_ms: z.number().int().min(100).max(3_600_000).optional().describe('Stop waiting after this long (default 300000); the command keeps running.'),
+      timeout_ms: z.number().int().min(100).max(3_600_000).optional().describe('Stop waiting after this long (default 300000); the command keeps running. Cancelling the call stops the wait the same way.'),
     }), async (args, ctx) => {
       const pane = await writablePane(ctx.host, args.pane);
-      const result = await ctx.host.panes.run(pane.id, args.command, { origin: ctx.origin, timeoutMs: args.timeout_ms ?? 300_000 });
-      const status = result.interrupted ? 'did not finish (timeout, or the pane closed)' : `exit code ${result.exitCode ?? 'unknown'}`;
+      const result = await ctx.host.panes.run(pane.id, args.command, { origin: ctx.origin, timeoutMs: args.timeout_ms ?? 300_000, signal: ctx.signal });
+      const status = result.interrupted ? 'did not finish (timeout, cancelled, or the pane closed)' : `exit code ${result.exitCode ?? 'unknown'}`;
       return {
         text: `${result.output}${result.output.endsWith('\n') || !result.output ? '' : '\n'}[${status}, ${Math.round(result.durationMs)} ms]`,
         isError: result.interrupted || (result.exitCode !== null && result.exitCode !== 0),

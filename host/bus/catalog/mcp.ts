@@ -15,8 +15,9 @@ export const mcpEvents = [
     transport: z.string().optional().describe('`stdio` or `http`.'),
     args: z.unknown().describe('The arguments it ran with (after hooks rewrote them).'),
     decision: z.enum(['allow', 'deny']).describe('Whether it ran.'),
-    by: z.enum(['policy', 'gate', 'person', 'remembered', 'timeout']).describe('What decided: `mcp.approvals`, a hook or gating plugin, a person, an earlier "always", or nobody answering in time.'),
+    by: z.enum(['policy', 'gate', 'person', 'remembered', 'timeout', 'cancelled']).describe('What decided: `mcp.approvals`, a hook or gating plugin, a person, an earlier "always", nobody answering in time, or the client cancelling while it waited for a person.'),
     isError: z.boolean().describe('True when the tool failed or was denied.'),
+    cancelled: z.boolean().optional().describe('True when the client cancelled the call (or went away) before its answer: picode stopped waiting for it.'),
     durationMs: z.number().describe('From the request to the answer, approval wait included.'),
   })),
   def('mcp.approval.requested', 'A call of an MCP client waits for a person: `picode mcp approve ID yes|no|always`.', z.object({

@@ -25,19 +25,9 @@ Examples:
   claude --mcp-config "$(picode mcp config --for claude)"
   picode mcp serve --http --session work`)
     .action(async (opts: { session?: string; http?: boolean; port?: number; run?: number }, cmd: Command) => {
-      const { resolveSessionTarget } = await import('../../ipc/target.js');
-      const { connectHost } = await import('../../ipc/client.js');
-      const target = await resolveSessionTarget({ session: opts.session, tmuxSocket: globalOptions(cmd).tmuxSocket });
-      const connect = () => connectHost(target.session, target.tmuxSocket);
-      const client = await connect();
-      const options = { client, connect, session: target.session, run: opts.run, version: await picodeVersion() };
-      if (opts.http) {
-        const { serveHttp } = await import('../../mcp/serveHttp.js');
-        process.exitCode = await serveHttp({ ...options, port: opts.port ?? 0, print: (text) => process.stdout.write(text) });
-      } else {
-        const { serveStdio } = await import('../../mcp/serve.js');
-        process.exitCode = await serveStdio(options);
-      }
+      // The stdio server usually starts through mcpServeFastPath (bin/picode.js); this is the same.
+      const { runMcpServe } = await import('./mcpServe.js');
+      process.exitCode = await runMcpServe(opts, globalOptions(cmd).tmuxSocket);
     });
 
   mcp.command('config')
@@ -118,15 +108,6 @@ Examples:
         client.close();
       }
     });
-}
-
-async function picodeVersion(): Promise<string> {
-  const [{ readFile }, { join }, { packageRoot }] = await Promise.all([import('node:fs/promises'), import('node:path'), import('../../core/paths.js')]);
-  try {
-    return (JSON.parse(await readFile(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
-  } catch {
-    return '0.0.0';
-  }
 }
 
 function parsePort(value: string): number {

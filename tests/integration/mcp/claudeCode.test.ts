@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mcpArgsFor } from '../../../host/mcp/agentWiring.js';
-import { startFakeAnthropic, type FakeAnthropic } from '../../fixtures/mcp/fakeAnthropic.js';
+import { reply, startFakeLlm, type FakeLlm, type RecordedRequest } from '../../fixtures/fake-llm/index.js';
 import { agentCliOrSkip, agentClis } from '../../support/agentClis.js';
 import { createMcpWorld, mcpReady, type McpWorld } from './helpers.js';
 
@@ -17,11 +17,26 @@ const session = 'mcpclaude';
 const claudeCli = agentCliOrSkip(agentClis.claude);
 const claude = claudeCli && join(claudeCli.binDir, 'claude');
 let world: McpWorld;
-let model: FakeAnthropic;
+let model: FakeLlm;
+
+/**
+ * The model's side of the conversation: the first turn that offers `tool` gets a `tool_use` of
+ * it with `input`; the turn that carries its result gets a short answer. What Claude Code asks
+ * besides its turns (titles, token counts, non-streaming calls) gets the side answer.
+ */
+function playsTool(tool: string, input: Record<string, unknown>): (request: RecordedRequest) => ReturnType<typeof reply.text> {
+  return (request) => {
+    const tools = (request.body.tools as Array<{ name: string }> | undefined) ?? [];
+    const messages = (request.body.messages as Array<{ content: unknown }> | undefined) ?? [];
+    const answered = messages.some((m) => Array.isArray(m.content) && (m.content as Array<{ type: string }>).some((b) => b.type === 'tool_result'));
+    if (tools.some((t) => t.name === tool) && !answered) return reply.toolCalls([{ id: 'toolu_picode_1', name: tool, args: input }]);
+    return reply.text(answered ? 'I read the pane: the login test fails with a 500.' : 'ok');
+  };
+}
 
 beforeAll(async () => {
   if (!claude) return;
-  model = await startFakeAnthropic('mcp__picode__read_pane', { pane: 'tests', last_command: true });
+  model = await startFakeLlm({ sideAnswer: 'ok', respond: playsTool('mcp__picode__read_pane', { pane: 'tests', last_command: true }) });
   world = createMcpWorld('');
   world.newSession(session, 'tests');
   world.startHost(session);
@@ -51,7 +66,7 @@ describe.skipIf(!claude)('Claude Code with picode\'s MCP server', () => {
       '--model', 'claude-sonnet-4-5',
     ];
     const env = {
-      ...world.env, HOME: home, ANTHROPIC_BASE_URL: model.url, ANTHROPIC_API_KEY: key,
+      ...world.env, HOME: home, ANTHROPIC_BASE_URL: model.anthropicBaseUrl, ANTHROPIC_API_KEY: key,
       CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', DISABLE_AUTOUPDATER: '1',
       // Claude Code defers MCP tools behind its ToolSearch tool by default; the scripted model calls the tool directly.
       ENABLE_TOOL_SEARCH: 'false',

@@ -66,9 +66,11 @@ describe('picode mcp serve over stdio', () => {
     const result = await world.cli(['mcp', 'serve', '--session', 'nohost']);
     expect(result.code).toBe(69);
     expect(result.stderr).toContain('no picode host is running for session "nohost"');
+    expect(result.stderr).toContain('start the workspace with `picode up`');
+    expect(result.stdout).toBe('');
   });
 
-  it('starts without loading the store, the plugin runtime, LLM SDKs or the pane UI', async () => {
+  it('starts without loading the store, the plugin runtime, LLM SDKs, the pane UI, config schemas or commander', async () => {
     const { join } = await import('node:path');
     const child = spawn(process.execPath, ['--import', join(__dirname, '..', '..', 'fixtures', 'mcp', 'logImports.mjs'), bin, 'mcp', 'serve', '--session', session], { cwd: world.project, env: world.env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
@@ -79,9 +81,11 @@ describe('picode mcp serve over stdio', () => {
     await until('the initialize answer', () => (stdout.includes('"id":1') ? true : undefined));
     child.stdin!.end();
     await new Promise((r) => child.once('close', r));
-    const imports = stderr.split('\n').filter((l) => l.startsWith('IMPORT '));
-    expect(imports.some((l) => l.includes('@modelcontextprotocol/sdk/dist/esm/server/index.js'))).toBe(true);
+    const imports = stderr.split('\n').filter((l) => l.startsWith('IMPORT ') || l.startsWith('REQUIRE '));
+    expect(imports.some((l) => /@modelcontextprotocol\/sdk\/dist\/(esm|cjs)\/server\/index\.js/.test(l))).toBe(true);
     expect(imports.filter((l) => /better-sqlite3|@bytecodealliance|componentize|node_modules\/openai|@anthropic-ai|blessed|\/host\/store\/|\/host\/sandbox\//.test(l))).toEqual([]);
+    // The fast path of bin/picode.js: no commander, no command table, no config schemas.
+    expect(imports.filter((l) => /node_modules\/commander|\/host\/cli\/main\.js|\/host\/cli\/commandTable\.js|\/host\/config\//.test(l))).toEqual([]);
   });
 
   it('lists picode\'s tools and the loaded plugins\' tools', async () => {
@@ -175,6 +179,34 @@ describe('picode mcp serve over stdio', () => {
     const answered = await world.cli(['agent', 'approve', `mcp:${waiting.id}`, 'no', '--session', session]);
     expect(answered.stderr).toBe('');
     expect((await refused).text).toContain('The person declined this call');
+  });
+
+  it('cancels a call in the host when the client cancels it: its approval leaves picode\'s lists, run_in_pane stops waiting', async () => {
+    const approvals = async () => JSON.parse((await world.cli(['mcp', 'approvals', '--session', session, '--json'])).stdout) as Array<{ id: number; args: { text?: string } }>;
+    const mcpCalls = async () => (await world.cli(['events', '--session', session, '--type', 'mcp.call', '--since', '0', '--json'])).stdout.trim().split('\n')
+      .filter(Boolean).map((l) => (JSON.parse(l) as { data: { tool: string; args: Record<string, unknown>; by: string; decision: string; cancelled?: boolean } }).data);
+
+    const asking = new AbortController();
+    const asked = client.callTool({ name: 'send_to_pane', arguments: { pane: 'tests', text: 'echo CANCELLED-TEXT', enter: true } }, undefined, { signal: asking.signal });
+    await until('the approval to wait', async () => (await approvals()).find((p) => p.args.text === 'echo CANCELLED-TEXT'));
+    await until('the agent pane to show it', () => (world.tmux('capture-pane', '-p', '-J', '-t', viewPane).includes('CANCELLED-TEXT') ? true : undefined));
+    asking.abort();
+    await expect(asked).rejects.toThrow();
+    await until('the approval to leave the list', async () => ((await approvals()).some((p) => p.args.text === 'echo CANCELLED-TEXT') ? undefined : true));
+    await until('the agent pane to drop it', () => (world.tmux('capture-pane', '-p', '-J', '-t', viewPane).includes('CANCELLED-TEXT') ? undefined : true));
+    expect((await mcpCalls()).find((c) => c.args.text === 'echo CANCELLED-TEXT')).toMatchObject({ tool: 'send_to_pane', decision: 'deny', by: 'cancelled', cancelled: true });
+
+    // A command that does not end: the host stops waiting for it when the call is cancelled
+    // (its record appears), and the command keeps running in the pane until someone stops it.
+    const running = new AbortController();
+    const ran = client.callTool({ name: 'run_in_pane', arguments: { pane: 'tests', command: 'sleep 7777' } }, undefined, { signal: running.signal, timeout: 600_000 });
+    await until('the command to start', async () => ((await call('read_pane', { pane: 'tests', lines: 5 })).text.includes('sleep 7777') ? true : undefined));
+    running.abort();
+    await expect(ran).rejects.toThrow();
+    const record = await until('the host to stop waiting', async () => (await mcpCalls()).find((c) => c.tool === 'run_in_pane' && c.args.command === 'sleep 7777'));
+    expect(record).toMatchObject({ decision: 'allow', cancelled: true });
+    world.tmux('send-keys', '-t', testsPane, 'C-c');
+    expect((await call('run_in_pane', { pane: 'tests', command: 'echo AFTER-CANCEL' })).text).toContain('AFTER-CANCEL');
   });
 
   it('gathers context for a task from panes, failures and plugins', async () => {
@@ -274,6 +306,23 @@ describe('picode mcp serve --http', () => {
       expect(textOf(read)).toContain('SUBSCRIBED-OUTPUT');
       const events = await world.cli(['events', '--session', session, '--type', 'mcp.call', '--limit', '1', '--json']);
       expect(JSON.parse(events.stdout.trim()).data).toMatchObject({ client: 'http-test-client', transport: 'http', tool: 'read_pane' });
+    } finally {
+      await http.close();
+    }
+  });
+
+  it('cancels a waiting call in the host when the client cancels it', async () => {
+    const http = new Client({ name: 'http-test-client', version: '1.0.0' });
+    await http.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { Authorization: `Bearer ${token}` } } }));
+    try {
+      const waiting = async () => (JSON.parse((await world.cli(['mcp', 'approvals', '--session', session, '--json'])).stdout) as Array<{ client: string }>)
+        .some((p) => p.client === 'http-test-client');
+      const abort = new AbortController();
+      const asked = http.callTool({ name: 'send_to_pane', arguments: { pane: 'tests', text: 'echo HTTP-CANCELLED' } }, undefined, { signal: abort.signal });
+      await until('the approval to wait', async () => ((await waiting()) ? true : undefined));
+      abort.abort();
+      await expect(asked).rejects.toThrow();
+      await until('the approval to leave the list', async () => ((await waiting()) ? undefined : true));
     } finally {
       await http.close();
     }
