@@ -105,7 +105,7 @@ export class ExternalAgents {
     private readonly policy: ApprovalPolicy,
   ) {
     this.ext = new ExternalStore(host.store.db);
-    this.panes = new TmuxPanes(host.session, host.mux?.tmuxSocket);
+    this.panes = new TmuxPanes(host.session, host.mux?.tmuxSocket, host.mux?.tmuxCommand);
     this.notifier = new Notifier(config.notify, this.panes, (p) => this.panes.tty(p), (m, f) => host.log.warn(m, f));
   }
 
@@ -245,7 +245,7 @@ export class ExternalAgents {
     const base = { run: runId, kind: record.kind, agentSession: identity.sessionId };
     switch (meaning.kind) {
       case 'prompt':
-        if (!(run.status === 'working' && meaning.text === run.task && this.runs.entries(runId).length <= 2)) this.record(runId, { kind: 'user', text: meaning.text });
+        if (!(run.status === 'working' && meaning.text === run.task && this.runs.entries(runId, 2).length === 0)) this.record(runId, { kind: 'user', text: meaning.text });
         this.host.bus.emit({ type: 'agent.message', pane, data: { ...base, role: 'user', text: meaning.text } });
         this.setStatus(runId, 'working', 'hooks');
         return undefined;
@@ -509,16 +509,18 @@ export class ExternalAgents {
       const state = states.get(record.pane);
       if (state && !state.dead) { live.deadSince = undefined; continue; }
       const code = state?.exitStatus;
-      // A pane missing from one listing (tmux busy), or dead before tmux has reaped its process,
-      // is looked at again for a while before its run ends without an exit status.
+      const signal = state?.signal;
+      // A pane missing from one listing (tmux busy), or dead before tmux has reaped its process
+      // (neither an exit status nor a signal yet), is looked at again for a while before its run
+      // ends without an exit status.
       const knownAlive = !state && this.host.panes.resolve(record.pane) && !this.host.panes.resolve(record.pane)!.dead;
-      if (knownAlive || (state && code === undefined)) {
+      if (knownAlive || (state && code === undefined && signal === undefined)) {
         live.deadSince ??= now;
         if (now - live.deadSince < exitStatusPatienceMs) continue;
       }
       if (code !== undefined) this.ext.update(runId, { exitCode: code });
       const status: RunStatus = live.stopRequested ? 'stopped' : code === 0 ? 'done' : 'failed';
-      const detail = state ? `its process exited with status ${code ?? 'unknown'}` : 'its pane was closed';
+      const detail = !state ? 'its pane was closed' : signal !== undefined ? `its process was killed by signal ${signal}` : `its process exited with status ${code ?? 'unknown'}`;
       this.setStatus(runId, status, record.statusSource, detail);
     }
   }
