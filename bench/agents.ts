@@ -93,6 +93,7 @@ async function main(): Promise<Record<string, unknown>> {
   const toStatusLine: number[] = [];
   const hookAnswered: number[] = [];
   const listCall: number[] = [];
+  const statusLinePoll: number[] = [];
   for (let i = 0; i < samples; i++) {
     const want = i % 2 === 0 ? 'working' : 'waiting_input';
     const payload = want === 'working'
@@ -110,7 +111,9 @@ async function main(): Promise<Record<string, unknown>> {
     await posted;
     if (want === 'waiting_input') {
       for (;;) {
+        const p0 = performance.now();
         const line = spawnSync('tmux', ['-L', socket, 'show-options', '-v', '-t', `${session}:`, '@picode-waiting'], { env, encoding: 'utf8' }).stdout;
+        statusLinePoll.push(performance.now() - p0);
         if (line.includes('1 agent waiting')) break;
       }
       toStatusLine.push(performance.now() - t0);
@@ -174,8 +177,9 @@ async function main(): Promise<Record<string, unknown>> {
     machine: { cores: (await import('node:os')).cpus().length, loadavg: loadavg().map((l) => round(l)) },
     statusLatencyMs: {
       hookToAgentList: stats(toList), hookToStatusLine: stats(toStatusLine), goalMedian: 50,
-      // The parts: the hook call answered by the host (the status is set before the answer), one `agent.list` call.
-      breakdown: { hookAnswered: stats(hookAnswered), agentListCall: stats(listCall) },
+      // The parts: the hook call answered by the host (the status is set before the answer), one
+      // `agent.list` call, one look at the status line (a `tmux show-options` process, this bench's own cost).
+      breakdown: { hookAnswered: stats(hookAnswered), agentListCall: stats(listCall), statusLinePoll: stats(statusLinePoll) },
     },
     blockingToolCall: { preToolUseRoundTripMs: stats(gate), relayRoundTripMs: relays, claudeCode: claudeCost, goalMedianAddedMs: 20 },
     idle: { seconds: idleSeconds, hostCpuPercentNoAgents: round(baseline, 3), hostCpuPercentFourIdleAgents: round(withAgents, 3), addedPercentOfACore: round(withAgents - baseline, 3), goal: 1 },
