@@ -13,6 +13,7 @@
  * 3. Idle cost: the host's CPU time over a quiet interval with no external agents, then with 4
  *    idle ones. Goal: under 1% of a core added.
  *
+ * `--parts latency,toolcall,idle` runs only some parts; `--host-cpu-prof DIR` profiles the host.
  * Prints one JSON document on stdout; progress on stderr.
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -23,7 +24,7 @@ import { homedir, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connectHost, type HostClient } from '../host/ipc/client.js';
-import { wiringFor } from '../host/agents/external/wiring.js';
+import { hookRelay, wiringFor } from '../host/agents/external/wiring.js';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number): number => {
@@ -33,6 +34,8 @@ const option = (name: string, fallback: number): number => {
 const samples = option('samples', 40);
 const idleSeconds = option('idle-seconds', 20);
 const toolCalls = option('tool-calls', 5);
+// `--parts latency,toolcall,idle` (default all): run only some parts.
+const parts = new Set((args.includes('--parts') ? args[args.indexOf('--parts') + 1]! : 'latency,toolcall,idle').split(','));
 const progress = (line: string): void => { process.stderr.write(`${line}\n`); };
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const bin = join(root, 'bin', 'picode.js');
@@ -66,7 +69,9 @@ let fake: Server | undefined;
 async function main(): Promise<Record<string, unknown>> {
   tmux('new-session', '-d', '-s', session, '-x', '200', '-y', '50', '-c', home);
   const hostLog = openSync(join(tmpdir(), `picode-bench-agents-host-${process.pid}.log`), 'w', 0o600);
-  host = spawn(process.execPath, [bin, 'host', '--session', session, '--tmux-socket', socket], { cwd: home, env, stdio: ['ignore', 'ignore', hostLog] });
+  // `--host-cpu-prof DIR`: the host writes a V8 CPU profile there when it stops (where its time goes).
+  const profile = args.includes('--host-cpu-prof') ? ['--cpu-prof', '--cpu-prof-dir', resolve(args[args.indexOf('--host-cpu-prof') + 1]!)] : [];
+  host = spawn(process.execPath, [...profile, bin, 'host', '--session', session, '--tmux-socket', socket], { cwd: home, env, stdio: ['ignore', 'ignore', hostLog] });
   const deadline = Date.now() + 60_000;
   while (!client) {
     try { client = await connectHost(session, socket, { env }); await client.call('agent.list'); } catch { client = undefined; if (Date.now() > deadline) throw new Error('host did not start'); await sleep(100); }
@@ -86,19 +91,29 @@ async function main(): Promise<Record<string, unknown>> {
   // 1. Status latency --------------------------------------------------------------------------
   const toList: number[] = [];
   const toStatusLine: number[] = [];
+  const hookAnswered: number[] = [];
+  const listCall: number[] = [];
+  const statusLinePoll: number[] = [];
   for (let i = 0; i < samples; i++) {
     const want = i % 2 === 0 ? 'working' : 'waiting_input';
     const payload = want === 'working'
       ? { hook_event_name: 'UserPromptSubmit', session_id: 'bench', prompt: `p${i}` }
       : { hook_event_name: 'Stop', session_id: 'bench', last_assistant_message: `a${i}` };
     const t0 = performance.now();
-    const posted = post(payload);
-    while ((await statusOf()) !== want) { /* poll */ }
+    const posted = post(payload).then(() => { hookAnswered.push(performance.now() - t0); });
+    for (;;) {
+      const l0 = performance.now();
+      const status = await statusOf();
+      listCall.push(performance.now() - l0);
+      if (status === want) break;
+    }
     toList.push(performance.now() - t0);
     await posted;
     if (want === 'waiting_input') {
       for (;;) {
+        const p0 = performance.now();
         const line = spawnSync('tmux', ['-L', socket, 'show-options', '-v', '-t', `${session}:`, '@picode-waiting'], { env, encoding: 'utf8' }).stdout;
+        statusLinePoll.push(performance.now() - p0);
         if (line.includes('1 agent waiting')) break;
       }
       toStatusLine.push(performance.now() - t0);
@@ -113,24 +128,60 @@ async function main(): Promise<Record<string, unknown>> {
     await post({ hook_event_name: 'PreToolUse', session_id: 'bench', tool_name: 'Bash', tool_input: { command: `echo ${i}` }, tool_use_id: `t${i}` });
     gate.push(performance.now() - t0);
   }
-  const claudeCost = await claudeToolCallCost(hookUrl, token);
+  // The relay a program-hook agent (Codex) runs per hook call: curl against picode's Node script.
+  const relayCost = async (curl: string | null | undefined): Promise<ReturnType<typeof stats> | string> => {
+    const relay = hookRelay(curl, 30);
+    if (curl === undefined && relay.notifyArgv[0] !== '/bin/sh') return 'no curl on PATH';
+    const times: number[] = [];
+    const input = JSON.stringify({ hook_event_name: 'PreToolUse', session_id: 'bench', tool_name: 'Bash', tool_input: { command: 'true' }, tool_use_id: 'relay' });
+    for (let i = 0; i < Math.min(samples, 20); i++) {
+      const t0 = performance.now();
+      await new Promise<void>((done) => {
+        const child = spawn('/bin/sh', ['-c', relay.hookLine], { env: { ...env, PICODE_HOOK_URL: hookUrl, PICODE_HOOK_TOKEN: token }, stdio: ['pipe', 'ignore', 'ignore'] });
+        child.on('close', () => done());
+        child.stdin!.end(input);
+      });
+      times.push(performance.now() - t0);
+    }
+    return stats(times);
+  };
+  const relays = { curl: await relayCost(undefined), nodeScript: await relayCost(null) };
+  progress(`relay per hook call: ${JSON.stringify(relays)}`);
+  const claudeCost = parts.has('toolcall') ? await claudeToolCallCost(hookUrl, token) : { skipped: 'not in --parts' };
 
   // 3. Idle cost --------------------------------------------------------------------------------
   await client.call('agent.stop', { run: run.id, kill: true });
   const hostPid = host.pid!;
   const cpu = (): number => { const f = readFileSync(`/proc/${hostPid}/stat`, 'utf8').split(') ')[1]!.split(' '); return (Number(f[11]) + Number(f[12])) / 100; };
   const measure = async (): Promise<number> => { const c0 = cpu(); const t0 = performance.now(); await sleep(idleSeconds * 1000); return ((cpu() - c0) / ((performance.now() - t0) / 1000)) * 100; };
-  await sleep(2000);
-  const baseline = await measure();
-  for (let i = 0; i < 4; i++) await client.call('agent.start', { with: 'sleep 100000', task: '', cwd: home });
-  await sleep(5000); // past their inferred idle switch
-  const withAgents = await measure();
+  let baseline = 0;
+  let withAgents = 0;
+  if (parts.has('idle')) {
+    // The host's start-up work (plugin workers loading) must be over before the baseline.
+    const settleDeadline = Date.now() + 60_000;
+    for (let last = Infinity; Date.now() < settleDeadline;) {
+      const c0 = cpu();
+      await sleep(2000);
+      const now = (cpu() - c0) / 2 * 100;
+      if (Math.abs(now - last) < 1 && now < 5) break;
+      last = now;
+    }
+    baseline = await measure();
+    for (let i = 0; i < 4; i++) await client.call('agent.start', { with: 'sleep 100000', task: '', cwd: home });
+    await sleep(5000); // past their inferred idle switch
+    withAgents = await measure();
+  }
   progress(`idle: ${round(baseline, 3)}% -> ${round(withAgents, 3)}% of a core`);
 
   return {
     machine: { cores: (await import('node:os')).cpus().length, loadavg: loadavg().map((l) => round(l)) },
-    statusLatencyMs: { hookToAgentList: stats(toList), hookToStatusLine: stats(toStatusLine), goalMedian: 50 },
-    blockingToolCall: { preToolUseRoundTripMs: stats(gate), claudeCode: claudeCost, goalMedianAddedMs: 20 },
+    statusLatencyMs: {
+      hookToAgentList: stats(toList), hookToStatusLine: stats(toStatusLine), goalMedian: 50,
+      // The parts: the hook call answered by the host (the status is set before the answer), one
+      // `agent.list` call, one look at the status line (a `tmux show-options` process, this bench's own cost).
+      breakdown: { hookAnswered: stats(hookAnswered), agentListCall: stats(listCall), statusLinePoll: stats(statusLinePoll) },
+    },
+    blockingToolCall: { preToolUseRoundTripMs: stats(gate), relayRoundTripMs: relays, claudeCode: claudeCost, goalMedianAddedMs: 20 },
     idle: { seconds: idleSeconds, hostCpuPercentNoAgents: round(baseline, 3), hostCpuPercentFourIdleAgents: round(withAgents, 3), addedPercentOfACore: round(withAgents - baseline, 3), goal: 1 },
   };
 }

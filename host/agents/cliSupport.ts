@@ -4,12 +4,12 @@ import { globalOptions } from '../cli/globals.js';
 import type { AgentsClient } from './client.js';
 
 /** What `picode plan`, `picode agent` and `picode jobs` share: the client, and reading numbers. */
-export async function withAgentsClient(cmd: Command, session: string | undefined, body: (client: AgentsClient) => Promise<void>, requireHost = false): Promise<void> {
+export async function withAgentsClient<T = void>(cmd: Command, session: string | undefined, body: (client: AgentsClient) => Promise<T>, requireHost = false): Promise<T> {
   const { tmuxSocket } = globalOptions(cmd);
   const { openAgentsClient } = await import('./client.js');
   const client = await openAgentsClient({ session, tmuxSocket, cwd: process.cwd(), requireHost });
   try {
-    await body(client);
+    return await body(client);
   } finally {
     await client.close();
   }

@@ -130,7 +130,8 @@ export function registerAgentMethods(ipc: IpcRegistry, rt: AgentsRuntime, subscr
         cwd: str('agent.start', params, 'cwd', true) ?? process.cwd(), pane: str('agent.start', params, 'pane', true),
         worktree: params.worktree === true, model: str('agent.start', params, 'model', true),
         args: Array.isArray(params.args) ? params.args.map(String) : [],
-      }).then((run) => ({ run }));
+        inPlace: params.inPlace === true,
+      });
     }
     const limits = p('agent.start', params.limits);
     return rt.agents.start({

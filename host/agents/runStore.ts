@@ -2,6 +2,7 @@ import type { Database } from '../store/db.js';
 import type { Message, ToolCall } from '../../src/providers/types.js';
 import type { AgentLimits, RunUsage } from '../../src/agents/limits.js';
 import { redact } from '../../src/providers/keys.js';
+import { statementCache } from './statements.js';
 
 /** A run's status: the loop's statuses plus `interrupted` (the host stopped under it). */
 export type RunStatus = 'working' | 'waiting_approval' | 'waiting_input' | 'done' | 'failed' | 'stopped' | 'interrupted';
@@ -85,14 +86,18 @@ function toRecord(row: RunRow): AgentRunRecord {
 }
 
 export class AgentRunStore {
-  constructor(private readonly db: Database) {}
+  private readonly prepare: ReturnType<typeof statementCache>;
+
+  constructor(private readonly db: Database) {
+    this.prepare = statementCache(db);
+  }
 
   create(run: {
     session: string | undefined; task: string; model: string; cwd: string; workPane: string | undefined;
     limits: AgentRunRecord['limits']; planStepId?: number | undefined;
   }): AgentRunRecord {
     const now = Date.now();
-    const info = this.db.prepare(
+    const info = this.prepare(
       `INSERT INTO agent_runs (session, plan_step_id, task, model, status, work_pane, cwd, limits_json, created_at, updated_at)
        VALUES (?, ?, ?, ?, 'working', ?, ?, ?, ?, ?)`,
     ).run(run.session ?? null, run.planStepId ?? null, run.task, run.model, run.workPane ?? null, run.cwd, JSON.stringify(run.limits), now, now);
@@ -102,14 +107,14 @@ export class AgentRunStore {
   }
 
   get(id: number): AgentRunRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM agent_runs WHERE id = ?').get(id) as RunRow | undefined;
+    const row = this.prepare('SELECT * FROM agent_runs WHERE id = ?').get(id) as RunRow | undefined;
     return row && toRecord(row);
   }
 
   list(session: string | undefined, limit = 50): AgentRunRecord[] {
     const rows = (session === undefined
-      ? this.db.prepare('SELECT * FROM agent_runs ORDER BY id DESC LIMIT ?').all(limit)
-      : this.db.prepare('SELECT * FROM agent_runs WHERE session = ? ORDER BY id DESC LIMIT ?').all(session, limit)) as RunRow[];
+      ? this.prepare('SELECT * FROM agent_runs ORDER BY id DESC LIMIT ?').all(limit)
+      : this.prepare('SELECT * FROM agent_runs WHERE session = ? ORDER BY id DESC LIMIT ?').all(session, limit)) as RunRow[];
     return rows.map(toRecord);
   }
 
@@ -132,12 +137,12 @@ export class AgentRunStore {
       sets.push('cached_input_tokens = ?', 'cache_write_tokens = ?', 'cache_saved_usd = ?');
       params.push(fields.usage.cachedInputTokens ?? 0, fields.usage.cacheWriteTokens ?? 0, fields.usage.cacheSavedUsd ?? 0);
     }
-    this.db.prepare(`UPDATE agent_runs SET ${sets.join(', ')} WHERE id = ?`).run(...params, id);
+    this.prepare(`UPDATE agent_runs SET ${sets.join(', ')} WHERE id = ?`).run(...params, id);
   }
 
   /** Runs a previous host left mid-flight: marked interrupted (resumable through their job). */
   interruptStale(session: string | undefined): number[] {
-    const rows = this.db.prepare(
+    const rows = this.prepare(
       // External agents (agent_external) live in their own panes and outlive a host: they are reconciled from their panes instead.
       `SELECT id FROM agent_runs WHERE session IS ? AND status IN ('working', 'waiting_approval', 'waiting_input')
          AND id NOT IN (SELECT run_id FROM agent_external)`,
@@ -156,7 +161,7 @@ export class AgentRunStore {
   append(run: number, entry: TranscriptEntry): StoredEntry {
     const time = Date.now();
     const json = redact(JSON.stringify(entry));
-    const row = this.db.prepare(
+    const row = this.prepare(
       `INSERT INTO agent_messages (run_id, seq, kind, content_json, created_at)
        VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM agent_messages WHERE run_id = ?), ?, ?, ?) RETURNING seq`,
     ).get(run, run, entry.kind, json, time) as { seq: number };
@@ -164,7 +169,7 @@ export class AgentRunStore {
   }
 
   entries(run: number, afterSeq = 0): StoredEntry[] {
-    const rows = this.db.prepare(
+    const rows = this.prepare(
       'SELECT seq, content_json, created_at FROM agent_messages WHERE run_id = ? AND seq > ? ORDER BY seq',
     ).all(run, afterSeq) as Array<{ seq: number; content_json: string; created_at: number }>;
     return rows.map((r) => ({ run, seq: r.seq, time: r.created_at, entry: JSON.parse(r.content_json) as TranscriptEntry }));

@@ -21,7 +21,11 @@ export interface HostApi {
   readonly gates: GateRegistry;
   readonly log: HostLogger;
   /** Which multiplexer runs the session, and tmux's private server name (`-L`) when there is one: external agents open their own panes. */
-  readonly mux?: { readonly kind: 'tmux' | 'zellij'; readonly tmuxSocket: string | undefined };
+  readonly mux?: {
+    readonly kind: 'tmux' | 'zellij'; readonly tmuxSocket: string | undefined;
+    /** tmux: runs one tmux command (argv) on the host's control-mode connection, no process per command. */
+    readonly tmuxCommand?: ((argv: readonly string[]) => Promise<string[]>) | undefined;
+  };
 }
 
 /**

@@ -24,6 +24,8 @@ export interface PaneDriver {
    * option `@picode-notification` (for `#{@picode-notification}` in the status line).
    */
   notify?(text: string): Promise<void>;
+  /** tmux: one command (argv, quoted here) on the control-mode connection; its output lines. */
+  tmuxCommand?(argv: readonly string[]): Promise<string[]>;
 }
 
 export function tmuxDriver(options: {
@@ -42,6 +44,7 @@ export function tmuxDriver(options: {
     relist: () => observer.relist(),
     enableFlowControl: () => observer.enableFlowControl(),
     acknowledge: (pane, offset) => observer.acknowledge(pane, offset),
+    tmuxCommand: (argv) => observer.command(argv.map(tmuxQuote).join(' ')),
     async notify(text) {
       const target = tmuxQuote(`=${options.session}:`);
       // `#` would start a format: doubled, it is shown as it is.

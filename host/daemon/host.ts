@@ -102,7 +102,7 @@ export class Host {
       panes: this.panesApi(),
       ipc: this.ipc,
       gates: this.gates,
-      mux: { kind: options.muxKind ?? 'tmux', tmuxSocket },
+      mux: { kind: options.muxKind ?? 'tmux', tmuxSocket, tmuxCommand: options.driver.tmuxCommand?.bind(options.driver) },
     };
   }
 

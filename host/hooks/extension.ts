@@ -37,7 +37,8 @@ export function hooksExtension(options: HooksExtensionOptions = {}): HostExtensi
       const services: HookServices = {
         session: host.session,
         cwd,
-        env: process.env,
+        // A hook script that calls `picode` reaches this session's host on its own tmux server.
+        env: tmuxSocket ? { ...process.env, PICODE_TMUX_SOCKET: tmuxSocket } : process.env,
         panes: host.panes,
         emit: (event) => host.bus.emit(event),
         log: host.log,

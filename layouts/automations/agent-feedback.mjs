@@ -3,11 +3,13 @@
  * The agent feedback loop that ships with picode (hooks `agent-turn-record` and
  * `test-failure-to-agent` in picode.config.yaml): when an agent finishes (picode's own run
  * ends, or an external agent such as Claude Code ends a turn), its run id is remembered; when
+ * an agent without hooks (aider, `--with CMD`) goes quiet at its prompt (its inferred status
+ * turns waiting_input), likewise; when
  * the tests then fail in pane `tests`, the failure goes to that agent with `picode agent send`
  * (typed at its prompt when it waits for input, queued otherwise). `record` also types the
  * test command (TEST_COMMAND, default `npm test`) into pane `tests`.
  *
- *   node agent-feedback.mjs record    < agent.finished / agent.message event JSON
+ *   node agent-feedback.mjs record    < agent.finished / agent.message / agent.status event JSON
  *   node agent-feedback.mjs send      < command.finished event JSON
  */
 import { execFileSync } from 'node:child_process';
@@ -25,6 +27,8 @@ if (mode === 'record') {
   const data = event.data ?? {};
   // agent.message also carries the prompts given to the agent: only a turn's answer counts.
   if (event.hook_event_name === 'agent.message' && data.role !== 'assistant') process.exit(0);
+  // An agent with hooks ends its turn with agent.message; only an inferred status stands for it.
+  if (event.hook_event_name === 'agent.status' && !(data.status === 'waiting_input' && data.source === 'inferred')) process.exit(0);
   const run = typeof data.run === 'number' ? data.run : data.run?.id;
   if (typeof run !== 'number') process.exit(0);
   writeFileSync(state, JSON.stringify({ run }), { mode: 0o600 });

@@ -11,14 +11,25 @@ export async function resolveBinary(name: string, install: string | undefined, e
   const candidates = name.includes('/')
     ? [isAbsolute(name) ? name : resolve(cwd, name)]
     : (env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, name));
-  for (const path of candidates) {
+  const found = firstExecutable(candidates);
+  if (found) return found;
+  throw new PicodeError(`${name}: not found${name.includes('/') ? '' : ' on PATH'}`, {
+    hint: install ? `install it with: ${install}` : `check the command given to --with (it must be an executable${name.includes('/') ? '' : ' on PATH'})`,
+  });
+}
+
+/** An executable named `name` on PATH, or undefined. */
+export function findOnPath(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return firstExecutable((env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, name)));
+}
+
+function firstExecutable(paths: readonly string[]): string | undefined {
+  for (const path of paths) {
     try {
       if (statSync(path).isFile()) { accessSync(path, constants.X_OK); return path; }
     } catch {
       // not here
     }
   }
-  throw new PicodeError(`${name}: not found${name.includes('/') ? '' : ' on PATH'}`, {
-    hint: install ? `install it with: ${install}` : `check the command given to --with (it must be an executable${name.includes('/') ? '' : ' on PATH'})`,
-  });
+  return undefined;
 }

@@ -43,7 +43,10 @@ export async function startHookServer(options: HookServerOptions): Promise<HookS
   server.headersTimeout = 10 * 60_000 + 1000;
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const match = /^\/hooks\/(\d+)$/.exec((req.url ?? '').split('?')[0]!);
+    const [path, query] = (req.url ?? '').split('?');
+    const match = /^\/hooks\/(\d+)$/.exec(path!);
+    // `?quiet`: no decision is an empty answer rather than `{}` (what a relay prints as it is).
+    const none = query === 'quiet' ? undefined : {};
     if (req.method !== 'POST' || !match) return answer(res, 404, { error: 'not a picode hook address' });
     const run = Number(match[1]);
     const token = String(req.headers[tokenHeader] ?? '');
@@ -72,13 +75,13 @@ export async function startHookServer(options: HookServerOptions): Promise<HookS
     if (payload === null || typeof payload !== 'object' || Array.isArray(payload) || !named(payload as Record<string, unknown>)) {
       if (payload !== undefined) options.malformed(run, 'not a hook input (an object with hook_event_name, or a notify object with type)', body.slice(0, 2000));
       // Recorded and ignored: the agent carries on as if no hook had answered.
-      return answer(res, 200, {});
+      return answer(res, 200, none);
     }
     try {
-      answer(res, 200, (await options.handle({ run, payload: payload as Record<string, unknown> })) ?? {});
+      answer(res, 200, (await options.handle({ run, payload: payload as Record<string, unknown> })) ?? none);
     } catch (error) {
       options.malformed(run, `handling failed: ${(error as Error).message}`, body.slice(0, 2000));
-      answer(res, 200, {});
+      answer(res, 200, none);
     }
   }
 
@@ -94,7 +97,7 @@ export async function startHookServer(options: HookServerOptions): Promise<HookS
   };
 }
 
-function answer(res: ServerResponse, status: number, body: Record<string, unknown>): void {
+function answer(res: ServerResponse, status: number, body: Record<string, unknown> | undefined): void {
   if (res.headersSent || res.destroyed) return;
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  res.writeHead(status, { 'content-type': 'application/json' }).end(body === undefined ? '' : JSON.stringify(body));
 }

@@ -23,6 +23,17 @@ export function externalMethods(ipc: IpcRegistry, rt: AgentsRuntime, external: E
     const params = objectParams('agent.select', raw);
     return { pane: await external.select(int('agent.select', params, 'run'), str('agent.select', params, 'client', true)) };
   });
+  // The pane's own process, for a run it started in place (Zellij): the agent's pid, then its end.
+  ipc.register('agent.launched', (raw) => {
+    const params = objectParams('agent.launched', raw);
+    external.launched(int('agent.launched', params, 'run'), str('agent.launched', params, 'token'), int('agent.launched', params, 'pid'));
+    return { ok: true };
+  });
+  ipc.register('agent.exited', (raw) => {
+    const params = objectParams('agent.exited', raw);
+    return external.exited(int('agent.exited', params, 'run'), str('agent.exited', params, 'token'),
+      int('agent.exited', params, 'exitCode', true), str('agent.exited', params, 'signal', true));
+  });
   ipc.register('agent.transcript', async (raw) => {
     const run = int('agent.transcript', objectParams('agent.transcript', raw), 'run');
     const record = external.external(run);

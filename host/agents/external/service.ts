@@ -26,6 +26,20 @@ export interface StartExternalRequest {
   readonly model?: string | undefined;
   /** Arguments after `--`, for the agent's CLI. */
   readonly args?: readonly string[] | undefined;
+  /**
+   * The caller is the pane's own process and starts the agent itself (`--pane self` in Zellij,
+   * which cannot restart a pane's program from outside): the host answers with `launch`.
+   */
+  readonly inPlace?: boolean | undefined;
+}
+
+/** What the pane's own process runs for an in-place start: the agent's argv, wired, in `cwd`. */
+export interface InPlaceLaunch {
+  readonly argv: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  readonly cwd: string;
+  /** The run's token: the pane's process reports the agent's pid and exit with it. */
+  readonly token: string;
 }
 
 /** A run as lists show it: picode's own runs and external ones side by side. */
@@ -71,6 +85,8 @@ interface Live {
    * machine), or missing from a listing.
    */
   deadSince: number | undefined;
+  /** In place (Zellij): the agent's process, as the pane's own process reported it. */
+  pid: number | undefined;
 }
 
 const waitingStatuses: readonly RunStatus[] = ['waiting_approval', 'waiting_input'];
@@ -105,8 +121,15 @@ export class ExternalAgents {
     private readonly policy: ApprovalPolicy,
   ) {
     this.ext = new ExternalStore(host.store.db);
-    this.panes = new TmuxPanes(host.session, host.mux?.tmuxSocket);
-    this.notifier = new Notifier(config.notify, this.panes, (p) => this.panes.tty(p), (m, f) => host.log.warn(m, f));
+    this.panes = new TmuxPanes(host.session, host.mux?.tmuxSocket, host.mux?.tmuxCommand);
+    // In Zellij there is no tmux to show a message or ring a pane's bell: desktop and webhook remain.
+    const notify = this.inPlace ? { ...config.notify, tmuxMessage: false, bell: false } : config.notify;
+    this.notifier = new Notifier(notify, this.panes, (p) => this.panes.tty(p), (m, f) => host.log.warn(m, f));
+  }
+
+  /** Zellij: every run is started by its pane's own process, which reports its pid and exit. */
+  private get inPlace(): boolean {
+    return this.host.mux?.kind === 'zellij';
   }
 
   /** After a host restart: runs whose agent still runs are followed again; the others end now. */
@@ -123,9 +146,15 @@ export class ExternalAgents {
     return this.ext.get(run) !== undefined;
   }
 
-  async start(request: StartExternalRequest): Promise<ListedRun> {
-    if (this.host.mux?.kind !== 'tmux') {
-      throw new PicodeError('external agents run in tmux panes, and this session runs in Zellij', { hint: 'start the workspace with tmux (`picode up --mux tmux`) to use --with' });
+  async start(request: StartExternalRequest): Promise<{ run: ListedRun; launch?: InPlaceLaunch }> {
+    const inPlace = this.inPlace;
+    if (this.host.mux?.kind !== 'tmux' && !inPlace) {
+      throw new PicodeError('external agents need a tmux or Zellij session', { hint: 'start the workspace with `picode up`' });
+    }
+    if (inPlace && (!request.inPlace || request.pane === undefined)) {
+      throw new PicodeError('in a Zellij session an external agent runs in the pane that starts it', {
+        hint: 'type `picode agent "TASK" --with KIND --pane self` in the pane, or give a layout pane `agent: KIND`',
+      });
     }
     const parsed = parseWith(request.with);
     const spec = parsed.kind === 'command' ? undefined : kindSpecs[parsed.kind];
@@ -153,9 +182,13 @@ export class ExternalAgents {
       const env = { ...wiring.env, PICODE_AGENT_RUN: String(run.id), PICODE_SESSION: this.host.session };
       const name = `agent #${run.id} ${parsed.kind}`;
       this.ext.create({ run: run.id, kind: parsed.kind, command: argv, pane: target, statusSource: spec?.hooks ? 'hooks' : 'inferred', token });
-      let pane = target;
-      if (pane) await this.panes.respawn(pane, argv, cwd, env, name);
-      else pane = await this.panes.open(argv, cwd, env, name);
+      let pane: string;
+      if (target === undefined) pane = await this.panes.open(argv, cwd, env, name);
+      else {
+        pane = target;
+        // In place, the pane's own process starts the agent (`launch`, below).
+        if (!inPlace) await this.panes.respawn(pane, argv, cwd, env, name);
+      }
       this.ext.update(run.id, { pane });
       this.runs.update(run.id, { cwd });
       this.follow(this.ext.get(run.id)!);
@@ -167,7 +200,7 @@ export class ExternalAgents {
       this.host.bus.emit({ type: 'agent.status', pane, data: { run: summary(listed), status: listed.status, detail: 'started', kind: listed.kind, source: listed.statusSource === 'picode' ? undefined : listed.statusSource } });
       this.broadcast({ kind: 'run', run: listed });
       this.updateStatusLine();
-      return listed;
+      return inPlace ? { run: listed, launch: { argv, env, cwd, token } } : { run: listed };
     } catch (error) {
       this.runs.update(run.id, { status: 'failed', error: (error as Error).message });
       throw error;
@@ -205,7 +238,7 @@ export class ExternalAgents {
 
   private follow(record: ExternalRecord): void {
     if (this.live.has(record.run)) return;
-    const live: Live = { pending: undefined, queue: [], always: new Set(), stopRequested: false, inferred: undefined, turnOpen: false, turnSession: undefined, deadSince: undefined };
+    const live: Live = { pending: undefined, queue: [], always: new Set(), stopRequested: false, inferred: undefined, turnOpen: false, turnSession: undefined, deadSince: undefined, pid: undefined };
     this.live.set(record.run, live);
     if (record.statusSource === 'inferred' && record.pane) {
       live.inferred = inferStatus(this.host.bus, record.pane, {
@@ -245,7 +278,7 @@ export class ExternalAgents {
     const base = { run: runId, kind: record.kind, agentSession: identity.sessionId };
     switch (meaning.kind) {
       case 'prompt':
-        if (!(run.status === 'working' && meaning.text === run.task && this.runs.entries(runId).length <= 2)) this.record(runId, { kind: 'user', text: meaning.text });
+        if (!(run.status === 'working' && meaning.text === run.task && this.runs.entries(runId, 2).length === 0)) this.record(runId, { kind: 'user', text: meaning.text });
         this.host.bus.emit({ type: 'agent.message', pane, data: { ...base, role: 'user', text: meaning.text } });
         this.setStatus(runId, 'working', 'hooks');
         return undefined;
@@ -373,6 +406,7 @@ export class ExternalAgents {
     this.get(runId);
     const pane = this.ext.get(runId)?.pane;
     if (!pane) throw new PicodeError(`agent run ${runId} has no pane`);
+    if (this.inPlace) throw new PicodeError(`picode cannot move a Zellij client: agent run ${runId} is in pane ${this.host.panes.resolve(pane)?.name ?? pane}`, { hint: 'go to that pane in Zellij' });
     await this.panes.select(pane, client);
     return pane;
   }
@@ -423,9 +457,10 @@ export class ExternalAgents {
     const keys = record.kind === 'command' ? ['C-c'] : kindSpecs[record.kind].stopKeys;
     if (record.pane) await this.host.panes.sendKeys(record.pane, [...keys], { origin: `agent:${runId}` }).catch(() => {});
     if (kill && record.pane) {
-      const state = (await this.panes.states()).get(record.pane);
-      if (state?.pid && !state.dead) {
-        try { process.kill(state.pid, 'SIGTERM'); } catch { /* already gone */ }
+      const pid = this.inPlace ? live.pid : (await this.panes.states()).get(record.pane)?.pid;
+      const dead = !this.inPlace && (await this.panes.states()).get(record.pane)?.dead;
+      if (pid && !dead) {
+        try { process.kill(pid, 'SIGTERM'); } catch { /* already gone */ }
       }
       await this.reconcileUntilEnded(runId);
     } else if (!kill) {
@@ -496,6 +531,7 @@ export class ExternalAgents {
 
   private async reconcileOnce(): Promise<void> {
     if (!this.live.size) return;
+    if (this.inPlace) return this.reconcileInPlace();
     let states: Awaited<ReturnType<TmuxPanes['states']>>;
     try {
       states = await this.panes.states();
@@ -509,21 +545,61 @@ export class ExternalAgents {
       const state = states.get(record.pane);
       if (state && !state.dead) { live.deadSince = undefined; continue; }
       const code = state?.exitStatus;
-      // A pane missing from one listing (tmux busy), or dead before tmux has reaped its process,
-      // is looked at again for a while before its run ends without an exit status.
+      const signal = state?.signal;
+      // A pane missing from one listing (tmux busy), or dead before tmux has reaped its process
+      // (neither an exit status nor a signal yet), is looked at again for a while before its run
+      // ends without an exit status.
       const knownAlive = !state && this.host.panes.resolve(record.pane) && !this.host.panes.resolve(record.pane)!.dead;
-      if (knownAlive || (state && code === undefined)) {
+      if (knownAlive || (state && code === undefined && signal === undefined)) {
         live.deadSince ??= now;
         if (now - live.deadSince < exitStatusPatienceMs) continue;
       }
       if (code !== undefined) this.ext.update(runId, { exitCode: code });
       const status: RunStatus = live.stopRequested ? 'stopped' : code === 0 ? 'done' : 'failed';
-      const detail = state ? `its process exited with status ${code ?? 'unknown'}` : 'its pane was closed';
+      const detail = !state ? 'its pane was closed' : signal !== undefined ? `its process was killed by signal ${signal}` : `its process exited with status ${code ?? 'unknown'}`;
       this.setStatus(runId, status, record.statusSource, detail);
     }
   }
 
+  /** In place: the pane's process reports the agent's exit (`exited`); a pane that closed ends its run here. */
+  private reconcileInPlace(): void {
+    for (const [runId, live] of [...this.live]) {
+      const pane = this.ext.get(runId)?.pane;
+      if (pane && !this.host.panes.resolve(pane)) this.setStatus(runId, live.stopRequested ? 'stopped' : 'failed', this.ext.get(runId)!.statusSource, 'its pane was closed');
+    }
+  }
+
+  /** In place: the pane's own process started the agent (its pid, for `agent stop --kill`). */
+  launched(runId: number, token: string, pid: number): void {
+    this.authorizeCaller(runId, token);
+    const live = this.live.get(runId);
+    if (live) live.pid = pid;
+  }
+
+  /** In place: the agent's process ended with `exitCode`, or was killed by `signal`. */
+  exited(runId: number, token: string, exitCode: number | undefined, signal: string | undefined): ListedRun {
+    const record = this.authorizeCaller(runId, token);
+    const live = this.live.get(runId);
+    if (live) {
+      if (exitCode !== undefined) this.ext.update(runId, { exitCode });
+      const status: RunStatus = live.stopRequested ? 'stopped' : exitCode === 0 ? 'done' : 'failed';
+      this.setStatus(runId, status, record.statusSource, signal ? `its process was killed by ${signal}` : `its process exited with status ${exitCode ?? 'unknown'}`);
+    }
+    return this.listed(this.runs.get(runId)!);
+  }
+
+  /** Only the run's own process (it has the run's hook token) reports on it. */
+  private authorizeCaller(runId: number, token: string): ExternalRecord {
+    const record = this.ext.get(runId);
+    if (!record || !token || record.token !== token) {
+      this.host.log.warn('an agent launch report from an unknown run or with a wrong token', { run: runId });
+      throw new PicodeError(`picode knows no external agent run ${runId} with that token`);
+    }
+    return record;
+  }
+
   private updateStatusLine(): void {
+    if (this.inPlace) return; // no tmux status line in Zellij
     const waiting = this.runs.list(this.host.session).filter((r) => waitingStatuses.includes(r.status)).length;
     const text = waiting ? `⚑ ${waiting} agent${waiting === 1 ? '' : 's'} waiting ` : '';
     if (text === this.lastWaitingText) return;

@@ -1,5 +1,6 @@
 import type { Database } from '../../store/db.js';
 import type { ExternalKind } from './kinds.js';
+import { statementCache } from '../statements.js';
 
 export type StatusSource = 'hooks' | 'inferred';
 
@@ -29,22 +30,26 @@ const toRecord = (r: Row): ExternalRecord => ({
 });
 
 export class ExternalStore {
-  constructor(private readonly db: Database) {}
+  private readonly prepare: ReturnType<typeof statementCache>;
+
+  constructor(private readonly db: Database) {
+    this.prepare = statementCache(db);
+  }
 
   create(record: Omit<ExternalRecord, 'agentSession' | 'transcriptPath' | 'exitCode' | 'statusSince'>): void {
-    this.db.prepare(
+    this.prepare(
       'INSERT INTO agent_external (run_id, kind, command_json, pane, status_source, status_since, token) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ).run(record.run, record.kind, JSON.stringify(record.command), record.pane ?? null, record.statusSource, Date.now(), record.token);
   }
 
   get(run: number): ExternalRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM agent_external WHERE run_id = ?').get(run) as Row | undefined;
+    const row = this.prepare('SELECT * FROM agent_external WHERE run_id = ?').get(run) as Row | undefined;
     return row && toRecord(row);
   }
 
   /** Every external run of the session's `agent_runs` (newest first). */
   list(session: string | undefined, limit = 100): ExternalRecord[] {
-    const rows = this.db.prepare(
+    const rows = this.prepare(
       'SELECT e.* FROM agent_external e JOIN agent_runs r ON r.id = e.run_id WHERE r.session IS ? ORDER BY e.run_id DESC LIMIT ?',
     ).all(session ?? null, limit) as Row[];
     return rows.map(toRecord);
@@ -59,6 +64,6 @@ export class ExternalStore {
     if (fields.agentSession !== undefined) { sets.push('agent_session = ?'); params.push(fields.agentSession); }
     if (fields.transcriptPath !== undefined) { sets.push('transcript_path = ?'); params.push(fields.transcriptPath); }
     if (fields.exitCode !== undefined) { sets.push('exit_code = ?'); params.push(fields.exitCode); }
-    if (sets.length) this.db.prepare(`UPDATE agent_external SET ${sets.join(', ')} WHERE run_id = ?`).run(...params, run);
+    if (sets.length) this.prepare(`UPDATE agent_external SET ${sets.join(', ')} WHERE run_id = ?`).run(...params, run);
   }
 }

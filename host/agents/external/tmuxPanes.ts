@@ -9,15 +9,33 @@ const run = promisify(execFile);
  * command (or restart one in a given pane), keep it after its process exits so the exit
  * status can be read, read that status, and show messages and the waiting count. Always
  * aimed at the session's own server (`-L`) and session.
+ *
+ * The frequent ones (the pane listing of every reconcile, the status line, messages, a pane's
+ * tty) go over the host's control-mode connection when there is one (`control`): starting a
+ * `tmux` process from the host is a fork of a large process on its event loop, which under
+ * load delayed every hook answer behind it. Opening panes and moving a person's client stay
+ * separate processes (rare, and a control client must not be the client that moves).
  */
 export interface PaneExit {
   readonly dead: boolean;
   readonly exitStatus: number | undefined;
+  /** The signal that ended it (tmux has no exit status for a killed process). */
+  readonly signal: number | undefined;
   readonly pid: number | undefined;
 }
 
+export type TmuxControl = (argv: readonly string[]) => Promise<string[]>;
+
 export class TmuxPanes {
-  constructor(private readonly session: string, private readonly socket: string | undefined, private readonly env: NodeJS.ProcessEnv = process.env) {}
+  /** The status line shows `@picode-waiting` once it is put in front of status-right (once per host). */
+  private statusInstalled = false;
+
+  constructor(
+    private readonly session: string,
+    private readonly socket: string | undefined,
+    private readonly control?: TmuxControl | undefined,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {}
 
   private async tmux(args: string[]): Promise<string> {
     const full = [...(this.socket ? ['-L', this.socket] : []), ...args];
@@ -26,6 +44,17 @@ export class TmuxPanes {
     } catch (error) {
       const stderr = (error as { stderr?: string }).stderr?.trim() || (error as Error).message;
       throw new PicodeError(`tmux ${args[0]} failed: ${stderr}`, { hint: 'is the session still running? see `picode ls`' });
+    }
+  }
+
+  /** A command whose target is explicit and whose output is all that matters: on the control connection when there is one. */
+  private async query(args: string[]): Promise<string> {
+    if (!this.control) return this.tmux(args);
+    try {
+      const lines = await this.control(args);
+      return lines.length ? `${lines.join('\n')}\n` : '';
+    } catch (error) {
+      throw new PicodeError(`tmux ${args[0]} failed: ${(error as Error).message}`, { hint: 'is the session still running? see `picode ls`' });
     }
   }
 
@@ -50,23 +79,34 @@ export class TmuxPanes {
 
   /** Every pane of the session with its process state. */
   async states(): Promise<Map<string, PaneExit>> {
-    const out = await this.tmux(['list-panes', '-s', '-t', `${this.session}:`, '-F', '#{pane_id} #{pane_dead} #{pane_dead_status} #{pane_pid}']);
+    const out = await this.query(['list-panes', '-s', '-t', `${this.session}:`, '-F', '#{pane_id} #{pane_dead} #{pane_dead_status} #{pane_dead_signal} #{pane_pid}']);
     const states = new Map<string, PaneExit>();
     for (const line of out.split('\n')) {
-      const [id, dead, status, pid] = line.trim().split(' ');
+      const [id, dead, status, signal, pid] = line.trim().split(' ');
       if (!id) continue;
-      states.set(id, { dead: dead === '1', exitStatus: status ? Number(status) : undefined, pid: pid ? Number(pid) : undefined });
+      states.set(id, { dead: dead === '1', exitStatus: status ? Number(status) : undefined, signal: signal ? Number(signal) : undefined, pid: pid ? Number(pid) : undefined });
     }
     return states;
   }
 
   /** The terminal device of a pane (for the bell). */
   async tty(pane: string): Promise<string | undefined> {
-    return (await this.tmux(['display-message', '-p', '-t', pane, '#{pane_tty}']).catch(() => '')).trim() || undefined;
+    return (await this.query(['display-message', '-p', '-t', pane, '#{pane_tty}']).catch(() => '')).trim() || undefined;
   }
 
+  /** A message on every client of the session (`#` shown as it is). */
   async message(text: string): Promise<void> {
-    await this.tmux(['display-message', '-t', `${this.session}:`, text]).catch(() => {});
+    const shown = text.replace(/#/g, '##');
+    if (!this.control) {
+      await this.tmux(['display-message', '-t', `${this.session}:`, shown]).catch(() => {});
+      return;
+    }
+    // From a control client, display-message would show on that (invisible) client: name the person's clients.
+    const clients = await this.query(['list-clients', '-t', `${this.session}:`, '-F', '#{client_control_mode} #{client_name}']).catch(() => '');
+    for (const line of clients.split('\n')) {
+      const [control, ...name] = line.trim().split(' ');
+      if (control === '0' && name.length) await this.query(['display-message', '-c', name.join(' '), shown]).catch(() => {});
+    }
   }
 
   async kill(pane: string): Promise<void> {
@@ -82,10 +122,12 @@ export class TmuxPanes {
 
   /** The session option `@picode-waiting`, shown in front of `status-right` (installed once). */
   async statusWaiting(text: string): Promise<void> {
-    await this.tmux(['set-option', '-t', `${this.session}:`, '-q', '@picode-waiting', text]);
-    const current = await this.tmux(['show-options', '-v', '-t', `${this.session}:`, 'status-right']).catch(() => '');
-    const value = current.trim() ? current : await this.tmux(['show-options', '-gv', 'status-right']).catch(() => '');
-    if (!value.includes('@picode-waiting')) await this.tmux(['set-option', '-t', `${this.session}:`, '-q', 'status-right', `#{@picode-waiting}${value.replace(/\n$/, '')}`]);
+    await this.query(['set-option', '-t', `${this.session}:`, '-q', '@picode-waiting', text]);
+    if (this.statusInstalled) return;
+    const current = await this.query(['show-options', '-v', '-t', `${this.session}:`, 'status-right']).catch(() => '');
+    const value = current.trim() ? current : await this.query(['show-options', '-gv', 'status-right']).catch(() => '');
+    if (!value.includes('@picode-waiting')) await this.query(['set-option', '-t', `${this.session}:`, '-q', 'status-right', `#{@picode-waiting}${value.replace(/\n$/, '')}`]);
+    this.statusInstalled = true;
   }
 }
 

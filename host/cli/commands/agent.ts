@@ -4,6 +4,7 @@ import type { AgentsClient } from '../../agents/client.js';
 import { positiveInt, positiveNumber, withAgentsClient, withParent } from '../../agents/cliSupport.js';
 import type { AgentNotification, PendingApproval } from '../../agents/agentService.js';
 import type { AgentRunRecord, StoredEntry, TranscriptEntry } from '../../agents/runStore.js';
+import type { InPlaceLaunch } from '../../agents/external/service.js';
 
 interface StartOptions {
   pane?: string; model?: string; worktree?: boolean; interactive?: boolean; wait?: boolean; yes?: boolean;
@@ -163,19 +164,28 @@ async function startExternal(cmd: Command, task: string, agentArgs: string[], op
   parseWith(opts.with!); // an unknown kind is refused here, before any host is asked
   const { resolve } = await import('node:path');
   // `--pane self`: the pane this runs in (a layout pane with `agent: KIND`), whose host may still be starting.
+  // In Zellij the host cannot restart a pane's program: this process runs the agent itself (in place).
   const self = opts.pane === 'self';
-  const pane = self ? process.env.TMUX_PANE : opts.pane;
-  if (self && !pane) throw new PicodeError('--pane self: not running inside a tmux pane', { hint: 'give a pane id or name, or leave --pane out for a new pane' });
+  const zellijPane = !process.env.TMUX_PANE && process.env.ZELLIJ_PANE_ID ? `terminal_${process.env.ZELLIJ_PANE_ID}` : undefined;
+  const pane = self ? process.env.TMUX_PANE ?? zellijPane : opts.pane;
+  if (self && !pane) throw new PicodeError('--pane self: not running inside a tmux or Zellij pane', { hint: 'give a pane id or name, or leave --pane out for a new pane' });
+  const inPlace = self && zellijPane !== undefined;
   const deadline = Date.now() + (self ? 60_000 : 0);
   for (;;) {
     try {
-      await withAgentsClient(cmd, opts.session, async (client) => {
-        const { run } = await client.call<{ run: Listed }>('agent.start', {
+      const started = await withAgentsClient(cmd, opts.session, async (client) => {
+        const answer = await client.call<{ run: Listed; launch?: InPlaceLaunch }>('agent.start', {
           with: opts.with, task, cwd: resolve(opts.cwd ?? process.cwd()), pane, worktree: opts.worktree === true,
-          model: opts.model, args: agentArgs,
+          model: opts.model, args: agentArgs, ...(inPlace ? { inPlace: true } : {}),
         });
+        const { run } = answer;
         process.stdout.write(opts.json ? `${JSON.stringify(run)}\n` : `agent run #${run.id} (${run.kind}) started in pane ${run.pane ?? '?'}; \`picode agent list\` shows its status, \`picode attention --next\` jumps to it when it waits\n`);
+        return answer;
       }, true);
+      if (started?.launch) {
+        const { runInPlace } = await import('../../agents/external/inPlace.js');
+        process.exitCode = await runInPlace(started.run.id, started.launch, (method, params) => withAgentsClient(cmd, opts.session, (c) => c.call(method, params), true));
+      }
       return;
     } catch (error) {
       const unavailable = error instanceof PicodeError && error.exitCode === ExitCode.unavailable;

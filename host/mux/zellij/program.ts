@@ -13,6 +13,9 @@ import type { PaneProgram } from './kdl.js';
  *   command panes, with its "press Enter to re-run" prompt);
  * - no command: the role's picode view (`picode pane ROLE --session S`), or the default
  *   shell (with picode's OSC 133 marks when `shellInit`);
+ * - `agent: KIND`: `picode agent TASK --with KIND --pane self`, which waits for the host and runs
+ *   the agent's CLI right there, wired for the run (Zellij cannot restart a pane's program from
+ *   outside, so the pane's own process starts it);
  * - environment variables (session, window, pane) are set with `env K=V ... PROGRAM`, as
  *   Zellij layouts have no per-pane environment.
  */
@@ -40,7 +43,10 @@ function baseProgram(pane: PaneSpec, ctx: ProgramContext): PaneProgram {
   const interactive = pane.shellInit && ctx.shellInitArgv ? ctx.shellInitArgv.map(shellQuote).join(' ')
     : ctx.interactiveShell ?? [ctx.shell, '-l'].map(shellQuote).join(' ');
   let command = pane.command;
-  if (command === undefined) {
+  if (pane.agent) {
+    command = [...ctx.picodeArgv, 'agent', pane.agent.task, '--with', pane.agent.with, '--pane', 'self', '--session', ctx.session,
+      ...(pane.agent.worktree ? ['--worktree'] : [])];
+  } else if (command === undefined) {
     if (pane.role === 'shell' || pane.role === 'plugin') {
       // A shell pane closes when its shell exits, as in tmux.
       return { argv: pane.shellInit && ctx.shellInitArgv ? [...ctx.shellInitArgv] : undefined, closeOnExit: true };

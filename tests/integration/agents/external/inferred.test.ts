@@ -33,6 +33,9 @@ describe('an agent CLI without hooks: inferred status', () => {
     const waiting = await world.waitStatus(runId, 'waiting_input', 120_000);
     expect(waiting.statusSource).toBe('inferred');
     expect(world.tmux('capture-pane', '-p', '-t', run.pane)).toContain('answer: done with "first task"');
+    // The tmux status line counts it (set over the host's control connection, after the status).
+    await until('the status line', async () => (world.tmux('show-options', '-v', '-t', `${world.session}:`, '@picode-waiting').includes('⚑ 1 agent waiting') ? true : undefined), 60_000);
+    expect(world.tmux('show-options', '-v', '-t', `${world.session}:`, 'status-right')).toMatch(/^#\{@picode-waiting\}/);
   }, 180_000);
 
   it('a message sent while it waits is typed; it works again, then waits again, without flickering', async () => {
@@ -51,6 +54,7 @@ describe('an agent CLI without hooks: inferred status', () => {
     const ended = await world.waitStatus(runId, 'failed', 120_000);
     expect(ended.error).toBe('its process exited with status 3');
     expect(ended.statusSource).toBe('inferred');
+    await until('the status line cleared', async () => (world.tmux('show-options', '-v', '-t', `${world.session}:`, '@picode-waiting').trim() === '' ? true : undefined), 60_000);
   }, 180_000);
 
   it('refuses an unknown --with kind, naming the known ones', async () => {
