@@ -8,6 +8,11 @@ import { isMessage } from '../../src/providers/messages.js';
 import { loadPrices } from './prices.js';
 import { createLlmService, setLlmService } from './service.js';
 import { providerKeyNames } from './providerKeys.js';
+import { providersSection } from '../../src/providers/configSchema.js';
+import type { PicodeConfig } from '../config/schema.js';
+
+/** The config sections the LLM service is built from: a change to any of them rebuilds it. */
+const llmSections = Object.keys(providersSection);
 
 /**
  * The llm part of the host: starts the LLM service other extensions get from
@@ -23,6 +28,10 @@ import { providerKeyNames } from './providerKeys.js';
  *   notifications whenever it changes (the agent pane shows and answers them).
  * - `llm.approve { approvalId, approve }`: answers a pending approval (from the asking
  *   terminal, or any client that saw the `llm.approval.requested` event).
+ *
+ * A config reload that changes the provider sections (providers, models, aliases, failover,
+ * approval, transcripts) builds a new service: the next request uses it, requests already
+ * streaming finish on the one they started with.
  *
  * Events: `llm.response.delta` (coalesced text of `ask` answers, for the agent pane),
  * `llm.response` (every request's outcome, tokens, cost), `llm.approval.requested`.
@@ -44,6 +53,8 @@ export function createLlmExtension(): HostExtension {
   const approvalsChanged = (): void => { for (const send of approvalWatchers) send(); };
   let prices: PriceTable = {};
   const unregister: Array<() => void> = [];
+  // Rebuilt by `reconfigure`; undefined until `start`.
+  let rebuild: ((config: PicodeConfig) => Promise<void>) | undefined;
 
   return {
     name: 'llm',
@@ -51,11 +62,17 @@ export function createLlmExtension(): HostExtension {
       prices = loadPrices(process.env);
       const prompt: ApprovalPrompt = (req, sending) => waitForApproval(host, req, callerOf(sending)?.ctx);
       const observer = createObserver(host, () => prices, (request) => callerOf(request)?.question, timers);
-      const service = createLlmService(host, { prompt, observe: observer });
+      let service = createLlmService(host, { prompt, observe: observer });
+      let keyNames = await providerKeyNames(host.config);
       setLlmService(service);
+      rebuild = async (config) => {
+        const names = await providerKeyNames(config);
+        service = createLlmService(host, { config, prompt, observe: observer });
+        keyNames = names;
+        setLlmService(service);
+      };
       unregister.push(await registerRequiredGates(host));
 
-      const keyNames = await providerKeyNames(host.config);
       host.ipc.register('llm.stream', async (params, ctx) => {
         const { request, question } = parseStreamParams(params);
         callers.set(ctx.signal, { ctx, question });
@@ -83,7 +100,14 @@ export function createLlmExtension(): HostExtension {
         return { ok: true };
       });
     },
+    async reconfigure(config: PicodeConfig, changed: ReadonlySet<string>): Promise<readonly string[]> {
+      const mine = llmSections.filter((k) => changed.has(k));
+      if (!rebuild || mine.length === 0) return [];
+      await rebuild(config);
+      return mine;
+    },
     async stop(): Promise<void> {
+      rebuild = undefined;
       for (const u of unregister.splice(0)) u();
       for (const resolve of pending.values()) resolve(false);
       pending.clear();
