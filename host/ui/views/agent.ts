@@ -5,6 +5,7 @@ import type { AgentRunRecord, StoredEntry, TranscriptEntry } from '../../agents/
 import { line, wrap, type FrameContent, type Line } from '../frame.js';
 import { linkLabel, scrollKeys, type KeyBinding, type View, type ViewContext } from '../view.js';
 import { TmuxStatusLine } from '../statusLine.js';
+import { NotificationsArea } from '../notifications.js';
 import { AskLog, askEventTypes, askHeader, askLines, formatTokens, llmApprovalLines, type AskExchange, type LlmApproval } from './agentAsks.js';
 import { mcpApprovalLines, watchMcpApprovals, type McpApprovalRow } from './mcpAsks.js';
 
@@ -51,6 +52,8 @@ export class AgentView implements View {
   private connectedBefore = false;
   /** Rings the bell once per new thing needing the person (see `attention`). */
   private readonly attending = { keys: new Set<string>(), count: 0 };
+  /** The last notifications, pinned above the help line. */
+  readonly notifications = new NotificationsArea();
 
   constructor(
     private readonly session: string,
@@ -107,7 +110,8 @@ export class AgentView implements View {
     // Asks and held LLM requests come over the same connection: the bus events of asks
     // (`events.follow`, replaying what was missed while away) and the approval list.
     client.onNotification('event', (params) => {
-      this.applyAskEvent(params as PicodeEvent, true);
+      const event = params as PicodeEvent;
+      if (!this.notifications.add(event)) this.applyAskEvent(event, true);
       redraw();
     });
     client.onNotification('mcp.approvals', (params) => {
@@ -144,8 +148,9 @@ export class AgentView implements View {
       if (this.pinned === undefined && this.shown === undefined && newest) this.shownAsk = newest.requestId;
     }
     this.connectedBefore = true;
+    await this.notifications.load(client);
     // Resolves only when the connection ends; the notifications carry the events.
-    void client.call('events.follow', { afterId: this.asks.lastEventId, types: [...askEventTypes] }).catch(() => {});
+    void client.call('events.follow', { afterId: this.asks.lastEventId, types: [...askEventTypes, 'notification'] }).catch(() => {});
   }
 
   /** An ask event; a new ask is shown at once (`live`) unless the run in view needs the person. */
@@ -244,6 +249,12 @@ export class AgentView implements View {
   }
 
   render(size: { width: number; bodyHeight: number }, link: Parameters<View['render']>[1]): FrameContent {
+    const notes = this.notifications.lines(size);
+    const frame = this.renderView(size, link);
+    return notes.length ? { ...frame, pinned: notes } : frame;
+  }
+
+  private renderView(size: { width: number; bodyHeight: number }, link: Parameters<View['render']>[1]): FrameContent {
     const frame = this.renderEntry(size, link);
     if (this.mcpApprovals.length && !(!this.ask() && this.run()?.pendingApproval)) {
       const mcp = mcpApprovalLines(this.mcpApprovals, size.width);
