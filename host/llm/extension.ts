@@ -8,6 +8,7 @@ import { isMessage } from '../../src/providers/messages.js';
 import { loadPrices } from './prices.js';
 import { createLlmService, setLlmService } from './service.js';
 import { providerKeyNames } from './providerKeys.js';
+import { llmStatus } from './status.js';
 import { providersSection } from '../../src/providers/configSchema.js';
 import type { PicodeConfig } from '../config/schema.js';
 
@@ -26,6 +27,9 @@ const llmSections = Object.keys(providersSection);
  * - `llm.approvals`: the requests waiting for a yes (id, destination, sources, full preview).
  * - `llm.approvals.watch`: the same list, then `llm.approvals.changed { pending }`
  *   notifications whenever it changes (the agent pane shows and answers them).
+ * - `llm.status.watch { purpose }`: whether a request for the purpose (`plan`, `agent`) could be
+ *   sent, and if not why and what would enable a provider (host/llm/status.ts); then
+ *   `llm.status.changed { purpose, status }` notifications when a config reload changes it.
  * - `llm.approve { approvalId, approve }`: answers a pending approval (from the asking
  *   terminal, or any client that saw the `llm.approval.requested` event).
  *
@@ -53,6 +57,8 @@ export function createLlmExtension(): HostExtension {
   const approvalsChanged = (): void => { for (const send of approvalWatchers) send(); };
   let prices: PriceTable = {};
   const unregister: Array<() => void> = [];
+  // The views watching whether a provider is usable, told again after a config reload.
+  const statusWatchers = new Set<() => Promise<void>>();
   // Rebuilt by `reconfigure`; undefined until `start`.
   let rebuild: ((config: PicodeConfig) => Promise<void>) | undefined;
 
@@ -92,6 +98,14 @@ export function createLlmExtension(): HostExtension {
         if (ctx.signal.aborted) approvalWatchers.delete(send);
         return { pending: [...waiting.values()] };
       });
+      host.ipc.register('llm.status.watch', async (params, ctx) => {
+        const purpose = typeof (params as { purpose?: unknown } | null)?.purpose === 'string' ? (params as { purpose: string }).purpose : 'ask';
+        const send = async (): Promise<void> => ctx.notify('llm.status.changed', { purpose, status: await llmStatus(purpose, host.config, process.env) });
+        statusWatchers.add(send);
+        ctx.signal.addEventListener('abort', () => statusWatchers.delete(send), { once: true });
+        if (ctx.signal.aborted) statusWatchers.delete(send);
+        return llmStatus(purpose, host.config, process.env);
+      });
       host.ipc.register('llm.approve', (params) => {
         const p = (params ?? {}) as { approvalId?: unknown; approve?: unknown };
         const resolve = typeof p.approvalId === 'string' ? pending.get(p.approvalId) : undefined;
@@ -104,10 +118,12 @@ export function createLlmExtension(): HostExtension {
       const mine = llmSections.filter((k) => changed.has(k));
       if (!rebuild || mine.length === 0) return [];
       await rebuild(config);
+      await Promise.all([...statusWatchers].map((send) => send().catch(() => undefined)));
       return mine;
     },
     async stop(): Promise<void> {
       rebuild = undefined;
+      statusWatchers.clear();
       for (const u of unregister.splice(0)) u();
       for (const resolve of pending.values()) resolve(false);
       pending.clear();

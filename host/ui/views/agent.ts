@@ -6,6 +6,7 @@ import { line, wrap, type FrameContent, type Line } from '../frame.js';
 import { linkLabel, scrollKeys, type KeyBinding, type View, type ViewContext } from '../view.js';
 import { TmuxStatusLine } from '../statusLine.js';
 import { NotificationsArea } from '../notifications.js';
+import { LlmNotice } from '../llmNotice.js';
 import { AskLog, askEventTypes, askHeader, askLines, formatTokens, llmApprovalLines, type AskExchange, type LlmApproval } from './agentAsks.js';
 import { mcpApprovalLines, watchMcpApprovals, type McpApprovalRow } from './mcpAsks.js';
 
@@ -54,6 +55,8 @@ export class AgentView implements View {
   private readonly attending = { keys: new Set<string>(), count: 0 };
   /** The last notifications, pinned above the help line. */
   readonly notifications = new NotificationsArea();
+  /** Said at once when the host has no usable provider for agent runs. */
+  readonly llm = new LlmNotice('agent');
 
   constructor(
     private readonly session: string,
@@ -130,6 +133,7 @@ export class AgentView implements View {
     this.statusLine.update(this.allRuns());
     if (this.pinned === undefined) this.shown = snapshot.assigned ?? undefined;
     await this.load();
+    await this.llm.subscribe(client, redraw);
     await this.subscribeLlm(client);
   }
 
@@ -289,8 +293,9 @@ export class AgentView implements View {
     if (!run) {
       return {
         header: ` picode agent · ${this.session}${linkLabel(link)}`,
-        body: [line(this.pinned !== undefined ? `Agent run ${this.pinned} is not known to this host.` : 'No agent runs yet.', 'dim'),
-          line('Start one with `picode agent "TASK"`, or hand a plan step to an agent (x in the plan pane).', 'dim')],
+        body: [...this.llm.lines(size.width),
+          line(this.pinned !== undefined ? `Agent run ${this.pinned} is not known to this host.` : 'No agent runs yet.', 'dim'),
+          ...wrap('Start one with `picode agent "TASK"`, or hand a plan step to an agent (x in the plan pane).', size.width).map((t) => line(t, 'dim'))],
         footer: this.allEntries().length ? ' [ ] runs and asks · q quit' : ' q quit',
       };
     }
