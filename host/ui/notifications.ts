@@ -46,7 +46,7 @@ export class NotificationsArea {
       if (room <= 0) break;
       // The newest one is shown even when it does not fit whole; older ones only whole.
       if (text.length > room && blocks.length > 0) break;
-      const shown = text.length > room ? [...text.slice(0, room - 1), `${text[room - 1]!.slice(0, width - 1)}…`] : text;
+      const shown = text.length > room ? [...text.slice(0, room - 1), clipped(text.slice(room - 1).join(' '), width)] : text;
       blocks.unshift(shown.map((t) => line(t, styleOf(event))));
       used += shown.length;
     }
@@ -59,6 +59,12 @@ export class NotificationsArea {
 export function notificationLine(event: PicodeEvent): string {
   const time = new Date(event.time).toISOString().slice(11, 19);
   return `${time} ${formatNotification(event.data as Record<string, string>).replace(/^picode: /, '')}`;
+}
+
+/** The start of a text that does not fit, filling the width, with an ellipsis. */
+function clipped(text: string, width: number): string {
+  const chars = [...text];
+  return chars.length <= width ? text : `${chars.slice(0, width - 1).join('')}…`;
 }
 
 function styleOf(event: PicodeEvent): LineStyle {
