@@ -2,6 +2,10 @@ import type { HostClient } from '../ipc/client.js';
 import type { LlmStatus } from '../llm/status.js';
 import { line, wrap, type Line } from './frame.js';
 
+/** How often and how long a view asks a host that does not answer yet (extensions start after the socket). */
+const retries = 30;
+const retryMs = 1000;
+
 /**
  * What the plan and agent views say, as soon as they start, when the host has no usable LLM
  * provider for their requests: why, and what would enable one, wrapped to the pane's width.
@@ -19,8 +23,18 @@ export class LlmNotice {
       this.status = p.status;
       redraw();
     });
-    // A host without the llm extension cannot answer: nothing is said rather than a guess.
-    this.status = await client.call<LlmStatus>('llm.status.watch', { purpose: this.purpose }).catch(() => undefined);
+    // A view that connects while the host is still starting its extensions is asked again a
+    // little later; a host without the llm extension never answers: nothing is said rather
+    // than a guess, and the view works without it.
+    const ask = async (attempt: number): Promise<void> => {
+      try {
+        this.status = await client.call<LlmStatus>('llm.status.watch', { purpose: this.purpose });
+        if (attempt > 0) redraw();
+      } catch {
+        if (attempt < retries) setTimeout(() => void ask(attempt + 1), retryMs).unref();
+      }
+    };
+    await ask(0);
   }
 
   set(status: LlmStatus | undefined): void {
