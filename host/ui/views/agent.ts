@@ -308,7 +308,7 @@ export class AgentView implements View {
       : ` agent #${run.id} · ${run.status.replace('_', ' ')} · ${run.model} · ${run.usage.turns} turns · ${formatTokens(tokens)} tok · $${run.usage.costUsd.toFixed(4)}${cacheLabel(run.usage)}${position}${linkLabel(link)}`;
     const body = this.transcriptLines(size.width);
     if (run.status === 'working' && !this.live) body.push(line('working…', 'dim'));
-    if (run.status === 'failed' && run.error) body.push(line(`failed: ${run.error}`, 'error'));
+    if (run.status === 'failed' && run.error) body.push(...wrap(`failed: ${run.error}`, size.width).map((t) => line(t, 'error')));
     const pending = run.pendingApproval;
     let footer: string;
     if (pending) {

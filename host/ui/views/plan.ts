@@ -76,7 +76,7 @@ export class PlanView implements View {
     const body: Line[] = [...this.llm.lines(size.width)];
     body.push(...wrap(plan.task, size.width).map((t) => line(t, 'bold')));
     if (plan.status === 'generating') body.push(line(`generating… (${formatDuration(this.now() - plan.createdAt)})`, 'accent'));
-    if (plan.status === 'failed') body.push(line(`failed: ${plan.error ?? 'unknown error'}`, 'error'));
+    if (plan.status === 'failed') body.push(...wrap(`failed: ${plan.error ?? 'unknown error'}`, size.width).map((t) => line(t, 'error')));
     if (plan.summary) body.push(...wrap(plan.summary, size.width).map((t) => line(t, 'dim')));
     body.push(line(''));
     const current = this.selected();

@@ -49,3 +49,15 @@ describe('whether the host has a usable provider', () => {
     expect(await llmStatus('agent', { providers: { local: { type: 'openai-compatible', baseUrl: 'http://127.0.0.1:1/v1' } } }, {})).toMatchObject({ usable: true });
   });
 });
+
+describe('a failed plan in the plan view', () => {
+  it('shows the whole error, wrapped to the pane\'s width', async () => {
+    const { PlanView } = await import('../../../host/ui/views/plan.js');
+    const view = new PlanView('s', '/tmp', () => 0);
+    const error = `no LLM provider is configured or usable. Set one of ANTHROPIC_API_KEY, OPENAI_API_KEY, OPENROUTER_API_KEY, GEMINI_API_KEY (end)`;
+    view.apply({ id: 1, task: 'a task', summary: '', status: 'failed', revision: 1, error, createdAt: 0, updatedAt: 0, steps: [] } as never);
+    const body = view.render({ width: 50, bodyHeight: 30 }, { state: 'connected', detail: undefined }).body.map((l) => l.text);
+    expect(body.every((l) => [...l].length <= 50)).toBe(true);
+    expect(body.join(' ')).toContain(`failed: ${error}`);
+  });
+});
