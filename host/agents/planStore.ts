@@ -80,10 +80,16 @@ export class PlanStore {
     };
   }
 
-  /** The plan the pane shows: the newest that is not superseded. */
+  /**
+   * The plan the pane shows: the newest that is not superseded, leaving out a plan that failed
+   * in an earlier session of the same name (created before the session's latest `picode up`):
+   * that failure is not news to the new session (`picode plan list` still shows it).
+   */
   current(session: string | undefined): PlanRecord | undefined {
     const row = this.db.prepare(
-      `SELECT id FROM plans WHERE session IS ? AND status != 'superseded' ORDER BY id DESC LIMIT 1`,
+      `SELECT id FROM plans WHERE session IS ? AND status != 'superseded'
+         AND NOT (status = 'failed' AND created_at < COALESCE((SELECT MAX(created_at) FROM sessions WHERE name = plans.session), 0))
+       ORDER BY id DESC LIMIT 1`,
     ).get(session ?? null) as { id: number } | undefined;
     return row && this.get(row.id);
   }

@@ -18,6 +18,7 @@ import type { PaneDriver } from './driver.js';
 import { registerHostMethods } from './methods.js';
 import { formatNotification } from './notification.js';
 import { assertTypable, isShellProgram, viewRoles, type SendKind } from './paneGuard.js';
+import { sentinelLine } from './shellInit.js';
 
 /**
  * The host process for one session: it holds the session's lock, observes the multiplexer,
@@ -520,16 +521,6 @@ export class Host {
       if (onAbort) options.signal?.removeEventListener('abort', onAbort);
     }
   }
-}
-
-/**
- * The line typed for `run` in a shell without marks. The leading space keeps it out of the
- * history where HISTCONTROL=ignorespace; printf's octal escapes are not escape characters on
- * the typed line, so the echo of the line is never mistaken for a mark.
- */
-export function sentinelLine(command: string, nonce: string, shellProgram: string): string {
-  const status = shellProgram === 'fish' ? '$status' : '$?';
-  return ` printf '\\033]133;C;picode=${nonce}\\007'; ${command}; printf '\\033]133;D;%s;picode=${nonce}\\007' "${status}"`;
 }
 
 /** Events that report what a pane printed (a view's are its own redraws). */

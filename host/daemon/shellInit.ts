@@ -192,3 +192,26 @@ function writeIfChanged(file: string, content: string, env: NodeJS.ProcessEnv): 
 }
 
 
+
+/**
+ * The line `picode run` types into a shell without picode's marks: the command between two
+ * printf'd OSC 133 marks (C, then D with its exit status) carrying the run's nonce. printf's
+ * octal escapes are not escape characters on the typed line, so the echo of the line is never
+ * mistaken for a mark.
+ *
+ * The wrapper must not end up in the shell's history as the user's command:
+ * - bash (which keeps every line unless HISTCONTROL says otherwise, and by default it does
+ *   not): `history -s COMMAND` first replaces the history entry of the line being run with the
+ *   command alone, as if the user had typed it. bash removes the last entry only when it is
+ *   the line being run, so with HISTCONTROL=ignorespace (the line never saved) nothing the user
+ *   typed is lost;
+ * - fish leaves out lines that start with a space, zsh with HIST_IGNORE_SPACE: the leading space;
+ * - sh and dash keep no history of typed lines.
+ * A shell with picode's integration (`shellInit: true`) is typed the command alone.
+ */
+export function sentinelLine(command: string, nonce: string, shellProgram: string): string {
+  const kind = shellKind(shellProgram);
+  const status = kind === 'fish' ? '$status' : '$?';
+  const history = kind === 'bash' ? `history -s -- ${shellQuote(command)}; ` : '';
+  return ` ${history}printf '\\033]133;C;picode=${nonce}\\007'; ${command}; printf '\\033]133;D;%s;picode=${nonce}\\007' "${status}"`;
+}

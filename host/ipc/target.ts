@@ -11,7 +11,8 @@ import { hostKey } from './address.js';
  *   2. inside tmux, the session of the pane the command runs in ($TMUX_PANE on $TMUX's server,
  *      named explicitly: never whatever tmux would pick as "current");
  *   3. else the only session with a running host (or, for commands that read the store, with
- *      recorded events).
+ *      recorded events); `down` takes the only running session picode launched, `freeze` the
+ *      only session on the server (both through `sessionOfThisTerminal` for rule 2).
  *
  * The tmux server is `--tmux-socket` / PICODE_TMUX_SOCKET, else the one $TMUX names.
  */
@@ -55,11 +56,8 @@ async function findSessionTarget(options: TargetOptions): Promise<{ target?: Ses
   const tmuxSocket = options.tmuxSocket ?? fromEnv;
   const named = options.session || env.PICODE_SESSION;
   if (named) return { target: { session: named, tmuxSocket }, candidates: [] };
-  // Inside tmux, and talking about the server this terminal is on.
-  if (env.TMUX && tmuxSocket === fromEnv) {
-    const current = await currentTmuxSession(env);
-    if (current) return { target: { session: current, tmuxSocket }, candidates: [] };
-  }
+  const current = await sessionOfThisTerminal(tmuxSocket, env);
+  if (current) return { target: { session: current, tmuxSocket }, candidates: [] };
   const candidates = await knownSessions(tmuxSocket, env, options.includeStopped ?? false);
   return candidates.length === 1 ? { target: { session: candidates[0]!, tmuxSocket }, candidates } : { candidates };
 }
@@ -73,6 +71,16 @@ export function tmuxSocketFromEnv(env: NodeJS.ProcessEnv = process.env): string 
   if (!path) return undefined;
   const name = basename(path);
   return name && name !== 'default' ? name : undefined;
+}
+
+/**
+ * Rule 2 alone, for the commands whose third rule differs (`down`: the only running session
+ * picode launched; `freeze`: the only session on the server): inside tmux, and talking about
+ * the server this terminal is on, the session of the pane this process runs in.
+ */
+export async function sessionOfThisTerminal(tmuxSocket: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
+  if (!env.TMUX || tmuxSocket !== tmuxSocketFromEnv(env)) return undefined;
+  return currentTmuxSession(env);
 }
 
 /** The session of the pane this process runs in, asked of $TMUX's server by the pane's id. */

@@ -29,7 +29,13 @@ export function problemsFromIssues(
       case 'invalid_union': {
         const branch = pickBranch(issue.errors);
         if (branch) out.push(...problemsFromIssues(branch, data, knownKeys, path));
-        else out.push({ path, atKey: false, message: `unexpected ${describe(value)}` });
+        else {
+          // No branch fits even in type: say what the branches expect (a string or a list...).
+          const expected = unionExpectation(issue.errors);
+          out.push(value === undefined
+            ? { path, atKey: true, message: `missing: expected ${expected}` }
+            : { path, atKey: false, message: `expected ${expected}, found ${describe(value)}` });
+        }
         break;
       }
       case 'unrecognized_keys': {
@@ -87,6 +93,18 @@ function pickBranch(branches: readonly (readonly Issue[])[]): readonly Issue[] |
   const keysOk = typed.filter((b) => !b.some((i) => i.code === 'unrecognized_keys' && i.path.length === 0));
   const pool = keysOk.length ? keysOk : typed;
   return [...pool].sort((a, b) => weight(a) - weight(b))[0];
+}
+
+/** What the branches of a union expect at its own path: "a string or a list". */
+function unionExpectation(branches: readonly (readonly Issue[])[]): string {
+  const kinds = new Set<string>();
+  for (const branch of branches) {
+    for (const i of branch) {
+      if (i.path.length === 0 && i.code === 'invalid_type') kinds.add(article(i.expected));
+      if (i.path.length === 0 && i.code === 'invalid_value') for (const v of i.values) kinds.add(JSON.stringify(v));
+    }
+  }
+  return kinds.size ? [...kinds].join(' or ') : 'a value';
 }
 
 function weight(issues: readonly Issue[]): number {

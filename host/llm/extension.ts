@@ -8,6 +8,12 @@ import { isMessage } from '../../src/providers/messages.js';
 import { loadPrices } from './prices.js';
 import { createLlmService, setLlmService } from './service.js';
 import { providerKeyNames } from './providerKeys.js';
+import { llmStatus } from './status.js';
+import { providersSection } from '../../src/providers/configSchema.js';
+import type { PicodeConfig } from '../config/schema.js';
+
+/** The config sections the LLM service is built from: a change to any of them rebuilds it. */
+const llmSections = Object.keys(providersSection);
 
 /**
  * The llm part of the host: starts the LLM service other extensions get from
@@ -21,8 +27,15 @@ import { providerKeyNames } from './providerKeys.js';
  * - `llm.approvals`: the requests waiting for a yes (id, destination, sources, full preview).
  * - `llm.approvals.watch`: the same list, then `llm.approvals.changed { pending }`
  *   notifications whenever it changes (the agent pane shows and answers them).
+ * - `llm.status.watch { purpose }`: whether a request for the purpose (`plan`, `agent`) could be
+ *   sent, and if not why and what would enable a provider (host/llm/status.ts); then
+ *   `llm.status.changed { purpose, status }` notifications when a config reload changes it.
  * - `llm.approve { approvalId, approve }`: answers a pending approval (from the asking
  *   terminal, or any client that saw the `llm.approval.requested` event).
+ *
+ * A config reload that changes the provider sections (providers, models, aliases, failover,
+ * approval, transcripts) builds a new service: the next request uses it, requests already
+ * streaming finish on the one they started with.
  *
  * Events: `llm.response.delta` (coalesced text of `ask` answers, for the agent pane),
  * `llm.response` (every request's outcome, tokens, cost), `llm.approval.requested`.
@@ -44,6 +57,10 @@ export function createLlmExtension(): HostExtension {
   const approvalsChanged = (): void => { for (const send of approvalWatchers) send(); };
   let prices: PriceTable = {};
   const unregister: Array<() => void> = [];
+  // The views watching whether a provider is usable, told again after a config reload.
+  const statusWatchers = new Set<() => Promise<void>>();
+  // Rebuilt by `reconfigure`; undefined until `start`.
+  let rebuild: ((config: PicodeConfig) => Promise<void>) | undefined;
 
   return {
     name: 'llm',
@@ -51,11 +68,17 @@ export function createLlmExtension(): HostExtension {
       prices = loadPrices(process.env);
       const prompt: ApprovalPrompt = (req, sending) => waitForApproval(host, req, callerOf(sending)?.ctx);
       const observer = createObserver(host, () => prices, (request) => callerOf(request)?.question, timers);
-      const service = createLlmService(host, { prompt, observe: observer });
+      let service = createLlmService(host, { prompt, observe: observer });
+      let keyNames = await providerKeyNames(host.config);
       setLlmService(service);
+      rebuild = async (config) => {
+        const names = await providerKeyNames(config);
+        service = createLlmService(host, { config, prompt, observe: observer });
+        keyNames = names;
+        setLlmService(service);
+      };
       unregister.push(await registerRequiredGates(host));
 
-      const keyNames = await providerKeyNames(host.config);
       host.ipc.register('llm.stream', async (params, ctx) => {
         const { request, question } = parseStreamParams(params);
         callers.set(ctx.signal, { ctx, question });
@@ -75,6 +98,14 @@ export function createLlmExtension(): HostExtension {
         if (ctx.signal.aborted) approvalWatchers.delete(send);
         return { pending: [...waiting.values()] };
       });
+      host.ipc.register('llm.status.watch', async (params, ctx) => {
+        const purpose = typeof (params as { purpose?: unknown } | null)?.purpose === 'string' ? (params as { purpose: string }).purpose : 'ask';
+        const send = async (): Promise<void> => ctx.notify('llm.status.changed', { purpose, status: await llmStatus(purpose, host.config, process.env) });
+        statusWatchers.add(send);
+        ctx.signal.addEventListener('abort', () => statusWatchers.delete(send), { once: true });
+        if (ctx.signal.aborted) statusWatchers.delete(send);
+        return llmStatus(purpose, host.config, process.env);
+      });
       host.ipc.register('llm.approve', (params) => {
         const p = (params ?? {}) as { approvalId?: unknown; approve?: unknown };
         const resolve = typeof p.approvalId === 'string' ? pending.get(p.approvalId) : undefined;
@@ -83,7 +114,16 @@ export function createLlmExtension(): HostExtension {
         return { ok: true };
       });
     },
+    async reconfigure(config: PicodeConfig, changed: ReadonlySet<string>): Promise<readonly string[]> {
+      const mine = llmSections.filter((k) => changed.has(k));
+      if (!rebuild || mine.length === 0) return [];
+      await rebuild(config);
+      await Promise.all([...statusWatchers].map((send) => send().catch(() => undefined)));
+      return mine;
+    },
     async stop(): Promise<void> {
+      rebuild = undefined;
+      statusWatchers.clear();
       for (const u of unregister.splice(0)) u();
       for (const resolve of pending.values()) resolve(false);
       pending.clear();

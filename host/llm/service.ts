@@ -84,9 +84,9 @@ export function setLlmService(service: LlmService | undefined): void {
   current = service;
 }
 
-export function createLlmService(host: HostApi, options: { prompt?: ApprovalPrompt; observe?: LlmServiceOptions['observe']; env?: NodeJS.ProcessEnv } = {}): LlmService {
+export function createLlmService(host: HostApi, options: { config?: ProvidersConfig; prompt?: ApprovalPrompt; observe?: LlmServiceOptions['observe']; env?: NodeJS.ProcessEnv } = {}): LlmService {
   return buildLlmService({
-    config: host.config,
+    config: options.config ?? host.config,
     env: options.env ?? process.env,
     store: host.store,
     session: host.session,

@@ -20,6 +20,8 @@ export interface FrameContent {
   readonly stickToBottom?: boolean;
   /** Lines scrolled up from the bottom (stickToBottom) or down from the top. */
   readonly scroll?: number;
+  /** Lines pinned under the body, above the help line (the notifications area): never scrolled away. */
+  readonly pinned?: readonly Line[];
   readonly footer: string;
 }
 

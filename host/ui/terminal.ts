@@ -74,7 +74,8 @@ export function createTerminal(options: { title: string; input?: NodeJS.Readable
     const content = pending;
     if (!content) return;
     const width = Math.max(1, (screen.width as number) || 80);
-    const rows = Math.max(1, ((screen.height as number) || 24) - 2);
+    const pinned = content.pinned ?? [];
+    const rows = Math.max(1, ((screen.height as number) || 24) - 2 - pinned.length);
     header.setContent(escape(clip(content.header, width)));
     const lines = content.body;
     let start: number;
@@ -91,6 +92,13 @@ export function createTerminal(options: { title: string; input?: NodeJS.Readable
       const [open, close] = styleTags[l.style ?? 'normal'];
       return open + text + close;
     });
+    if (pinned.length) {
+      while (visible.length < rows) visible.push('');
+      for (const l of pinned) {
+        const [open, close] = styleTags[l.style ?? 'normal'];
+        visible.push(open + escape(clip(l.text, width)) + close);
+      }
+    }
     body.setContent(visible.join('\n'));
     if (!asking) footer.setContent(escape(clip(content.footer, width)));
     screen.render();

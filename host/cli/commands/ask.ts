@@ -34,7 +34,7 @@ export function define(program: Command): void {
     .option('--pane <pane>', 'include a pane\'s recent output (layout name, %id or session:window.pane); repeatable', collect)
     .option('--file <path>', 'include a file; repeatable', collect)
     .option('--model <model>', 'provider:model or an alias from the config (default: models.ask, then models.default)')
-    .option('--session <name>', 'session for panes and the host (default: PICODE_SESSION or the current tmux session)')
+    .option('--session <name>', 'session for panes and the host (default: PICODE_SESSION, else the current tmux session, else the only one with a host)')
     .option('--no-last-failed', 'do not include the last failed command of the session (included when < 30 min old)')
     .option('--budget <tokens>', 'context budget in tokens (estimated)', '12000')
     .option('--max-tokens <n>', 'longest answer, in tokens')

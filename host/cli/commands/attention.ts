@@ -16,7 +16,7 @@ export function define(program: Command): void {
     .description('list agents waiting for approval or input, oldest first; --next switches to the oldest')
     .option('--next', 'switch the tmux client to the pane of the agent that has waited longest')
     .option('--json', 'print JSON')
-    .option('--session <name>', 'session (default: PICODE_SESSION or the current tmux session)')
+    .option('--session <name>', 'session (default: PICODE_SESSION, else the current tmux session, else the only one with a host)')
     .action(async (opts: { next?: boolean; json?: boolean; session?: string }, cmd: Command) => {
       await withAgentsClient(cmd, opts.session, async (client) => {
         const waiting = await client.call<Waiting[]>('agent.attention');

@@ -6,15 +6,16 @@ import { resolveMux } from '../../mux/index.js';
 
 /**
  * `picode down [SESSION] [--session NAME]`: stops the session's host, kills the session and marks it
- * stopped. Without --session it stops the only running session picode launched on this
- * tmux server (and says which ones there are when there are several).
+ * stopped. Without --session it stops, inside tmux, the session it runs in when picode launched
+ * it, else the only running session picode launched on this tmux server (and says which ones
+ * there are when there are several).
  */
 export function define(program: Command): void {
   program
     .command('down')
     .description('stop a workspace picode launched: its host, then its tmux session')
     .argument('[session]', 'the session to stop (same as --session)')
-    .option('-s, --session <name>', 'the session to stop (default: the only one picode launched that is running)')
+    .option('-s, --session <name>', 'the session to stop (default: inside tmux the current one, else the only one picode launched that is running)')
     .action(async (positional: string | undefined, parsed: { session?: string }, command: Command) => {
       if (positional !== undefined && parsed.session !== undefined && positional !== parsed.session) {
         throw new PicodeError(`two different sessions named: "${positional}" and --session "${parsed.session}"`, { hint: 'name one session' });
@@ -33,9 +34,13 @@ export function define(program: Command): void {
         const kind = row?.mux === 'tmux' || row?.mux === 'zellij' ? row.mux : config.mux;
         const mux = await resolveMux({ kind, tmuxSocket, tmuxBinary: config.tmux.binary, env });
         const live = new Set(await mux.listSessions());
-        let session = options.session;
+        const mine = listSessionRows(store.db).filter((r) => (r.mux_socket ?? undefined) === tmuxSocket && live.has(r.name));
+        // Inside tmux, the session this command runs in (host/ipc/target.ts), as for every
+        // command; only one picode launched: a session of the user's own is never killed unasked.
+        const { sessionOfThisTerminal } = await import('../../ipc/target.js');
+        const here = options.session === undefined ? await sessionOfThisTerminal(tmuxSocket, env) : undefined;
+        let session = options.session ?? (here !== undefined && mine.some((r) => r.name === here) ? here : undefined);
         if (session === undefined) {
-          const mine = listSessionRows(store.db).filter((r) => (r.mux_socket ?? undefined) === tmuxSocket && live.has(r.name));
           if (mine.length !== 1) {
             throw new PicodeError(mine.length === 0 ? 'no running session picode launched on this tmux server'
               : `${mine.length} sessions are running (${mine.map((r) => r.name).join(', ')}): name the one to stop`, {
@@ -49,6 +54,8 @@ export function define(program: Command): void {
         // anyway (the host then loses what it observes) and the problem reported.
         const hostProblem = await stopHost(session, tmuxSocket, env).then(() => undefined, (error: unknown) => error);
         const wasLive = live.has(session);
+        // Stopping the session this command runs in hangs up its own terminal: the stop is still recorded.
+        if (session === here) process.on('SIGHUP', () => undefined);
         if (wasLive) await mux.kill(session);
         const known = markStopped(store.db, session, Date.now(), tmuxSocket);
         if (!wasLive && !known) {

@@ -10,7 +10,7 @@ export function define(program: Command): void {
     .argument('<name>', 'event name: letters, digits and _ . : - (emitted as user.NAME)')
     .option('--data <json>', 'event data as JSON', '{}')
     .option('--pane <pane>', 'the pane the event is about (name or id)')
-    .option('--session <name>', 'session (default: PICODE_SESSION or the current tmux session)')
+    .option('--session <name>', 'session (default: PICODE_SESSION, else the current tmux session, else the only one with a host)')
     .option('--json', 'print the emitted event id and type as JSON')
     .action(async (name: string, opts: { data: string; pane?: string; session?: string; json?: boolean }, cmd: Command) => {
       const data = parseDataOption(opts.data);

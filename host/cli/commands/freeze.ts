@@ -43,7 +43,7 @@ async function freeze(session: string | undefined, options: FreezeOptions, socke
   const output = checkOutput(options.output, options.force);
   const { config } = await loadConfigCached({ cwd: process.cwd(), env });
   const mux = new TmuxMux({ socket: socket ?? config.tmux.socket, binary: config.tmux.binary, env });
-  const name = session ?? await defaultSession(mux);
+  const name = session ?? await defaultSession(mux, socket ?? config.tmux.socket);
   if (!(await mux.hasSession(name))) {
     const live = await mux.listSessions();
     throw new PicodeError(`no tmux session named "${name}"`, { hint: live.length ? `running: ${live.join(', ')}` : 'no session runs on this tmux server (choose another with --tmux-socket)' });
@@ -62,10 +62,10 @@ async function freeze(session: string | undefined, options: FreezeOptions, socke
 }
 
 /** The current session inside tmux (on this server), else the only session on the server. */
-async function defaultSession(mux: InstanceType<typeof import('../../mux/tmux/tmux.js').TmuxMux>): Promise<string> {
-  if (process.env.TMUX && process.env.TMUX.split(',')[0] === mux.socketPath()) {
-    return (await mux.run(['display-message', '-p', '#{session_name}'])).trim();
-  }
+async function defaultSession(mux: InstanceType<typeof import('../../mux/tmux/tmux.js').TmuxMux>, socket: string | undefined): Promise<string> {
+  const { sessionOfThisTerminal } = await import('../../ipc/target.js');
+  const current = await sessionOfThisTerminal(socket);
+  if (current) return current;
   const live = await mux.listSessions();
   if (live.length === 1) return live[0]!;
   throw new PicodeError(live.length === 0 ? 'no tmux session is running on this server' : `${live.length} sessions are running (${live.join(', ')}): name the one to freeze`, {

@@ -19,7 +19,7 @@ export function define(program: Command): void {
   hooks.command('list')
     .description('list the configured hooks: event, conditions, action (and run counters with --host)')
     .option('--host', "ask the session's running host (shows runs, failures and drops)")
-    .option('--session <name>', 'session of the host (default: PICODE_SESSION or the current tmux session)')
+    .option('--session <name>', 'session of the host (default: PICODE_SESSION, else the current tmux session, else the only one with a host)')
     .option('--json', 'print JSON')
     .action(async (opts: { host?: boolean; session?: string; json?: boolean }, cmd: Command) => {
       if (opts.host) {
@@ -56,7 +56,7 @@ export function define(program: Command): void {
     .option('--data <json>', 'the event data as JSON', '{}')
     .option('--pane <name>', 'the pane the event is about (name from the layout, or id)')
     .option('--host', "ask the session's running host (its config and its plugins)")
-    .option('--session <name>', 'session (default: PICODE_SESSION or the current tmux session)')
+    .option('--session <name>', 'session (default: PICODE_SESSION, else the current tmux session, else the only one with a host)')
     .option('--json', 'print JSON')
     .action(async (type: string, opts: { data: string; pane?: string; host?: boolean; session?: string; json?: boolean }, cmd: Command) => {
       const data = parseDataOption(opts.data);

@@ -7,7 +7,7 @@ import type { JobRecord } from '../../jobs/types.js';
 export function define(program: Command): void {
   const jobs = program.command('jobs')
     .description('list, cancel, retry and resume background jobs (plans, agent runs)')
-    .option('--session <name>', 'session (default: PICODE_SESSION or the current tmux session)')
+    .option('--session <name>', 'session (default: PICODE_SESSION, else the current tmux session, else the only one with a host)')
     .option('--status <list>', 'only these statuses, comma-separated (queued,running,done,failed,cancelled,interrupted)')
     .option('--json', 'print JSON')
     .action(async (opts: ListOptions, cmd: Command) => list(cmd, opts));

@@ -5,7 +5,8 @@ import { globalOptions } from '../globals.js';
 /**
  * `picode notifications [--follow]`: the last notifications of the session (what plugins and
  * hooks asked to tell the person), newest last; with --follow, new ones as they come. The host
- * also shows each one as a tmux message and in `#{@picode-notification}`.
+ * also shows each one as a tmux message and in `#{@picode-notification}`, and the agent and log
+ * views keep the last ones in their notifications area (host/ui/notifications.ts).
  */
 export function define(program: Command): void {
   program
@@ -16,12 +17,11 @@ export function define(program: Command): void {
     .option('--limit <n>', 'how many recent ones to list (default 20)', (v) => Math.max(0, Number.parseInt(v, 10) || 0), 20)
     .option('--json', 'one JSON event per line')
     .action(async (opts: { session?: string; follow?: boolean; limit: number; json?: boolean }, cmd: Command) => {
-      const [{ connectTarget }, { formatNotification }] = await Promise.all([import('../../ipc/target.js'), import('../../daemon/notification.js')]);
+      const [{ connectTarget }, { notificationLine }] = await Promise.all([import('../../ipc/target.js'), import('../../ui/notifications.js')]);
       const { client } = await connectTarget({ session: opts.session, tmuxSocket: globalOptions(cmd).tmuxSocket, command: 'notifications' });
       const print = (event: PicodeEvent): void => {
         if (opts.json) { process.stdout.write(`${JSON.stringify(event)}\n`); return; }
-        const time = new Date(event.time).toISOString().slice(11, 19);
-        process.stdout.write(`${time} ${formatNotification(event.data as Record<string, string>).replace(/^picode: /, '')}\n`);
+        process.stdout.write(`${notificationLine(event)}\n`);
       };
       try {
         const recent = opts.limit > 0 ? await client.call<PicodeEvent[]>('events.list', { types: ['notification'], limit: opts.limit, last: true }) : [];

@@ -14,7 +14,7 @@ export function define(program: Command): void {
   program.command('pane')
     .description("run one of picode's pane views: plan, agent, jobs or log (keys are listed on its bottom line)")
     .argument('<kind>', 'plan | agent | jobs | log')
-    .option('--session <name>', 'session (default: PICODE_SESSION or the current tmux session)')
+    .option('--session <name>', 'session (default: PICODE_SESSION, else the current tmux session, else the only one with a host)')
     .option('--run <id>', 'agent: show this run instead of following the newest')
     .action(async (kind: string, opts: { session?: string; run?: string }, cmd: Command) => {
       if (!(kinds as readonly string[]).includes(kind)) {

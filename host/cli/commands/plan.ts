@@ -15,7 +15,7 @@ export function define(program: Command): void {
     .argument('[task]', 'the task to plan')
     .option('--model <model>', 'model (`provider:model` or an alias); default: config `plans.model`, then the `models` chain')
     .option('--wait', 'wait for the plan and print it (always on without a host)')
-    .option('--session <name>', 'session (default: PICODE_SESSION or the current tmux session)')
+    .option('--session <name>', 'session (default: PICODE_SESSION, else the current tmux session, else the only one with a host)')
     .option('--json', 'print the plan as JSON')
     .action(async (task: string | undefined, opts: { model?: string; wait?: boolean; session?: string; json?: boolean }, cmd: Command) => {
       if (!task) {

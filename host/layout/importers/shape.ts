@@ -1,4 +1,4 @@
-import { describe } from '../issues.js';
+import { closest, describe } from '../issues.js';
 import { problem } from '../problems.js';
 import type { Problem } from '../issues.js';
 
@@ -76,11 +76,15 @@ export class Reader {
     return undefined;
   }
 
-  /** Records every key of `value` that is not `known`, as `where.key (reason)`. */
+  /**
+   * Records every key of `value` that is not `known`, as `where.key (reason)`; a key that
+   * looks like a misspelt known one says which, as picode's own format does.
+   */
   unknownKeys(value: Obj, known: readonly string[], where: string, reasons: Readonly<Record<string, string>> = {}): void {
     for (const key of Object.keys(value)) {
       if (known.includes(key)) continue;
-      const reason = reasons[key] ?? 'not a field picode knows';
+      const guess = reasons[key] === undefined ? closest(key, known) : undefined;
+      const reason = reasons[key] ?? (guess ? `unknown key, did you mean "${guess}"?` : 'not a field picode knows');
       this.unsupported.push(`${where}${where ? '.' : ''}${key} (${reason})`);
     }
   }

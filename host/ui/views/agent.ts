@@ -5,6 +5,8 @@ import type { AgentRunRecord, StoredEntry, TranscriptEntry } from '../../agents/
 import { line, wrap, type FrameContent, type Line } from '../frame.js';
 import { linkLabel, scrollKeys, type KeyBinding, type View, type ViewContext } from '../view.js';
 import { TmuxStatusLine } from '../statusLine.js';
+import { NotificationsArea } from '../notifications.js';
+import { LlmNotice } from '../llmNotice.js';
 import { AskLog, askEventTypes, askHeader, askLines, formatTokens, llmApprovalLines, type AskExchange, type LlmApproval } from './agentAsks.js';
 import { mcpApprovalLines, watchMcpApprovals, type McpApprovalRow } from './mcpAsks.js';
 
@@ -51,6 +53,10 @@ export class AgentView implements View {
   private connectedBefore = false;
   /** Rings the bell once per new thing needing the person (see `attention`). */
   private readonly attending = { keys: new Set<string>(), count: 0 };
+  /** The last notifications, pinned above the help line. */
+  readonly notifications = new NotificationsArea();
+  /** Said at once when the host has no usable provider for agent runs. */
+  readonly llm = new LlmNotice('agent');
 
   constructor(
     private readonly session: string,
@@ -107,7 +113,8 @@ export class AgentView implements View {
     // Asks and held LLM requests come over the same connection: the bus events of asks
     // (`events.follow`, replaying what was missed while away) and the approval list.
     client.onNotification('event', (params) => {
-      this.applyAskEvent(params as PicodeEvent, true);
+      const event = params as PicodeEvent;
+      if (!this.notifications.add(event)) this.applyAskEvent(event, true);
       redraw();
     });
     client.onNotification('mcp.approvals', (params) => {
@@ -126,6 +133,7 @@ export class AgentView implements View {
     this.statusLine.update(this.allRuns());
     if (this.pinned === undefined) this.shown = snapshot.assigned ?? undefined;
     await this.load();
+    await this.llm.subscribe(client, redraw);
     await this.subscribeLlm(client);
   }
 
@@ -144,8 +152,9 @@ export class AgentView implements View {
       if (this.pinned === undefined && this.shown === undefined && newest) this.shownAsk = newest.requestId;
     }
     this.connectedBefore = true;
+    await this.notifications.load(client);
     // Resolves only when the connection ends; the notifications carry the events.
-    void client.call('events.follow', { afterId: this.asks.lastEventId, types: [...askEventTypes] }).catch(() => {});
+    void client.call('events.follow', { afterId: this.asks.lastEventId, types: [...askEventTypes, 'notification'] }).catch(() => {});
   }
 
   /** An ask event; a new ask is shown at once (`live`) unless the run in view needs the person. */
@@ -244,6 +253,12 @@ export class AgentView implements View {
   }
 
   render(size: { width: number; bodyHeight: number }, link: Parameters<View['render']>[1]): FrameContent {
+    const notes = this.notifications.lines(size);
+    const frame = this.renderView(size, link);
+    return notes.length ? { ...frame, pinned: notes } : frame;
+  }
+
+  private renderView(size: { width: number; bodyHeight: number }, link: Parameters<View['render']>[1]): FrameContent {
     const frame = this.renderEntry(size, link);
     if (this.mcpApprovals.length && !(!this.ask() && this.run()?.pendingApproval)) {
       const mcp = mcpApprovalLines(this.mcpApprovals, size.width);
@@ -278,8 +293,9 @@ export class AgentView implements View {
     if (!run) {
       return {
         header: ` picode agent · ${this.session}${linkLabel(link)}`,
-        body: [line(this.pinned !== undefined ? `Agent run ${this.pinned} is not known to this host.` : 'No agent runs yet.', 'dim'),
-          line('Start one with `picode agent "TASK"`, or hand a plan step to an agent (x in the plan pane).', 'dim')],
+        body: [...this.llm.lines(size.width),
+          line(this.pinned !== undefined ? `Agent run ${this.pinned} is not known to this host.` : 'No agent runs yet.', 'dim'),
+          ...wrap('Start one with `picode agent "TASK"`, or hand a plan step to an agent (x in the plan pane).', size.width).map((t) => line(t, 'dim'))],
         footer: this.allEntries().length ? ' [ ] runs and asks · q quit' : ' q quit',
       };
     }
@@ -292,7 +308,7 @@ export class AgentView implements View {
       : ` agent #${run.id} · ${run.status.replace('_', ' ')} · ${run.model} · ${run.usage.turns} turns · ${formatTokens(tokens)} tok · $${run.usage.costUsd.toFixed(4)}${cacheLabel(run.usage)}${position}${linkLabel(link)}`;
     const body = this.transcriptLines(size.width);
     if (run.status === 'working' && !this.live) body.push(line('working…', 'dim'));
-    if (run.status === 'failed' && run.error) body.push(line(`failed: ${run.error}`, 'error'));
+    if (run.status === 'failed' && run.error) body.push(...wrap(`failed: ${run.error}`, size.width).map((t) => line(t, 'error')));
     const pending = run.pendingApproval;
     let footer: string;
     if (pending) {

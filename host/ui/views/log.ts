@@ -2,13 +2,15 @@ import type { PicodeEvent } from '../../bus/envelope.js';
 import type { HostClient } from '../../ipc/client.js';
 import { line, type FrameContent, type Line, type LineStyle } from '../frame.js';
 import { linkLabel, scrollKeys, type KeyBinding, type View } from '../view.js';
+import { NotificationsArea } from '../notifications.js';
 
 const keep = 2000;
 
 /**
  * The log pane: the host's events (hook runs included) as they happen, newest at the
  * bottom. `/` filters by text (type, pane or payload); pane output is hidden unless `o`
- * shows it, because it drowns everything else. After a reconnection the host replays what
+ * shows it, because it drowns everything else. The last notifications stay pinned under the
+ * events, whatever comes after them. After a reconnection the host replays what
  * was missed (`events.follow` from the last id seen).
  */
 export class LogView implements View {
@@ -18,6 +20,7 @@ export class LogView implements View {
   private filter = '';
   private showOutput = false;
   private readonly scroll = { value: 0 };
+  readonly notifications = new NotificationsArea();
 
   constructor(private readonly session: string) {}
 
@@ -31,6 +34,8 @@ export class LogView implements View {
       redraw();
     });
     if (this.lastId === 0) {
+      // Notifications older than the events loaded stay in the area.
+      await this.notifications.load(client);
       for (const event of await client.call<PicodeEvent[]>('events.list', { last: true, limit: 300 })) this.add(event);
     }
     // Resolves only when the connection ends; the notifications carry the events.
@@ -40,6 +45,7 @@ export class LogView implements View {
   add(event: PicodeEvent): void {
     if (event.id <= this.lastId) return;
     this.lastId = event.id;
+    this.notifications.add(event);
     this.events.push(event);
     if (this.events.length > keep) this.events.splice(0, this.events.length - keep);
   }
@@ -58,7 +64,8 @@ export class LogView implements View {
     const header = ` picode log · ${this.session} · ${shown.length}/${this.events.length} events${this.filter ? ` · filter "${this.filter}"` : ''}${this.showOutput ? '' : ' · output hidden'}${linkLabel(link)}`;
     const body: Line[] = shown.map((e) => line(formatEvent(e, size.width), styleOf(e)));
     if (!body.length) body.push(line(this.events.length ? 'No events match the filter.' : 'No events yet.', 'dim'));
-    return { header, body, stickToBottom: true, scroll: this.scroll.value, footer: ' / filter · o show output · c clear filter · PgUp/PgDn scroll · G end · q quit' };
+    const pinned = this.notifications.lines(size);
+    return { header, body, stickToBottom: true, scroll: this.scroll.value, ...(pinned.length ? { pinned } : {}), footer: ' / filter · o show output · c clear filter · PgUp/PgDn scroll · G end · q quit' };
   }
 
   readonly keys: readonly KeyBinding[] = [

@@ -4,6 +4,7 @@ import { formatDuration, line, pad, wrap, type FrameContent, type Line } from '.
 import { linkLabel, type KeyBinding, type View, type ViewContext } from '../view.js';
 import { statusMark } from './jobs.js';
 import type { StepCheck } from '../../agents/planCheck.js';
+import { LlmNotice } from '../llmNotice.js';
 
 /**
  * The plan pane: the session's current plan as a list of steps with status, who works on
@@ -14,6 +15,8 @@ export class PlanView implements View {
   readonly name = 'plan';
   private plan: PlanRecord | undefined;
   private selectedId: number | undefined;
+  /** Said at once when the host has no usable provider for plans. */
+  readonly llm = new LlmNotice('plan');
 
   constructor(private readonly session: string, private readonly cwd: string, private readonly now: () => number = Date.now) {}
 
@@ -30,6 +33,7 @@ export class PlanView implements View {
     });
     const snapshot = await client.call<{ plan: PlanRecord | null }>('plan.watch');
     this.plan = snapshot.plan ?? undefined;
+    await this.llm.subscribe(client, redraw);
   }
 
   /** A newer plan (a revision, a new task) replaces the one shown; older plans' updates are ignored. */
@@ -63,16 +67,16 @@ export class PlanView implements View {
     if (!plan) {
       return {
         header: ` picode plan · ${this.session}${linkLabel(link)}`,
-        body: [line('No plan yet.', 'dim'), line('Press n to describe a task, or run `picode plan "TASK"`.', 'dim')],
+        body: [...this.llm.lines(size.width), line('No plan yet.', 'dim'), line('Press n to describe a task, or run `picode plan "TASK"`.', 'dim')],
         footer,
       };
     }
     const done = plan.steps.filter((s) => s.status === 'done').length;
     const header = ` plan #${plan.id}${plan.revision > 1 ? ` rev ${plan.revision}` : ''} · ${plan.status}${plan.status === 'ready' ? ` · ${done}/${plan.steps.length} done` : ''} · ${this.session}${linkLabel(link)}`;
-    const body: Line[] = [];
+    const body: Line[] = [...this.llm.lines(size.width)];
     body.push(...wrap(plan.task, size.width).map((t) => line(t, 'bold')));
     if (plan.status === 'generating') body.push(line(`generating… (${formatDuration(this.now() - plan.createdAt)})`, 'accent'));
-    if (plan.status === 'failed') body.push(line(`failed: ${plan.error ?? 'unknown error'}`, 'error'));
+    if (plan.status === 'failed') body.push(...wrap(`failed: ${plan.error ?? 'unknown error'}`, size.width).map((t) => line(t, 'error')));
     if (plan.summary) body.push(...wrap(plan.summary, size.width).map((t) => line(t, 'dim')));
     body.push(line(''));
     const current = this.selected();
