@@ -41,6 +41,9 @@ export function spoolWriterScript(options: SpoolOptions): string {
     'umask 077',
     'd="$1/$2-$$"',
     'mkdir -p "$d" || exit 1',
+    // Without its tools the writer would end at once, and a host re-piping the pane would loop:
+    // it leaves `failed` (why) and `end`, and the host reports the pane instead.
+    `if ! ${toolCheck}; then echo "$PATH" > "$d/failed"; : > "$d/end"; exit 1; fi`,
     'echo "$3" > "$d/base"',
     'echo $$ > "$d/pid"',
     'n=0',
@@ -59,6 +62,23 @@ export function spoolWriterScript(options: SpoolOptions): string {
       + 'n=$((n+1)); done',
     ': > "$d/end"',
   ].join('; ');
+}
+
+/**
+ * The writer's tools, checked as the writer runs them: GNU `stdbuf` (coreutils; not on macOS
+ * or busybox systems by default) making GNU `head -c` write each read at once. Other `head`s
+ * read ahead through stdio and would lose the bytes between two segments.
+ */
+const toolCheck = 'stdbuf -o0 head -c 1 </dev/null >/dev/null 2>&1';
+
+/**
+ * A shell command, run by tmux (`run-shell`, in the environment pane pipes get), that writes to
+ * `file` why spool capture cannot work there, or nothing when it can.
+ */
+export function spoolProbeScript(file: string): string {
+  const word = `'${file.replace(/'/g, "'\\''").replace(/#/g, '##')}'`;
+  return `if ${toolCheck}; then : > ${word}; `
+    + `else echo "GNU coreutils stdbuf and head are needed for host.capture: spool and were not found (or do not work) on the tmux server's PATH ($PATH)" > ${word}; fi`;
 }
 
 /** The pipe-pane shell command (tmux fills in the pane id). */
