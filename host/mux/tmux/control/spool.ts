@@ -180,8 +180,11 @@ export class SpoolReader {
 
   start(): void {
     try {
-      // Read at once on a write (no extra turn of the event loop: this is the latency path).
-      this.watcher = watch(this.epoch.dir, () => this.pump());
+      // Caught up, read at once on a write (no extra turn of the event loop: this is the
+      // latency path). Behind, the paced read already scheduled takes it: inotify queues one
+      // event per write of the writer, so a host resumed after a stall gets thousands at once,
+      // and pumping on each would read the whole backlog in one turn.
+      this.watcher = watch(this.epoch.dir, () => { if (!this.scheduled) this.pump(); });
       this.watcher.on('error', () => undefined);
     } catch { /* the directory is gone: the poll notices the end */ }
     // inotify wakes the reader; the poll only catches what it cannot report (a directory
