@@ -142,7 +142,7 @@ export interface SpoolSink {
 }
 
 /** Read at most this much per turn of the event loop (other panes and IPC stay responsive). */
-const readPerTurn = 256 * 1024;
+const readPerTurn = 128 * 1024;
 
 /**
  * Follows one spool from a stream offset: reads segments as the writer appends to them
