@@ -89,10 +89,14 @@ export class SpoolCapture {
     rmSync(file, { force: true });
     // tmux 3.3a ends a control client's `run-shell` reply at once but holds the client's next
     // command until the shell is done: that command's reply says the check ran.
-    await Promise.all([
-      this.command(`run-shell -t ${tmuxQuote(this.sessionTarget())} ${tmuxQuote(spoolProbeScript(file))}`),
-      this.command('display-message -p done'),
-    ]);
+    try {
+      await Promise.all([
+        this.command(`run-shell -t ${tmuxQuote(this.sessionTarget())} ${tmuxQuote(spoolProbeScript(file))}`),
+        this.command('display-message -p done'),
+      ]);
+    } catch (error) {
+      return `tmux could not run the spool capture's tool check (${(error as Error).message})`;
+    }
     let text: string;
     try { text = readFileSync(file, 'utf8'); } catch { return `tmux did not run the spool capture's tool check (${file} was not written)`; }
     rmSync(file, { force: true });
