@@ -311,7 +311,8 @@ async function flood(): Promise<Record<string, unknown>> {
   const pipeMs = med('pipe-pane-fifo', 'ms');
   // The host stopped for 10 s mid-flood, in the default mode and in control mode.
   const stall: Record<string, unknown> = {};
-  for (const mode of ['host-spool', 'host-control'] as const) {
+  const stallModes = (args.includes('--stall-spool-only') ? ['host-spool'] : ['host-spool', 'host-control']) as Array<'host-spool' | 'host-control'>;
+  for (const mode of stallModes) {
     progress(`flood ${floodMb} MB: host stopped ${stallSeconds} s, ${mode}`);
     load.push(loadAverage());
     const r = await floodRun(mode, payload, expectedBytes, stallSeconds * 1000);

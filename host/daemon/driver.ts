@@ -31,7 +31,7 @@ export interface PaneDriver {
 export function tmuxDriver(options: {
   session: string; socket: string | undefined; tmuxBinary: string; pauseAfterSeconds: number; env?: NodeJS.ProcessEnv;
   capture?: 'spool' | 'control' | 'pipe-pane'; fifoDir?: string;
-  spoolDir?: string; spool?: SpoolOptions; clientPidFile?: string;
+  spoolDir?: string; spool?: SpoolOptions; clientPidFile?: string; warn?: (message: string) => void;
   resumeOffset?: (pane: string) => number; currentOffset?: (pane: string) => number | undefined;
 }): PaneDriver {
   const { session, socket, tmuxBinary, pauseAfterSeconds, env, ...capture } = options;

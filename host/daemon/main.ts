@@ -35,7 +35,7 @@ export async function runHost(options: RunHostOptions): Promise<number> {
   try {
     // The spool capture asks for the host's offsets; the host exists once the driver does.
     let panesOf: (() => Array<{ id: string; offset: number }>) | undefined;
-    const { driver, muxKind } = await createDriver(options, store.db, config, env, (pane) => panesOf?.().find((p) => p.id === pane)?.offset);
+    const { driver, muxKind } = await createDriver(options, store.db, config, env, log, (pane) => panesOf?.().find((p) => p.id === pane)?.offset);
     const host = new Host({
       session: options.session, tmuxSocket: options.tmuxSocket, config, store, driver, log, env, muxKind,
       extensions: extensions ? extensionModules : [],
@@ -80,6 +80,7 @@ async function createDriver(
   db: import('../store/db.js').Database,
   config: import('../config/schema.js').PicodeConfig,
   env: NodeJS.ProcessEnv,
+  log: HostLogger,
   currentOffset: (pane: string) => number | undefined,
 ): Promise<{ driver: PaneDriver; muxKind: 'tmux' | 'zellij' }> {
   const row = db.prepare('SELECT mux FROM sessions WHERE server = ? AND name = ? AND stopped_at IS NULL').get(options.tmuxSocket ?? '', options.session) as { mux: string } | undefined;
@@ -108,6 +109,7 @@ async function createDriver(
       spool: { segmentBytes: config.host.spool.segmentBytes, maxSegments: Math.max(2, Math.floor(config.host.spool.maxBytesPerPane / config.host.spool.segmentBytes)) },
       resumeOffset: (pane) => resumeOffset(db, hostKey(options.session, options.tmuxSocket), pane),
       currentOffset,
+      warn: (message) => log.warn(message),
     }),
     muxKind: 'tmux',
   };

@@ -5,8 +5,19 @@ import type { Database } from '../store/db.js';
  * (one row per pane per flush, one transaction per flush, on a timer: nothing is written
  * per chunk) and trimmed per pane to `maxBytesPerPane`.
  */
+/** A flood is written in rows of at most this much (or the retention, if smaller). */
+const maxBatchBytes = 1024 * 1024;
+
+/**
+ * A pane's bytes waiting to be written, copied into a buffer of the log's own (grown as
+ * needed, kept while the pane streams): the chunks the captures hand over then die young.
+ * Holding them until a flush made V8 promote them, and the garbage buffers of a flood piled
+ * up outside the heap until a full collection.
+ */
+interface PendingRow { offset: number; buffer: Buffer; bytes: number }
+
 export class OutputLog {
-  private readonly pending = new Map<string, { offset: number; chunks: Buffer[]; bytes: number }>();
+  private readonly pending = new Map<string, PendingRow>();
   private readonly retainedFrom = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private readonly insert;
@@ -35,39 +46,59 @@ export class OutputLog {
   append(pane: string, offset: number, data: Buffer): void {
     if (data.length === 0) return;
     if (this.options.maxBytesPerPane === 0) { this.options.onRecorded?.(pane, offset + data.length); return; }
-    let entry = this.pending.get(pane);
-    // A stretch reported lost lies between: the rows on either side keep their own offsets.
-    if (entry && entry.offset + entry.bytes !== offset) { this.flush(); entry = undefined; }
-    if (!entry) this.pending.set(pane, (entry = { offset, chunks: [], bytes: 0 }));
-    entry.chunks.push(data);
-    entry.bytes += data.length;
-    // Never hold much in memory: a flood is written in batches of at most 4 MiB (or the
-    // retention, if smaller), whatever the flush interval.
-    if (entry.bytes >= Math.min(this.options.maxBytesPerPane, 4 * 1024 * 1024)) this.flush();
+    const cap = Math.min(this.options.maxBytesPerPane, maxBatchBytes);
+    let row = this.pending.get(pane);
+    // A stretch reported lost lies between, or the row is full: the rows on either side keep
+    // their own offsets.
+    if (row && row.bytes > 0 && (row.offset + row.bytes !== offset || row.bytes + data.length > cap)) this.write(false);
+    if (data.length >= cap) {
+      // Bigger than a row: written as it is.
+      this.pending.set(pane, { offset, buffer: data, bytes: data.length });
+      this.write(false);
+      this.pending.delete(pane);
+      return;
+    }
+    if (!row) this.pending.set(pane, (row = { offset, buffer: Buffer.allocUnsafeSlow(Math.min(cap, Math.max(64 * 1024, 2 * data.length))), bytes: 0 }));
+    if (row.bytes === 0) row.offset = offset;
+    if (row.bytes + data.length > row.buffer.length) {
+      const grown = Buffer.allocUnsafeSlow(Math.min(cap, Math.max(2 * row.buffer.length, row.bytes + data.length)));
+      row.buffer.copy(grown, 0, 0, row.bytes);
+      row.buffer = grown;
+    }
+    data.copy(row.buffer, row.bytes);
+    row.bytes += data.length;
+    if (row.bytes >= cap) this.write(false);
     else if (!this.timer) this.timer = setTimeout(() => this.flush(), this.options.flushMs);
   }
 
+  /** Writes what is pending (one transaction) and lets go of the buffers. */
   flush(): void {
+    this.write(true);
+  }
+
+  /** `release`: a timer or a stop, so the panes are quiet now; a full row keeps its buffer. */
+  private write(release: boolean): void {
     if (this.timer) { clearTimeout(this.timer); this.timer = undefined; }
-    if (this.pending.size === 0) return;
-    const batch = [...this.pending];
-    this.pending.clear();
+    const batch = [...this.pending].filter(([, row]) => row.bytes > 0).map(([pane, row]) => ({ pane, offset: row.offset, data: row.buffer.subarray(0, row.bytes) }));
+    for (const row of this.pending.values()) row.bytes = 0;
+    if (release) this.pending.clear();
+    if (batch.length === 0) return;
     const now = Date.now();
     try {
       this.db.transaction(() => {
-        for (const [pane, entry] of batch) {
-          let data = Buffer.concat(entry.chunks);
+        for (const entry of batch) {
+          let data = entry.data;
           let offset = entry.offset;
           if (data.length > this.options.maxBytesPerPane) {
             offset += data.length - this.options.maxBytesPerPane;
             data = data.subarray(data.length - this.options.maxBytesPerPane);
           }
-          this.insert.run(this.hostKey, pane, offset, now, data);
+          this.insert.run(this.hostKey, entry.pane, offset, now, data);
           const end = offset + data.length;
           const keepFrom = end - this.options.maxBytesPerPane;
-          if (keepFrom > (this.retainedFrom.get(pane) ?? 0)) {
-            this.trim.run(this.hostKey, pane, keepFrom);
-            this.retainedFrom.set(pane, keepFrom);
+          if (keepFrom > (this.retainedFrom.get(entry.pane) ?? 0)) {
+            this.trim.run(this.hostKey, entry.pane, keepFrom);
+            this.retainedFrom.set(entry.pane, keepFrom);
           }
         }
       })();
@@ -75,7 +106,7 @@ export class OutputLog {
       this.options.onError(error as Error);
       return;
     }
-    for (const [pane, entry] of batch) this.options.onRecorded?.(pane, entry.offset + entry.bytes);
+    for (const entry of batch) this.options.onRecorded?.(entry.pane, entry.offset + entry.data.length);
   }
 }
 

@@ -1,10 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SpoolReader, epochAlive, listEpochs, spoolWriterScript, type SpoolOptions } from '../../../host/mux/tmux/control/spool.js';
+import { SpoolReader, epochAlive, listEpochs, spoolProbeScript, spoolWriterScript, type SpoolOptions } from '../../../host/mux/tmux/control/spool.js';
+import { pathWithout } from '../../support/pathWithout.js';
 
 /**
  * The spool writer (the shell loop tmux runs as a pane's pipe) and its reader, without tmux:
@@ -15,8 +16,9 @@ describe('spool writer and reader', () => {
   const dirs: string[] = [];
   afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
 
-  function writer(root: string, options: SpoolOptions, base = 0): { write(b: Buffer): Promise<void>; end(): Promise<void> } {
-    const child = spawn('sh', ['-c', spoolWriterScript(options), 'picode-spool', root, '%7', String(base)], { stdio: ['pipe', 'ignore', 'inherit'] });
+  function writer(root: string, options: SpoolOptions, base = 0, env: NodeJS.ProcessEnv = process.env): { write(b: Buffer): Promise<void>; end(): Promise<void> } {
+    const child = spawn('/bin/sh', ['-c', spoolWriterScript(options), 'picode-spool', root, '%7', String(base)], { stdio: ['pipe', 'ignore', 'inherit'], env });
+    child.stdin.on('error', () => undefined);
     const exited = new Promise<void>((r) => child.on('exit', () => r()));
     return {
       write: (b) => new Promise((resolve) => { if (child.stdin.write(b)) resolve(); else child.stdin.once('drain', () => resolve()); }),
@@ -111,5 +113,37 @@ describe('spool writer and reader', () => {
     r.reader.start();
     await r.done;
     expect(Buffer.concat(r.parts.map((p) => p.data!)).equals(input.subarray(100_001))).toBe(true);
+  });
+
+  describe('without GNU stdbuf on the PATH', () => {
+    let bin: { path: string; dispose(): void };
+    const tmp = (): string => { const d = mkdtempSync(join(tmpdir(), 'picode-spool-')); dirs.push(d); return d; };
+    afterEach(() => bin?.dispose());
+
+    it('the writer stops at once and leaves why (the PATH it had), instead of ending as if the pipe closed', async () => {
+      bin = pathWithout(['stdbuf']);
+      const root = tmp();
+      const w = writer(root, { segmentBytes: 64 * 1024, maxSegments: 4 }, 0, { PATH: bin.path });
+      await w.write(Buffer.from('lost: no writer\n')).catch(() => undefined);
+      await w.end();
+      const [dir] = readdirSync(root);
+      expect(dir).toMatch(/^%7-\d+$/);
+      expect(readFileSync(join(root, dir!, 'failed'), 'utf8').trim()).toBe(bin.path);
+      expect(existsSync(join(root, dir!, 'end'))).toBe(true);
+      // Not a spool to follow: no base, no segment.
+      expect(listEpochs(root, '%7')).toEqual([]);
+      expect(readdirSync(join(root, dir!)).sort()).toEqual(['end', 'failed']);
+    });
+
+    it('the probe says what is missing, and says nothing where the tools work', () => {
+      bin = pathWithout(['stdbuf']);
+      const root = tmp();
+      const file = join(root, 'probe');
+      execFileSync('/bin/sh', ['-c', spoolProbeScript(file)], { env: { PATH: bin.path } });
+      expect(readFileSync(file, 'utf8')).toContain('GNU coreutils stdbuf and head are needed');
+      expect(readFileSync(file, 'utf8')).toContain(bin.path);
+      execFileSync('/bin/sh', ['-c', spoolProbeScript(file)], { env: { PATH: process.env.PATH } });
+      expect(readFileSync(file, 'utf8')).toBe('');
+    });
   });
 });

@@ -42,6 +42,8 @@ export interface TmuxObserverOptions {
    * leaves its `tmux -C` client attached, and the next host detaches it.
    */
   readonly clientPidFile?: string;
+  /** Told when the capture cannot work as configured and the observer falls back (logged by the host). */
+  readonly warn?: (message: string) => void;
 }
 
 /** The fields read for each pane; joined by a separator no name can contain. */
@@ -72,8 +74,16 @@ export class TmuxControlObserver implements MuxObserver {
   /** Panes listed with a pipe attached (pipe-pane), from the last listing. */
   private readonly piped = new Set<string>();
   private sessionId: string | undefined;
+  private mode: 'spool' | 'control' | 'pipe-pane';
 
-  constructor(private readonly options: TmuxObserverOptions) {}
+  constructor(private readonly options: TmuxObserverOptions) {
+    this.mode = options.capture ?? 'control';
+  }
+
+  /** How pane output is read: as configured, or `control` after a fallback (see start()). */
+  get captureMode(): 'spool' | 'control' | 'pipe-pane' {
+    return this.mode;
+  }
 
   /** The control client, for the host's commands (send-keys, capture-pane) on the same connection. */
   get control(): ControlClient {
@@ -123,7 +133,15 @@ export class TmuxControlObserver implements MuxObserver {
         describe: (pane) => { const name = this.panes.get(pane)?.name; return name ? `${pane} (${name})` : pane; },
       });
       // Before the first listing: a pane made after it is piped by the hooks.
-      await this.spool.install();
+      const problem = await this.spool.install();
+      if (problem) {
+        // Checked once: without the writer's tools no pane could be piped, and each attempt
+        // would end at once. Control mode needs nothing but tmux.
+        this.spool = undefined;
+        this.mode = 'control';
+        await this.command(`refresh-client -f ${tmuxQuote('!no-output')}`);
+        this.options.warn?.(`${problem}; reading pane output in control mode instead (host.capture: control: flow-controlled, no disk, costlier for the tmux server under heavy output; see docs/host.md)`);
+      }
     }
     await this.refresh();
   }
@@ -168,7 +186,7 @@ export class TmuxControlObserver implements MuxObserver {
   /** Turns on tmux's flow control (pause-after) for this client; see start(). */
   async enableFlowControl(): Promise<void> {
     const pause = this.options.pauseAfterSeconds ?? 5;
-    if (this.options.capture !== 'control' && this.options.capture !== undefined) return;
+    if (this.mode !== 'control') return;
     if (pause <= 0) return;
     await this.command(`refresh-client -f pause-after=${pause}`);
   }

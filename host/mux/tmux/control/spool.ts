@@ -41,6 +41,9 @@ export function spoolWriterScript(options: SpoolOptions): string {
     'umask 077',
     'd="$1/$2-$$"',
     'mkdir -p "$d" || exit 1',
+    // Without its tools the writer would end at once, and a host re-piping the pane would loop:
+    // it leaves `failed` (why) and `end`, and the host reports the pane instead.
+    `if ! ${toolCheck}; then echo "$PATH" > "$d/failed"; : > "$d/end"; exit 1; fi`,
     'echo "$3" > "$d/base"',
     'echo $$ > "$d/pid"',
     'n=0',
@@ -59,6 +62,23 @@ export function spoolWriterScript(options: SpoolOptions): string {
       + 'n=$((n+1)); done',
     ': > "$d/end"',
   ].join('; ');
+}
+
+/**
+ * The writer's tools, checked as the writer runs them: GNU `stdbuf` (coreutils; not on macOS
+ * or busybox systems by default) making GNU `head -c` write each read at once. Other `head`s
+ * read ahead through stdio and would lose the bytes between two segments.
+ */
+const toolCheck = 'stdbuf -o0 head -c 1 </dev/null >/dev/null 2>&1';
+
+/**
+ * A shell command, run by tmux (`run-shell`, in the environment pane pipes get), that writes to
+ * `file` why spool capture cannot work there, or nothing when it can.
+ */
+export function spoolProbeScript(file: string): string {
+  const word = `'${file.replace(/'/g, "'\\''").replace(/#/g, '##')}'`;
+  return `if ${toolCheck}; then : > ${word}; `
+    + `else echo "GNU coreutils stdbuf and head are needed for host.capture: spool and were not found (or do not work) on the tmux server's PATH ($PATH)" > ${word}; fi`;
 }
 
 /** The pipe-pane shell command (tmux fills in the pane id). */
@@ -122,7 +142,7 @@ export interface SpoolSink {
 }
 
 /** Read at most this much per turn of the event loop (other panes and IPC stay responsive). */
-const readPerTurn = 256 * 1024;
+const readPerTurn = 128 * 1024;
 
 /**
  * Follows one spool from a stream offset: reads segments as the writer appends to them
@@ -160,8 +180,11 @@ export class SpoolReader {
 
   start(): void {
     try {
-      // Read at once on a write (no extra turn of the event loop: this is the latency path).
-      this.watcher = watch(this.epoch.dir, () => this.pump());
+      // Caught up, read at once on a write (no extra turn of the event loop: this is the
+      // latency path). Behind, the paced read already scheduled takes it: inotify queues one
+      // event per write of the writer, so a host resumed after a stall gets thousands at once,
+      // and pumping on each would read the whole backlog in one turn.
+      this.watcher = watch(this.epoch.dir, () => { if (!this.scheduled) this.pump(); });
       this.watcher.on('error', () => undefined);
     } catch { /* the directory is gone: the poll notices the end */ }
     // inotify wakes the reader; the poll only catches what it cannot report (a directory

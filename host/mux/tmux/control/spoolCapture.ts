@@ -1,7 +1,7 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmuxQuote } from './client.js';
-import { SpoolReader, ensureSpoolRoot, epochAlive, listEpochs, spoolPipeCommand, type SpoolEpoch, type SpoolOptions } from './spool.js';
+import { SpoolReader, ensureSpoolRoot, epochAlive, listEpochs, spoolPipeCommand, spoolProbeScript, type SpoolEpoch, type SpoolOptions } from './spool.js';
 
 /**
  * Pane output through pipe-pane into per-pane spools (spool.ts), for the tmux observer.
@@ -38,6 +38,10 @@ export class SpoolCapture {
   private readonly waitingEnd = new Map<string, () => void>();
   /** Panes listed and not closed. */
   private readonly tracked = new Set<string>();
+  /** Panes whose writer could not run (reported once, never re-piped: that would loop). */
+  private readonly failed = new Set<string>();
+  /** When each pane was last re-piped after its writer ended, and how often in a row. */
+  private readonly repiped = new Map<string, { at: number; times: number }>();
   private stopped = false;
   private newServer = false;
 
@@ -51,8 +55,14 @@ export class SpoolCapture {
     ensureSpoolRoot(root);
   }
 
-  /** The hooks that pipe new panes, and the subscription that reports other pipes closing. */
-  async install(): Promise<void> {
+  /**
+   * Checks, once, that the writer's tools work where tmux runs pipes; then installs the hooks
+   * that pipe new panes and the subscription that reports other pipes closing. Returns why
+   * spool capture cannot work here (nothing installed), or undefined.
+   */
+  async install(): Promise<string | undefined> {
+    const problem = await this.probe();
+    if (problem) return problem;
     // Pane ids restart with a new tmux server: offsets recorded for the old one's panes say
     // nothing about these (a spool is then read from its start).
     const [server] = await this.command(`display-message -p ${tmuxQuote('#{pid}-#{start_time}')}`);
@@ -70,6 +80,27 @@ export class SpoolCapture {
       await this.command(`set-hook -t ${tmuxQuote(this.sessionTarget())} ${tmuxQuote(`${hook}[${hookIndex}]`)} ${tmuxQuote(guarded)}`);
     }
     await this.command(`refresh-client -B ${tmuxQuote(`${pipeSubscription}:%*:#{pane_pipe}`)}`).catch(() => undefined);
+    return undefined;
+  }
+
+  /** Runs the writer's tool check in tmux, with the environment the pipes get. */
+  private async probe(): Promise<string | undefined> {
+    const file = join(this.root, 'probe');
+    rmSync(file, { force: true });
+    // tmux 3.3a ends a control client's `run-shell` reply at once but holds the client's next
+    // command until the shell is done: that command's reply says the check ran.
+    try {
+      await Promise.all([
+        this.command(`run-shell -t ${tmuxQuote(this.sessionTarget())} ${tmuxQuote(spoolProbeScript(file))}`),
+        this.command('display-message -p done'),
+      ]);
+    } catch (error) {
+      return `tmux could not run the spool capture's tool check (${(error as Error).message})`;
+    }
+    let text: string;
+    try { text = readFileSync(file, 'utf8'); } catch { return `tmux did not run the spool capture's tool check (${file} was not written)`; }
+    rmSync(file, { force: true });
+    return text.trim() || undefined;
   }
 
   /**
@@ -103,6 +134,8 @@ export class SpoolCapture {
   /** The pane is gone: reads its spool to the end (its pipe closes with it), then deletes it. */
   async untrack(pane: string, maxWaitMs = 2000): Promise<void> {
     this.foreign.delete(pane);
+    this.failed.delete(pane);
+    this.repiped.delete(pane);
     this.tracked.delete(pane);
     const reader = this.readers.get(pane);
     if (!reader) return;
@@ -169,6 +202,11 @@ export class SpoolCapture {
   /** Follows the pane's spool once its writer made it; none within 2 s means the pipe is not ours. */
   private async followWhenReady(pane: string, from: number): Promise<void> {
     for (let i = 0; i < 200 && !this.stopped && this.tracked.has(pane); i++) {
+      const why = this.writerFailure(pane);
+      if (why !== undefined) {
+        this.reportFailed(pane, `its spool writer cannot run: GNU coreutils stdbuf and head are needed on the tmux server's PATH (${why})`);
+        return;
+      }
       const live = listEpochs(this.root, pane).filter(epochAlive);
       if (live.length > 0) {
         this.followFrom(pane, live[live.length - 1]!, from);
@@ -221,10 +259,46 @@ export class SpoolCapture {
     reader.discard();
     const at = this.handlers.currentOffset(pane);
     if (at === undefined) return;
+    // A writer that keeps ending on its own (its disk full, its directory unwritable) is not
+    // re-piped forever: after a few quick ends in a row the pane is reported instead.
+    const now = Date.now();
+    const last = this.repiped.get(pane);
+    const times = last && now - last.at < 5000 ? last.times + 1 : 1;
+    this.repiped.set(pane, { at: now, times });
+    if (times > 3) {
+      this.reportFailed(pane, `its spool writer ended ${times} times within seconds (is ${this.root} writable, its disk full?)`);
+      return;
+    }
     void this.command(`display-message -p -t ${pane} "#{pane_pipe}"`).then(([piped]) => {
       if (piped?.trim() === '1') this.reportForeign(pane);
       else return this.attach(pane, at);
     }).catch(() => undefined);
+  }
+
+  /** Why a writer of this pane gave up (its `failed` mark: the PATH it had), or undefined. */
+  private writerFailure(pane: string): string | undefined {
+    for (const dir of this.epochDirs(pane)) {
+      try { return `PATH=${readFileSync(join(dir, 'failed'), 'utf8').trim()}`; } catch { /* not failed */ }
+    }
+    return undefined;
+  }
+
+  /** Removes the directories of writers of this pane that gave up. */
+  private clearFailed(pane: string): void {
+    for (const dir of this.epochDirs(pane)) if (existsSync(join(dir, 'failed'))) rmSync(dir, { recursive: true, force: true });
+  }
+
+  private epochDirs(pane: string): string[] {
+    try {
+      return readdirSync(this.root).filter((name) => name.startsWith(`${pane}-`)).map((name) => join(this.root, name));
+    } catch { return []; }
+  }
+
+  private reportFailed(pane: string, why: string): void {
+    this.clearFailed(pane);
+    if (this.failed.has(pane)) return;
+    this.failed.add(pane);
+    this.handlers.dropped(pane, undefined, `pane ${this.handlers.describe(pane)} is not captured: ${why}`);
   }
 
   private reportForeign(pane: string): void {
