@@ -49,29 +49,17 @@ function rekeyEvents(db: Database, pairs: readonly Pair[]): void {
   db.exec('CREATE TEMP TABLE host_key_map (old TEXT NOT NULL, session TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY (old, session))');
   const insert = db.prepare('INSERT INTO temp.host_key_map (old, session, key) VALUES (?, ?, ?)');
   for (const p of pairs) insert.run(p.old, p.session, p.key);
-  db.exec(`
-    CREATE TABLE events_rekeyed (
-      id           INTEGER PRIMARY KEY AUTOINCREMENT,
-      host_key     TEXT NOT NULL,
-      seq          INTEGER NOT NULL,
-      session      TEXT NOT NULL,
-      type         TEXT NOT NULL,
-      time         INTEGER NOT NULL,
-      window       TEXT,
-      pane         TEXT,
-      pane_name    TEXT,
-      data         TEXT NOT NULL,
-      UNIQUE (host_key, seq)
-    );
+  // The table and its indexes as they are (columns and constraints kept), under another name.
+  const schema = db.prepare("SELECT type, sql FROM sqlite_master WHERE tbl_name = 'events' AND sql IS NOT NULL").all() as Array<{ type: string; sql: string }>;
+  const table = schema.find((s) => s.type === 'table')!.sql.replace(/^CREATE TABLE\s+"?events"?/i, 'CREATE TABLE events_rekeyed');
+  db.exec(`${table};
     INSERT INTO events_rekeyed (id, host_key, seq, session, type, time, window, pane, pane_name, data)
       SELECT e.id, COALESCE(m.key, e.host_key), e.seq, e.session, e.type, e.time, e.window, e.pane, e.pane_name, e.data
       FROM events e LEFT JOIN temp.host_key_map m ON m.old = e.host_key AND m.session = e.session;
     DROP TABLE events;
     ALTER TABLE events_rekeyed RENAME TO events;
-    CREATE INDEX events_type ON events(host_key, type, seq);
-    CREATE INDEX events_pane ON events(host_key, pane, seq);
-    DROP TABLE temp.host_key_map;
-  `);
+    DROP TABLE temp.host_key_map;`);
+  for (const index of schema.filter((s) => s.type === 'index')) db.exec(index.sql);
 }
 
 /**

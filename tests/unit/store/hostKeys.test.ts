@@ -86,6 +86,8 @@ describe('host keys', () => {
     const store = openStore(path);
     try {
       expect(counts(store.db)).toEqual(before);
+      const indexes = store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' AND sql IS NOT NULL ORDER BY name").all();
+      expect(indexes).toEqual([{ name: 'events_pane' }, { name: 'events_type' }]);
       const names = (session: string, server?: string): unknown[] => queryEvents(store.db, hostKey(session, server)).map((e) => (e.data as { n: string }).n);
       expect(names('b--c', 'a')).toEqual(['b--c 1', 'b--c 2']);
       expect(names('c', 'a--b')).toEqual(['c 3']);
