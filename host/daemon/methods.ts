@@ -20,7 +20,7 @@ import { answerPage, pageQuery } from '../ipc/paging.js';
  *                               (send, keys and run refuse picode's view panes, run a pane not at a
  *                                shell, unless force: host/daemon/paneGuard.ts)
  *   panes.view {pane, role}     -> {} (a view announces the pane it runs in)
- *   events.list {afterId?, types?, pane?, limit?, last?} -> PicodeEvent[] (one page: host/ipc/paging.ts)
+ *   events.list {afterId?, beforeId?, types?, pane?, limit?, last?} -> PicodeEvent[] (one page: host/ipc/paging.ts)
  *   events.follow {afterId?, types?, pane?} -> notifications `event` (replay after afterId, then live)
  *                                              until the client disconnects
  */
@@ -101,7 +101,8 @@ export function registerHostMethods(host: Host): void {
   // One page (host/ipc/paging.ts): the next one starts after the last id returned.
   ipc.register('events.list', (params) => {
     const page = pageQuery(params);
-    return answerPage(host.listEvents({ ...eventQuery(params), limit: page.limit, last: page.last }), page);
+    const before = page.before !== undefined ? { beforeId: page.before } : {};
+    return answerPage(host.listEvents({ ...eventQuery(params), ...before, limit: page.limit, last: page.last }), page);
   });
 
   ipc.register('events.follow', async (params, context) => {

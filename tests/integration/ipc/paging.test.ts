@@ -43,6 +43,8 @@ describe('paged IPC lists', () => {
     expect(huge.length).toBeLessThanOrEqual(listPage.maxSize);
     const last = await client.call<Array<{ data: { i: number } }>>('events.list', { types: ['user.tick'], last: true, limit: 3 });
     expect(last.map((e) => e.data.i)).toEqual([emitted - 3, emitted - 2, emitted - 1]);
+    const earlier = await client.call<Array<{ data: { i: number } }>>('events.list', { types: ['user.tick'], last: true, limit: 2, beforeId: first[10]!.id });
+    expect(earlier.map((e) => e.data.i)).toEqual([8, 9]);
   });
 
   it('picode events pages through the whole history, and --limit takes the most recent', async () => {
