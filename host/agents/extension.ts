@@ -211,7 +211,8 @@ export function registerAgentMethods(ipc: IpcRegistry, rt: AgentsRuntime, subscr
     const params = p('jobs.list', raw);
     const status = str('jobs.list', params, 'status', true);
     const statuses = status ? status.split(',').filter((s): s is JobStatus => (jobStatuses as readonly string[]).includes(s)) : undefined;
-    return rt.jobs.list({ ...(statuses ? { statuses } : {}), limit: int('jobs.list', params, 'limit', true) ?? 100 });
+    const page = pageQuery(raw);
+    return answerPage(rt.jobs.page(statuses, page), page);
   });
   ipc.register('jobs.get', (raw) => {
     const id = int('jobs.get', p('jobs.get', raw), 'job');

@@ -65,7 +65,7 @@ describe('paged IPC lists', () => {
 /** `plan.list`, `agent.list` and `hooks.log` once answered 50 rows, or every row, in one answer. */
 describe('every list method pages', () => {
   const rows = listPage.defaultSize + 20;
-  const methods = ['plan.list', 'agent.list', 'hooks.log'] as const;
+  const methods = ['plan.list', 'agent.list', 'hooks.log', 'jobs.list'] as const;
 
   beforeAll(() => {
     const store = openStore(databasePath(world.env));
@@ -73,9 +73,10 @@ describe('every list method pages', () => {
       const now = Date.now();
       const plan = store.db.prepare("INSERT INTO plans (session, task, status, created_at, updated_at) VALUES ('paged', ?, 'ready', ?, ?)");
       const run = store.db.prepare("INSERT INTO agent_runs (session, task, model, status, cwd, limits_json, created_at, updated_at) VALUES ('paged', ?, 'm', 'done', '/', '{}', ?, ?)");
+      const job = store.db.prepare("INSERT INTO jobs (session, kind, title, status, stages_json, input_json, created_at, updated_at) VALUES ('paged', 'plan', ?, 'done', '[]', '{}', ?, ?)");
       const hookRun = store.db.prepare("INSERT INTO hook_runs (session, event_id, event_type, hook, action, started_at, duration_ms, outcome) VALUES ('paged', ?, 'user.tick', ?, 'shell', ?, 1, 'ok')");
       store.db.transaction(() => {
-        for (let i = 0; i < rows; i++) { plan.run(`plan ${i}`, now, now); run.run(`run ${i}`, now, now); hookRun.run(i, `hook-${i}`, now); }
+        for (let i = 0; i < rows; i++) { plan.run(`plan ${i}`, now, now); run.run(`run ${i}`, now, now); job.run(`job ${i}`, now, now); hookRun.run(i, `hook-${i}`, now); }
       })();
     } finally {
       store.close();
@@ -123,6 +124,8 @@ describe('every list method pages', () => {
     const hookRuns = await json(['hooks', 'log', '--session', 'paged', '--all', '--json']);
     expect(hookRuns.filter((r) => String(r.hook).startsWith('hook-')).length).toBe(rows);
     expect((await json(['hooks', 'log', '--session', 'paged', '--hook', 'hook-5', '--json'])).map((r) => r.eventId)).toEqual([5]);
+    const jobs = await json(['jobs', 'list', '--session', 'paged', '--all', '--json']);
+    expect(jobs.filter((j) => String(j.title).startsWith('job ')).map((j) => j.title)).toEqual(Array.from({ length: rows }, (_, i) => `job ${rows - 1 - i}`));
     const text = await world.cli(['plan', 'list', '--session', 'paged', '--limit', '3']);
     expect(text.stdout.trim().split('\n')).toHaveLength(3);
     const tooMany = await world.cli(['agent', 'list', '--session', 'paged', '--limit', String(listPage.maxSize + 1)]);
