@@ -67,13 +67,7 @@ export class JobStore {
   }
 
   list(options: { session?: string | undefined; statuses?: readonly JobStatus[]; limit?: number } = {}): JobRecord[] {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (options.session !== undefined) { where.push('session = ?'); params.push(options.session); }
-    if (options.statuses?.length) {
-      where.push(`status IN (${options.statuses.map(() => '?').join(',')})`);
-      params.push(...options.statuses);
-    }
+    const { filters: where, params } = jobFilters(options);
     const sql = `SELECT * FROM jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
     const rows = this.db.prepare(sql).all(...params, options.limit ?? 100) as JobRow[];
     return rows.map(toRecord);
@@ -81,13 +75,7 @@ export class JobStore {
 
   /** One page of jobs, oldest first (`jobs.list`: host/ipc/paging.ts). */
   page(options: { session?: string | undefined; statuses?: readonly JobStatus[] }, query: PageQuery): JobRecord[] {
-    const filters: string[] = [];
-    const params: unknown[] = [];
-    if (options.session !== undefined) { filters.push('session = ?'); params.push(options.session); }
-    if (options.statuses?.length) {
-      filters.push(`status IN (${options.statuses.map(() => '?').join(',')})`);
-      params.push(...options.statuses);
-    }
+    const { filters, params } = jobFilters(options);
     const page = sqlPage(query, filters);
     return page.inOrder(this.db.prepare(`SELECT * FROM jobs ${page.where} ${page.tail}`).all(...params, ...page.args) as JobRow[]).map(toRecord);
   }
@@ -142,4 +130,16 @@ export class JobStore {
     for (const job of stale) stmt.run(now, job.id);
     return stale.map((j) => this.get(j.id)!);
   }
+}
+
+/** The WHERE clauses (and their values) for jobs of a session and of some statuses. */
+function jobFilters(options: { session?: string | undefined; statuses?: readonly JobStatus[] }): { filters: string[]; params: unknown[] } {
+  const filters: string[] = [];
+  const params: unknown[] = [];
+  if (options.session !== undefined) { filters.push('session = ?'); params.push(options.session); }
+  if (options.statuses?.length) {
+    filters.push(`status IN (${options.statuses.map(() => '?').join(',')})`);
+    params.push(...options.statuses);
+  }
+  return { filters, params };
 }
