@@ -57,11 +57,13 @@ export function recordedEnd(db: Database, hostKey: string, pane: string, end: nu
  * (raw bytes; also in the history when printed before the capture): left out, not delivered twice.
  */
 export function recover(history: string, recorded: RecordedEnd, live: Buffer = Buffer.alloc(0)): Recovery {
-  const shown = trimBlankEnd(history.split('\n').map((l) => l.trimEnd()));
+  // Compared without trailing spaces; delivered with them (a prompt's `$ `).
+  const shownRaw = trimBlankEnd(history.split('\n'));
+  const shown = shownRaw.map((l) => l.trimEnd());
   const anchor = recorded.lines.slice(-anchorLines).map((l) => expandTabs(l).trimEnd());
   let after: string[];
   if (anchor.length === 0 && recorded.partial === '') {
-    after = shown; // nothing recorded: the pane is new to picode
+    after = shownRaw; // nothing recorded: the pane is new to picode
   } else {
     const at = lastIndexOfRun(shown, anchor);
     if (at === undefined) {
@@ -71,7 +73,7 @@ export function recover(history: string, recorded: RecordedEnd, live: Buffer = B
         reason: "tmux's history no longer holds the end of what the previous host recorded (cleared, or scrolled past history-limit)",
       };
     }
-    after = shown.slice(at + anchor.length);
+    after = shownRaw.slice(at + anchor.length);
     const partial = expandTabs(recorded.partial);
     // The line the record ended in: only what came after its recorded beginning is new.
     if (after.length > 0 && partial !== '') {
@@ -91,7 +93,7 @@ function withoutOverlap(history: string[], live: readonly string[]): string[] {
     const start = history.length - k;
     let same = true;
     for (let j = 0; j < k && same; j++) {
-      const h = history[start + j]!;
+      const h = history[start + j]!.trimEnd();
       const l = live[j]!;
       // The attach may have come mid-line (live begins inside the line), and the capture may
       // have caught a line half-printed (the history line is the start of the live one).
@@ -100,7 +102,7 @@ function withoutOverlap(history: string[], live: readonly string[]): string[] {
     if (same) {
       const kept = history.slice(0, start);
       const first = live[0]!;
-      const cut = history[start]!;
+      const cut = history[start]!.trimEnd();
       // Keep the part of a line the attach came in the middle of.
       if (cut !== first && cut.endsWith(first)) kept.push(cut.slice(0, cut.length - first.length));
       return kept;
@@ -142,7 +144,7 @@ function toLines(text: string): string[] {
 
 function trimBlankEnd(lines: string[]): string[] {
   let end = lines.length;
-  while (end > 0 && lines[end - 1] === '') end--;
+  while (end > 0 && lines[end - 1]!.trim() === '') end--;
   return lines.slice(0, end);
 }
 

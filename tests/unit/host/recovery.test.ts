@@ -10,6 +10,11 @@ describe('recover', () => {
     expect(recover(history, recorded)).toEqual({ kind: 'recovered', text: 'echo dead\r\ndead\r\n$', lines: 3 });
   });
 
+  it('delivers the lines as tmux shows them, trailing spaces (a prompt) included', () => {
+    expect(recover(["$ seq -f 'a%g' 1 3", 'a1', 'a2', 'a3', '$ echo dead', 'dead', '$ ', '   '].join('\n'), recorded))
+      .toEqual({ kind: 'recovered', text: 'echo dead\r\ndead\r\n$ ', lines: 3 });
+  });
+
   it('finds nothing new when the pane printed nothing', () => {
     expect(recover(["$ seq -f 'a%g' 1 3", 'a1', 'a2', 'a3', '$'].join('\n'), recorded)).toEqual({ kind: 'none' });
   });
