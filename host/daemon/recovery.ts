@@ -65,7 +65,9 @@ export function recover(history: string, recorded: RecordedEnd, live: Buffer = B
   if (anchor.length === 0 && recorded.partial === '') {
     after = shownRaw; // nothing recorded: the pane is new to picode
   } else {
-    const at = lastIndexOfRun(shown, anchor);
+    // Only an unfinished line recorded (a prompt): the pane's first line that begins with it.
+    const at = anchor.length > 0 ? lastIndexOfRun(shown, anchor)
+      : indexOrUndefined(shown.findIndex((l) => l.startsWith(expandTabs(recorded.partial).trimEnd())));
     if (at === undefined) {
       const estimatedBytes = Buffer.byteLength(shown.join('\n'));
       return estimatedBytes === 0 ? { kind: 'none' } : {
@@ -119,6 +121,10 @@ function lastIndexOfRun(lines: readonly string[], run: readonly string[]): numbe
     if (j === run.length) return i;
   }
   return undefined;
+}
+
+function indexOrUndefined(index: number): number | undefined {
+  return index === -1 ? undefined : index;
 }
 
 function plainText(raw: Buffer): string {

@@ -36,6 +36,10 @@ describe('recover', () => {
     expect(recover(history, recorded, Buffer.from('unrelated\r\n'))).toMatchObject({ kind: 'recovered', lines: 3 });
   });
 
+  it('places a record of only a prompt at the pane\'s first prompt', () => {
+    expect(recover(['$ ls', 'file', '$ '].join('\n'), { lines: [], partial: '$ ' })).toEqual({ kind: 'recovered', text: 'ls\r\nfile\r\n$ ', lines: 3 });
+  });
+
   it('recovers everything in a pane nothing was recorded of', () => {
     expect(recover(['$ ls', 'file', '$'].join('\n'), { lines: [], partial: '' })).toEqual({ kind: 'recovered', text: '$ ls\r\nfile\r\n$', lines: 3 });
   });
