@@ -10,6 +10,7 @@ import type { JobRecord } from '../jobs/types.js';
 import { AgentRunStore, finishedRunStatuses, type AgentRunRecord, type RunStatus, type StoredEntry } from './runStore.js';
 import { createWorktree } from './worktree.js';
 import type { ToolEnvironment } from './environment.js';
+import type { PageQuery } from '../ipc/paging.js';
 
 export interface StartAgentRequest {
   readonly task: string;
@@ -122,6 +123,11 @@ export class AgentService {
 
   list(): AgentRunRecord[] {
     return this.deps.runs.list(this.deps.session);
+  }
+
+  /** One page of the session's runs, oldest first (`agent.list`). */
+  page(query: PageQuery): AgentRunRecord[] {
+    return this.deps.runs.page(this.deps.session, query);
   }
 
   pendingApproval(id: number): PendingApproval | undefined {

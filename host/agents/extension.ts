@@ -15,6 +15,7 @@ import { ViewerRegistry } from './viewers.js';
 import { finishedRunStatuses, type AgentRunRecord } from './runStore.js';
 import type { ExternalAgents } from './external/service.js';
 import { externalMethods, listedRun } from './external/methods.js';
+import { answerPage, pageQuery } from '../ipc/paging.js';
 
 let currentRuntime: AgentsRuntime | undefined;
 
@@ -95,7 +96,7 @@ export function registerAgentMethods(ipc: IpcRegistry, rt: AgentsRuntime, subscr
     });
   });
   ipc.register('plan.get', (raw) => rt.plans.get(int('plan.get', p('plan.get', raw), 'plan', true)) ?? null);
-  ipc.register('plan.list', () => rt.plans.list());
+  ipc.register('plan.list', (raw) => { const page = pageQuery(raw); return answerPage(rt.plans.page(page), page); });
   ipc.register('plan.revise', (raw) => {
     const params = p('plan.revise', raw);
     return rt.plans.revise(int('plan.revise', params, 'plan'), str('plan.revise', params, 'feedback'), {
@@ -148,7 +149,7 @@ export function registerAgentMethods(ipc: IpcRegistry, rt: AgentsRuntime, subscr
       },
     });
   });
-  ipc.register('agent.list', () => rt.agents.list().map(listed));
+  ipc.register('agent.list', (raw) => { const page = pageQuery(raw); return answerPage(rt.agents.page(page).map(listed), page); });
   ipc.register('agent.get', (raw) => {
     const params = p('agent.get', raw);
     const id = int('agent.get', params, 'run');
@@ -211,7 +212,8 @@ export function registerAgentMethods(ipc: IpcRegistry, rt: AgentsRuntime, subscr
     const params = p('jobs.list', raw);
     const status = str('jobs.list', params, 'status', true);
     const statuses = status ? status.split(',').filter((s): s is JobStatus => (jobStatuses as readonly string[]).includes(s)) : undefined;
-    return rt.jobs.list({ ...(statuses ? { statuses } : {}), limit: int('jobs.list', params, 'limit', true) ?? 100 });
+    const page = pageQuery(raw);
+    return answerPage(rt.jobs.page(statuses, page), page);
   });
   ipc.register('jobs.get', (raw) => {
     const id = int('jobs.get', p('jobs.get', raw), 'job');

@@ -8,6 +8,7 @@ import type { AgentService } from './agentService.js';
 import { gatherPlanContext } from './planContext.js';
 import { PlanStore, type PlanRecord, type PlanStepRecord } from './planStore.js';
 import { runStepCheck, type StepCheck } from './planCheck.js';
+import type { PageQuery } from '../ipc/paging.js';
 
 export type StepAction = 'approve' | 'unapprove' | 'skip' | 'done' | 'fail' | 'reset' | 'agent';
 
@@ -178,6 +179,11 @@ export class PlanService {
 
   list(): PlanRecord[] {
     return this.deps.plans.list(this.deps.session);
+  }
+
+  /** One page of the session's plans, oldest first (`plan.list`). */
+  page(query: PageQuery): PlanRecord[] {
+    return this.deps.plans.page(this.deps.session, query);
   }
 
   /** Applies a person's action to a step (from the plan pane or `picode plan step`). */

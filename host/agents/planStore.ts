@@ -1,5 +1,6 @@
 import type { Database } from '../store/db.js';
 import type { PlanDraft, StepStatus } from '../../src/plans/schema.js';
+import { sqlPage, type PageQuery } from '../ipc/paging.js';
 
 export type PlanStatus = 'generating' | 'ready' | 'failed' | 'superseded';
 
@@ -97,6 +98,13 @@ export class PlanStore {
   list(session: string | undefined, limit = 50): PlanRecord[] {
     const rows = this.db.prepare('SELECT id FROM plans WHERE session IS ? ORDER BY id DESC LIMIT ?').all(session ?? null, limit) as Array<{ id: number }>;
     return rows.map((r) => this.get(r.id)!);
+  }
+
+  /** One page of the session's plans, oldest first (`plan.list`: host/ipc/paging.ts). */
+  page(session: string | undefined, query: PageQuery): PlanRecord[] {
+    const page = sqlPage(query, ['session IS ?']);
+    const rows = this.db.prepare(`SELECT id FROM plans ${page.where} ${page.tail}`).all(session ?? null, ...page.args) as Array<{ id: number }>;
+    return page.inOrder(rows).map((r) => this.get(r.id)!);
   }
 
   setJob(id: number, jobId: number): void {

@@ -3,6 +3,7 @@ import type { Message, ToolCall } from '../../src/providers/types.js';
 import type { AgentLimits, RunUsage } from '../../src/agents/limits.js';
 import { redact } from '../../src/providers/keys.js';
 import { statementCache } from './statements.js';
+import { sqlPage, type PageQuery } from '../ipc/paging.js';
 
 /** A run's status: the loop's statuses plus `interrupted` (the host stopped under it). */
 export type RunStatus = 'working' | 'waiting_approval' | 'waiting_input' | 'done' | 'failed' | 'stopped' | 'interrupted';
@@ -116,6 +117,13 @@ export class AgentRunStore {
       ? this.prepare('SELECT * FROM agent_runs ORDER BY id DESC LIMIT ?').all(limit)
       : this.prepare('SELECT * FROM agent_runs WHERE session = ? ORDER BY id DESC LIMIT ?').all(session, limit)) as RunRow[];
     return rows.map(toRecord);
+  }
+
+  /** One page of the session's runs, oldest first (`agent.list`: host/ipc/paging.ts). */
+  page(session: string | undefined, query: PageQuery): AgentRunRecord[] {
+    const page = sqlPage(query, session === undefined ? [] : ['session = ?']);
+    const rows = this.db.prepare(`SELECT * FROM agent_runs ${page.where} ${page.tail}`).all(...(session === undefined ? [] : [session]), ...page.args) as RunRow[];
+    return page.inOrder(rows).map(toRecord);
   }
 
   update(id: number, fields: { status?: RunStatus; error?: string | null; jobId?: number; cwd?: string; worktree?: string; usage?: RunUsage; limits?: AgentRunRecord['limits']; model?: string }): void {

@@ -22,6 +22,8 @@ interface EventRow {
 export interface EventQuery {
   /** Only events with an id greater than this. */
   readonly afterId?: number;
+  /** Only events with an id less than this. */
+  readonly beforeId?: number;
   /** Exact types or prefixes ending in `*`. */
   readonly types?: readonly string[];
   /** Pane id or pane name. */
@@ -57,6 +59,7 @@ function eventWhere(hostKey: string, query: EventQuery): { where: string; args: 
   const where = ['host_key = ?'];
   const args: unknown[] = [hostKey];
   if (query.afterId !== undefined) { where.push('seq > ?'); args.push(query.afterId); }
+  if (query.beforeId !== undefined) { where.push('seq < ?'); args.push(query.beforeId); }
   if (query.pane !== undefined) { where.push('(pane = ? OR pane_name = ?)'); args.push(query.pane, query.pane); }
   if (query.types && query.types.length) {
     const clauses: string[] = [];

@@ -139,6 +139,8 @@ export class Host {
           panes: early.filter((o) => o.type === 'pane.opened').length, resumed,
         },
       });
+      // What the panes printed while no host ran comes before what they print now (queued meanwhile).
+      if (resumed) await this.recoverPanes(early);
       attaching = false;
       for (const o of early) this.observe(o);
       // Served once attached: a host that answers knows its panes (and a client that waited
@@ -344,6 +346,43 @@ export class Host {
         this.panes.clear();
         void this.stop(o.reason);
         return;
+    }
+  }
+
+  /**
+   * Output printed while no host ran, read back from tmux's history (host/daemon/recovery.ts), for
+   * the captures that do not keep it (the spool does): delivered as the pane's output from where
+   * the record ended, or reported as a gap. Live output waits in `early` meanwhile.
+   */
+  private async recoverPanes(early: readonly MuxObservation[]): Promise<void> {
+    if ((this.options.muxKind ?? 'tmux') !== 'tmux' || this.config.host.capture === 'spool') return;
+    const { isRecordedPane, recordedEnd, recover } = await import('./recovery.js');
+    const recorded = new Set<string>();
+    for (const o of early) {
+      if (o.type !== 'pane.opened') continue;
+      if (isRecordedPane(this.options.store.db, this.key, o.pane)) recorded.add(o.pane.id);
+      this.observe(o);
+    }
+    for (const state of [...this.panes.values()].filter((p) => recorded.has(p.id))) {
+      const offset = state.offset;
+      const end = recordedEnd(this.options.store.db, this.key, state.id, offset);
+      let history: string;
+      try {
+        history = await this.options.driver.capture(state.id, 1_000_000, false);
+      } catch (error) {
+        this.options.log.warn('reading a pane\'s history failed: what it printed while no host ran is not recovered', { pane: state.id, error: (error as Error).message });
+        continue;
+      }
+      const live = early.flatMap((e) => (e.type === 'pane.output' && e.paneId === state.id ? [Buffer.from(e.data)] : []));
+      const recovery = recover(history, end, Buffer.concat(live));
+      if (recovery.kind === 'recovered') {
+        const text = Buffer.from(recovery.text);
+        this.bus.emit({ type: 'pane.recovered', pane: state.id, data: { offset, bytes: text.length, lines: recovery.lines } });
+        state.output(text);
+        state.flush();
+      } else if (recovery.kind === 'gap') {
+        this.bus.emit({ type: 'pane.gap', pane: state.id, data: { offset, estimatedBytes: recovery.estimatedBytes, reason: recovery.reason } });
+      }
     }
   }
 

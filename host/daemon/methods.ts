@@ -2,7 +2,8 @@ import { PicodeError } from '../core/errors.js';
 import type { PicodeEvent } from '../bus/envelope.js';
 import { matches } from '../bus/bus.js';
 import type { Host } from './host.js';
-import { fitBytes, listPage, pageSize } from '../ipc/protocol.js';
+import { listPage } from '../ipc/protocol.js';
+import { answerPage, pageQuery } from '../ipc/paging.js';
 
 /**
  * The host's own IPC methods (extensions add theirs through HostApi.ipc):
@@ -19,7 +20,7 @@ import { fitBytes, listPage, pageSize } from '../ipc/protocol.js';
  *                               (send, keys and run refuse picode's view panes, run a pane not at a
  *                                shell, unless force: host/daemon/paneGuard.ts)
  *   panes.view {pane, role}     -> {} (a view announces the pane it runs in)
- *   events.list {afterId?, types?, pane?, limit?, last?} -> PicodeEvent[]
+ *   events.list {afterId?, beforeId?, types?, pane?, limit?, last?} -> PicodeEvent[] (one page: host/ipc/paging.ts)
  *   events.follow {afterId?, types?, pane?} -> notifications `event` (replay after afterId, then live)
  *                                              until the client disconnects
  */
@@ -97,12 +98,11 @@ export function registerHostMethods(host: Host): void {
     return {};
   });
 
-  // One page (host/ipc/protocol.ts listPage): the next one starts after the last id returned.
+  // One page (host/ipc/paging.ts): the next one starts after the last id returned.
   ipc.register('events.list', (params) => {
-    const query = eventQuery(params);
-    const last = optionalBoolean(params, 'last') === true;
-    const page = host.listEvents({ ...query, limit: pageSize(optionalNumber(params, 'limit')), last });
-    return fitBytes(page, listPage.maxBytes, last ? 'last' : 'first');
+    const page = pageQuery(params);
+    const before = page.before !== undefined ? { beforeId: page.before } : {};
+    return answerPage(host.listEvents({ ...eventQuery(params), ...before, limit: page.limit, last: page.last }), page);
   });
 
   ipc.register('events.follow', async (params, context) => {

@@ -9,6 +9,7 @@ import { askModel, createPlanThroughIpc, deliverToPlugin, dryRunPlugin } from '.
 import type { HookServices } from './services.js';
 import { watchFiles, type FileWatcher } from './watcher.js';
 import { emittedType, unknownEventTypes } from './compile.js';
+import { answerPage, pageQuery } from '../ipc/paging.js';
 
 /**
  * The hook engine as a host extension: subscribes to the bus (non-blocking events), registers
@@ -92,8 +93,9 @@ export function hooksExtension(options: HooksExtensionOptions = {}): HostExtensi
       });
       host.ipc.register('hooks.log', (params) => {
         log.flush();
-        const p = (params ?? {}) as { hook?: string; limit?: number; outcome?: string };
-        return readHookRuns(host.store.db, { session: host.session, hook: p.hook, limit: p.limit, outcome: p.outcome });
+        const p = (params ?? {}) as { hook?: string; outcome?: string };
+        const page = pageQuery(params);
+        return answerPage(readHookRuns(host.store.db, { session: host.session, hook: p.hook, outcome: p.outcome, page }), page);
       });
       host.ipc.register('events.emit', (params) => {
         const p = (params ?? {}) as { name?: unknown; data?: unknown; pane?: unknown };

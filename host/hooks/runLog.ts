@@ -1,5 +1,6 @@
 import type { Database } from '../store/db.js';
 import type { RunOutcome } from './contract.js';
+import { sqlPage, type PageQuery } from '../ipc/paging.js';
 
 /**
  * `hook_runs`: the record of every hook run. Rows are queued and written in one transaction
@@ -100,18 +101,20 @@ export interface HookRunQuery {
   readonly hook?: string | undefined;
   readonly outcome?: string | undefined;
   readonly limit?: number | undefined;
+  /** One page (`hooks.log`: host/ipc/paging.ts); without it, the latest `limit` runs. */
+  readonly page?: PageQuery | undefined;
 }
 
-/** The latest runs, newest last. */
+/** The latest runs (or the page asked for), newest last. */
 export function readHookRuns(db: Database, query: HookRunQuery = {}): StoredHookRun[] {
-  const where: string[] = [];
-  const params: Record<string, unknown> = { limit: query.limit ?? 50 };
-  if (query.session) { where.push('session = @session'); params.session = query.session; }
-  if (query.hook) { where.push('hook = @hook'); params.hook = query.hook; }
-  if (query.outcome) { where.push('outcome = @outcome'); params.outcome = query.outcome; }
-  const sql = `SELECT * FROM hook_runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT @limit`;
-  const rows = db.prepare(sql).all(params) as Array<Record<string, unknown>>;
-  return rows.reverse().map((r) => ({
+  const filters: string[] = [];
+  const args: unknown[] = [];
+  if (query.session) { filters.push('session = ?'); args.push(query.session); }
+  if (query.hook) { filters.push('hook = ?'); args.push(query.hook); }
+  if (query.outcome) { filters.push('outcome = ?'); args.push(query.outcome); }
+  const page = sqlPage(query.page ?? { after: undefined, limit: query.limit ?? 50, last: true }, filters);
+  const rows = db.prepare(`SELECT * FROM hook_runs ${page.where} ${page.tail}`).all(...args, ...page.args) as Array<Record<string, unknown>>;
+  return page.inOrder(rows).map((r) => ({
     id: r.id as number,
     session: r.session as string,
     eventId: r.event_id as number,

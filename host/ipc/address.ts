@@ -3,10 +3,12 @@ import { hostLogPath, hostSocketPath } from '../core/paths.js';
 /**
  * A host is identified by its session name and the tmux server it attaches to: two servers
  * (`tmux -L a`, `tmux -L b`) may each have a session called `main`, and each gets its own host,
- * socket, log and lock.
+ * socket, log, lock, events and output log. The key (`host_key` in the store) is the same exact
+ * encoding as the file names: `main`, `work@main`, `co%20x` (migration 10 rewrote the old
+ * `server--session` keys, which two pairs could share).
  */
 export function hostKey(session: string, tmuxSocket: string | undefined): string {
-  return tmuxSocket ? `${tmuxSocket}--${session}` : session;
+  return hostFileStem(session, tmuxSocket || undefined);
 }
 
 /**

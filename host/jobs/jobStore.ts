@@ -1,5 +1,6 @@
 import type { Database } from '../store/db.js';
 import type { JobRecord, JobStatus } from './types.js';
+import { sqlPage, type PageQuery } from '../ipc/paging.js';
 
 /** SQL for the `jobs` table (migration 0006). Synchronous, like the rest of the store. */
 interface JobRow {
@@ -66,16 +67,17 @@ export class JobStore {
   }
 
   list(options: { session?: string | undefined; statuses?: readonly JobStatus[]; limit?: number } = {}): JobRecord[] {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (options.session !== undefined) { where.push('session = ?'); params.push(options.session); }
-    if (options.statuses?.length) {
-      where.push(`status IN (${options.statuses.map(() => '?').join(',')})`);
-      params.push(...options.statuses);
-    }
+    const { filters: where, params } = jobFilters(options);
     const sql = `SELECT * FROM jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
     const rows = this.db.prepare(sql).all(...params, options.limit ?? 100) as JobRow[];
     return rows.map(toRecord);
+  }
+
+  /** One page of jobs, oldest first (`jobs.list`: host/ipc/paging.ts). */
+  page(options: { session?: string | undefined; statuses?: readonly JobStatus[] }, query: PageQuery): JobRecord[] {
+    const { filters, params } = jobFilters(options);
+    const page = sqlPage(query, filters);
+    return page.inOrder(this.db.prepare(`SELECT * FROM jobs ${page.where} ${page.tail}`).all(...params, ...page.args) as JobRow[]).map(toRecord);
   }
 
   markStarted(id: number, resumed: boolean): void {
@@ -128,4 +130,16 @@ export class JobStore {
     for (const job of stale) stmt.run(now, job.id);
     return stale.map((j) => this.get(j.id)!);
   }
+}
+
+/** The WHERE clauses (and their values) for jobs of a session and of some statuses. */
+function jobFilters(options: { session?: string | undefined; statuses?: readonly JobStatus[] }): { filters: string[]; params: unknown[] } {
+  const filters: string[] = [];
+  const params: unknown[] = [];
+  if (options.session !== undefined) { filters.push('session = ?'); params.push(options.session); }
+  if (options.statuses?.length) {
+    filters.push(`status IN (${options.statuses.map(() => '?').join(',')})`);
+    params.push(...options.statuses);
+  }
+  return { filters, params };
 }

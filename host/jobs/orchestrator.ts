@@ -3,6 +3,7 @@ import type { Store } from '../store/db.js';
 import { JobStore } from './jobStore.js';
 import type { JobEventType, JobKind, JobRecord, JobStatus } from './types.js';
 import { shellQuote } from '../core/shellQuote.js';
+import type { PageQuery } from '../ipc/paging.js';
 
 export type JobEmitter = (type: JobEventType, job: JobRecord) => void;
 
@@ -70,6 +71,11 @@ export class JobOrchestrator {
 
   list(options: { statuses?: readonly JobStatus[]; limit?: number; allSessions?: boolean } = {}): JobRecord[] {
     return this.jobs.list({ session: options.allSessions ? undefined : this.session, ...options });
+  }
+
+  /** One page of the session's jobs, oldest first (`jobs.list`). */
+  page(statuses: readonly JobStatus[] | undefined, query: PageQuery): JobRecord[] {
+    return this.jobs.page({ session: this.session, ...(statuses ? { statuses } : {}) }, query);
   }
 
   /** Resolves when the job reaches done, failed, cancelled or interrupted. */

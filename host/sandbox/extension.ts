@@ -5,6 +5,7 @@ import { cacheDir } from '../core/paths.js';
 import { isPluginDir, readManifest } from './manifest.js';
 import { startHotReload, type HotReloader } from './hotReload.js';
 import { PluginRuntime, setPluginRuntime } from './runtime.js';
+import { pageOf, pageQuery } from '../ipc/paging.js';
 
 /**
  * The plugin runtime as a host extension: loads the plugins when the host starts, exposes
@@ -80,7 +81,7 @@ function param(params: unknown, key: string): string {
 }
 
 function registerIpc(ipc: IpcRegistry, runtime: PluginRuntime, reloader: () => HotReloader | undefined): void {
-  ipc.register('plugin.list', () => ({ plugins: runtime.list() }));
+  ipc.register('plugin.list', (params) => ({ plugins: pageOf(runtime.list(), pageQuery(params, 'Name'), (p) => p.name) }));
   /** Re-reads a plugin's enabled flag and grants (after enable/disable/grant/revoke) and (re)loads or stops it. */
   ipc.register('plugin.refresh', async (params) => {
     const name = param(params, 'name');

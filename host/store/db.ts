@@ -101,6 +101,7 @@ export function migrate(db: Database, path: string, migrations: readonly Migrati
     db.transaction(() => {
       if (applied.get(m.version)) return;
       if (m.sql.trim()) db.exec(m.sql);
+      m.run?.(db);
       record.run(m.version, m.name, Date.now());
     }).immediate();
   }

@@ -493,6 +493,18 @@ export interface EventPayloads {
     "restarts": number;
     "pid"?: number;
   };
+  /** A restarted host found lines the pane printed while no host ran in tmux's history; they follow as `pane.output` from `offset` (as tmux rendered them: plain text, no colours or escapes). */
+  "pane.recovered": {
+    "offset": number;
+    "bytes": number;
+    "lines": number;
+  };
+  /** A restarted host could not find what the pane printed while no host ran (tmux's history was cleared, or scrolled past its limit): that output is lost, and reported with its estimated size. */
+  "pane.gap": {
+    "offset": number;
+    "estimatedBytes": number;
+    "reason": string;
+  };
 }
 
 /** Types outside EventPayloads that the catalog allows (their payload is free-form JSON). */

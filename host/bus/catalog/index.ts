@@ -5,6 +5,7 @@ import { llmEvents } from './llm.js';
 import { agentEvents } from './agents.js';
 import { pluginEvents } from './plugins.js';
 import { mcpEvents } from './mcp.js';
+import { recoveryEvents } from './recovery.js';
 
 /**
  * The event catalog: every event type picode emits, with its payload schema and a
@@ -29,6 +30,7 @@ export const eventCatalog = [
   ...llmEvents,
   ...agentEvents,
   ...mcpEvents,
+  ...recoveryEvents,
 ] as const satisfies readonly EventDefinition[];
 
 /*

@@ -5,6 +5,7 @@ import { positiveInt, positiveNumber, withAgentsClient, withParent } from '../..
 import type { AgentNotification, PendingApproval } from '../../agents/agentService.js';
 import type { AgentRunRecord, StoredEntry, TranscriptEntry } from '../../agents/runStore.js';
 import type { InPlaceLaunch } from '../../agents/external/service.js';
+import { listOptions, listRequest, printListing } from '../listing.js';
 
 interface StartOptions {
   pane?: string; model?: string; worktree?: boolean; interactive?: boolean; wait?: boolean; yes?: boolean;
@@ -65,24 +66,16 @@ export function define(program: Command): void {
       });
     });
 
-  agent.command('list')
-    .description('list agent runs with their status, tokens and cost')
+  listOptions(agent.command('list'), 'runs', 50)
+    .description('list agent runs with their status, tokens and cost, newest first')
     .option('--session <name>', 'session')
     .option('--json', 'print JSON')
-    .action(async (opts: { session?: string; json?: boolean }, cmd: Command) => {
+    .action(async (opts: { session?: string; json?: boolean; limit: number; all?: boolean }, cmd: Command) => {
       opts = withParent(cmd, opts);
-      await withAgentsClient(cmd, opts.session, async (client) => {
-        const runs = await client.call<Listed[]>('agent.list');
-        if (opts.json) { process.stdout.write(`${JSON.stringify(runs)}\n`); return; }
-        if (!runs.length) { process.stdout.write('no agent runs\n'); return; }
-        for (const r of runs) {
-          const kind = (r.kind ?? 'picode').padEnd(8);
-          const usage = r.kind && r.kind !== 'picode'
-            ? `${(r.pane ?? '-').padEnd(5)} ${r.statusSource.padEnd(8)} since ${new Date(r.since).toLocaleTimeString()}${r.worktree ? `  ${r.worktree}` : ''}`
-            : `${String(r.usage.turns).padStart(3)} turns  ${String(r.usage.inputTokens + r.usage.outputTokens).padStart(8)} tok  $${r.usage.costUsd.toFixed(4)}`;
-          process.stdout.write(`#${r.id}  ${kind} ${r.status.padEnd(16)} ${usage}  ${r.task.split('\n')[0]!.slice(0, 60)}\n`);
-        }
-      });
+      await withAgentsClient(cmd, opts.session, (client) => printListing({
+        fetch: (page) => client.call<Listed[]>('agent.list', page), keyOf: (r) => r.id, request: listRequest(opts, 'newestFirst'),
+        json: opts.json === true, empty: 'no agent runs', print: printRuns,
+      }));
     });
 
   agent.command('log')
@@ -286,3 +279,13 @@ class Follower {
   }
 }
 
+/** One line per run: kind, status, and tokens and cost (picode's own) or pane and status source (external). */
+function printRuns(runs: readonly Listed[]): void {
+  for (const r of runs) {
+    const kind = (r.kind ?? 'picode').padEnd(8);
+    const usage = r.kind && r.kind !== 'picode'
+      ? `${(r.pane ?? '-').padEnd(5)} ${r.statusSource.padEnd(8)} since ${new Date(r.since).toLocaleTimeString()}${r.worktree ? `  ${r.worktree}` : ''}`
+      : `${String(r.usage.turns).padStart(3)} turns  ${String(r.usage.inputTokens + r.usage.outputTokens).padStart(8)} tok  $${r.usage.costUsd.toFixed(4)}`;
+    process.stdout.write(`#${r.id}  ${kind} ${r.status.padEnd(16)} ${usage}  ${r.task.split('\n')[0]!.slice(0, 60)}\n`);
+  }
+}

@@ -6,6 +6,8 @@ import type { DryRunReport, HookStats } from '../../hooks/engine.js';
 import type { StoredHookRun } from '../../hooks/runLog.js';
 import { callHost, parseDataOption } from '../../hooks/cliSupport.js';
 import { optionalSessionTarget, resolveSessionTarget } from '../../ipc/target.js';
+import { parseListLimit } from '../../ipc/paging.js';
+import { listRequest, printListing } from '../listing.js';
 
 /**
  * `picode hooks list | test | log | docs`. `list` and `test` read the config files from the
@@ -83,36 +85,28 @@ export function define(program: Command): void {
     });
 
   hooks.command('log')
-    .description('show recent hook runs (hook_runs): event, hook, outcome, decision, duration, output')
+    .description('show recent hook runs (hook_runs), newest last: event, hook, outcome, decision, duration, output')
     .option('--session <name>', 'only runs of this session')
     .option('--hook <name>', 'only runs of this hook')
     .option('--outcome <outcome>', 'only runs with this outcome: ok, blocked, error, timeout, unavailable')
-    .option('-n, --limit <n>', 'how many runs (newest last)', '20')
+    .option('-n, --limit <n>', 'the N most recent runs (at most one page)', parseListLimit, 20)
+    .option('--all', 'every run recorded, read a page at a time')
     .option('--output', 'print each run\'s captured output too')
     .option('--json', 'print JSON')
-    .action(async (opts: { session?: string; hook?: string; outcome?: string; limit: string; output?: boolean; json?: boolean }) => {
-      const limit = Number(opts.limit);
-      if (!Number.isInteger(limit) || limit <= 0) throw new PicodeError(`--limit: expected a positive whole number, got ${JSON.stringify(opts.limit)}`);
+    .action(async (opts: { session?: string; hook?: string; outcome?: string; limit: number; all?: boolean; output?: boolean; json?: boolean }) => {
       const { openStore } = await import('../../store/db.js');
       const { readHookRuns } = await import('../../hooks/runLog.js');
       const store = openStore();
-      let runs: StoredHookRun[];
       try {
-        runs = readHookRuns(store.db, { session: opts.session, hook: opts.hook, outcome: opts.outcome, limit });
+        // Read from the store a page at a time, as `picode events` does (the host need not run).
+        const filters = { session: opts.session, hook: opts.hook, outcome: opts.outcome };
+        await printListing<StoredHookRun, number>({
+          fetch: async (page) => readHookRuns(store.db, { ...filters, page: { after: page.afterId, before: page.beforeId, limit: page.limit, last: page.last === true } }),
+          keyOf: (r) => r.id, request: listRequest(opts), json: opts.json === true, empty: 'no hook runs recorded yet',
+          print: (runs) => printRuns(runs, opts.output === true),
+        });
       } finally {
         store.close();
-      }
-      if (opts.json) return print(runs);
-      if (runs.length === 0) {
-        process.stdout.write('no hook runs recorded yet\n');
-        return;
-      }
-      for (const r of runs) {
-        const time = new Date(r.startedAt).toISOString().replace('T', ' ').slice(0, 19);
-        const decision = r.decision ? ` ${r.decision}` : '';
-        const exit = r.exitCode !== null ? ` exit ${r.exitCode}` : '';
-        process.stdout.write(`${time} ${r.session} #${r.eventId} ${r.eventType} ${r.hook} (${r.action}) ${r.outcome}${decision}${exit} ${Math.round(r.durationMs)} ms${r.reason ? ` - ${r.reason.split('\n')[0]}` : ''}\n`);
-        if (opts.output && r.output) process.stdout.write(`${indent(r.output)}${r.truncated ? '  [truncated]\n' : ''}`);
       }
     });
 
@@ -211,4 +205,15 @@ function printReport(report: DryRunReport): void {
     if (d?.additionalContext) process.stdout.write(`additional context:\n${indent(d.additionalContext)}`);
   }
   if (matched.length === 0 && report.hooks.length > 0) process.stdout.write('  (no hook matches this event)\n');
+}
+
+/** One line per hook run (and its captured output with --output). */
+function printRuns(runs: readonly StoredHookRun[], output: boolean): void {
+  for (const r of runs) {
+    const time = new Date(r.startedAt).toISOString().replace('T', ' ').slice(0, 19);
+    const decision = r.decision ? ` ${r.decision}` : '';
+    const exit = r.exitCode !== null ? ` exit ${r.exitCode}` : '';
+    process.stdout.write(`${time} ${r.session} #${r.eventId} ${r.eventType} ${r.hook} (${r.action}) ${r.outcome}${decision}${exit} ${Math.round(r.durationMs)} ms${r.reason ? ` - ${r.reason.split('\n')[0]}` : ''}\n`);
+    if (output && r.output) process.stdout.write(`${indent(r.output)}${r.truncated ? '  [truncated]\n' : ''}`);
+  }
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { PicodeError } from '../../core/errors.js';
 import { withAgentsClient, withParent } from '../../agents/cliSupport.js';
 import type { JobRecord } from '../../jobs/types.js';
+import { listOptions, listRequest, printListing } from '../listing.js';
 
 /** `picode jobs [list|cancel|retry|resume]`: the background jobs of a session (or of this machine without a host). */
 export function define(program: Command): void {
@@ -11,8 +12,9 @@ export function define(program: Command): void {
     .option('--status <list>', 'only these statuses, comma-separated (queued,running,done,failed,cancelled,interrupted)')
     .option('--json', 'print JSON')
     .action(async (opts: ListOptions, cmd: Command) => list(cmd, opts));
+  listOptions(jobs, 'jobs', 100);
 
-  jobs.command('list')
+  listOptions(jobs.command('list'), 'jobs', 100)
     .description('list jobs, newest first, with stage, progress and duration')
     .option('--session <name>', 'session')
     .option('--status <list>', 'only these statuses, comma-separated')
@@ -49,20 +51,24 @@ export function define(program: Command): void {
   }
 }
 
-interface ListOptions { session?: string; status?: string; json?: boolean }
+interface ListOptions { session?: string; status?: string; json?: boolean; limit: number; all?: boolean }
 
 async function list(cmd: Command, opts: ListOptions): Promise<void> {
-  await withAgentsClient(cmd, opts.session, async (client) => {
-    const rows = await client.call<JobRecord[]>('jobs.list', opts.status ? { status: opts.status } : {});
-    if (opts.json) { process.stdout.write(`${JSON.stringify(rows)}\n`); return; }
-    if (!rows.length) { process.stdout.write('no jobs\n'); return; }
-    const { formatDuration } = await import('../../ui/frame.js');
-    for (const j of rows) {
-      const end = j.finishedAt ?? (j.status === 'running' ? Date.now() : undefined);
-      const duration = j.startedAt !== undefined && end !== undefined ? formatDuration(end - j.startedAt) : '';
-      const stage = `${j.stage ?? '-'} ${j.stagesDone}/${j.stages.length}`;
-      process.stdout.write(`#${String(j.id).padEnd(4)} ${j.status.padEnd(11)} ${j.kind.padEnd(6)} ${stage.padEnd(16)} ${String(Math.round(j.progress * 100)).padStart(3)}%  ${duration.padEnd(7)} ${j.title}${j.error ? `  (${j.error})` : ''}\n`);
-    }
-  });
+  const { formatDuration } = await import('../../ui/frame.js');
+  await withAgentsClient(cmd, opts.session, (client) => printListing({
+    fetch: (page) => client.call<JobRecord[]>('jobs.list', { ...page, ...(opts.status ? { status: opts.status } : {}) }),
+    keyOf: (j) => j.id, request: listRequest(opts, 'newestFirst'), json: opts.json === true, empty: 'no jobs',
+    print: (rows) => printJobs(rows, formatDuration),
+  }));
+}
+
+/** One line per job: status, kind, stage, progress, duration, title. */
+function printJobs(rows: readonly JobRecord[], formatDuration: (ms: number) => string): void {
+  for (const j of rows) {
+    const end = j.finishedAt ?? (j.status === 'running' ? Date.now() : undefined);
+    const duration = j.startedAt !== undefined && end !== undefined ? formatDuration(end - j.startedAt) : '';
+    const stage = `${j.stage ?? '-'} ${j.stagesDone}/${j.stages.length}`;
+    process.stdout.write(`#${String(j.id).padEnd(4)} ${j.status.padEnd(11)} ${j.kind.padEnd(6)} ${stage.padEnd(16)} ${String(Math.round(j.progress * 100)).padStart(3)}%  ${duration.padEnd(7)} ${j.title}${j.error ? `  (${j.error})` : ''}\n`);
+  }
 }
 

@@ -3,6 +3,7 @@ import { PicodeError } from '../../core/errors.js';
 import type { AgentsClient } from '../../agents/client.js';
 import { positiveInt, withAgentsClient, withParent } from '../../agents/cliSupport.js';
 import type { PlanRecord } from '../../agents/planStore.js';
+import { listOptions, listRequest, printListing } from '../listing.js';
 
 /**
  * `picode plan "TASK"` generates a plan as a background job in the session's host (shown in
@@ -52,18 +53,17 @@ export function define(program: Command): void {
       });
     });
 
-  plan.command('list')
+  listOptions(plan.command('list'), 'plans', 50)
     .description('list plans, newest first')
     .option('--session <name>', 'session')
     .option('--json', 'print JSON')
-    .action(async (opts: { session?: string; json?: boolean }, cmd: Command) => {
+    .action(async (opts: { session?: string; json?: boolean; limit: number; all?: boolean }, cmd: Command) => {
       opts = withParent(cmd, opts);
-      await withAgentsClient(cmd, opts.session, async (client) => {
-        const plans = await client.call<PlanRecord[]>('plan.list');
-        if (opts.json) { process.stdout.write(`${JSON.stringify(plans)}\n`); return; }
-        if (!plans.length) { process.stdout.write('no plans\n'); return; }
-        for (const p of plans) process.stdout.write(`#${p.id}  rev ${p.revision}  ${p.status.padEnd(10)} ${String(p.steps.length).padStart(2)} steps  ${p.task.slice(0, 70)}\n`);
-      });
+      await withAgentsClient(cmd, opts.session, (client) => printListing({
+        fetch: (page) => client.call<PlanRecord[]>('plan.list', page), keyOf: (p) => p.id, request: listRequest(opts, 'newestFirst'),
+        json: opts.json === true, empty: 'no plans',
+        print: (plans) => { for (const p of plans) process.stdout.write(`#${p.id}  rev ${p.revision}  ${p.status.padEnd(10)} ${String(p.steps.length).padStart(2)} steps  ${p.task.slice(0, 70)}\n`); },
+      }));
     });
 
   plan.command('revise')

@@ -75,7 +75,7 @@ export function define(program: Command): void {
     .action(async (opts: { session?: string; json?: boolean }, cmd: Command) => {
       const { tmuxSocket } = globalOptions(cmd);
       let plugins: PluginStatus[] | undefined;
-      if (opts.session) plugins = (await callHost<{ plugins: PluginStatus[] }>(opts.session, tmuxSocket, 'plugin.list', {})).plugins;
+      if (opts.session) plugins = await readAllPlugins((page) => callHost<{ plugins: PluginStatus[] }>(opts.session!, tmuxSocket, 'plugin.list', page));
       else plugins = (await liveList(tmuxSocket)) ?? await storedList();
       if (opts.json) return print({ plugins });
       printList(plugins);
@@ -252,7 +252,7 @@ async function liveList(tmuxSocket: string | undefined): Promise<PluginStatus[] 
     try {
       const client = await connectHost(s.name, s.mux_socket ?? tmuxSocket);
       try {
-        return (await client.call<{ plugins: PluginStatus[] }>('plugin.list', {})).plugins;
+        return await readAllPlugins((page) => client.call<{ plugins: PluginStatus[] }>('plugin.list', page));
       } finally {
         client.close();
       }
@@ -489,4 +489,10 @@ async function devLoop(dir: string, tmuxSocket: string | undefined): Promise<voi
   await new Promise<void>((done) => process.once('SIGINT', () => done()));
   clearTimeout(timer);
   await watcher.close();
+}
+
+/** Every plugin a host lists, a page at a time (`plugin.list` pages by name: host/ipc/paging.ts). */
+async function readAllPlugins(call: (page: object) => Promise<{ plugins: PluginStatus[] }>): Promise<PluginStatus[]> {
+  const { readAll } = await import('../../ipc/paging.js');
+  return readAll(async (page) => (await call(page)).plugins, (p) => p.name, 'Name');
 }
