@@ -8,7 +8,8 @@ import { HookRunLog, readHookRuns } from './runLog.js';
 import { askModel, createPlanThroughIpc, deliverToPlugin, dryRunPlugin } from './bridges.js';
 import type { HookServices } from './services.js';
 import { watchFiles, type FileWatcher } from './watcher.js';
-import { emittedType, unknownEventTypes } from './compile.js';
+import { unknownEventTypes } from './compile.js';
+import { emittedType } from './actionKinds.js';
 
 /**
  * The hook engine as a host extension: subscribes to the bus (non-blocking events), registers
