@@ -2,12 +2,12 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type { PicodeEvent } from '../bus/envelope.js';
-import { isEventType } from '../bus/catalog/index.js';
 import type { BusApi, GateDecision, GateRegistry, HostLogger, PanesApi, Unsubscribe } from '../daemon/api.js';
 import type { PluginEntryConfig, PluginPermission, PluginsConfig } from '../config/sections/plugins.js';
 import type { Database } from '../store/db.js';
 import { PicodeError } from '../core/errors.js';
 import { checkActions, checkContextItems } from './actions.js';
+import { applyPluginAction } from './actionKinds.js';
 import { createCapabilityHandler, type CompletionRequest, type LogLevel } from './capabilities.js';
 import { checkGrants, effectiveGrants, permissionInterface } from './grants.js';
 import { compileCoreModules, transpileCachedFile } from './loader.js';
@@ -462,70 +462,35 @@ export class PluginRuntime {
 
   private applyAction(loaded: Loaded, action: Action, gate: boolean): GateDecision | undefined {
     const name = loaded.manifest.name;
-    const origin = `plugin:${name}`;
     const { panes, bus } = this.env;
-    const report = (what: string) => (error: unknown) => this.pluginLog(name, 'warn', `${what} failed: ${(error as Error).message}`);
-    switch (action.tag) {
-      case 'notify':
-        this.notify(name, action.val.level, action.val.title, action.val.body);
-        return undefined;
-      case 'send-text': {
-        const pane = panes?.resolve(action.val.pane);
-        if (!panes || !pane) throw new Error(`unknown pane ${action.val.pane}`);
-        panes.sendText(pane.id, action.val.text, { enter: action.val.enter, origin }).catch(report('send-text'));
-        return undefined;
-      }
-      case 'send-keys': {
-        const pane = panes?.resolve(action.val.pane);
-        if (!panes || !pane) throw new Error(`unknown pane ${action.val.pane}`);
-        panes.sendKeys(pane.id, action.val.keys, { origin }).catch(report('send-keys'));
-        return undefined;
-      }
-      case 'run': {
-        const pane = panes?.resolve(action.val.pane);
-        if (!panes || !pane) throw new Error(`unknown pane ${action.val.pane}`);
-        panes.run(pane.id, action.val.command, { origin }).catch(report('run'));
-        return undefined;
-      }
-      case 'emit': {
-        const parsed = JSON.parse(action.val.data) as unknown;
-        const tagged = action.val.type.startsWith('plugin.') && parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) && !('plugin' in parsed);
-        const data = tagged ? { plugin: name, ...(parsed as object) } : parsed;
-        // checkAction let only catalog types through (diagnostic, plugin.*, user.*).
-        if (bus && isEventType(action.val.type)) {
-          const emitted = bus.emit({ type: action.val.type, pane: action.val.pane, data });
-          loaded.emitted.add(emitted.id);
-          if (loaded.emitted.size > 10_000) loaded.emitted.clear();
-        }
-        return undefined;
-      }
-      case 'add-context': {
-        const item = action.val;
+    return applyPluginAction(action, {
+      plugin: name,
+      origin: `plugin:${name}`,
+      gate,
+      panes,
+      emit: (event) => {
+        if (!bus) return undefined;
+        const emitted = bus.emit(event);
+        loaded.emitted.add(emitted.id);
+        if (loaded.emitted.size > 10_000) loaded.emitted.clear();
+        return emitted;
+      },
+      notify: (level, title, body) => this.notify(name, level, title, body),
+      addContext: (item) => {
         loaded.contextPool.delete(item.source);
         loaded.contextPool.set(item.source, item);
         while (loaded.contextPool.size > maxPoolItems) loaded.contextPool.delete(loaded.contextPool.keys().next().value!);
-        return undefined;
-      }
-      case 'set-status':
-        // Kept in memory (what a running host shows) and written to the store with the
-        // counters (flush, every second): a plugin setting its status on every event must not
-        // cost a SQLite write per event.
-        if (loaded.statusLine !== action.val) {
-          loaded.statusLine = action.val;
-          loaded.statusLineDirty = true;
-        }
-        return undefined;
-      case 'decide': {
-        if (!gate) throw new Error('decide outside a gate (list the event type in describe().gates)');
-        const d = action.val;
-        return {
-          decision: d.verdict,
-          ...(d.reason !== undefined ? { reason: d.reason } : {}),
-          ...(d.updatedData !== undefined ? { updatedData: JSON.parse(d.updatedData) as unknown } : {}),
-          ...(d.additionalContext !== undefined ? { additionalContext: d.additionalContext } : {}),
-        };
-      }
-    }
+      },
+      // Kept in memory (what a running host shows) and written to the store with the counters
+      // (flush, every second): a plugin setting its status on every event must not cost a
+      // SQLite write per event.
+      setStatus: (text) => {
+        if (loaded.statusLine === text) return;
+        loaded.statusLine = text;
+        loaded.statusLineDirty = true;
+      },
+      failed: (what) => (error) => this.pluginLog(name, 'warn', `${what} failed: ${(error as Error).message}`),
+    });
   }
 
   private pluginLog(plugin: string, level: LogLevel, message: string): void {

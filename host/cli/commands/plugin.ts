@@ -405,7 +405,10 @@ async function testPlugin(dir: string, opts: TestOptions): Promise<void> {
           rejected.push(...out.rejected);
           if (!opts.json) {
             process.stdout.write(`${label} -> ${out.actions.length} action(s)\n`);
-            for (const a of out.actions) process.stdout.write(`  ${formatAction(a as { tag: string; val: unknown })}\n`);
+            {
+              const { describePluginAction } = await import('../../sandbox/actionKinds.js');
+              for (const a of out.actions) process.stdout.write(`  ${describePluginAction(a)}\n`);
+            }
             for (const r of out.rejected) process.stdout.write(`  rejected ${r.tag}: ${r.reason}\n`);
           }
         } catch (error) {
@@ -444,21 +447,6 @@ async function testPlugin(dir: string, opts: TestOptions): Promise<void> {
 
 function indent(text: string): string {
   return text.split('\n').map((l) => `    ${l}`).join('\n');
-}
-
-function formatAction(action: { tag: string; val: unknown }): string {
-  const v = action.val as Record<string, unknown>;
-  switch (action.tag) {
-    case 'notify': return `notify [${String(v.level)}] ${String(v.title)}${v.body ? ` - ${String(v.body)}` : ''}`;
-    case 'send-text': return `send-text ${String(v.pane)}: ${JSON.stringify(v.text)}${v.enter ? ' + Enter' : ''}`;
-    case 'send-keys': return `send-keys ${String(v.pane)}: ${(v.keys as string[]).join(' ')}`;
-    case 'run': return `run ${String(v.pane)}: ${String(v.command)}`;
-    case 'emit': return `emit ${String(v.type)}${v.pane ? ` (${String(v.pane)})` : ''}: ${String(v.data)}`;
-    case 'add-context': return `add-context ${String(v.source)}: ${String(v.title)} (${String(v.content).length} chars)`;
-    case 'set-status': return `set-status ${JSON.stringify(action.val)}`;
-    case 'decide': return `decide ${String(v.verdict)}${v.reason ? `: ${String(v.reason)}` : ''}${v.updatedData ? ` (payload replaced)` : ''}`;
-    default: return JSON.stringify(action);
-  }
 }
 
 async function devLoop(dir: string, tmuxSocket: string | undefined): Promise<void> {
