@@ -1,4 +1,4 @@
-import type { IpcCallContext, IpcRegistry } from '../daemon/api.js';
+import type { IpcCallContext, IpcRegistry } from '../api/hostApi.js';
 import { ExitCode, PicodeError } from '../core/errors.js';
 import type { HostClient } from '../ipc/client.js';
 import type { AgentsRuntime } from './runtime.js';

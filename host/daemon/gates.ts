@@ -1,4 +1,4 @@
-import type { EventInput, GateDecision, GateRegistry, HostLogger, Unsubscribe, BusApi } from './api.js';
+import type { EventInput, GateDecision, GateRegistry, HostLogger, Unsubscribe, BusApi } from '../api/hostApi.js';
 import type { PicodeEvent } from '../bus/envelope.js';
 import { combineVerdicts } from '../bus/verdicts.js';
 import type { BlockingEventType, EventData } from '../bus/catalog/index.js';

@@ -8,7 +8,8 @@ import { EventBus } from '../bus/bus.js';
 import { EventWriter, nextEventId, queryEvents, type EventQuery } from '../bus/eventStore.js';
 import { IpcServer } from '../ipc/server.js';
 import { describeSession, hostKey, hostSocketFor } from '../ipc/address.js';
-import type { HostApi, HostExtension, HostLogger, PanesApi, RunResult } from './api.js';
+import { IpcMethodMissing, type HostApi, type HostExtension, type HostIpc, type HostLogger, type PanesApi, type RunResult } from '../api/hostApi.js';
+import { ServiceDirectory } from '../api/serviceDirectory.js';
 import { Gates } from './gates.js';
 import { acquireHostLock, releaseHostLock } from './lock.js';
 import { startAgeRetention } from '../store/retention.js';
@@ -100,9 +101,30 @@ export class Host {
       get config() { return host.config; },
       bus: this.bus,
       panes: this.panesApi(),
-      ipc: this.ipc,
+      ipc: this.extensionIpc(),
       gates: this.gates,
+      services: new ServiceDirectory(),
       mux: { kind: options.muxKind ?? 'tmux', tmuxSocket },
+    };
+  }
+
+  /**
+   * The IPC registry the extensions get: methods they register are served on the socket and
+   * can be called in-process by the other extensions (`call`), never over the host's own socket.
+   */
+  private extensionIpc(): HostIpc {
+    const local = new Map<string, Parameters<HostIpc['register']>[1]>();
+    const ipc = this.ipc;
+    return {
+      register(method, handler) {
+        ipc.register(method, handler);
+        local.set(method, handler);
+      },
+      async call(method, params) {
+        const handler = local.get(method);
+        if (!handler) throw new IpcMethodMissing(method);
+        return handler(params, { notify: () => undefined, signal: new AbortController().signal });
+      },
     };
   }
 

@@ -1,5 +1,5 @@
 import type { PicodeEvent } from '../bus/envelope.js';
-import type { GateDecision } from '../daemon/api.js';
+import type { GateDecision } from '../api/hostApi.js';
 import type { HookConfig, HookLimits } from '../config/sections/hooks.js';
 import { describeAction, dryRunHookAction, runHookAction, type ActionResult } from './actions.js';
 import { specOf } from './actionKinds.js';

@@ -1,5 +1,5 @@
 import type { PicodeEvent } from '../bus/envelope.js';
-import type { GateDecision } from '../daemon/api.js';
+import type { GateDecision } from '../api/hostApi.js';
 import type { PluginsConfig } from '../config/sections/plugins.js';
 import type { PluginManifest } from '../sandbox/manifest.js';
 import type { PluginRuntime } from '../sandbox/runtime.js';

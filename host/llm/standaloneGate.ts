@@ -1,6 +1,6 @@
 import { makeEvent } from '../bus/envelope.js';
 import type { PicodeConfig } from '../config/schema.js';
-import type { BusApi, EventInput, GateDecision, HostLogger } from '../daemon/api.js';
+import type { BusApi, EventInput, GateDecision, HostLogger } from '../api/hostApi.js';
 import type { Store } from '../store/db.js';
 import type { GatePass } from './gate.js';
 import type { BlockingEventType, EventData } from '../bus/catalog/index.js';

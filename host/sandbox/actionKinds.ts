@@ -1,5 +1,5 @@
 import type { PluginPermission } from '../config/sections/plugins.js';
-import type { EventInput, GateDecision, PanesApi } from '../daemon/api.js';
+import type { EventInput, GateDecision, PanesApi } from '../api/hostApi.js';
 import type { PicodeEvent } from '../bus/envelope.js';
 import { isEventType } from '../bus/catalog/index.js';
 import type { Action, ContextItem, Level, WitGateDecision } from './witTypes.js';

@@ -1,19 +1,27 @@
 import { join } from 'node:path';
-import type { HostApi, HostExtension, IpcRegistry } from '../daemon/api.js';
+import type { HostApi, HostExtension, IpcRegistry } from '../api/hostApi.js';
 import { PicodeError } from '../core/errors.js';
 import { cacheDir } from '../core/paths.js';
 import { isPluginDir, readManifest } from './manifest.js';
 import { startHotReload, type HotReloader } from './hotReload.js';
-import { PluginRuntime, setPluginRuntime } from './runtime.js';
+import { PluginRuntime } from './runtime.js';
+
+declare module '../api/hostApi.js' {
+  interface HostServices {
+    /** The host's plugin runtime (plugin hooks, plugin tools and context, required gates, MCP). */
+    plugins: PluginRuntime;
+  }
+}
 
 /**
  * The plugin runtime as a host extension: loads the plugins when the host starts, exposes
- * the runtime to the other extensions (getPluginRuntime), and serves the `plugin.*` IPC
+ * the runtime to the other extensions (`host.services`, as `plugins`), and serves the `plugin.*` IPC
  * methods that `picode plugin ...` uses when a host is running.
  */
 export function pluginsExtension(): HostExtension {
   let runtime: PluginRuntime | undefined;
   let reloader: HotReloader | undefined;
+  let withdraw: (() => void) | undefined;
   return {
     name: 'plugins',
     async start(host: HostApi) {
@@ -29,8 +37,9 @@ export function pluginsExtension(): HostExtension {
         cacheDir: pluginCacheDir(),
         cwd: sessionCwd(host),
         complete: async (plugin, request) => {
-          const { getLlmService } = await import('../llm/service.js');
-          const result = await getLlmService().complete({
+          const llm = host.services.get('llm');
+          if (!llm) throw new Error('the LLM service is not started (the llm host extension starts it)');
+          const result = await llm.complete({
             ...(request.system !== undefined ? { system: request.system } : {}),
             messages: [{ role: 'user', content: request.prompt }],
             maxTokens: request.maxTokens,
@@ -39,7 +48,7 @@ export function pluginsExtension(): HostExtension {
           return result.text;
         },
       });
-      setPluginRuntime(runtime);
+      withdraw = host.services.provide('plugins', runtime);
       registerIpc(host.ipc, runtime, () => reloader);
       await runtime.loadAll();
       if (config?.hotReload) {
@@ -53,7 +62,7 @@ export function pluginsExtension(): HostExtension {
     async stop() {
       await reloader?.close();
       await runtime?.stop();
-      setPluginRuntime(undefined);
+      withdraw?.();
     },
   };
 }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type { PicodeEvent } from '../bus/envelope.js';
-import type { BusApi, GateDecision, GateRegistry, HostLogger, PanesApi, Unsubscribe } from '../daemon/api.js';
+import type { BusApi, GateDecision, GateRegistry, HostLogger, PanesApi, Unsubscribe } from '../api/hostApi.js';
 import type { PluginEntryConfig, PluginPermission, PluginsConfig } from '../config/sections/plugins.js';
 import type { Database } from '../store/db.js';
 import { PicodeError } from '../core/errors.js';
@@ -109,38 +109,6 @@ interface Unloaded {
 
 const maxPoolItems = 50;
 const maxWireData = 1 << 20;
-
-let current: PluginRuntime | undefined;
-
-/** The runtime of the running host (undefined outside a host, or before it started). */
-export function getPluginRuntime(): PluginRuntime | undefined {
-  return current;
-}
-
-export function setPluginRuntime(runtime: PluginRuntime | undefined): void {
-  current = runtime;
-  if (runtime) for (const resolve of runtimeWaiters.splice(0)) resolve(runtime);
-}
-
-const runtimeWaiters: Array<(runtime: PluginRuntime | undefined) => void> = [];
-
-/**
- * The host's runtime, waiting for the plugins extension to start it (it starts after the
- * IPC socket is served); undefined when it has not within `timeoutMs`.
- */
-export function whenPluginRuntime(timeoutMs: number): Promise<PluginRuntime | undefined> {
-  if (current) return Promise.resolve(current);
-  return new Promise((resolve) => {
-    const done = (runtime: PluginRuntime | undefined): void => { clearTimeout(timer); resolve(runtime); };
-    const timer = setTimeout(() => {
-      const i = runtimeWaiters.indexOf(done);
-      if (i !== -1) runtimeWaiters.splice(i, 1);
-      resolve(current);
-    }, timeoutMs);
-    timer.unref();
-    runtimeWaiters.push(done);
-  });
-}
 
 function matches(patterns: readonly string[], type: string): boolean {
   return patterns.some((p) => (p.endsWith('*') ? type.startsWith(p.slice(0, -1)) : p === type));

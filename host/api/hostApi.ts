@@ -17,9 +17,11 @@ export interface HostApi {
   readonly store: Store;
   readonly bus: BusApi;
   readonly panes: PanesApi;
-  readonly ipc: IpcRegistry;
+  readonly ipc: HostIpc;
   readonly gates: GateRegistry;
   readonly log: HostLogger;
+  /** What the extensions offer each other (the plugin runtime, the LLM service, ...). */
+  readonly services: ServiceRegistry;
   /** Which multiplexer runs the session, and tmux's private server name (`-L`) when there is one: external agents open their own panes. */
   readonly mux?: { readonly kind: 'tmux' | 'zellij'; readonly tmuxSocket: string | undefined };
 }
@@ -83,6 +85,44 @@ export interface PanesApi {
 /** JSON-RPC methods served on the host's socket. Method names are `area.verb` (`plugin.list`). */
 export interface IpcRegistry {
   register(method: string, handler: (params: unknown, context: IpcCallContext) => unknown | Promise<unknown>): void;
+}
+
+/** The IPC surface extensions get: registering methods, and calling the other extensions' ones. */
+export interface HostIpc extends IpcRegistry {
+  /**
+   * Calls a method another extension registered, in this process (no socket): an extension
+   * uses another's IPC method as the CLI does, without going through the host's own socket.
+   * Rejects with IpcMethodMissing when no extension registered it.
+   */
+  call(method: string, params: unknown): Promise<unknown>;
+}
+
+/** `HostIpc.call` of a method no extension registered. */
+export class IpcMethodMissing extends Error {
+  constructor(readonly method: string) {
+    super(`no extension in this host offers the IPC method ${method}`);
+    this.name = 'IpcMethodMissing';
+  }
+}
+
+/**
+ * The services extensions provide each other, by name. Each providing extension declares its
+ * entry where it lives (declaration merging), so this contract imports no extension:
+ *
+ *     declare module '../api/hostApi.js' { interface HostServices { plugins: PluginRuntime } }
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface HostServices {}
+
+export type ServiceName = keyof HostServices;
+
+export interface ServiceRegistry {
+  /** Offers a service until the returned function withdraws it (when the extension stops). */
+  provide<K extends ServiceName>(name: K, service: HostServices[K]): Unsubscribe;
+  /** The service, or undefined when no extension offers it (not started, failed, or absent). */
+  get<K extends ServiceName>(name: K): HostServices[K] | undefined;
+  /** Waits for a service an extension starting later will offer; undefined after `timeoutMs`. */
+  when<K extends ServiceName>(name: K, timeoutMs: number): Promise<HostServices[K] | undefined>;
 }
 
 export interface IpcCallContext {
