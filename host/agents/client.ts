@@ -67,7 +67,7 @@ async function localClient(session: string | undefined, cwd: string, env: NodeJS
     import('../llm/service.js'),
     import('../llm/standaloneGate.js'),
     import('./runtime.js'),
-    import('./environment.js'),
+    import('./toolEnvironment.js'),
     import('./extension.js'),
   ]);
   const { standaloneToolGate } = await import('./standaloneGate.js');

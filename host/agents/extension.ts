@@ -5,7 +5,7 @@ import type { HostApi, HostExtension, IpcCallContext, IpcRegistry } from '../api
 import { isEventType } from '../bus/catalog/index.js';
 import type { JobStatus } from '../jobs/types.js';
 import { jobStatuses } from '../jobs/types.js';
-import { hostEnvironment, type ToolEnvironment } from './environment.js';
+import { hostEnvironment, type ToolEnvironment } from './toolEnvironment.js';
 import { int, objectParams, oneOf, str } from './params.js';
 import { ExitCode, PicodeError } from '../core/errors.js';
 import type { AgentNotification } from './agentService.js';

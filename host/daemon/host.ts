@@ -10,7 +10,7 @@ import { IpcServer } from '../ipc/server.js';
 import { describeSession, hostKey, hostSocketFor } from '../ipc/address.js';
 import { IpcMethodMissing, type HostApi, type HostExtension, type HostIpc, type HostLogger, type PanesApi, type RunResult } from '../api/hostApi.js';
 import { ServiceDirectory } from '../api/serviceDirectory.js';
-import { Gates } from './gates.js';
+import { Gates } from '../bus/gates.js';
 import { acquireHostLock, releaseHostLock } from './lock.js';
 import { startAgeRetention } from '../store/retention.js';
 import { OutputLog, resumePoint } from './outputLog.js';

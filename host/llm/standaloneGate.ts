@@ -32,7 +32,7 @@ export async function standaloneGate(options: StandaloneGateOptions, eventType: 
     import('../hooks/standalone.js'),
     import('../sandbox/manifest.js'),
     import('./requiredGates.js'),
-    import('../daemon/gates.js'),
+    import('../bus/gates.js'),
   ]);
   const engine = await standaloneHookEngine(options, eventType);
   const manifests = discoverPlugins({ dirs: options.config.plugins?.dirs, cwd: options.cwd, env: options.env }).plugins

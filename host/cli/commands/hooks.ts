@@ -4,7 +4,7 @@ import { PicodeError } from '../../core/errors.js';
 import { makeEvent, type PicodeEvent } from '../../bus/envelope.js';
 import type { DryRunReport, HookStats } from '../../hooks/engine.js';
 import type { StoredHookRun } from '../../hooks/runLog.js';
-import { callHost, parseDataOption } from '../../hooks/cliSupport.js';
+import { callHost, parseDataOption } from '../support.js';
 import { optionalSessionTarget, resolveSessionTarget } from '../../ipc/target.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { PicodeError } from '../../core/errors.js';
-import { withAgentsClient, withParent } from '../../agents/cliSupport.js';
+import { withAgentsClient, withParent } from '../support.js';
 import type { JobRecord } from '../../jobs/types.js';
 
 /** `picode jobs [list|cancel|retry|resume]`: the background jobs of a session (or of this machine without a host). */

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { globalOptions } from '../globals.js';
+import { callHost } from '../support.js';
 import { PicodeError } from '../../core/errors.js';
 import type { PicodeEvent } from '../../bus/envelope.js';
 import type { PluginsConfig } from '../../config/sections/plugins.js';
@@ -220,16 +221,6 @@ function printList(plugins: readonly PluginStatus[]): void {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   for (const row of [head, ...rows]) {
     process.stdout.write(`${row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')}\n`);
-  }
-}
-
-async function callHost<T>(session: string, tmuxSocket: string | undefined, method: string, params: unknown): Promise<T> {
-  const { connectHost } = await import('../../ipc/client.js');
-  const client = await connectHost(session, tmuxSocket);
-  try {
-    return await client.call<T>(method, params);
-  } finally {
-    client.close();
   }
 }
 

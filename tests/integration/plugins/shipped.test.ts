@@ -3,7 +3,7 @@ import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventBus } from '../../../host/bus/bus.js';
-import { Gates } from '../../../host/daemon/gates.js';
+import { Gates } from '../../../host/bus/gates.js';
 import { readManifest, shippedPluginsDir } from '../../../host/sandbox/manifest.js';
 import { PluginRuntime } from '../../../host/sandbox/runtime.js';
 import { createWorld, events, hostReady, newSession, until, type World } from '../host/helpers.js';
