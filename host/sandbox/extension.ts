@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { HostApi, HostExtension, IpcRegistry } from '../api/hostApi.js';
+import type { PicodeConfig } from '../config/schema.js';
 import { PicodeError } from '../core/errors.js';
 import { cacheDir } from '../core/paths.js';
 import { isPluginDir, readManifest } from './manifest.js';
@@ -22,10 +23,27 @@ export function pluginsExtension(): HostExtension {
   let runtime: PluginRuntime | undefined;
   let reloader: HotReloader | undefined;
   let withdraw: (() => void) | undefined;
+  let hostLog: HostApi['log'] | undefined;
+  /** Starts or stops watching the plugins' builds as `plugins.hotReload` says. */
+  const watchBuilds = async (wanted: boolean): Promise<void> => {
+    if (!runtime || !hostLog || wanted === (reloader !== undefined)) return;
+    if (!wanted) {
+      await reloader?.close();
+      reloader = undefined;
+      return;
+    }
+    const watching = await startHotReload(runtime, hostLog, { rebuild: true });
+    reloader = watching;
+    for (const status of runtime.list()) {
+      const manifest = runtime.manifestOf(status.name);
+      if (manifest) watching.add(manifest);
+    }
+  };
   return {
     name: 'plugins',
     async start(host: HostApi) {
       const config = host.config.plugins;
+      hostLog = host.log;
       runtime = new PluginRuntime({
         session: host.session,
         db: host.store.db,
@@ -51,13 +69,15 @@ export function pluginsExtension(): HostExtension {
       withdraw = host.services.provide('plugins', runtime);
       registerIpc(host.ipc, runtime, () => reloader);
       await runtime.loadAll();
-      if (config?.hotReload) {
-        reloader = await startHotReload(runtime, host.log, { rebuild: true });
-        for (const status of runtime.list()) {
-          const manifest = runtime.manifestOf(status.name);
-          if (manifest) reloader.add(manifest);
-        }
-      }
+      await watchBuilds(config?.hotReload === true);
+    },
+    /** A reloaded config's `plugins` section takes effect at once (enable, grants, roots, limits, dirs, hotReload). */
+    async reconfigure(config: PicodeConfig, changed: ReadonlySet<string>): Promise<readonly string[]> {
+      if (!runtime || !changed.has('plugins')) return [];
+      const reloaded = await runtime.reconfigure(config.plugins);
+      await watchBuilds(config.plugins?.hotReload === true);
+      hostLog?.info('plugins reconfigured', { reloaded });
+      return ['plugins'];
     },
     async stop() {
       await reloader?.close();
@@ -90,11 +110,15 @@ function param(params: unknown, key: string): string {
 
 function registerIpc(ipc: IpcRegistry, runtime: PluginRuntime, reloader: () => HotReloader | undefined): void {
   ipc.register('plugin.list', () => ({ plugins: runtime.list() }));
-  /** Re-reads a plugin's enabled flag and grants (after enable/disable/grant/revoke) and (re)loads or stops it. */
+  /**
+   * Re-reads a plugin's enabled flag and grants (after enable/disable/grant/revoke) and (re)loads
+   * or stops it. A plugin this host does not see in its plugin directories answers
+   * `{ name, known: false }`: the change is stored and applies when a host loads it.
+   */
   ipc.register('plugin.refresh', async (params) => {
     const name = param(params, 'name');
     const manifest = runtime.manifestOf(name);
-    if (!manifest) throw new PicodeError(`no plugin named ${name}`, { hint: 'see picode plugin list' });
+    if (!manifest) return { name, known: false };
     await runtime.loadManifest(manifest);
     return runtime.list().find((p) => p.name === name);
   });

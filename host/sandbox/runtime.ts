@@ -8,6 +8,7 @@ import type { Database } from '../store/db.js';
 import { PicodeError } from '../core/errors.js';
 import { checkActions, checkContextItems } from './actions.js';
 import { applyPluginAction } from './actionKinds.js';
+import { explainAmbientUse } from './ambientUse.js';
 import { createCapabilityHandler, type CompletionRequest, type LogLevel } from './capabilities.js';
 import { checkGrants, effectiveGrants, permissionInterface } from './grants.js';
 import { compileCoreModules, transpileCachedFile } from './loader.js';
@@ -130,7 +131,11 @@ export class PluginRuntime {
   private readonly workers = new PluginWorkerPool();
   private allLoaded: Promise<void> = Promise.resolve();
 
+  /** The `plugins` config section: the environment's, replaced by `reconfigure`. */
+  private config: PluginsConfig | undefined;
+
   constructor(private readonly env: RuntimeEnvironment) {
+    this.config = env.config;
     this.flushTimer = setInterval(() => this.flush(), 1000);
     this.flushTimer.unref();
   }
@@ -140,10 +145,28 @@ export class PluginRuntime {
    * runs without a host); a plugin that cannot load is reported, never fatal.
    */
   loadAll(only?: (manifest: PluginManifest) => boolean): Promise<void> {
-    const { plugins, problems } = discoverPlugins({ dirs: this.env.config?.dirs, cwd: this.env.cwd });
+    const { plugins, problems } = discoverPlugins({ dirs: this.config?.dirs, cwd: this.env.cwd });
     for (const p of problems) this.env.log.warn(`plugin directory skipped: ${p.message}`, { dir: p.dir });
     this.allLoaded = Promise.all(plugins.filter((m) => !only || only(m)).map((m) => this.loadManifest(m).catch(() => { /* status recorded */ }))).then(() => undefined);
     return this.allLoaded;
+  }
+
+  /**
+   * Applies a changed `plugins` section to the running plugins: each plugin whose entry or the
+   * defaults changed is loaded again (keeping its kv), which applies enable/disable, grants,
+   * roots and limits; a plugin a new directory brings is loaded. Resolves with the names of
+   * the plugins it reloaded.
+   */
+  async reconfigure(config: PluginsConfig | undefined): Promise<string[]> {
+    const before = this.config;
+    this.config = config;
+    const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+    const defaultsChanged = !same(before?.defaults, config?.defaults);
+    const { plugins } = discoverPlugins({ dirs: config?.dirs, cwd: this.env.cwd });
+    const known = new Set([...this.loaded.keys(), ...this.unloaded.keys()]);
+    const affected = plugins.filter((m) => !known.has(m.name) || defaultsChanged || !same(before?.entries?.[m.name], config?.entries?.[m.name]));
+    await Promise.all(affected.map((m) => this.loadManifest(m).catch(() => { /* status recorded */ })));
+    return affected.map((m) => m.name);
   }
 
   /**
@@ -176,7 +199,7 @@ export class PluginRuntime {
   }
 
   private entryOf(name: string): PluginEntryConfig | undefined {
-    return this.env.config?.entries?.[name];
+    return this.config?.entries?.[name];
   }
 
   private isEnabled(manifest: PluginManifest): boolean {
@@ -194,7 +217,7 @@ export class PluginRuntime {
 
   private limit<K extends keyof typeof defaultLimits>(entry: PluginEntryConfig | undefined, key: K): number {
     const fromEntry = (entry as Record<string, unknown> | undefined)?.[key];
-    const fromDefaults = (this.env.config?.defaults as Record<string, unknown> | undefined)?.[key];
+    const fromDefaults = (this.config?.defaults as Record<string, unknown> | undefined)?.[key];
     return typeof fromEntry === 'number' ? fromEntry : typeof fromDefaults === 'number' ? fromDefaults : defaultLimits[key];
   }
 
@@ -243,6 +266,7 @@ export class PluginRuntime {
       let loaded: Loaded | undefined;
       supervisor = new PluginSupervisor({
         plugin: name,
+        explain: (message) => explainAmbientUse(message, manifest.source, manifest.dir),
         jsFile: transpiled.jsFile,
         modules,
         interfaces: needed.map(permissionInterface),
@@ -592,7 +616,7 @@ export class PluginRuntime {
   }
 
   list(): PluginStatus[] {
-    const { plugins } = discoverPlugins({ dirs: this.env.config?.dirs, cwd: this.env.cwd });
+    const { plugins } = discoverPlugins({ dirs: this.config?.dirs, cwd: this.env.cwd });
     const manifests = new Map(plugins.map((m) => [m.name, m]));
     for (const l of this.loaded.values()) manifests.set(l.manifest.name, l.manifest);
     for (const u of this.unloaded.values()) if (!manifests.has(u.manifest.name)) manifests.set(u.manifest.name, u.manifest);
@@ -656,7 +680,7 @@ export class PluginRuntime {
   /** The manifest of a known plugin (loaded or not). */
   manifestOf(plugin: string): PluginManifest | undefined {
     return this.loaded.get(plugin)?.manifest ?? this.unloaded.get(plugin)?.manifest
-      ?? discoverPlugins({ dirs: this.env.config?.dirs, cwd: this.env.cwd }).plugins.find((m) => m.name === plugin);
+      ?? discoverPlugins({ dirs: this.config?.dirs, cwd: this.env.cwd }).plugins.find((m) => m.name === plugin);
   }
 
   async stop(): Promise<void> {
