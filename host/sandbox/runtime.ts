@@ -9,14 +9,13 @@ import { PicodeError } from '../core/errors.js';
 import { checkActions, checkContextItems } from './actions.js';
 import { applyPluginAction } from './actionKinds.js';
 import { explainAmbientUse } from './ambientUse.js';
+import { PluginRecorder } from './pluginRecorder.js';
+import { PluginSettings } from './pluginSettings.js';
 import { createCapabilityHandler, type CompletionRequest, type LogLevel } from './capabilities.js';
-import { checkGrants, effectiveGrants, permissionInterface } from './grants.js';
+import { checkGrants, permissionInterface } from './grants.js';
 import { compileCoreModules, transpileCachedFile } from './loader.js';
 import { discoverPlugins, expandHome, type PluginManifest } from './manifest.js';
-import {
-  addPluginStats, appendPluginLogs, emptyStats, memoryKv, pluginKv, readGrantOverrides, readPluginStates,
-  writePluginStatus, writePluginStatusLine, type PluginLogRow, type PluginStats,
-} from './state.js';
+import { emptyStats, memoryKv, pluginKv, writePluginStatus, type PluginStats } from './state.js';
 import { PluginCallError, PluginSupervisor, defaultLimits, type SupervisorStatus, type WireEvent } from './supervisor.js';
 import { PluginWorkerPool, prepareWorker } from './workerPool.js';
 import type { Action, ContextItem, ContextRequest, Description, Tool } from './witTypes.js';
@@ -124,18 +123,17 @@ export function toWireEvent(event: PicodeEvent): WireEvent {
 export class PluginRuntime {
   private readonly loaded = new Map<string, Loaded>();
   private readonly unloaded = new Map<string, Unloaded>();
-  private readonly logBuffer: Array<Omit<PluginLogRow, 'id'>> = [];
+  private readonly recorder: PluginRecorder;
+  private readonly settings: PluginSettings;
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly loading = new Map<string, Promise<void>>();
   private readonly lastDropReport = new Map<string, number>();
   private readonly workers = new PluginWorkerPool();
   private allLoaded: Promise<void> = Promise.resolve();
 
-  /** The `plugins` config section: the environment's, replaced by `reconfigure`. */
-  private config: PluginsConfig | undefined;
-
   constructor(private readonly env: RuntimeEnvironment) {
-    this.config = env.config;
+    this.settings = new PluginSettings(env.db, env.config);
+    this.recorder = new PluginRecorder(env);
     this.flushTimer = setInterval(() => this.flush(), 1000);
     this.flushTimer.unref();
   }
@@ -145,7 +143,7 @@ export class PluginRuntime {
    * runs without a host); a plugin that cannot load is reported, never fatal.
    */
   loadAll(only?: (manifest: PluginManifest) => boolean): Promise<void> {
-    const { plugins, problems } = discoverPlugins({ dirs: this.config?.dirs, cwd: this.env.cwd });
+    const { plugins, problems } = discoverPlugins({ dirs: this.settings.config?.dirs, cwd: this.env.cwd });
     for (const p of problems) this.env.log.warn(`plugin directory skipped: ${p.message}`, { dir: p.dir });
     this.allLoaded = Promise.all(plugins.filter((m) => !only || only(m)).map((m) => this.loadManifest(m).catch(() => { /* status recorded */ }))).then(() => undefined);
     return this.allLoaded;
@@ -158,13 +156,10 @@ export class PluginRuntime {
    * the plugins it reloaded.
    */
   async reconfigure(config: PluginsConfig | undefined): Promise<string[]> {
-    const before = this.config;
-    this.config = config;
-    const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
-    const defaultsChanged = !same(before?.defaults, config?.defaults);
+    const changes = this.settings.replace(config);
     const { plugins } = discoverPlugins({ dirs: config?.dirs, cwd: this.env.cwd });
     const known = new Set([...this.loaded.keys(), ...this.unloaded.keys()]);
-    const affected = plugins.filter((m) => !known.has(m.name) || defaultsChanged || !same(before?.entries?.[m.name], config?.entries?.[m.name]));
+    const affected = plugins.filter((m) => !known.has(m.name) || changes(m.name));
     await Promise.all(affected.map((m) => this.loadManifest(m).catch(() => { /* status recorded */ })));
     return affected.map((m) => m.name);
   }
@@ -185,7 +180,7 @@ export class PluginRuntime {
     await this.loading.get(manifest.name)?.catch(() => undefined);
     // A loaded plugin's own gate decides, with its gateFailure verdict when it has failed since.
     if (this.loaded.has(manifest.name)) return { state: 'gating' };
-    if (!this.isEnabled(manifest)) return { state: 'disabled' };
+    if (!this.settings.isEnabled(manifest)) return { state: 'disabled' };
     const un = this.unloaded.get(manifest.name);
     return { state: 'unavailable', detail: un?.detail ?? `it is ${un?.state ?? 'not loaded'}` };
   }
@@ -198,28 +193,8 @@ export class PluginRuntime {
     return next;
   }
 
-  private entryOf(name: string): PluginEntryConfig | undefined {
-    return this.config?.entries?.[name];
-  }
-
-  private isEnabled(manifest: PluginManifest): boolean {
-    const stored = this.env.db ? readPluginStates(this.env.db).get(manifest.name)?.enabled : undefined;
-    return stored ?? this.entryOf(manifest.name)?.enabled ?? true;
-  }
-
-  private grantsOf(manifest: PluginManifest): Set<PluginPermission> {
-    const overrides = this.env.db ? readGrantOverrides(this.env.db, manifest.name) : new Map<string, boolean>();
-    return effectiveGrants(manifest.name, this.entryOf(manifest.name), overrides, manifest.shipped);
-  }
-
   /** Plugins restarting or retrying: their next `ready` is reported as running again. */
   private readonly recovering = new Set<string>();
-
-  private limit<K extends keyof typeof defaultLimits>(entry: PluginEntryConfig | undefined, key: K): number {
-    const fromEntry = (entry as Record<string, unknown> | undefined)?.[key];
-    const fromDefaults = (this.config?.defaults as Record<string, unknown> | undefined)?.[key];
-    return typeof fromEntry === 'number' ? fromEntry : typeof fromDefaults === 'number' ? fromDefaults : defaultLimits[key];
-  }
 
   private setUnloaded(manifest: PluginManifest, state: PluginState, detail: string | undefined): void {
     this.unloaded.set(manifest.name, { manifest, state, detail });
@@ -229,7 +204,7 @@ export class PluginRuntime {
 
   private async doLoad(manifest: PluginManifest, force: boolean): Promise<void> {
     const name = manifest.name;
-    if (!force && !this.isEnabled(manifest)) {
+    if (!force && !this.settings.isEnabled(manifest)) {
       await this.unload(name);
       this.setUnloaded(manifest, 'disabled', 'disabled (picode plugin enable ' + name + ')');
       return;
@@ -240,8 +215,8 @@ export class PluginRuntime {
       this.setUnloaded(manifest, 'not-built', detail);
       throw new PicodeError(`plugin ${name} is not built: ${detail}`, { hint: `build it with: picode plugin build ${manifest.dir}` });
     }
-    const entry = this.entryOf(name);
-    const grants = this.grantsOf(manifest);
+    const entry = this.settings.entryOf(name);
+    const grants = this.settings.grantsOf(manifest);
     // The worker thread boots on the other core while this one hashes and compiles the component.
     let reserved: Worker | undefined = this.workers.take();
     let supervisor: PluginSupervisor | undefined;
@@ -249,7 +224,7 @@ export class PluginRuntime {
       const transpiled = await transpileCachedFile(manifest.component, this.env.cacheDir);
       const needed = checkGrants(name, transpiled.imports, grants);
       prepareWorker(reserved, transpiled.jsFile);
-      const modules = await compileCoreModules(transpiled, this.limit(entry, 'memoryMiB'));
+      const modules = await compileCoreModules(transpiled, this.settings.limit(entry, 'memoryMiB'));
       const roots = (entry?.roots ?? [this.env.cwd]).map((r) => resolve(this.env.cwd, expandHome(r)));
       const kv = this.env.db ? pluginKv(this.env.db, name) : memoryKv();
       const hostCall = createCapabilityHandler({
@@ -258,8 +233,8 @@ export class PluginRuntime {
         roots,
         kv,
         panes: this.env.panes,
-        log: (level, message) => this.pluginLog(name, level, message),
-        notify: (level, title, body) => this.notify(name, level, title, body),
+        log: (level, message) => this.recorder.log(name, level, message),
+        notify: (level, title, body) => this.recorder.notify(name, level, title, body),
         complete: this.env.complete ? (request) => this.env.complete!(name, request) : undefined,
         llmBudget: { maxTokensPerCall: entry?.llm?.maxTokensPerCall ?? 1024, maxCallsPerHour: entry?.llm?.maxCallsPerHour ?? 30 },
       });
@@ -271,14 +246,14 @@ export class PluginRuntime {
         modules,
         interfaces: needed.map(permissionInterface),
         limits: {
-          eventDeadlineMs: this.limit(entry, 'eventDeadlineMs'),
-          callDeadlineMs: this.limit(entry, 'callDeadlineMs'),
+          eventDeadlineMs: this.settings.limit(entry, 'eventDeadlineMs'),
+          callDeadlineMs: this.settings.limit(entry, 'callDeadlineMs'),
           initDeadlineMs: defaultLimits.initDeadlineMs,
-          queueSize: this.limit(entry, 'queueSize'),
-          batchSize: this.limit(entry, 'batchSize'),
-          maxFailures: this.limit(entry, 'maxFailures'),
-          failureWindowMs: this.limit(entry, 'failureWindowMs'),
-          cooldownMs: this.limit(entry, 'cooldownMs'),
+          queueSize: this.settings.limit(entry, 'queueSize'),
+          batchSize: this.settings.limit(entry, 'batchSize'),
+          maxFailures: this.settings.limit(entry, 'maxFailures'),
+          failureWindowMs: this.settings.limit(entry, 'failureWindowMs'),
+          cooldownMs: this.settings.limit(entry, 'cooldownMs'),
         },
         hostCall,
         onActions: (actions) => { if (loaded) this.applyActions(loaded, actions, false); },
@@ -296,7 +271,7 @@ export class PluginRuntime {
       }
       loaded = {
         manifest, supervisor, grants, description, entry,
-        maxActions: this.limit(entry, 'maxActions'),
+        maxActions: this.settings.limit(entry, 'maxActions'),
         unsubscribe: [], emitted: new Set(), contextPool: new Map(), statusLine: undefined, statusLineDirty: false, totals: emptyStats(), pending: emptyStats(),
       };
       // Swap (hot reload): only once the new instance is ready, and in one synchronous step
@@ -356,7 +331,7 @@ export class PluginRuntime {
     const now = Date.now();
     if (now - (this.lastDropReport.get(name) ?? 0) > 5000) {
       this.lastDropReport.set(name, now);
-      this.pluginLog(name, 'warn', `event queue full (${loaded.supervisor.queued} waiting): dropping the oldest events`);
+      this.recorder.log(name, 'warn', `event queue full (${loaded.supervisor.queued} waiting): dropping the oldest events`);
       this.env.bus?.emit({ type: 'plugin.dropped', data: { plugin: name, queued: loaded.supervisor.queued } });
     }
   }
@@ -371,20 +346,20 @@ export class PluginRuntime {
         if (this.env.db && this.loaded.has(name)) writePluginStatus(this.env.db, name, 'running', undefined);
         // Started again after a restart or a retry (the first start is plugin.loaded).
         if (this.recovering.delete(name)) {
-          this.pluginLog(name, 'info', 'running again');
+          this.recorder.log(name, 'info', 'running again');
           report('running');
         }
         return;
       }
       case 'restarting':
-        this.pluginLog(name, 'error', `restarting: ${detail ?? ''}`);
+        this.recorder.log(name, 'error', `restarting: ${detail ?? ''}`);
         if (this.env.db) writePluginStatus(this.env.db, name, 'restarting', detail);
         this.recovering.add(name);
         report('restarting');
         return;
       case 'throttled':
       case 'eased':
-        this.pluginLog(name, 'warn', `${state}: ${detail ?? ''}`);
+        this.recorder.log(name, 'warn', `${state}: ${detail ?? ''}`);
         if (state === 'throttled') {
           if (this.env.db) writePluginStatus(this.env.db, name, 'restarting', detail);
           this.recovering.add(name);
@@ -392,14 +367,14 @@ export class PluginRuntime {
         report(state);
         return;
       case 'retrying':
-        this.pluginLog(name, 'info', `retrying ${detail ?? ''}`);
+        this.recorder.log(name, 'info', `retrying ${detail ?? ''}`);
         if (this.env.db) writePluginStatus(this.env.db, name, 'restarting', detail);
         this.recovering.add(name);
         report('retrying');
         return;
       case 'failed': {
         const when = retryAt ? `; retried at ${new Date(retryAt).toISOString().slice(11, 19)} UTC (or \`picode plugin enable ${name}\`)` : '';
-        this.pluginLog(name, 'error', `disabled after repeated failures: ${detail ?? ''}${when}`);
+        this.recorder.log(name, 'error', `disabled after repeated failures: ${detail ?? ''}${when}`);
         if (this.env.db) writePluginStatus(this.env.db, name, 'failed', detail);
         this.env.bus?.emit({ type: 'plugin.failed', data: { plugin: name, reason: detail ?? 'failed' } });
         report('failed');
@@ -419,14 +394,14 @@ export class PluginRuntime {
    * user which plugin blocked and what to do about it.
    */
   private async runGate(loaded: Loaded, event: PicodeEvent): Promise<DeliveryResult> {
-    const deadlineMs = this.limit(loaded.entry, 'gateDeadlineMs');
+    const deadlineMs = this.settings.limit(loaded.entry, 'gateDeadlineMs');
     try {
       const raw = await loaded.supervisor.call('on-event', [toWireEvent(event)], deadlineMs);
       return this.applyActions(loaded, raw, true);
     } catch (error) {
       const failure = loaded.entry?.gateFailure ?? 'deny';
       const reason = gateFailureReason(loaded.manifest.name, event.type, failure, deadlineMs, error);
-      this.pluginLog(loaded.manifest.name, 'error', reason);
+      this.recorder.log(loaded.manifest.name, 'error', reason);
       return { actions: [], decision: { decision: failure, reason } };
     }
   }
@@ -439,14 +414,14 @@ export class PluginRuntime {
     loaded.pending.rejected += rejected.length;
     if (rejected.length > 0) {
       const sample = rejected.slice(0, 3).map((r) => `${r.tag}: ${r.reason}`).join('; ');
-      this.pluginLog(name, 'warn', `rejected ${rejected.length} action(s): ${sample}`);
+      this.recorder.log(name, 'warn', `rejected ${rejected.length} action(s): ${sample}`);
     }
     let decision: GateDecision | undefined;
     for (const action of actions) {
       try {
         decision = this.applyAction(loaded, action, gate) ?? decision;
       } catch (error) {
-        this.pluginLog(name, 'warn', `action ${action.tag} failed: ${(error as Error).message}`);
+        this.recorder.log(name, 'warn', `action ${action.tag} failed: ${(error as Error).message}`);
       }
     }
     return decision ? { actions, decision } : { actions };
@@ -467,7 +442,7 @@ export class PluginRuntime {
         if (loaded.emitted.size > 10_000) loaded.emitted.clear();
         return emitted;
       },
-      notify: (level, title, body) => this.notify(name, level, title, body),
+      notify: (level, title, body) => this.recorder.notify(name, level, title, body),
       addContext: (item) => {
         loaded.contextPool.delete(item.source);
         loaded.contextPool.set(item.source, item);
@@ -481,47 +456,15 @@ export class PluginRuntime {
         loaded.statusLine = text;
         loaded.statusLineDirty = true;
       },
-      failed: (what) => (error) => this.pluginLog(name, 'warn', `${what} failed: ${(error as Error).message}`),
+      failed: (what) => (error) => this.recorder.log(name, 'warn', `${what} failed: ${(error as Error).message}`),
     });
   }
 
-  private pluginLog(plugin: string, level: LogLevel, message: string): void {
-    this.env.onPluginLog?.(plugin, level, message);
-    if (this.env.db) {
-      if (this.logBuffer.length < 10_000) this.logBuffer.push({ plugin, session: this.env.session, time: Date.now(), level, message });
-    }
-    this.env.log[level === 'error' ? 'warn' : 'debug'](`[${plugin}] ${message}`);
-  }
-
-  private notify(plugin: string, level: LogLevel, title: string, body: string): void {
-    this.pluginLog(plugin, level === 'debug' ? 'info' : level, `notify: ${title}${body ? ` - ${body}` : ''}`);
-    const mapped = level === 'warn' ? 'warning' : level === 'error' ? 'error' : 'info';
-    this.env.bus?.emit({ type: 'notification', data: { level: mapped, title, message: body || title, source: `plugin:${plugin}` } });
-  }
-
-  /** Moves a plugin's new counters (and a changed status line) into its totals and the store. */
-  private absorbStats(loaded: Loaded): void {
-    const delta = loaded.supervisor.takeStats();
-    for (const k of Object.keys(delta) as Array<keyof PluginStats>) {
-      delta[k] += loaded.pending[k];
-      loaded.totals[k] += delta[k];
-    }
-    loaded.pending = emptyStats();
-    if (this.env.db && Object.values(delta).some((v) => v !== 0)) addPluginStats(this.env.db, loaded.manifest.name, this.env.session, delta);
-    if (this.env.db && loaded.statusLineDirty && loaded.statusLine !== undefined) writePluginStatusLine(this.env.db, loaded.manifest.name, loaded.statusLine);
-    loaded.statusLineDirty = false;
-  }
 
   /** Writes buffered logs and stats to the store. */
   flush(): void {
-    for (const loaded of this.loaded.values()) this.absorbStats(loaded);
-    if (this.env.db && this.logBuffer.length > 0) {
-      try {
-        appendPluginLogs(this.env.db, this.logBuffer.splice(0));
-      } catch (error) {
-        this.env.log.warn(`cannot write plugin logs: ${(error as Error).message}`);
-      }
-    }
+    for (const loaded of this.loaded.values()) this.recorder.absorb(loaded);
+    this.recorder.flushLogs();
   }
 
   // ---- what the rest of picode uses -------------------------------------------------------
@@ -554,7 +497,7 @@ export class PluginRuntime {
   async deliver(plugin: string, event: PicodeEvent): Promise<DeliveryResult> {
     const loaded = this.get(plugin);
     if (matches(loaded.description.gates, event.type)) return this.runGate(loaded, event);
-    const raw = await loaded.supervisor.call('on-event', [toWireEvent(event)], this.limit(loaded.entry, 'eventDeadlineMs'));
+    const raw = await loaded.supervisor.call('on-event', [toWireEvent(event)], this.settings.limit(loaded.entry, 'eventDeadlineMs'));
     return this.applyActions(loaded, raw, false);
   }
 
@@ -569,7 +512,7 @@ export class PluginRuntime {
   /** Runs on-event on a batch and returns the raw checked actions without applying them (plugin test). */
   async dryRun(plugin: string, events: readonly PicodeEvent[]): Promise<{ actions: Action[]; rejected: Array<{ tag: string; reason: string }> }> {
     const loaded = this.get(plugin);
-    const raw = await loaded.supervisor.call('on-event', events.map(toWireEvent), this.limit(loaded.entry, 'eventDeadlineMs'));
+    const raw = await loaded.supervisor.call('on-event', events.map(toWireEvent), this.settings.limit(loaded.entry, 'eventDeadlineMs'));
     return checkActions(raw, loaded.grants, loaded.maxActions);
   }
 
@@ -583,9 +526,9 @@ export class PluginRuntime {
       let gathered: unknown = [];
       if (loaded.description.contextProviders.length > 0) {
         try {
-          gathered = await loaded.supervisor.call('gather-context', wit, this.limit(loaded.entry, 'callDeadlineMs'));
+          gathered = await loaded.supervisor.call('gather-context', wit, this.settings.limit(loaded.entry, 'callDeadlineMs'));
         } catch (error) {
-          this.pluginLog(name, 'warn', `gather-context failed: ${(error as Error).message}`);
+          this.recorder.log(name, 'warn', `gather-context failed: ${(error as Error).message}`);
         }
       }
       const { items, rejected } = checkContextItems([...(Array.isArray(gathered) ? gathered : []), ...pooled], name, wit.tokenBudget);
@@ -607,7 +550,7 @@ export class PluginRuntime {
       throw new PicodeError(`plugin ${plugin} has no tool ${tool}`, { hint: `its tools: ${loaded.description.tools.map((t) => t.name).join(', ') || '(none)'}` });
     }
     try {
-      const result = await loaded.supervisor.call('call-tool', { name: tool, args: argsJson }, this.limit(loaded.entry, 'callDeadlineMs'));
+      const result = await loaded.supervisor.call('call-tool', { name: tool, args: argsJson }, this.settings.limit(loaded.entry, 'callDeadlineMs'));
       return typeof result === 'string' ? result : JSON.stringify(result);
     } catch (error) {
       if (error instanceof PluginCallError && error.kind === 'plugin-error') throw new Error(`tool ${plugin}/${tool} failed: ${error.message}`);
@@ -616,7 +559,7 @@ export class PluginRuntime {
   }
 
   list(): PluginStatus[] {
-    const { plugins } = discoverPlugins({ dirs: this.config?.dirs, cwd: this.env.cwd });
+    const { plugins } = discoverPlugins({ dirs: this.settings.config?.dirs, cwd: this.env.cwd });
     const manifests = new Map(plugins.map((m) => [m.name, m]));
     for (const l of this.loaded.values()) manifests.set(l.manifest.name, l.manifest);
     for (const u of this.unloaded.values()) if (!manifests.has(u.manifest.name)) manifests.set(u.manifest.name, u.manifest);
@@ -627,11 +570,11 @@ export class PluginRuntime {
     const loaded = this.loaded.get(manifest.name);
     const base = {
       name: manifest.name, version: manifest.version, dir: manifest.dir, shipped: manifest.shipped,
-      granted: [...this.grantsOf(manifest)].sort(),
+      granted: [...this.settings.grantsOf(manifest)].sort(),
     };
     if (loaded) {
       const sup = loaded.supervisor;
-      this.absorbStats(loaded);
+      this.recorder.absorb(loaded);
       const state: PluginState = sup.state === 'ready' ? 'running' : sup.state === 'restarting' ? 'restarting' : sup.state === 'failed' ? 'failed' : sup.state === 'stopped' ? 'stopped' : 'starting';
       return {
         ...base,
@@ -673,14 +616,14 @@ export class PluginRuntime {
 
   private async stopLoaded(loaded: Loaded): Promise<void> {
     for (const u of loaded.unsubscribe.splice(0)) u();
-    this.absorbStats(loaded);
+    this.recorder.absorb(loaded);
     await loaded.supervisor.stop();
   }
 
   /** The manifest of a known plugin (loaded or not). */
   manifestOf(plugin: string): PluginManifest | undefined {
     return this.loaded.get(plugin)?.manifest ?? this.unloaded.get(plugin)?.manifest
-      ?? discoverPlugins({ dirs: this.config?.dirs, cwd: this.env.cwd }).plugins.find((m) => m.name === plugin);
+      ?? discoverPlugins({ dirs: this.settings.config?.dirs, cwd: this.env.cwd }).plugins.find((m) => m.name === plugin);
   }
 
   async stop(): Promise<void> {
