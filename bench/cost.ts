@@ -33,7 +33,7 @@ import { createProviderService } from '../src/providers/service.js';
 import { costOf, findPrice, type PriceTable } from '../src/providers/cost.js';
 import type { CallRecord } from '../src/providers/types.js';
 import { hostTools } from '../host/agents/tools.js';
-import { localEnvironment } from '../host/agents/environment.js';
+import { localEnvironment } from '../host/agents/toolEnvironment.js';
 import type { FakeLlm, RecordedRequest, Scripted } from '../tests/fixtures/fake-llm/server.js';
 
 const turns = 20;

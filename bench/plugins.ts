@@ -24,7 +24,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { PicodeEvent } from '../host/bus/envelope.js';
-import type { HostLogger } from '../host/daemon/api.js';
+import type { HostLogger } from '../host/api/hostApi.js';
 import { packageRoot } from '../host/core/paths.js';
 
 const quiet: HostLogger = { debug() {}, info() {}, warn() {}, error() {} };

@@ -9,7 +9,7 @@ import { abortReason, type JobOrchestrator } from '../jobs/orchestrator.js';
 import type { JobRecord } from '../jobs/types.js';
 import { AgentRunStore, finishedRunStatuses, type AgentRunRecord, type RunStatus, type StoredEntry } from './runStore.js';
 import { createWorktree } from './worktree.js';
-import type { ToolEnvironment } from './environment.js';
+import type { ToolEnvironment } from './toolEnvironment.js';
 import type { PageQuery } from '../ipc/paging.js';
 
 export interface StartAgentRequest {

@@ -1,4 +1,4 @@
-import type { IpcCallContext, IpcRegistry } from '../daemon/api.js';
+import type { IpcCallContext, IpcRegistry } from '../api/hostApi.js';
 import { ExitCode, PicodeError } from '../core/errors.js';
 import type { HostClient } from '../ipc/client.js';
 import type { AgentsRuntime } from './runtime.js';
@@ -67,7 +67,7 @@ async function localClient(session: string | undefined, cwd: string, env: NodeJS
     import('../llm/service.js'),
     import('../llm/standaloneGate.js'),
     import('./runtime.js'),
-    import('./environment.js'),
+    import('./toolEnvironment.js'),
     import('./extension.js'),
   ]);
   const { standaloneToolGate } = await import('./standaloneGate.js');

@@ -1,11 +1,11 @@
 import type { AgentTool } from '../../src/agents/types.js';
 import type { ApprovalAnswer } from '../../src/agents/policy.js';
 import type { PlanContextItem } from '../../src/plans/generate.js';
-import type { HostApi, HostExtension, IpcCallContext, IpcRegistry } from '../daemon/api.js';
+import type { HostApi, HostExtension, IpcCallContext, IpcRegistry } from '../api/hostApi.js';
 import { isEventType } from '../bus/catalog/index.js';
 import type { JobStatus } from '../jobs/types.js';
 import { jobStatuses } from '../jobs/types.js';
-import { hostEnvironment, type ToolEnvironment } from './environment.js';
+import { hostEnvironment, type ToolEnvironment } from './toolEnvironment.js';
 import { int, objectParams, oneOf, str } from './params.js';
 import { ExitCode, PicodeError } from '../core/errors.js';
 import type { AgentNotification } from './agentService.js';
@@ -17,11 +17,11 @@ import type { ExternalAgents } from './external/service.js';
 import { externalMethods, listedRun } from './external/methods.js';
 import { answerPage, pageQuery } from '../ipc/paging.js';
 
-let currentRuntime: AgentsRuntime | undefined;
-
-/** The running host's agents runtime (the MCP extension serves plans through it). */
-export function getAgentsRuntime(): AgentsRuntime | undefined {
-  return currentRuntime;
+declare module '../api/hostApi.js' {
+  interface HostServices {
+    /** The running host's agents runtime (the MCP extension serves plans through it). */
+    agents: AgentsRuntime;
+  }
 }
 
 /**
@@ -33,6 +33,7 @@ export function getAgentsRuntime(): AgentsRuntime | undefined {
 export function agentsExtension(): HostExtension {
   let runtime: AgentsRuntime | undefined;
   let external: ExternalAgents | undefined;
+  let withdraw: (() => void) | undefined;
   return {
     name: 'agents',
     async start(host: HostApi) {
@@ -40,9 +41,13 @@ export function agentsExtension(): HostExtension {
         store: host.store,
         session: host.session,
         config: { agents: host.config.agents, plans: host.config.plans },
-        llm: async () => (await import('../llm/service.js')).getLlmService(),
+        llm: async () => {
+          const llm = host.services.get('llm');
+          if (!llm) throw new Error('the LLM service is not started (the llm host extension starts it)');
+          return llm;
+        },
         environment: (run, root) => hostEnvironment(host, { root, workPane: run.workPane, origin: `agent:${run.id}`, cdFirst: run.worktree !== undefined }),
-        extraTools: async (env) => [...await pluginTools(env), ...await mcpServerTools()],
+        extraTools: async (env) => [...pluginTools(host, env), ...await mcpServerTools(host)],
         gate: async (run, call) => {
           const verdict = await host.gates.pass({
             type: 'agent.tool.before',
@@ -65,10 +70,10 @@ export function agentsExtension(): HostExtension {
       external = new ExternalAgents(host, runtime.runs, host.config.agents.external, mergePolicy(host.config.agents.approvals));
       await external.recover();
       registerAgentMethods(host.ipc, runtime, (handler) => host.bus.subscribe({ types: ['job.*'] }, (event) => handler(event.data)), external);
-      currentRuntime = runtime;
+      withdraw = host.services.provide('agents', runtime);
     },
     async stop() {
-      if (currentRuntime === runtime) currentRuntime = undefined;
+      withdraw?.();
       await external?.close();
       await runtime?.jobs.stop();
     },
@@ -237,9 +242,8 @@ function stream(context: IpcCallContext, unsubscribe: () => void): void {
 }
 
 /** Tools plugins offer (engineer C's runtime), named `plugin_<plugin>_<tool>` for the model. */
-async function pluginTools(_env: ToolEnvironment): Promise<AgentTool[]> {
-  const { getPluginRuntime } = await import('../sandbox/runtime.js');
-  const runtime = getPluginRuntime();
+function pluginTools(host: HostApi, _env: ToolEnvironment): AgentTool[] {
+  const runtime = host.services.get('plugins');
   if (!runtime) return [];
   return runtime.listTools().map((t) => {
     const schema = t.inputSchema && typeof t.inputSchema === 'object' && (t.inputSchema as { type?: unknown }).type === 'object'
@@ -255,17 +259,17 @@ async function pluginTools(_env: ToolEnvironment): Promise<AgentTool[]> {
 }
 
 /** The tools of the configured MCP servers (`mcp.servers`), as `mcp__<server>__<tool>`. */
-async function mcpServerTools(): Promise<AgentTool[]> {
-  const [{ getMcpClientManager }, { mcpAgentTools }] = await Promise.all([import('../mcp/extension.js'), import('../mcp/client/agentTools.js')]);
-  const manager = getMcpClientManager();
-  return manager ? mcpAgentTools(manager) : [];
+async function mcpServerTools(host: HostApi): Promise<AgentTool[]> {
+  const manager = host.services.get('mcpClients');
+  if (!manager) return [];
+  const { mcpAgentTools } = await import('../mcp/client/agentTools.js');
+  return mcpAgentTools(manager);
 }
 
 /** The recent output of the session's shell panes and what plugins gather for the task. */
 async function hostContext(host: HostApi, task: string): Promise<PlanContextItem[]> {
   const items: PlanContextItem[] = [];
-  const { getPluginRuntime } = await import('../sandbox/runtime.js');
-  const plugins = getPluginRuntime();
+  const plugins = host.services.get('plugins');
   if (plugins) {
     try {
       for (const item of await plugins.gatherContext({ task, tokenBudget: 4000 })) items.push({ source: `plugin:${item.source}`, text: `${item.title}\n${item.content}` });
@@ -273,9 +277,9 @@ async function hostContext(host: HostApi, task: string): Promise<PlanContextItem
       host.log.warn('plugin context for a plan failed', { error: (error as Error).message });
     }
   }
-  const { getMcpClientManager, mcpResourceContext } = await import('../mcp/extension.js');
-  const mcp = getMcpClientManager();
-  if (mcp) for (const item of await mcpResourceContext(mcp)) items.push({ source: item.source, text: `${item.title}\n${item.text}` });
+  const mcp = host.services.get('mcpClients');
+  const { mcpResourceContext } = mcp ? await import('../mcp/extension.js') : { mcpResourceContext: undefined };
+  if (mcp && mcpResourceContext) for (const item of await mcpResourceContext(mcp)) items.push({ source: item.source, text: `${item.title}\n${item.text}` });
   for (const pane of host.panes.list().slice(0, 8)) {
     if (pane.dead || /picode/.test(pane.command)) continue;
     try {

@@ -8,7 +8,7 @@ import { loadPrices } from '../llm/prices.js';
 import { JobOrchestrator, type JobEmitter } from '../jobs/orchestrator.js';
 import type { Store } from '../store/db.js';
 import { AgentService, defaultPolicy, type AgentServiceDeps } from './agentService.js';
-import type { ToolEnvironment } from './environment.js';
+import type { ToolEnvironment } from './toolEnvironment.js';
 import { PlanService } from './planService.js';
 import { PlanStore, type PlanRecord } from './planStore.js';
 import { AgentRunStore, type AgentRunRecord } from './runStore.js';

@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { z } from 'zod';
 import { unifiedDiff } from '../../src/agents/diff.js';
 import type { AgentTool, ToolOutput } from '../../src/agents/types.js';
-import { describePane, type ToolEnvironment } from './environment.js';
+import { describePane, type ToolEnvironment } from './toolEnvironment.js';
 
 const require = createRequire(import.meta.url);
 

@@ -1,4 +1,4 @@
-import type { BusApi, EventFilter, EventInput, HostLogger, TypedEvent, Unsubscribe } from '../daemon/api.js';
+import type { BusApi, EventFilter, EventInput, HostLogger, TypedEvent, Unsubscribe } from './contract.js';
 import { makeEvent, type PicodeEvent } from './envelope.js';
 import type { EventType } from './catalog/index.js';
 import { typeMatches } from './eventStore.js';

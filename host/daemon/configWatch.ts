@@ -1,5 +1,5 @@
 import type { Host } from './host.js';
-import type { HostLogger } from './api.js';
+import type { HostLogger } from '../api/hostApi.js';
 
 /**
  * The host follows its config: the files it loaded are watched, and a change (an editor's

@@ -1,4 +1,4 @@
-import type { HostExtension } from './api.js';
+import type { HostExtension } from '../api/hostApi.js';
 
 /**
  * The parts that run inside the host, in start order. Each is imported only when the host

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { PicodeError, ExitCode } from '../core/errors.js';
 import type { PicodeConfig } from '../config/schema.js';
 import type { Store } from '../store/db.js';
@@ -8,8 +7,9 @@ import { EventBus } from '../bus/bus.js';
 import { EventWriter, nextEventId, queryEvents, type EventQuery } from '../bus/eventStore.js';
 import { IpcServer } from '../ipc/server.js';
 import { describeSession, hostKey, hostSocketFor } from '../ipc/address.js';
-import type { HostApi, HostExtension, HostLogger, PanesApi, RunResult } from './api.js';
-import { Gates } from './gates.js';
+import { IpcMethodMissing, type HostApi, type HostExtension, type HostIpc, type HostLogger, type RunResult } from '../api/hostApi.js';
+import { ServiceDirectory } from '../api/serviceDirectory.js';
+import { Gates } from '../bus/gates.js';
 import { acquireHostLock, releaseHostLock } from './lock.js';
 import { startAgeRetention } from '../store/retention.js';
 import { OutputLog, resumePoint } from './outputLog.js';
@@ -17,8 +17,8 @@ import { PaneState } from './paneState.js';
 import type { PaneDriver } from './driver.js';
 import { registerHostMethods } from './methods.js';
 import { formatNotification } from './notification.js';
-import { assertTypable, isShellProgram, viewRoles, type SendKind } from './paneGuard.js';
-import { sentinelLine } from './shellInit.js';
+import { viewRoles } from './paneGuard.js';
+import { PaneActions } from './paneActions.js';
 
 /**
  * The host process for one session: it holds the session's lock, observes the multiplexer,
@@ -58,6 +58,7 @@ export class Host {
   readonly bus: EventBus;
   readonly ipc: IpcServer;
   readonly gates: Gates;
+  private readonly paneActions: PaneActions;
   readonly startedAt = Date.now();
   /** Resolves when the host has stopped (session ended, `host.stop`, or a signal). */
   readonly done: Promise<HostExit>;
@@ -94,17 +95,47 @@ export class Host {
       return pane && { window: pane.info.windowId, name: pane.info.name };
     }, (event) => this.events.append(event), log);
     this.gates = new Gates(this.bus, log);
+    this.paneActions = new PaneActions(this, options.driver, this.gates);
     this.ipc = new IpcServer(log);
     const host = this;
     this.api = {
       session, store, log,
       get config() { return host.config; },
       bus: this.bus,
-      panes: this.panesApi(),
-      ipc: this.ipc,
+      panes: this.paneActions.api(),
+      ipc: this.extensionIpc(),
       gates: this.gates,
+      services: new ServiceDirectory(),
       mux: { kind: options.muxKind ?? 'tmux', tmuxSocket, tmuxCommand: options.driver.tmuxCommand?.bind(options.driver) },
     };
+  }
+
+  /**
+   * The IPC registry the extensions get: methods they register are served on the socket and
+   * can be called in-process by the other extensions (`call`), never over the host's own socket.
+   */
+  private extensionIpc(): HostIpc {
+    const local = new Map<string, Parameters<HostIpc['register']>[1]>();
+    const ipc = this.ipc;
+    return {
+      register(method, handler) {
+        ipc.register(method, handler);
+        local.set(method, handler);
+      },
+      async call(method, params) {
+        const handler = local.get(method);
+        if (!handler) throw new IpcMethodMissing(method);
+        return handler(params, { notify: () => undefined, signal: new AbortController().signal });
+      },
+    };
+  }
+
+  /**
+   * Runs a command line in the pane's shell and waits for it (paneActions.ts): `picode run`,
+   * hooks' `run` actions and plugins' all come here.
+   */
+  run(paneRef: string, command: string, options: { origin: string; timeoutMs?: number; signal?: AbortSignal; force?: boolean }): Promise<RunResult> {
+    return this.paneActions.run(paneRef, command, options);
   }
 
   get tmuxSocket(): string | undefined {
@@ -266,24 +297,7 @@ export class Host {
     return role !== undefined && viewRoles.has(role);
   }
 
-  /** The one check before anything is typed into a pane (see paneGuard.ts). */
-  private async guard(pane: PaneState, kind: SendKind, force: boolean): Promise<void> {
-    if (force) return;
-    // The foreground program changes all the time: ask the multiplexer now (one control command).
-    // A shell that is starting shows its launcher (`env`, `sh -c`) for a moment: look again
-    // briefly before refusing.
-    if (kind === 'run') {
-      const deadline = Date.now() + 750;
-      await this.refreshPanes();
-      while (pane.info.command && !isShellProgram(pane.info.command) && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 50));
-        await this.refreshPanes();
-      }
-    }
-    assertTypable({ id: pane.id, name: pane.info.name, role: this.roleOf(pane.id), command: pane.info.command }, kind, false);
-  }
-
-  private findPane(idOrName: string): PaneState | undefined {
+  findPane(idOrName: string): PaneState | undefined {
     const byId = this.panes.get(idOrName);
     if (byId) return byId;
     return this.paneStates().find((p) => p.info.name === idOrName);
@@ -468,98 +482,6 @@ export class Host {
     }
   }
 
-  private panesApi(): PanesApi {
-    const host = this;
-    const driver = this.options.driver;
-    return {
-      list: () => host.paneStates().map((p) => p.info),
-      resolve: (idOrName) => host.findPane(idOrName)?.info,
-      capture: async (pane, options = {}) => driver.capture(host.requirePane(pane).id, options.lines ?? 0, options.ansi ?? false),
-      async sendText(pane, text, options) {
-        const state = host.requirePane(pane);
-        await host.guard(state, 'send', options.force ?? false);
-        const verdict = await host.gateSend(state, { text, enter: options.enter, origin: options.origin, ...(options.secret ? { secret: true } : {}) });
-        await driver.sendText(state.id, verdict.text ?? text, options.enter);
-      },
-      async sendKeys(pane, keys, options) {
-        const state = host.requirePane(pane);
-        await host.guard(state, 'keys', options.force ?? false);
-        const verdict = await host.gateSend(state, { keys: [...keys], enter: false, origin: options.origin });
-        await driver.sendKeys(state.id, verdict.keys ?? keys);
-      },
-      run: (pane, command, options) => host.run(pane, command, options),
-    };
-  }
-
-  private async gateSend(
-    pane: PaneState,
-    data: { text?: string; keys?: string[]; enter: boolean; origin: string; secret?: boolean },
-  ): Promise<{ text?: string; keys?: readonly string[] }> {
-    const verdict = await this.gates.pass({ type: 'pane.send.before', pane: pane.id, data });
-    if (verdict.decision !== 'allow') {
-      const what = data.keys ? `keys ${data.keys.join(' ')}` : data.secret ? 'secret text' : `text ${JSON.stringify(data.text ?? '')}`;
-      throw new PicodeError(
-        `sending ${what} to pane ${pane.id}${pane.info.name ? ` (${pane.info.name})` : ''} was ${verdict.decision === 'deny' ? 'denied' : 'held for confirmation'} by a hook${verdict.reason ? `: ${verdict.reason}` : ''}`,
-        { hint: 'see the hooks on `pane.send.before` (`picode hooks list`)' },
-      );
-    }
-    const updated = verdict.data as { text?: unknown; keys?: unknown };
-    return {
-      ...(typeof updated.text === 'string' ? { text: updated.text } : {}),
-      ...(Array.isArray(updated.keys) ? { keys: updated.keys.map(String) } : {}),
-    };
-  }
-
-  /**
-   * Runs a command line in the pane's shell and waits for it. A shell with picode's marks
-   * reports the command itself; otherwise picode wraps the line in sentinel marks of its own
-   * (printf of OSC 133 C/D with a nonce), which delimit the output and carry the exit status.
-   */
-  async run(paneRef: string, command: string, options: { origin: string; timeoutMs?: number; signal?: AbortSignal; force?: boolean }): Promise<RunResult> {
-    const pane = this.requirePane(paneRef);
-    await this.guard(pane, 'run', options.force ?? false);
-    const verdict = await this.gateSend(pane, { text: command, enter: true, origin: options.origin });
-    const line = (verdict.text ?? command).replace(/[\s;]+$/, '');
-    const started = Date.now();
-    let wait: ReturnType<PaneState['waitForCommand']>;
-    let typed: string;
-    let nonce: string | undefined;
-    if (pane.hasMarks) {
-      wait = pane.waitForCommand(undefined);
-      typed = line;
-    } else {
-      nonce = randomBytes(6).toString('hex');
-      pane.registerRun(nonce, line);
-      wait = pane.waitForCommand(nonce);
-      typed = sentinelLine(line, nonce, pane.info.command);
-    }
-    try {
-      await this.options.driver.sendText(pane.id, typed, true);
-    } catch (error) {
-      wait.cancel();
-      throw error;
-    }
-    // Stop waiting (the command keeps running in the pane) on timeout, or when the caller went
-    // away (`picode run` interrupted): nothing is left waiting for a result nobody reads.
-    let timer: NodeJS.Timeout | undefined;
-    let onAbort: (() => void) | undefined;
-    const giveUp = new Promise<RunResult>((resolve) => {
-      const stop = (): void => {
-        wait.cancel();
-        pane.flush();
-        resolve({ exitCode: null, output: pane.partialOutput(nonce), durationMs: Date.now() - started, interrupted: true });
-      };
-      if (options.timeoutMs !== undefined) timer = setTimeout(stop, options.timeoutMs);
-      onAbort = stop;
-      options.signal?.addEventListener('abort', stop, { once: true });
-    });
-    try {
-      return await Promise.race([wait.promise, giveUp]);
-    } finally {
-      clearTimeout(timer);
-      if (onAbort) options.signal?.removeEventListener('abort', onAbort);
-    }
-  }
 }
 
 /** Events that report what a pane printed (a view's are its own redraws). */

@@ -1,4 +1,4 @@
-import type { HostLogger } from './api.js';
+import type { HostLogger } from '../api/hostApi.js';
 
 /**
  * The host's log: one line per message on stderr (the terminal for `picode host`, the host

@@ -1,6 +1,6 @@
 import { basename, dirname, join } from 'node:path';
 import { databasePath, ensurePrivateDir, stateDir } from '../core/paths.js';
-import type { HostLogger } from './api.js';
+import type { HostLogger } from '../api/hostApi.js';
 import { createLogger } from './logger.js';
 import { hostSocketFor } from '../ipc/address.js';
 import type { PaneDriver } from './driver.js';

@@ -1,4 +1,4 @@
-import type { EventInput, RunResult } from './api.js';
+import type { EventInput, RunResult } from '../api/hostApi.js';
 import type { PaneInfo } from '../mux/types.js';
 import { Utf8StreamDecoder } from '../mux/tmux/control/utf8.js';
 import { TerminalFilter, type CommandMark } from './terminal/filter.js';

@@ -1,7 +1,8 @@
 import type { PicodeEvent } from '../bus/envelope.js';
 import { PicodeError } from '../core/errors.js';
 import { closest } from '../layout/issues.js';
-import { hookActionKinds, type HookActionKind, type HookConfig } from '../config/sections/hooks.js';
+import { hookActionOf, type HookAction, type HookConfig } from '../config/sections/hooks.js';
+import { specOf } from './actionKinds.js';
 import { compileEventMatcher, compileMatch, type EventTest, type TextTest } from './matcher.js';
 import { eventFields, type EventFields } from './fields.js';
 
@@ -10,7 +11,8 @@ export interface CompiledHook {
   readonly name: string;
   /** Position in the `hooks` list: the order modifications of blocking events apply in. */
   readonly order: number;
-  readonly action: HookActionKind;
+  /** Its action: the kind (an entry of actionKinds.ts) and that kind's settings. */
+  readonly action: HookAction;
   readonly config: HookConfig;
   readonly eventTest: TextTest;
   /** The exact event types it listens to, when it names only exact types (used to index hooks). */
@@ -18,23 +20,12 @@ export interface CompiledHook {
   readonly matches: EventTest;
 }
 
-/** Built-in actions that may run on blocking events: the rest would loop through the gate or stall it. */
-const blockingSafe = new Set<HookActionKind>(['command', 'plugin', 'notify', 'emit']);
-
 export function hookName(hook: HookConfig, index: number): string {
   if (hook.name) return hook.name;
   const event = Array.isArray(hook.event) ? hook.event.join(',') : hook.event;
   return `${event}#${index}`;
 }
 
-export function actionOf(hook: HookConfig): HookActionKind {
-  return hookActionKinds.find((k) => hook[k] !== undefined)!;
-}
-
-/** The type an `emit` action puts on the bus: user events only, so a hook cannot forge host events. */
-export function emittedType(name: string): `user.${string}` {
-  return name.startsWith('user.') ? name as `user.${string}` : `user.${name}`;
-}
 
 export function compileHooks(hooks: readonly HookConfig[], blockingTypes: ReadonlySet<string>): CompiledHook[] {
   const names = new Set<string>();
@@ -48,7 +39,7 @@ export function compileHooks(hooks: readonly HookConfig[], blockingTypes: Readon
     }
     names.add(name);
     const eventTest = compileEventMatcher(config.event, `${where}.event`);
-    const action = actionOf(config);
+    const action = hookActionOf(config);
     const compiled: CompiledHook = {
       name,
       order,
@@ -64,20 +55,19 @@ export function compileHooks(hooks: readonly HookConfig[], blockingTypes: Readon
 }
 
 function checkLoops(hook: CompiledHook, where: string, blockingTypes: ReadonlySet<string>): void {
-  const selfTypes: string[] = [];
-  if (hook.config.emit) selfTypes.push(emittedType(hook.config.emit.event));
-  if (hook.config.notify) selfTypes.push('notification');
-  for (const type of selfTypes) {
+  const spec = specOf(hook.action);
+  const emits = <K extends HookAction['kind']>(action: HookAction<K>): string[] => specOf(action).emits(action.params);
+  for (const type of emits(hook.action)) {
     if (hook.eventTest(type)) {
       throw new PicodeError(`${where}: it listens to ${type} and emits ${type}, so it would trigger itself forever`, {
         hint: 'narrow its `event`, or emit a different event',
       });
     }
   }
-  if (!blockingSafe.has(hook.action)) {
+  if (spec.onBlocking === 'refused') {
     const blocking = [...blockingTypes].filter((t) => hook.eventTest(t));
     if (blocking.length > 0) {
-      throw new PicodeError(`${where}: a \`${hook.action}\` action cannot run on the blocking event ${blocking.join(', ')}`, {
+      throw new PicodeError(`${where}: a \`${hook.action.kind}\` action cannot run on the blocking event ${blocking.join(', ')}`, {
         hint: 'blocking events take `command` or `plugin` hooks (which decide), or `notify` / `emit`; a pane action there would pass through the same gate again',
       });
     }

@@ -1,4 +1,4 @@
-import type { GateDecision } from '../daemon/api.js';
+import type { GateDecision } from '../api/hostApi.js';
 import { combineVerdicts as combineInOrder, type Decision, type Verdict as AnyVerdict } from '../bus/verdicts.js';
 
 /**

@@ -1,14 +1,14 @@
 import type { PicodeEvent } from '../bus/envelope.js';
-import type { GateDecision } from '../daemon/api.js';
+import type { GateDecision } from '../api/hostApi.js';
 import type { HookConfig, HookLimits } from '../config/sections/hooks.js';
-import { runHookAction, type ActionResult } from './actions.js';
+import { describeAction, dryRunHookAction, runHookAction, type ActionResult } from './actions.js';
+import { specOf } from './actionKinds.js';
 import { processTreesEnded } from './processTree.js';
-import { compileHooks, HookIndex, emittedType, type CompiledHook } from './compile.js';
+import { compileHooks, HookIndex, type CompiledHook } from './compile.js';
 import { combineVerdicts, type HookVerdict, type RankedVerdict } from './decisions.js';
 import { Semaphore, TokenBucket } from './limits.js';
 import type { HookRunRow } from './runLog.js';
-import { ServiceUnavailable, type HookServices } from './services.js';
-import { fillTemplate } from './template.js';
+import type { HookServices } from './services.js';
 
 /**
  * The hook engine: matches events against the configured hooks and runs what they say.
@@ -134,7 +134,7 @@ export class HookEngine {
     if (matched.length === 0) return undefined;
     const verdicts: Array<Promise<RankedVerdict>> = [];
     for (const hook of matched) {
-      if (hook.action === 'command' || hook.action === 'plugin') {
+      if (specOf(hook.action).onBlocking === 'decides') {
         verdicts.push(this.execute(hook, event, true).then((r) => ({ hook: hook.name, order: hook.order, verdict: r?.verdict })));
       } else {
         this.track(this.execute(hook, event, true));
@@ -159,7 +159,7 @@ export class HookEngine {
   }
 
   private async dryRunOne(hook: CompiledHook, event: PicodeEvent): Promise<{ entry: DryRunEntry; verdict?: HookVerdict | undefined }> {
-    const base = { hook: hook.name, action: hook.action };
+    const base = { hook: hook.name, action: hook.action.kind };
     if (!hook.config.enabled) return { entry: { ...base, matched: false, why: 'disabled' } };
     if (!hook.eventTest(event.type)) return { entry: { ...base, matched: false, why: 'event type' } };
     if (!hook.matches(event)) return { entry: { ...base, matched: false, why: 'conditions' } };
@@ -169,19 +169,8 @@ export class HookEngine {
       entry: { ...base, matched: true, outcome: r.outcome, decision: r.verdict?.decision, reason: r.reason, output: r.output ?? '', durationMs: performance.now() - started },
       verdict: r.verdict,
     });
-    if (hook.action === 'command') {
-      const r = await runHookAction(hook, event, services, this.options.limits);
-      return finished(r);
-    }
-    if (hook.action === 'plugin' && services.dryRunPlugin) {
-      try {
-        const reply = await services.dryRunPlugin(hook.config.plugin!, event);
-        const verdict: HookVerdict = { decision: reply.decision, reason: reply.reason, updatedData: reply.updatedData, additionalContext: reply.additionalContext };
-        return finished({ outcome: reply.decision === 'deny' ? 'blocked' : 'ok', verdict, reason: reply.reason, output: reply.summary });
-      } catch (error) {
-        return finished({ outcome: error instanceof ServiceUnavailable ? 'unavailable' : 'error', reason: (error as Error).message });
-      }
-    }
+    const dryRun = dryRunHookAction(hook, event, services, this.options.limits);
+    if (dryRun) return finished(await dryRun);
     return { entry: { ...base, matched: true, wouldDo: describeAction(hook, event) } };
   }
 
@@ -191,7 +180,7 @@ export class HookEngine {
       return {
         name: hook.name,
         event: hook.config.event,
-        action: hook.action,
+        action: hook.action.kind,
         enabled: hook.config.enabled,
         running: s.running,
         runs: s.runs,
@@ -259,7 +248,7 @@ export class HookEngine {
 
   private async execute(hook: CompiledHook, event: PicodeEvent, blocking: boolean): Promise<ActionResult | undefined> {
     let release: (() => void) | undefined;
-    if (hook.action === 'command' && !blocking) {
+    if (specOf(hook.action).pooled && !blocking) {
       release = await this.pool.acquire();
       if (!release) {
         this.drop(hook, 'queue-full');
@@ -288,7 +277,7 @@ export class HookEngine {
       eventId: event.id,
       eventType: event.type,
       hook: hook.name,
-      action: hook.action,
+      action: hook.action.kind,
       startedAt,
       durationMs,
       outcome: res.outcome,
@@ -305,7 +294,7 @@ export class HookEngine {
         pane: event.pane,
         data: {
           hook: hook.name,
-          action: hook.action,
+          action: hook.action.kind,
           eventId: event.id,
           eventType: event.type,
           outcome: res.outcome,
@@ -337,35 +326,5 @@ export class HookEngine {
       }
       state.dropped.clear();
     }
-  }
-}
-
-/** What a built-in action or plugin hook would do for this event (dry runs, `hooks test`). */
-export function describeAction(hook: CompiledHook, event: PicodeEvent): string {
-  const c = hook.config;
-  switch (hook.action) {
-    case 'command': return `run shell hook: ${c.command}`;
-    case 'plugin': return `deliver the event to plugin ${c.plugin}`;
-    case 'run': return `run \`${fillTemplate(c.run!.command, event, 'shell')}\` in pane ${fillTemplate(c.run!.pane, event)}`;
-    case 'send': return `send ${c.send!.text !== undefined ? JSON.stringify(fillTemplate(c.send!.text, event)) : ''}${c.send!.keys ? ` keys ${c.send!.keys.join(' ')}` : ''} to pane ${fillTemplate(c.send!.pane, event)}`;
-    case 'notify': return `notify (${c.notify!.level}): ${fillTemplate(c.notify!.message, event)}${c.notify!.context ? ` with the last ${c.notify!.context.lines} lines of pane ${c.notify!.context.pane}` : ''}`;
-    case 'emit': return `emit ${emittedType(fillTemplate(c.emit!.event, event))}`;
-    case 'ask': return `ask the model: ${fillTemplate(c.ask!.prompt, event)}`;
-    case 'plan': return `ask the planner (plan.create): ${fillTemplate(c.plan!.task, event)}`;
-  }
-}
-
-/** One line saying what a hook does, with placeholders left as written (`hooks list`). */
-export function summarizeAction(hook: CompiledHook): string {
-  const c = hook.config;
-  switch (hook.action) {
-    case 'command': return c.command!;
-    case 'plugin': return `plugin ${c.plugin}`;
-    case 'run': return `in ${c.run!.pane}: ${c.run!.command}`;
-    case 'send': return `to ${c.send!.pane}: ${c.send!.text !== undefined ? JSON.stringify(c.send!.text) : ''}${c.send!.keys ? ` keys ${c.send!.keys.join(' ')}` : ''}`;
-    case 'notify': return `${c.notify!.level}: ${c.notify!.message}`;
-    case 'emit': return emittedType(c.emit!.event);
-    case 'ask': return c.ask!.prompt;
-    case 'plan': return c.plan!.task;
   }
 }

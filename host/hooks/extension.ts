@@ -1,14 +1,15 @@
 import { resolve } from 'node:path';
 import { makeEvent, type PicodeEvent } from '../bus/envelope.js';
-import type { HostApi, HostExtension, Unsubscribe } from '../daemon/api.js';
+import type { HostApi, HostExtension, Unsubscribe } from '../api/hostApi.js';
 import type { PicodeConfig } from '../config/schema.js';
 import { PicodeError } from '../core/errors.js';
 import { HookEngine } from './engine.js';
 import { HookRunLog, readHookRuns } from './runLog.js';
-import { askModel, createPlanThroughIpc, deliverToPlugin, dryRunPlugin } from './bridges.js';
+import { hookBridges } from './bridges.js';
 import type { HookServices } from './services.js';
 import { watchFiles, type FileWatcher } from './watcher.js';
-import { emittedType, unknownEventTypes } from './compile.js';
+import { unknownEventTypes } from './compile.js';
+import { emittedType } from './actionKinds.js';
 import { answerPage, pageQuery } from '../ipc/paging.js';
 
 /**
@@ -16,12 +17,7 @@ import { answerPage, pageQuery } from '../ipc/paging.js';
  * the `hooks` gate (blocking events), runs the file watcher when a hook wants `file.changed`,
  * and serves `hooks.list`, `hooks.test`, `hooks.log` and `events.emit` over IPC.
  */
-export interface HooksExtensionOptions {
-  /** The tmux server of this host (for calling the host's own IPC methods); default from argv/env. */
-  readonly tmuxSocket?: string | undefined;
-}
-
-export function hooksExtension(options: HooksExtensionOptions = {}): HostExtension {
+export function hooksExtension(): HostExtension {
   const cleanups: Array<() => void | Promise<void>> = [];
   let engine: HookEngine | undefined;
   let runLog: HookRunLog | undefined;
@@ -34,19 +30,15 @@ export function hooksExtension(options: HooksExtensionOptions = {}): HostExtensi
     async start(host: HostApi): Promise<void> {
       const { eventCatalog, blockingEventTypes: blockingTypes } = await import('../bus/catalog/index.js');
       let cwd = resolve(process.cwd(), host.config.watch.root ?? '.');
-      const tmuxSocket = options.tmuxSocket ?? hostTmuxSocket();
       const services: HookServices = {
         session: host.session,
         cwd,
         // A hook script that calls `picode` reaches this session's host on its own tmux server.
-        env: tmuxSocket ? { ...process.env, PICODE_TMUX_SOCKET: tmuxSocket } : process.env,
+        env: host.mux?.tmuxSocket ? { ...process.env, PICODE_TMUX_SOCKET: host.mux.tmuxSocket } : process.env,
         panes: host.panes,
         emit: (event) => host.bus.emit(event),
         log: host.log,
-        deliverToPlugin,
-        dryRunPlugin,
-        ask: askModel,
-        createPlan: (request) => createPlanThroughIpc(host.session, tmuxSocket, request),
+        ...hookBridges(host),
       };
       runLog = new HookRunLog(host.store.db, { keep: host.config.hookLimits.keepRuns });
       const log = runLog;
@@ -132,13 +124,4 @@ function testParams(params: unknown): { event: string; data: unknown; pane: stri
     throw new PicodeError('hooks.test needs an event type', { hint: 'picode hooks test EVENT [--data JSON]' });
   }
   return { event: p.event, data: p.data ?? {}, pane: typeof p.pane === 'string' ? p.pane : undefined };
-}
-
-/** The tmux server the host was started for: `picode host --tmux-socket X`, or PICODE_TMUX_SOCKET. */
-function hostTmuxSocket(): string | undefined {
-  const i = process.argv.indexOf('--tmux-socket');
-  if (i >= 0 && process.argv[i + 1]) return process.argv[i + 1];
-  const inline = process.argv.find((a) => a.startsWith('--tmux-socket='));
-  if (inline) return inline.slice('--tmux-socket='.length);
-  return process.env.PICODE_TMUX_SOCKET || undefined;
 }

@@ -1,5 +1,5 @@
 import type { PicodeEvent } from '../bus/envelope.js';
-import type { EventInput, HostLogger, PanesApi } from '../daemon/api.js';
+import type { EventInput, HostLogger, PanesApi } from '../api/hostApi.js';
 
 /**
  * What running a hook needs from the outside world. In the host these are the HostApi and

@@ -3,7 +3,7 @@ import { ensurePrivateDir } from '../core/paths.js';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { dirname } from 'node:path';
 import { PicodeError } from '../core/errors.js';
-import type { IpcCallContext, IpcRegistry, HostLogger } from '../daemon/api.js';
+import type { IpcCallContext, IpcRegistry, HostLogger } from '../api/hostApi.js';
 import {
   LineReader, RpcErrorCode, encodeMessage, helloMethod, isNotification, isRequest, maxResponseBytes, parseMessage,
   type HostIdentity, type RpcErrorObject, type RpcRequest,

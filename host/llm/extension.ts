@@ -1,4 +1,4 @@
-import type { HostApi, HostExtension, IpcCallContext } from '../daemon/api.js';
+import type { HostApi, HostExtension, IpcCallContext } from '../api/hostApi.js';
 import { PicodeError } from '../core/errors.js';
 import { costOf, findPrice, type PriceTable } from '../../src/providers/cost.js';
 import type { CompletionRequest, Message, StreamPart, Usage } from '../../src/providers/types.js';
@@ -6,7 +6,7 @@ import type { ApprovalPrompt, ApprovalRequest } from './approval.js';
 import { newRequestId } from './gate.js';
 import { isMessage } from '../../src/providers/messages.js';
 import { loadPrices } from './prices.js';
-import { createLlmService, setLlmService } from './service.js';
+import { createLlmService } from './service.js';
 import { providerKeyNames } from './providerKeys.js';
 import { llmStatus } from './status.js';
 import { providersSection } from '../../src/providers/configSchema.js';
@@ -14,10 +14,18 @@ import type { PicodeConfig } from '../config/schema.js';
 
 /** The config sections the LLM service is built from: a change to any of them rebuilds it. */
 const llmSections = Object.keys(providersSection);
+import type { LlmService } from '../../src/providers/types.js';
+
+declare module '../api/hostApi.js' {
+  interface HostServices {
+    /** The host's LLM service (plugins' `llm` capability, agents, plans, hooks). */
+    llm: LlmService;
+  }
+}
 
 /**
  * The llm part of the host: starts the LLM service other extensions get from
- * `getLlmService()`, serves it over IPC, and puts answers on the bus.
+ * `host.services` (as `llm`), serves it over IPC, and puts answers on the bus.
  *
  * IPC methods:
  * - `llm.stream { request, question? }`: runs a request (gate, approval, recording) and sends
@@ -70,12 +78,15 @@ export function createLlmExtension(): HostExtension {
       const observer = createObserver(host, () => prices, (request) => callerOf(request)?.question, timers);
       let service = createLlmService(host, { prompt, observe: observer });
       let keyNames = await providerKeyNames(host.config);
-      setLlmService(service);
+      let withdraw = host.services.provide('llm', service);
+      unregister.push(() => withdraw());
       rebuild = async (config) => {
         const names = await providerKeyNames(config);
         service = createLlmService(host, { config, prompt, observe: observer });
         keyNames = names;
-        setLlmService(service);
+        // Other extensions look the service up per request: the next one gets the new one.
+        withdraw();
+        withdraw = host.services.provide('llm', service);
       };
       unregister.push(await registerRequiredGates(host));
 
@@ -129,7 +140,6 @@ export function createLlmExtension(): HostExtension {
       pending.clear();
       for (const t of timers) clearTimeout(t);
       timers.clear();
-      setLlmService(undefined);
     },
   };
 
@@ -164,13 +174,11 @@ export function createLlmExtension(): HostExtension {
  * (which starts later): a request that arrives while plugins load waits for the gating ones.
  */
 async function registerRequiredGates(host: HostApi): Promise<() => void> {
-  const [{ discoverPlugins }, { requiredGatesGuard }, { whenPluginRuntime, getPluginRuntime }] = await Promise.all([
-    import('../sandbox/manifest.js'), import('./requiredGates.js'), import('../sandbox/runtime.js'),
-  ]);
+  const [{ discoverPlugins }, { requiredGatesGuard }] = await Promise.all([import('../sandbox/manifest.js'), import('./requiredGates.js')]);
   const manifests = discoverPlugins({ dirs: host.config.plugins?.dirs, cwd: process.cwd() }).plugins.filter((m) => m.gates.length > 0);
   if (manifests.length === 0) return () => undefined;
   return host.gates.register('required-plugin-gates', requiredGatesGuard({
-    manifests, config: host.config.plugins, runtimeNow: getPluginRuntime, runtime: () => whenPluginRuntime(runtimeStartMs),
+    manifests, config: host.config.plugins, runtimeNow: () => host.services.get('plugins'), runtime: () => host.services.when('plugins', runtimeStartMs),
   }));
 }
 

@@ -1,4 +1,4 @@
-import type { EventInput, GateDecision } from '../daemon/api.js';
+import type { EventInput, GateDecision } from '../api/hostApi.js';
 import type { EventData } from '../bus/catalog/index.js';
 import type { RequestGuard } from '../../src/providers/service.js';
 import { LlmError, type CompletionRequest, type Message } from '../../src/providers/types.js';

@@ -1,9 +1,9 @@
 import type { PicodeEvent } from '../bus/envelope.js';
-import type { GateDecision } from '../daemon/api.js';
+import type { GateDecision } from '../api/hostApi.js';
 import type { PluginsConfig } from '../config/sections/plugins.js';
 import type { PluginManifest } from '../sandbox/manifest.js';
 import type { PluginRuntime } from '../sandbox/runtime.js';
-import { combineDecisions } from '../daemon/gates.js';
+import { combineDecisions } from '../bus/gates.js';
 
 /**
  * Fail closed on a missing gating plugin. A plugin that declares it gates a blocking event

@@ -1,4 +1,4 @@
-import type { HostApi } from '../daemon/api.js';
+import type { HostApi } from '../api/hostApi.js';
 import type { Store } from '../store/db.js';
 import type { ProvidersConfig } from '../../src/providers/configSchema.js';
 import type { PriceTable } from '../../src/providers/cost.js';
@@ -13,7 +13,7 @@ import { createCallRecorder } from './recorder.js';
  * The LLM service as picode's parts use it: the provider layer (src/providers) with the call
  * recorder (`llm_calls`, transcripts when `transcripts: true`), prices, the `llm.request` gate
  * and the approval policy wired in. The host builds one at start (`createLlmService(host)`,
- * handed to other extensions by `getLlmService()`); commands that run without a host build
+ * handed to other extensions by `host.services.get('llm')`); commands that run without a host build
  * their own with `buildLlmService` and a local store.
  */
 export interface LlmServiceOptions {
@@ -71,18 +71,6 @@ export function buildLlmService(options: LlmServiceOptions): LlmService {
 // ---------------------------------------------------------------------------------------------
 // Inside the host
 // ---------------------------------------------------------------------------------------------
-
-let current: LlmService | undefined;
-
-/** The host's LLM service, for other extensions (plugins' `llm` capability, agents, plans, hooks). */
-export function getLlmService(): LlmService {
-  if (!current) throw new Error('the LLM service is not started (the llm host extension starts it)');
-  return current;
-}
-
-export function setLlmService(service: LlmService | undefined): void {
-  current = service;
-}
 
 export function createLlmService(host: HostApi, options: { config?: ProvidersConfig; prompt?: ApprovalPrompt; observe?: LlmServiceOptions['observe']; env?: NodeJS.ProcessEnv } = {}): LlmService {
   return buildLlmService({

@@ -1,6 +1,6 @@
 import { makeEvent } from '../bus/envelope.js';
 import type { PicodeConfig } from '../config/schema.js';
-import type { BusApi, EventInput, GateDecision, HostLogger } from '../daemon/api.js';
+import type { BusApi, EventInput, GateDecision, HostLogger } from '../api/hostApi.js';
 import type { Store } from '../store/db.js';
 import type { GatePass } from './gate.js';
 import type { BlockingEventType, EventData } from '../bus/catalog/index.js';
@@ -32,7 +32,7 @@ export async function standaloneGate(options: StandaloneGateOptions, eventType: 
     import('../hooks/standalone.js'),
     import('../sandbox/manifest.js'),
     import('./requiredGates.js'),
-    import('../daemon/gates.js'),
+    import('../bus/gates.js'),
   ]);
   const engine = await standaloneHookEngine(options, eventType);
   const manifests = discoverPlugins({ dirs: options.config.plugins?.dirs, cwd: options.cwd, env: options.env }).plugins

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { PicodeError } from '../core/errors.js';
-import type { HostApi } from '../daemon/api.js';
+import type { HostApi } from '../api/hostApi.js';
 import { decisionFor, strictest, type ApprovalPolicy, type ToolDecision } from '../../src/agents/policy.js';
 import type { McpConfig } from '../config/sections/mcp.js';
 import type { McpApprovals } from './approvals.js';

@@ -1,4 +1,4 @@
-import type { HostApi } from '../daemon/api.js';
+import type { HostApi } from '../api/hostApi.js';
 import type { PicodeEvent } from '../bus/envelope.js';
 import { queryEvents } from '../bus/eventStore.js';
 import { readOutputRange } from '../daemon/outputLog.js';

@@ -1,4 +1,4 @@
-import type { HostApi, HostExtension, IpcCallContext } from '../daemon/api.js';
+import type { HostApi, HostExtension, IpcCallContext } from '../api/hostApi.js';
 import { PicodeError } from '../core/errors.js';
 import type { ApprovalAnswer } from '../../src/agents/policy.js';
 import { contextItem, type ContextItem } from '../../src/context/types.js';
@@ -7,11 +7,11 @@ import { McpCallService, type McpCaller } from './calls.js';
 import { CommandHistory } from './commandHistory.js';
 import { McpClientManager } from './client/manager.js';
 
-let currentManager: McpClientManager | undefined;
-
-/** The running host's MCP client manager (the agents extension asks it for `mcp__*` tools). */
-export function getMcpClientManager(): McpClientManager | undefined {
-  return currentManager;
+declare module '../api/hostApi.js' {
+  interface HostServices {
+    /** The running host's MCP client manager (the agents extension asks it for `mcp__*` tools). */
+    mcpClients: McpClientManager;
+  }
 }
 
 /**
@@ -35,6 +35,7 @@ export function mcpExtension(): HostExtension {
   let history: CommandHistory | undefined;
   let approvals: McpApprovals | undefined;
   let manager: McpClientManager | undefined;
+  let withdraw: (() => void) | undefined;
   return {
     name: 'mcp',
     async start(host: HostApi) {
@@ -45,9 +46,9 @@ export function mcpExtension(): HostExtension {
         config, cwd: process.cwd(), env: process.env, log: host.log,
         onChange: (status) => host.bus.emit({ type: 'mcp.server.changed', data: { ...status, tools: status.tools.length } }),
       });
-      currentManager = manager;
-      const plugins = () => getPluginRuntimeSync();
-      const agents = () => getAgentsRuntimeSync();
+      withdraw = host.services.provide('mcpClients', manager);
+      const plugins = () => host.services.get('plugins');
+      const agents = () => host.services.get('agents');
       const clientManager = manager;
       const commandHistory = history;
       const calls = new McpCallService(host, config, approvals, (caller, signal) => ({
@@ -55,13 +56,12 @@ export function mcpExtension(): HostExtension {
         origin: `mcp:${caller.client}${caller.run !== undefined ? `:run-${caller.run}` : ''}`,
         serverContext: () => resourceContext(clientManager),
       }), plugins);
-      await Promise.all([loadPluginRuntimeGetter(), loadAgentsRuntimeGetter()]);
       registerMethods(host, calls, approvals, manager);
     },
     async stop() {
       history?.close();
       approvals?.close();
-      if (currentManager === manager) currentManager = undefined;
+      withdraw?.();
       await manager?.stop();
     },
   };
@@ -174,24 +174,5 @@ async function resourceContext(manager: McpClientManager): Promise<ContextItem[]
 
 export { resourceContext as mcpResourceContext };
 
-// The other extensions' runtimes, loaded once at start (their modules are already in the host).
-let pluginRuntimeGetter: (() => import('../sandbox/runtime.js').PluginRuntime | undefined) | undefined;
-let agentsRuntimeGetter: (() => import('../agents/runtime.js').AgentsRuntime | undefined) | undefined;
-
-async function loadPluginRuntimeGetter(): Promise<void> {
-  pluginRuntimeGetter ??= (await import('../sandbox/runtime.js')).getPluginRuntime;
-}
-
-async function loadAgentsRuntimeGetter(): Promise<void> {
-  agentsRuntimeGetter ??= (await import('../agents/extension.js')).getAgentsRuntime;
-}
-
-function getPluginRuntimeSync(): import('../sandbox/runtime.js').PluginRuntime | undefined {
-  return pluginRuntimeGetter?.();
-}
-
-function getAgentsRuntimeSync(): import('../agents/runtime.js').AgentsRuntime | undefined {
-  return agentsRuntimeGetter?.();
-}
 
 export default mcpExtension;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PicodeError } from '../core/errors.js';
-import type { HostApi } from '../daemon/api.js';
+import type { HostApi } from '../api/hostApi.js';
 import type { PaneInfo } from '../mux/types.js';
 import type { AgentsRuntime } from '../agents/runtime.js';
 import type { PluginRuntime } from '../sandbox/runtime.js';

@@ -1,11 +1,13 @@
 import type { PluginPermission } from '../config/sections/plugins.js';
-import type { Action, ContextItem, WitGateDecision } from './witTypes.js';
+import type { Action, ContextItem } from './witTypes.js';
+import { checkContextItem, isPluginActionKind, maxStatus, pluginActionSpecs } from './actionKinds.js';
 
 /**
  * Checks what a plugin returned before anything acts on it. WIT types guarantee the shape
  * only as far as the canonical ABI goes; this checks the rest: JSON payloads parse, sizes
  * are bounded, event types stay in the plugin namespace, pane actions are permitted, and a
- * flood of actions is cut at `maxActions` (the excess is counted as rejected).
+ * flood of actions is cut at `maxActions` (the excess is counted as rejected). What each kind
+ * needs and how its payload is checked is its entry in actionKinds.ts.
  */
 
 export interface Rejection {
@@ -18,67 +20,8 @@ export interface CheckedActions {
   readonly rejected: Rejection[];
 }
 
-const maxText = 64 * 1024;
-const maxData = 256 * 1024;
-const maxStatus = 200;
-const customType = /^((plugin|user)\.[a-z0-9][a-z0-9._-]{0,100}|diagnostic)$/;
-const needs: Partial<Record<Action['tag'], PluginPermission>> = {
-  'send-text': 'panes-write',
-  'send-keys': 'panes-write',
-  run: 'panes-write',
-  notify: 'notify',
-};
-
 function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-function problem(action: Record<string, unknown>): string | undefined {
-  const v = action.val as Record<string, unknown>;
-  const text = (key: string, max = maxText): string | undefined =>
-    typeof v[key] !== 'string' ? `${key} is not text` : (v[key] as string).length > max ? `${key} is longer than ${max} characters` : undefined;
-  switch (action.tag) {
-    case 'notify': return text('title', 200) ?? text('body');
-    case 'send-text': return text('pane', 100) ?? text('text');
-    case 'send-keys':
-      return text('pane', 100) ?? (!Array.isArray(v.keys) || v.keys.length > 256 || !v.keys.every((k) => typeof k === 'string' && k.length <= 32)
-        ? 'keys must be at most 256 key names' : undefined);
-    case 'run': return text('pane', 100) ?? text('command', 4096);
-    case 'emit': {
-      const bad = text('type', 120) ?? text('data', maxData);
-      if (bad) return bad;
-      if (!customType.test(v.type as string)) return `event type ${JSON.stringify(v.type)} is not allowed: plugins emit "diagnostic", "plugin.*" or "user.*" events`;
-      return parses(v.data as string) ? undefined : 'data is not valid JSON';
-    }
-    case 'add-context': return checkContextItem(v);
-    case 'decide': {
-      const d = v as unknown as WitGateDecision;
-      if (!['allow', 'ask', 'deny'].includes(d.verdict)) return 'verdict must be allow, ask or deny';
-      if (d.updatedData !== undefined && (typeof d.updatedData !== 'string' || d.updatedData.length > 4 * maxData || !parses(d.updatedData))) {
-        return 'updated-data is not valid JSON';
-      }
-      return undefined;
-    }
-    default: return `unknown action ${JSON.stringify(action.tag)}`;
-  }
-}
-
-function parses(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export function checkContextItem(v: Record<string, unknown>): string | undefined {
-  for (const key of ['source', 'title', 'content'] as const) {
-    if (typeof v[key] !== 'string') return `context item ${key} is not text`;
-  }
-  if ((v.content as string).length > 1 << 20) return 'context item larger than 1 MiB';
-  if (typeof v.priority !== 'number' || v.priority < 0 || v.priority > 255) return 'context item priority must be 0-255';
-  return undefined;
 }
 
 export function checkActions(raw: unknown, grants: ReadonlySet<PluginPermission>, maxActions: number): CheckedActions {
@@ -103,12 +46,16 @@ export function checkActions(raw: unknown, grants: ReadonlySet<PluginPermission>
       rejected.push({ tag: item.tag, reason: 'missing payload' });
       continue;
     }
-    const why = problem(item);
+    if (!isPluginActionKind(item.tag)) {
+      rejected.push({ tag: item.tag, reason: `unknown action ${JSON.stringify(item.tag)}` });
+      continue;
+    }
+    const why = pluginActionSpecs[item.tag].check(item.val);
     if (why) {
       rejected.push({ tag: item.tag, reason: why });
       continue;
     }
-    const permission = needs[item.tag as Action['tag']];
+    const permission = pluginActionSpecs[item.tag].needs;
     if (permission && !grants.has(permission)) {
       rejected.push({ tag: item.tag, reason: `needs permission ${permission}` });
       continue;

@@ -1,4 +1,4 @@
-import type { PanesApi } from '../daemon/api.js';
+import type { PanesApi } from '../api/hostApi.js';
 import type { PluginPermission } from '../config/sections/plugins.js';
 import type { KvStore } from './state.js';
 import { listDirInRoots, readFileInRoots } from './fsSandbox.js';

@@ -1,24 +1,50 @@
 import { join } from 'node:path';
-import type { HostApi, HostExtension, IpcRegistry } from '../daemon/api.js';
+import type { HostApi, HostExtension, IpcRegistry } from '../api/hostApi.js';
+import type { PicodeConfig } from '../config/schema.js';
 import { PicodeError } from '../core/errors.js';
 import { cacheDir } from '../core/paths.js';
 import { isPluginDir, readManifest } from './manifest.js';
 import { startHotReload, type HotReloader } from './hotReload.js';
-import { PluginRuntime, setPluginRuntime } from './runtime.js';
+import { PluginRuntime } from './runtime.js';
 import { pageOf, pageQuery } from '../ipc/paging.js';
+
+declare module '../api/hostApi.js' {
+  interface HostServices {
+    /** The host's plugin runtime (plugin hooks, plugin tools and context, required gates, MCP). */
+    plugins: PluginRuntime;
+  }
+}
 
 /**
  * The plugin runtime as a host extension: loads the plugins when the host starts, exposes
- * the runtime to the other extensions (getPluginRuntime), and serves the `plugin.*` IPC
+ * the runtime to the other extensions (`host.services`, as `plugins`), and serves the `plugin.*` IPC
  * methods that `picode plugin ...` uses when a host is running.
  */
 export function pluginsExtension(): HostExtension {
   let runtime: PluginRuntime | undefined;
   let reloader: HotReloader | undefined;
+  let withdraw: (() => void) | undefined;
+  let hostLog: HostApi['log'] | undefined;
+  /** Starts or stops watching the plugins' builds as `plugins.hotReload` says. */
+  const watchBuilds = async (wanted: boolean): Promise<void> => {
+    if (!runtime || !hostLog || wanted === (reloader !== undefined)) return;
+    if (!wanted) {
+      await reloader?.close();
+      reloader = undefined;
+      return;
+    }
+    const watching = await startHotReload(runtime, hostLog, { rebuild: true });
+    reloader = watching;
+    for (const status of runtime.list()) {
+      const manifest = runtime.manifestOf(status.name);
+      if (manifest) watching.add(manifest);
+    }
+  };
   return {
     name: 'plugins',
     async start(host: HostApi) {
       const config = host.config.plugins;
+      hostLog = host.log;
       runtime = new PluginRuntime({
         session: host.session,
         db: host.store.db,
@@ -30,8 +56,9 @@ export function pluginsExtension(): HostExtension {
         cacheDir: pluginCacheDir(),
         cwd: sessionCwd(host),
         complete: async (plugin, request) => {
-          const { getLlmService } = await import('../llm/service.js');
-          const result = await getLlmService().complete({
+          const llm = host.services.get('llm');
+          if (!llm) throw new Error('the LLM service is not started (the llm host extension starts it)');
+          const result = await llm.complete({
             ...(request.system !== undefined ? { system: request.system } : {}),
             messages: [{ role: 'user', content: request.prompt }],
             maxTokens: request.maxTokens,
@@ -40,21 +67,23 @@ export function pluginsExtension(): HostExtension {
           return result.text;
         },
       });
-      setPluginRuntime(runtime);
+      withdraw = host.services.provide('plugins', runtime);
       registerIpc(host.ipc, runtime, () => reloader);
       await runtime.loadAll();
-      if (config?.hotReload) {
-        reloader = await startHotReload(runtime, host.log, { rebuild: true });
-        for (const status of runtime.list()) {
-          const manifest = runtime.manifestOf(status.name);
-          if (manifest) reloader.add(manifest);
-        }
-      }
+      await watchBuilds(config?.hotReload === true);
+    },
+    /** A reloaded config's `plugins` section takes effect at once (enable, grants, roots, limits, dirs, hotReload). */
+    async reconfigure(config: PicodeConfig, changed: ReadonlySet<string>): Promise<readonly string[]> {
+      if (!runtime || !changed.has('plugins')) return [];
+      const reloaded = await runtime.reconfigure(config.plugins);
+      await watchBuilds(config.plugins?.hotReload === true);
+      hostLog?.info('plugins reconfigured', { reloaded });
+      return ['plugins'];
     },
     async stop() {
       await reloader?.close();
       await runtime?.stop();
-      setPluginRuntime(undefined);
+      withdraw?.();
     },
   };
 }
@@ -82,11 +111,15 @@ function param(params: unknown, key: string): string {
 
 function registerIpc(ipc: IpcRegistry, runtime: PluginRuntime, reloader: () => HotReloader | undefined): void {
   ipc.register('plugin.list', (params) => ({ plugins: pageOf(runtime.list(), pageQuery(params, 'Name'), (p) => p.name) }));
-  /** Re-reads a plugin's enabled flag and grants (after enable/disable/grant/revoke) and (re)loads or stops it. */
+  /**
+   * Re-reads a plugin's enabled flag and grants (after enable/disable/grant/revoke) and (re)loads
+   * or stops it. A plugin this host does not see in its plugin directories answers
+   * `{ name, known: false }`: the change is stored and applies when a host loads it.
+   */
   ipc.register('plugin.refresh', async (params) => {
     const name = param(params, 'name');
     const manifest = runtime.manifestOf(name);
-    if (!manifest) throw new PicodeError(`no plugin named ${name}`, { hint: 'see picode plugin list' });
+    if (!manifest) return { name, known: false };
     await runtime.loadManifest(manifest);
     return runtime.list().find((p) => p.name === name);
   });

@@ -1,5 +1,5 @@
 import { dirname } from 'node:path';
-import type { HostLogger } from '../daemon/api.js';
+import type { HostLogger } from '../api/hostApi.js';
 import { isPluginSource, readManifest, type PluginManifest } from './manifest.js';
 
 /**

@@ -2,20 +2,20 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type { PicodeEvent } from '../bus/envelope.js';
-import { isEventType } from '../bus/catalog/index.js';
-import type { BusApi, GateDecision, GateRegistry, HostLogger, PanesApi, Unsubscribe } from '../daemon/api.js';
+import type { BusApi, GateDecision, GateRegistry, HostLogger, PanesApi, Unsubscribe } from '../api/hostApi.js';
 import type { PluginEntryConfig, PluginPermission, PluginsConfig } from '../config/sections/plugins.js';
 import type { Database } from '../store/db.js';
 import { PicodeError } from '../core/errors.js';
 import { checkActions, checkContextItems } from './actions.js';
+import { applyPluginAction } from './actionKinds.js';
+import { explainAmbientUse } from './ambientUse.js';
+import { PluginRecorder } from './pluginRecorder.js';
+import { PluginSettings } from './pluginSettings.js';
 import { createCapabilityHandler, type CompletionRequest, type LogLevel } from './capabilities.js';
-import { checkGrants, effectiveGrants, permissionInterface } from './grants.js';
+import { checkGrants, permissionInterface } from './grants.js';
 import { compileCoreModules, transpileCachedFile } from './loader.js';
 import { discoverPlugins, expandHome, type PluginManifest } from './manifest.js';
-import {
-  addPluginStats, appendPluginLogs, emptyStats, memoryKv, pluginKv, readGrantOverrides, readPluginStates,
-  writePluginStatus, writePluginStatusLine, type PluginLogRow, type PluginStats,
-} from './state.js';
+import { emptyStats, memoryKv, pluginKv, writePluginStatus, type PluginStats } from './state.js';
 import { PluginCallError, PluginSupervisor, defaultLimits, type SupervisorStatus, type WireEvent } from './supervisor.js';
 import { PluginWorkerPool, prepareWorker } from './workerPool.js';
 import type { Action, ContextItem, ContextRequest, Description, Tool } from './witTypes.js';
@@ -110,38 +110,6 @@ interface Unloaded {
 const maxPoolItems = 50;
 const maxWireData = 1 << 20;
 
-let current: PluginRuntime | undefined;
-
-/** The runtime of the running host (undefined outside a host, or before it started). */
-export function getPluginRuntime(): PluginRuntime | undefined {
-  return current;
-}
-
-export function setPluginRuntime(runtime: PluginRuntime | undefined): void {
-  current = runtime;
-  if (runtime) for (const resolve of runtimeWaiters.splice(0)) resolve(runtime);
-}
-
-const runtimeWaiters: Array<(runtime: PluginRuntime | undefined) => void> = [];
-
-/**
- * The host's runtime, waiting for the plugins extension to start it (it starts after the
- * IPC socket is served); undefined when it has not within `timeoutMs`.
- */
-export function whenPluginRuntime(timeoutMs: number): Promise<PluginRuntime | undefined> {
-  if (current) return Promise.resolve(current);
-  return new Promise((resolve) => {
-    const done = (runtime: PluginRuntime | undefined): void => { clearTimeout(timer); resolve(runtime); };
-    const timer = setTimeout(() => {
-      const i = runtimeWaiters.indexOf(done);
-      if (i !== -1) runtimeWaiters.splice(i, 1);
-      resolve(current);
-    }, timeoutMs);
-    timer.unref();
-    runtimeWaiters.push(done);
-  });
-}
-
 function matches(patterns: readonly string[], type: string): boolean {
   return patterns.some((p) => (p.endsWith('*') ? type.startsWith(p.slice(0, -1)) : p === type));
 }
@@ -155,7 +123,8 @@ export function toWireEvent(event: PicodeEvent): WireEvent {
 export class PluginRuntime {
   private readonly loaded = new Map<string, Loaded>();
   private readonly unloaded = new Map<string, Unloaded>();
-  private readonly logBuffer: Array<Omit<PluginLogRow, 'id'>> = [];
+  private readonly recorder: PluginRecorder;
+  private readonly settings: PluginSettings;
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly loading = new Map<string, Promise<void>>();
   private readonly lastDropReport = new Map<string, number>();
@@ -163,6 +132,8 @@ export class PluginRuntime {
   private allLoaded: Promise<void> = Promise.resolve();
 
   constructor(private readonly env: RuntimeEnvironment) {
+    this.settings = new PluginSettings(env.db, env.config);
+    this.recorder = new PluginRecorder(env);
     this.flushTimer = setInterval(() => this.flush(), 1000);
     this.flushTimer.unref();
   }
@@ -172,10 +143,25 @@ export class PluginRuntime {
    * runs without a host); a plugin that cannot load is reported, never fatal.
    */
   loadAll(only?: (manifest: PluginManifest) => boolean): Promise<void> {
-    const { plugins, problems } = discoverPlugins({ dirs: this.env.config?.dirs, cwd: this.env.cwd });
+    const { plugins, problems } = discoverPlugins({ dirs: this.settings.config?.dirs, cwd: this.env.cwd });
     for (const p of problems) this.env.log.warn(`plugin directory skipped: ${p.message}`, { dir: p.dir });
     this.allLoaded = Promise.all(plugins.filter((m) => !only || only(m)).map((m) => this.loadManifest(m).catch(() => { /* status recorded */ }))).then(() => undefined);
     return this.allLoaded;
+  }
+
+  /**
+   * Applies a changed `plugins` section to the running plugins: each plugin whose entry or the
+   * defaults changed is loaded again (keeping its kv), which applies enable/disable, grants,
+   * roots and limits; a plugin a new directory brings is loaded. Resolves with the names of
+   * the plugins it reloaded.
+   */
+  async reconfigure(config: PluginsConfig | undefined): Promise<string[]> {
+    const changes = this.settings.replace(config);
+    const { plugins } = discoverPlugins({ dirs: config?.dirs, cwd: this.env.cwd });
+    const known = new Set([...this.loaded.keys(), ...this.unloaded.keys()]);
+    const affected = plugins.filter((m) => !known.has(m.name) || changes(m.name));
+    await Promise.all(affected.map((m) => this.loadManifest(m).catch(() => { /* status recorded */ })));
+    return affected.map((m) => m.name);
   }
 
   /**
@@ -194,7 +180,7 @@ export class PluginRuntime {
     await this.loading.get(manifest.name)?.catch(() => undefined);
     // A loaded plugin's own gate decides, with its gateFailure verdict when it has failed since.
     if (this.loaded.has(manifest.name)) return { state: 'gating' };
-    if (!this.isEnabled(manifest)) return { state: 'disabled' };
+    if (!this.settings.isEnabled(manifest)) return { state: 'disabled' };
     const un = this.unloaded.get(manifest.name);
     return { state: 'unavailable', detail: un?.detail ?? `it is ${un?.state ?? 'not loaded'}` };
   }
@@ -207,28 +193,8 @@ export class PluginRuntime {
     return next;
   }
 
-  private entryOf(name: string): PluginEntryConfig | undefined {
-    return this.env.config?.entries?.[name];
-  }
-
-  private isEnabled(manifest: PluginManifest): boolean {
-    const stored = this.env.db ? readPluginStates(this.env.db).get(manifest.name)?.enabled : undefined;
-    return stored ?? this.entryOf(manifest.name)?.enabled ?? true;
-  }
-
-  private grantsOf(manifest: PluginManifest): Set<PluginPermission> {
-    const overrides = this.env.db ? readGrantOverrides(this.env.db, manifest.name) : new Map<string, boolean>();
-    return effectiveGrants(manifest.name, this.entryOf(manifest.name), overrides, manifest.shipped);
-  }
-
   /** Plugins restarting or retrying: their next `ready` is reported as running again. */
   private readonly recovering = new Set<string>();
-
-  private limit<K extends keyof typeof defaultLimits>(entry: PluginEntryConfig | undefined, key: K): number {
-    const fromEntry = (entry as Record<string, unknown> | undefined)?.[key];
-    const fromDefaults = (this.env.config?.defaults as Record<string, unknown> | undefined)?.[key];
-    return typeof fromEntry === 'number' ? fromEntry : typeof fromDefaults === 'number' ? fromDefaults : defaultLimits[key];
-  }
 
   private setUnloaded(manifest: PluginManifest, state: PluginState, detail: string | undefined): void {
     this.unloaded.set(manifest.name, { manifest, state, detail });
@@ -238,7 +204,7 @@ export class PluginRuntime {
 
   private async doLoad(manifest: PluginManifest, force: boolean): Promise<void> {
     const name = manifest.name;
-    if (!force && !this.isEnabled(manifest)) {
+    if (!force && !this.settings.isEnabled(manifest)) {
       await this.unload(name);
       this.setUnloaded(manifest, 'disabled', 'disabled (picode plugin enable ' + name + ')');
       return;
@@ -249,8 +215,8 @@ export class PluginRuntime {
       this.setUnloaded(manifest, 'not-built', detail);
       throw new PicodeError(`plugin ${name} is not built: ${detail}`, { hint: `build it with: picode plugin build ${manifest.dir}` });
     }
-    const entry = this.entryOf(name);
-    const grants = this.grantsOf(manifest);
+    const entry = this.settings.entryOf(name);
+    const grants = this.settings.grantsOf(manifest);
     // The worker thread boots on the other core while this one hashes and compiles the component.
     let reserved: Worker | undefined = this.workers.take();
     let supervisor: PluginSupervisor | undefined;
@@ -258,7 +224,7 @@ export class PluginRuntime {
       const transpiled = await transpileCachedFile(manifest.component, this.env.cacheDir);
       const needed = checkGrants(name, transpiled.imports, grants);
       prepareWorker(reserved, transpiled.jsFile);
-      const modules = await compileCoreModules(transpiled, this.limit(entry, 'memoryMiB'));
+      const modules = await compileCoreModules(transpiled, this.settings.limit(entry, 'memoryMiB'));
       const roots = (entry?.roots ?? [this.env.cwd]).map((r) => resolve(this.env.cwd, expandHome(r)));
       const kv = this.env.db ? pluginKv(this.env.db, name) : memoryKv();
       const hostCall = createCapabilityHandler({
@@ -267,26 +233,27 @@ export class PluginRuntime {
         roots,
         kv,
         panes: this.env.panes,
-        log: (level, message) => this.pluginLog(name, level, message),
-        notify: (level, title, body) => this.notify(name, level, title, body),
+        log: (level, message) => this.recorder.log(name, level, message),
+        notify: (level, title, body) => this.recorder.notify(name, level, title, body),
         complete: this.env.complete ? (request) => this.env.complete!(name, request) : undefined,
         llmBudget: { maxTokensPerCall: entry?.llm?.maxTokensPerCall ?? 1024, maxCallsPerHour: entry?.llm?.maxCallsPerHour ?? 30 },
       });
       let loaded: Loaded | undefined;
       supervisor = new PluginSupervisor({
         plugin: name,
+        explain: (message) => explainAmbientUse(message, manifest.source, manifest.dir),
         jsFile: transpiled.jsFile,
         modules,
         interfaces: needed.map(permissionInterface),
         limits: {
-          eventDeadlineMs: this.limit(entry, 'eventDeadlineMs'),
-          callDeadlineMs: this.limit(entry, 'callDeadlineMs'),
+          eventDeadlineMs: this.settings.limit(entry, 'eventDeadlineMs'),
+          callDeadlineMs: this.settings.limit(entry, 'callDeadlineMs'),
           initDeadlineMs: defaultLimits.initDeadlineMs,
-          queueSize: this.limit(entry, 'queueSize'),
-          batchSize: this.limit(entry, 'batchSize'),
-          maxFailures: this.limit(entry, 'maxFailures'),
-          failureWindowMs: this.limit(entry, 'failureWindowMs'),
-          cooldownMs: this.limit(entry, 'cooldownMs'),
+          queueSize: this.settings.limit(entry, 'queueSize'),
+          batchSize: this.settings.limit(entry, 'batchSize'),
+          maxFailures: this.settings.limit(entry, 'maxFailures'),
+          failureWindowMs: this.settings.limit(entry, 'failureWindowMs'),
+          cooldownMs: this.settings.limit(entry, 'cooldownMs'),
         },
         hostCall,
         onActions: (actions) => { if (loaded) this.applyActions(loaded, actions, false); },
@@ -304,7 +271,7 @@ export class PluginRuntime {
       }
       loaded = {
         manifest, supervisor, grants, description, entry,
-        maxActions: this.limit(entry, 'maxActions'),
+        maxActions: this.settings.limit(entry, 'maxActions'),
         unsubscribe: [], emitted: new Set(), contextPool: new Map(), statusLine: undefined, statusLineDirty: false, totals: emptyStats(), pending: emptyStats(),
       };
       // Swap (hot reload): only once the new instance is ready, and in one synchronous step
@@ -364,7 +331,7 @@ export class PluginRuntime {
     const now = Date.now();
     if (now - (this.lastDropReport.get(name) ?? 0) > 5000) {
       this.lastDropReport.set(name, now);
-      this.pluginLog(name, 'warn', `event queue full (${loaded.supervisor.queued} waiting): dropping the oldest events`);
+      this.recorder.log(name, 'warn', `event queue full (${loaded.supervisor.queued} waiting): dropping the oldest events`);
       this.env.bus?.emit({ type: 'plugin.dropped', data: { plugin: name, queued: loaded.supervisor.queued } });
     }
   }
@@ -379,20 +346,20 @@ export class PluginRuntime {
         if (this.env.db && this.loaded.has(name)) writePluginStatus(this.env.db, name, 'running', undefined);
         // Started again after a restart or a retry (the first start is plugin.loaded).
         if (this.recovering.delete(name)) {
-          this.pluginLog(name, 'info', 'running again');
+          this.recorder.log(name, 'info', 'running again');
           report('running');
         }
         return;
       }
       case 'restarting':
-        this.pluginLog(name, 'error', `restarting: ${detail ?? ''}`);
+        this.recorder.log(name, 'error', `restarting: ${detail ?? ''}`);
         if (this.env.db) writePluginStatus(this.env.db, name, 'restarting', detail);
         this.recovering.add(name);
         report('restarting');
         return;
       case 'throttled':
       case 'eased':
-        this.pluginLog(name, 'warn', `${state}: ${detail ?? ''}`);
+        this.recorder.log(name, 'warn', `${state}: ${detail ?? ''}`);
         if (state === 'throttled') {
           if (this.env.db) writePluginStatus(this.env.db, name, 'restarting', detail);
           this.recovering.add(name);
@@ -400,14 +367,14 @@ export class PluginRuntime {
         report(state);
         return;
       case 'retrying':
-        this.pluginLog(name, 'info', `retrying ${detail ?? ''}`);
+        this.recorder.log(name, 'info', `retrying ${detail ?? ''}`);
         if (this.env.db) writePluginStatus(this.env.db, name, 'restarting', detail);
         this.recovering.add(name);
         report('retrying');
         return;
       case 'failed': {
         const when = retryAt ? `; retried at ${new Date(retryAt).toISOString().slice(11, 19)} UTC (or \`picode plugin enable ${name}\`)` : '';
-        this.pluginLog(name, 'error', `disabled after repeated failures: ${detail ?? ''}${when}`);
+        this.recorder.log(name, 'error', `disabled after repeated failures: ${detail ?? ''}${when}`);
         if (this.env.db) writePluginStatus(this.env.db, name, 'failed', detail);
         this.env.bus?.emit({ type: 'plugin.failed', data: { plugin: name, reason: detail ?? 'failed' } });
         report('failed');
@@ -427,14 +394,14 @@ export class PluginRuntime {
    * user which plugin blocked and what to do about it.
    */
   private async runGate(loaded: Loaded, event: PicodeEvent): Promise<DeliveryResult> {
-    const deadlineMs = this.limit(loaded.entry, 'gateDeadlineMs');
+    const deadlineMs = this.settings.limit(loaded.entry, 'gateDeadlineMs');
     try {
       const raw = await loaded.supervisor.call('on-event', [toWireEvent(event)], deadlineMs);
       return this.applyActions(loaded, raw, true);
     } catch (error) {
       const failure = loaded.entry?.gateFailure ?? 'deny';
       const reason = gateFailureReason(loaded.manifest.name, event.type, failure, deadlineMs, error);
-      this.pluginLog(loaded.manifest.name, 'error', reason);
+      this.recorder.log(loaded.manifest.name, 'error', reason);
       return { actions: [], decision: { decision: failure, reason } };
     }
   }
@@ -447,14 +414,14 @@ export class PluginRuntime {
     loaded.pending.rejected += rejected.length;
     if (rejected.length > 0) {
       const sample = rejected.slice(0, 3).map((r) => `${r.tag}: ${r.reason}`).join('; ');
-      this.pluginLog(name, 'warn', `rejected ${rejected.length} action(s): ${sample}`);
+      this.recorder.log(name, 'warn', `rejected ${rejected.length} action(s): ${sample}`);
     }
     let decision: GateDecision | undefined;
     for (const action of actions) {
       try {
         decision = this.applyAction(loaded, action, gate) ?? decision;
       } catch (error) {
-        this.pluginLog(name, 'warn', `action ${action.tag} failed: ${(error as Error).message}`);
+        this.recorder.log(name, 'warn', `action ${action.tag} failed: ${(error as Error).message}`);
       }
     }
     return decision ? { actions, decision } : { actions };
@@ -462,109 +429,42 @@ export class PluginRuntime {
 
   private applyAction(loaded: Loaded, action: Action, gate: boolean): GateDecision | undefined {
     const name = loaded.manifest.name;
-    const origin = `plugin:${name}`;
     const { panes, bus } = this.env;
-    const report = (what: string) => (error: unknown) => this.pluginLog(name, 'warn', `${what} failed: ${(error as Error).message}`);
-    switch (action.tag) {
-      case 'notify':
-        this.notify(name, action.val.level, action.val.title, action.val.body);
-        return undefined;
-      case 'send-text': {
-        const pane = panes?.resolve(action.val.pane);
-        if (!panes || !pane) throw new Error(`unknown pane ${action.val.pane}`);
-        panes.sendText(pane.id, action.val.text, { enter: action.val.enter, origin }).catch(report('send-text'));
-        return undefined;
-      }
-      case 'send-keys': {
-        const pane = panes?.resolve(action.val.pane);
-        if (!panes || !pane) throw new Error(`unknown pane ${action.val.pane}`);
-        panes.sendKeys(pane.id, action.val.keys, { origin }).catch(report('send-keys'));
-        return undefined;
-      }
-      case 'run': {
-        const pane = panes?.resolve(action.val.pane);
-        if (!panes || !pane) throw new Error(`unknown pane ${action.val.pane}`);
-        panes.run(pane.id, action.val.command, { origin }).catch(report('run'));
-        return undefined;
-      }
-      case 'emit': {
-        const parsed = JSON.parse(action.val.data) as unknown;
-        const tagged = action.val.type.startsWith('plugin.') && parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) && !('plugin' in parsed);
-        const data = tagged ? { plugin: name, ...(parsed as object) } : parsed;
-        // checkAction let only catalog types through (diagnostic, plugin.*, user.*).
-        if (bus && isEventType(action.val.type)) {
-          const emitted = bus.emit({ type: action.val.type, pane: action.val.pane, data });
-          loaded.emitted.add(emitted.id);
-          if (loaded.emitted.size > 10_000) loaded.emitted.clear();
-        }
-        return undefined;
-      }
-      case 'add-context': {
-        const item = action.val;
+    return applyPluginAction(action, {
+      plugin: name,
+      origin: `plugin:${name}`,
+      gate,
+      panes,
+      emit: (event) => {
+        if (!bus) return undefined;
+        const emitted = bus.emit(event);
+        loaded.emitted.add(emitted.id);
+        if (loaded.emitted.size > 10_000) loaded.emitted.clear();
+        return emitted;
+      },
+      notify: (level, title, body) => this.recorder.notify(name, level, title, body),
+      addContext: (item) => {
         loaded.contextPool.delete(item.source);
         loaded.contextPool.set(item.source, item);
         while (loaded.contextPool.size > maxPoolItems) loaded.contextPool.delete(loaded.contextPool.keys().next().value!);
-        return undefined;
-      }
-      case 'set-status':
-        // Kept in memory (what a running host shows) and written to the store with the
-        // counters (flush, every second): a plugin setting its status on every event must not
-        // cost a SQLite write per event.
-        if (loaded.statusLine !== action.val) {
-          loaded.statusLine = action.val;
-          loaded.statusLineDirty = true;
-        }
-        return undefined;
-      case 'decide': {
-        if (!gate) throw new Error('decide outside a gate (list the event type in describe().gates)');
-        const d = action.val;
-        return {
-          decision: d.verdict,
-          ...(d.reason !== undefined ? { reason: d.reason } : {}),
-          ...(d.updatedData !== undefined ? { updatedData: JSON.parse(d.updatedData) as unknown } : {}),
-          ...(d.additionalContext !== undefined ? { additionalContext: d.additionalContext } : {}),
-        };
-      }
-    }
+      },
+      // Kept in memory (what a running host shows) and written to the store with the counters
+      // (flush, every second): a plugin setting its status on every event must not cost a
+      // SQLite write per event.
+      setStatus: (text) => {
+        if (loaded.statusLine === text) return;
+        loaded.statusLine = text;
+        loaded.statusLineDirty = true;
+      },
+      failed: (what) => (error) => this.recorder.log(name, 'warn', `${what} failed: ${(error as Error).message}`),
+    });
   }
 
-  private pluginLog(plugin: string, level: LogLevel, message: string): void {
-    this.env.onPluginLog?.(plugin, level, message);
-    if (this.env.db) {
-      if (this.logBuffer.length < 10_000) this.logBuffer.push({ plugin, session: this.env.session, time: Date.now(), level, message });
-    }
-    this.env.log[level === 'error' ? 'warn' : 'debug'](`[${plugin}] ${message}`);
-  }
-
-  private notify(plugin: string, level: LogLevel, title: string, body: string): void {
-    this.pluginLog(plugin, level === 'debug' ? 'info' : level, `notify: ${title}${body ? ` - ${body}` : ''}`);
-    const mapped = level === 'warn' ? 'warning' : level === 'error' ? 'error' : 'info';
-    this.env.bus?.emit({ type: 'notification', data: { level: mapped, title, message: body || title, source: `plugin:${plugin}` } });
-  }
-
-  /** Moves a plugin's new counters (and a changed status line) into its totals and the store. */
-  private absorbStats(loaded: Loaded): void {
-    const delta = loaded.supervisor.takeStats();
-    for (const k of Object.keys(delta) as Array<keyof PluginStats>) {
-      delta[k] += loaded.pending[k];
-      loaded.totals[k] += delta[k];
-    }
-    loaded.pending = emptyStats();
-    if (this.env.db && Object.values(delta).some((v) => v !== 0)) addPluginStats(this.env.db, loaded.manifest.name, this.env.session, delta);
-    if (this.env.db && loaded.statusLineDirty && loaded.statusLine !== undefined) writePluginStatusLine(this.env.db, loaded.manifest.name, loaded.statusLine);
-    loaded.statusLineDirty = false;
-  }
 
   /** Writes buffered logs and stats to the store. */
   flush(): void {
-    for (const loaded of this.loaded.values()) this.absorbStats(loaded);
-    if (this.env.db && this.logBuffer.length > 0) {
-      try {
-        appendPluginLogs(this.env.db, this.logBuffer.splice(0));
-      } catch (error) {
-        this.env.log.warn(`cannot write plugin logs: ${(error as Error).message}`);
-      }
-    }
+    for (const loaded of this.loaded.values()) this.recorder.absorb(loaded);
+    this.recorder.flushLogs();
   }
 
   // ---- what the rest of picode uses -------------------------------------------------------
@@ -597,7 +497,7 @@ export class PluginRuntime {
   async deliver(plugin: string, event: PicodeEvent): Promise<DeliveryResult> {
     const loaded = this.get(plugin);
     if (matches(loaded.description.gates, event.type)) return this.runGate(loaded, event);
-    const raw = await loaded.supervisor.call('on-event', [toWireEvent(event)], this.limit(loaded.entry, 'eventDeadlineMs'));
+    const raw = await loaded.supervisor.call('on-event', [toWireEvent(event)], this.settings.limit(loaded.entry, 'eventDeadlineMs'));
     return this.applyActions(loaded, raw, false);
   }
 
@@ -612,7 +512,7 @@ export class PluginRuntime {
   /** Runs on-event on a batch and returns the raw checked actions without applying them (plugin test). */
   async dryRun(plugin: string, events: readonly PicodeEvent[]): Promise<{ actions: Action[]; rejected: Array<{ tag: string; reason: string }> }> {
     const loaded = this.get(plugin);
-    const raw = await loaded.supervisor.call('on-event', events.map(toWireEvent), this.limit(loaded.entry, 'eventDeadlineMs'));
+    const raw = await loaded.supervisor.call('on-event', events.map(toWireEvent), this.settings.limit(loaded.entry, 'eventDeadlineMs'));
     return checkActions(raw, loaded.grants, loaded.maxActions);
   }
 
@@ -626,9 +526,9 @@ export class PluginRuntime {
       let gathered: unknown = [];
       if (loaded.description.contextProviders.length > 0) {
         try {
-          gathered = await loaded.supervisor.call('gather-context', wit, this.limit(loaded.entry, 'callDeadlineMs'));
+          gathered = await loaded.supervisor.call('gather-context', wit, this.settings.limit(loaded.entry, 'callDeadlineMs'));
         } catch (error) {
-          this.pluginLog(name, 'warn', `gather-context failed: ${(error as Error).message}`);
+          this.recorder.log(name, 'warn', `gather-context failed: ${(error as Error).message}`);
         }
       }
       const { items, rejected } = checkContextItems([...(Array.isArray(gathered) ? gathered : []), ...pooled], name, wit.tokenBudget);
@@ -650,7 +550,7 @@ export class PluginRuntime {
       throw new PicodeError(`plugin ${plugin} has no tool ${tool}`, { hint: `its tools: ${loaded.description.tools.map((t) => t.name).join(', ') || '(none)'}` });
     }
     try {
-      const result = await loaded.supervisor.call('call-tool', { name: tool, args: argsJson }, this.limit(loaded.entry, 'callDeadlineMs'));
+      const result = await loaded.supervisor.call('call-tool', { name: tool, args: argsJson }, this.settings.limit(loaded.entry, 'callDeadlineMs'));
       return typeof result === 'string' ? result : JSON.stringify(result);
     } catch (error) {
       if (error instanceof PluginCallError && error.kind === 'plugin-error') throw new Error(`tool ${plugin}/${tool} failed: ${error.message}`);
@@ -659,7 +559,7 @@ export class PluginRuntime {
   }
 
   list(): PluginStatus[] {
-    const { plugins } = discoverPlugins({ dirs: this.env.config?.dirs, cwd: this.env.cwd });
+    const { plugins } = discoverPlugins({ dirs: this.settings.config?.dirs, cwd: this.env.cwd });
     const manifests = new Map(plugins.map((m) => [m.name, m]));
     for (const l of this.loaded.values()) manifests.set(l.manifest.name, l.manifest);
     for (const u of this.unloaded.values()) if (!manifests.has(u.manifest.name)) manifests.set(u.manifest.name, u.manifest);
@@ -670,11 +570,11 @@ export class PluginRuntime {
     const loaded = this.loaded.get(manifest.name);
     const base = {
       name: manifest.name, version: manifest.version, dir: manifest.dir, shipped: manifest.shipped,
-      granted: [...this.grantsOf(manifest)].sort(),
+      granted: [...this.settings.grantsOf(manifest)].sort(),
     };
     if (loaded) {
       const sup = loaded.supervisor;
-      this.absorbStats(loaded);
+      this.recorder.absorb(loaded);
       const state: PluginState = sup.state === 'ready' ? 'running' : sup.state === 'restarting' ? 'restarting' : sup.state === 'failed' ? 'failed' : sup.state === 'stopped' ? 'stopped' : 'starting';
       return {
         ...base,
@@ -716,14 +616,14 @@ export class PluginRuntime {
 
   private async stopLoaded(loaded: Loaded): Promise<void> {
     for (const u of loaded.unsubscribe.splice(0)) u();
-    this.absorbStats(loaded);
+    this.recorder.absorb(loaded);
     await loaded.supervisor.stop();
   }
 
   /** The manifest of a known plugin (loaded or not). */
   manifestOf(plugin: string): PluginManifest | undefined {
     return this.loaded.get(plugin)?.manifest ?? this.unloaded.get(plugin)?.manifest
-      ?? discoverPlugins({ dirs: this.env.config?.dirs, cwd: this.env.cwd }).plugins.find((m) => m.name === plugin);
+      ?? discoverPlugins({ dirs: this.settings.config?.dirs, cwd: this.env.cwd }).plugins.find((m) => m.name === plugin);
   }
 
   async stop(): Promise<void> {

@@ -70,6 +70,8 @@ export interface SupervisorOptions extends ComponentToRun {
   readonly onStatus: (status: SupervisorStatus, detail: string | undefined) => void;
   /** Where worker threads come from (shared by the plugins of a runtime). */
   readonly workers: PluginWorkerPool;
+  /** Adds what a failure means to its message (a plugin that used the clock: ambientUse.ts). */
+  readonly explain?: (message: string) => string;
 }
 
 export type { WireEvent } from './protocol.js';
@@ -369,11 +371,12 @@ export class PluginSupervisor {
     } else if (reply.kind === 'plugin-error') {
       // The plugin returned `err`: its instance is fine.
       this.stats.failures++;
-      call.reject(new PluginCallError(this.name, 'plugin-error', reply.error));
+      call.reject(new PluginCallError(this.name, 'plugin-error', this.options.explain?.(reply.error) ?? reply.error));
       this.pump();
     } else {
-      call.reject(new PluginCallError(this.name, reply.kind, reply.error));
-      this.onWorkerFailure(generation, reply.kind, `${reply.kind === 'trap' ? 'trapped' : 'crashed'} in ${call.op}: ${reply.error}`);
+      const error = this.options.explain?.(reply.error) ?? reply.error;
+      call.reject(new PluginCallError(this.name, reply.kind, error));
+      this.onWorkerFailure(generation, reply.kind, `${reply.kind === 'trap' ? 'trapped' : 'crashed'} in ${call.op}: ${error}`);
     }
   }
 

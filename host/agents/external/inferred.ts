@@ -1,4 +1,4 @@
-import type { BusApi, Unsubscribe } from '../../daemon/api.js';
+import type { BusApi, Unsubscribe } from '../../api/hostApi.js';
 
 /**
  * Status of an agent that reports none (aider, `--with CMD`), inferred from its pane: output

@@ -1,4 +1,4 @@
-import type { IpcRegistry } from '../../daemon/api.js';
+import type { IpcRegistry } from '../../api/hostApi.js';
 import { int, objectParams, str } from '../params.js';
 import type { AgentsRuntime } from '../runtime.js';
 import type { AgentRunRecord } from '../runStore.js';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { PicodeError } from '../../core/errors.js';
-import type { HostApi, Unsubscribe } from '../../daemon/api.js';
+import type { HostApi, Unsubscribe } from '../../api/hostApi.js';
 import { decisionFor, type ApprovalAnswer, type ApprovalPolicy } from '../../../src/agents/policy.js';
 import type { AgentNotification, PendingApproval } from '../agentService.js';
 import { finishedRunStatuses, type AgentRunRecord, type AgentRunStore, type RunStatus, type TranscriptEntry } from '../runStore.js';

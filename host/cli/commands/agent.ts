@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { ExitCode, PicodeError } from '../../core/errors.js';
 import type { AgentsClient } from '../../agents/client.js';
-import { positiveInt, positiveNumber, withAgentsClient, withParent } from '../../agents/cliSupport.js';
+import { positiveInt, positiveNumber, withAgentsClient, withParent } from '../support.js';
 import type { AgentNotification, PendingApproval } from '../../agents/agentService.js';
 import type { AgentRunRecord, StoredEntry, TranscriptEntry } from '../../agents/runStore.js';
 import type { InPlaceLaunch } from '../../agents/external/service.js';

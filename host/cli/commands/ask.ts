@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { globalOptions } from '../globals.js';
+import { positiveInt } from '../support.js';
 import { PicodeError } from '../../core/errors.js';
 import type { ContextItem, ContextSource } from '../../../src/context/types.js';
 import type { GatheredContext } from '../../../src/context/ask.js';
@@ -348,12 +349,6 @@ function askError(error: LlmErrorInfo): PicodeError {
     aborted: 'interrupted',
   };
   return new PicodeError(`ask: ${error.kind}${error.model ? ` (${error.model})` : ''}: ${error.message}`, { hint: hints[error.kind] });
-}
-
-function positiveInt(value: string, flag: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new PicodeError(`${flag}: expected a positive whole number, got "${value}"`);
-  return n;
 }
 
 function dim(text: string): string {

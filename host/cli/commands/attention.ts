@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { withAgentsClient } from '../../agents/cliSupport.js';
+import { withAgentsClient } from '../support.js';
 import type { PendingApproval } from '../../agents/agentService.js';
 
 interface Waiting {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { globalOptions } from '../globals.js';
-import { callHost, parseDataOption } from '../../hooks/cliSupport.js';
+import { callHost, parseDataOption } from '../support.js';
 import { resolveSessionTarget } from '../../ipc/target.js';
 
 /** `picode emit NAME [--data JSON]`: puts the user event `user.NAME` on the session host's bus. */

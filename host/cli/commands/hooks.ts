@@ -4,7 +4,7 @@ import { PicodeError } from '../../core/errors.js';
 import { makeEvent, type PicodeEvent } from '../../bus/envelope.js';
 import type { DryRunReport, HookStats } from '../../hooks/engine.js';
 import type { StoredHookRun } from '../../hooks/runLog.js';
-import { callHost, parseDataOption } from '../../hooks/cliSupport.js';
+import { callHost, parseDataOption } from '../support.js';
 import { optionalSessionTarget, resolveSessionTarget } from '../../ipc/target.js';
 import { parseListLimit } from '../../ipc/paging.js';
 import { listRequest, printListing } from '../listing.js';
@@ -33,8 +33,8 @@ export function define(program: Command): void {
         return;
       }
       const { engine, files, warnings } = await standaloneEngine((await optionalSessionTarget({ session: opts.session, tmuxSocket: globalOptions(cmd).tmuxSocket }))?.session ?? 'dry-run');
-      const { summarizeAction } = await import('../../hooks/engine.js');
-      if (opts.json) return print({ files, warnings, hooks: engine.hooks.map((h) => ({ name: h.name, order: h.order, action: h.action, ...h.config })) });
+      const { summarizeAction } = await import('../../hooks/actions.js');
+      if (opts.json) return print({ files, warnings, hooks: engine.hooks.map((h) => ({ name: h.name, order: h.order, action: h.action.kind, ...h.config })) });
       if (engine.hooks.length === 0) {
         process.stdout.write(`no hooks configured (config files read: ${files.join(', ') || 'none'})\n  add a \`hooks:\` list to picode.config.yaml; see docs/hooks.md\n`);
         return;
@@ -46,7 +46,7 @@ export function define(program: Command): void {
           ...(c.matcher !== undefined ? [`matcher=${JSON.stringify(c.matcher)}`] : []),
         ].join(' ');
         const event = Array.isArray(c.event) ? c.event.join(',') : c.event;
-        process.stdout.write(`${c.enabled ? ' ' : '-'} ${h.name.padEnd(24)} ${event.padEnd(20)} ${h.action.padEnd(7)} ${conditions}\n`);
+        process.stdout.write(`${c.enabled ? ' ' : '-'} ${h.name.padEnd(24)} ${event.padEnd(20)} ${h.action.kind.padEnd(7)} ${conditions}\n`);
         process.stdout.write(`    ${summarizeAction(h).split('\n')[0]!.slice(0, 120)}\n`);
       }
       for (const w of warnings) process.stderr.write(`warning: ${w}\n`);

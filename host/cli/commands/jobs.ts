@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { PicodeError } from '../../core/errors.js';
-import { withAgentsClient, withParent } from '../../agents/cliSupport.js';
+import { withAgentsClient, withParent } from '../support.js';
 import type { JobRecord } from '../../jobs/types.js';
 import { listOptions, listRequest, printListing } from '../listing.js';
 

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { PicodeError } from '../../core/errors.js';
 import type { AgentsClient } from '../../agents/client.js';
-import { positiveInt, withAgentsClient, withParent } from '../../agents/cliSupport.js';
+import { positiveInt, withAgentsClient, withParent } from '../support.js';
 import type { PlanRecord } from '../../agents/planStore.js';
 import { listOptions, listRequest, printListing } from '../listing.js';
 

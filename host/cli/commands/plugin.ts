@@ -1,10 +1,8 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { globalOptions } from '../globals.js';
+import { callHost } from '../support.js';
 import { PicodeError } from '../../core/errors.js';
-import type { PicodeEvent } from '../../bus/envelope.js';
 import type { PluginsConfig } from '../../config/sections/plugins.js';
 import type { PluginStatus } from '../../sandbox/runtime.js';
 import type { PluginManifest } from '../../sandbox/manifest.js';
@@ -64,8 +62,9 @@ export function define(program: Command): void {
     .option('--args <json>', 'arguments for --tool', '{}')
     .option('--batch <n>', 'events per on-event call (the host batches up to plugins.defaults.batchSize when events queue up)', '1')
     .option('--json', 'print JSON')
-    .action(async (target: string, opts: TestOptions) => {
-      await testPlugin(await pluginDir(target), opts);
+    .action(async (target: string, opts: import('../../sandbox/testRunner.js').TestOptions) => {
+      const { testPlugin } = await import('../../sandbox/testRunner.js');
+      await testPlugin(await pluginDir(target), opts, await pluginsConfig());
     });
 
   plugin.command('list')
@@ -155,7 +154,9 @@ export function define(program: Command): void {
     .description('build, then rebuild on every change and reload the plugin in running hosts (keeps its kv)')
     .argument('[dir]', 'plugin directory or name', '.')
     .action(async (target: string, _opts: unknown, cmd: Command) => {
-      await devLoop(await pluginDir(target), globalOptions(cmd).tmuxSocket);
+      const { devLoop } = await import('../../sandbox/devLoop.js');
+      const tmuxSocket = globalOptions(cmd).tmuxSocket;
+      await devLoop(await pluginDir(target), (manifest) => refreshHosts(manifest.name, tmuxSocket, 'plugin.load', { dir: manifest.dir }));
     });
 }
 
@@ -223,16 +224,6 @@ function printList(plugins: readonly PluginStatus[]): void {
   }
 }
 
-async function callHost<T>(session: string, tmuxSocket: string | undefined, method: string, params: unknown): Promise<T> {
-  const { connectHost } = await import('../../ipc/client.js');
-  const client = await connectHost(session, tmuxSocket);
-  try {
-    return await client.call<T>(method, params);
-  } finally {
-    client.close();
-  }
-}
-
 /** Sessions whose host holds its lock (host/daemon/lock.ts); stale rows just fail to connect. */
 async function runningHosts(): Promise<Array<{ name: string; mux_socket: string | null }>> {
   const { db, close } = await openDb();
@@ -268,6 +259,7 @@ async function refreshHosts(name: string, tmuxSocket: string | undefined, method
   const sessions = await runningHosts();
   const { connectHost } = await import('../../ipc/client.js');
   const applied: string[] = [];
+  const unseen: string[] = [];
   const failed: string[] = [];
   await Promise.all(sessions.map(async (s) => {
     let client;
@@ -277,218 +269,25 @@ async function refreshHosts(name: string, tmuxSocket: string | undefined, method
       return; // no host for this session
     }
     try {
-      await client.call(method, params);
-      applied.push(s.name);
+      const answer = await client.call<{ known?: boolean } | undefined>(method, params);
+      (answer?.known === false ? unseen : applied).push(s.name);
     } catch (error) {
-      failed.push(`${s.name}: ${(error as Error).message}`);
+      // A host of an earlier picode says so with an error.
+      if (/^no plugin named /.test((error as Error).message)) unseen.push(s.name);
+      else failed.push(`${s.name}: ${(error as Error).message}`);
     } finally {
       client.close();
     }
   }));
   return (applied.length ? ` (applied in running host${applied.length > 1 ? 's' : ''} ${applied.join(', ')})` : '') +
+    (unseen.length ? `\n  the running host${unseen.length > 1 ? 's' : ''} of ${unseen.join(', ')} did not load ${name} (it is not in ${unseen.length > 1 ? 'their' : 'its'} plugin directories):` +
+      ` stored; it applies when a host loads ${name}: at the next \`picode up\` of a session that finds it (plugins.dirs), or now with \`picode plugin dev ${name}\`` : '') +
     (failed.length ? `\n  the running host says: ${failed.join('; ')}` : '');
-}
-
-interface TestOptions { events?: string; context?: string | boolean; budget: string; tool?: string; args: string; batch: string; json?: boolean }
-
-function readEvents(file: string): PicodeEvent[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new PicodeError(`--events ${file}: ${(error as Error).message}`, { hint: 'pass a file of JSON lines, one event per line' });
-  }
-  const trimmed = text.trim();
-  let raw: unknown[];
-  if (trimmed.startsWith('[')) {
-    try {
-      raw = JSON.parse(trimmed) as unknown[];
-    } catch (error) {
-      throw new PicodeError(`${file}: not valid JSON: ${(error as Error).message}`, { hint: 'a JSON array of events, or one JSON event per line' });
-    }
-  } else {
-    raw = trimmed.split('\n').map((line, i) => {
-      if (!line.trim()) return undefined;
-      try {
-        return JSON.parse(line) as unknown;
-      } catch (error) {
-        throw new PicodeError(`${file}:${i + 1}: not valid JSON: ${(error as Error).message}`, { hint: 'one JSON event per line: {"type": "...", "data": {...}}' });
-      }
-    }).filter((e) => e !== undefined);
-  }
-  return raw.map((e, i) => {
-    const ev = (e ?? {}) as Record<string, unknown>;
-    if (typeof ev.type !== 'string') throw new PicodeError(`${file}: event ${i + 1} has no "type"`, { hint: 'each event needs a type, e.g. "pane.output"' });
-    return {
-      id: typeof ev.id === 'number' ? ev.id : i + 1,
-      type: ev.type,
-      time: typeof ev.time === 'number' ? ev.time : Date.now(),
-      session: typeof ev.session === 'string' ? ev.session : 'test',
-      window: undefined,
-      pane: typeof ev.pane === 'string' ? ev.pane : undefined,
-      paneName: typeof ev.paneName === 'string' ? ev.paneName : undefined,
-      data: ev.data ?? {},
-    };
-  });
 }
 
 /** A component's size: KiB for the small ones (hand-written, Rust), MiB for QuickJS builds. */
 function formatSize(bytes: number): string {
   return bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
-}
-
-/** The newest change to a file the build reads, under `dir` (the built component's own directory excluded). */
-function newestSourceMtime(dir: string, builtDir: string, isSource: (path: string) => boolean): number {
-  let newest = 0;
-  for (const name of readdirSync(dir)) {
-    if (name === 'node_modules' || name.startsWith('.')) continue;
-    const full = join(dir, name);
-    if (full === builtDir) continue;
-    const st = statSync(full);
-    if (st.isDirectory()) newest = Math.max(newest, newestSourceMtime(full, builtDir, isSource));
-    else if (isSource(full)) newest = Math.max(newest, st.mtimeMs);
-  }
-  return newest;
-}
-
-async function testPlugin(dir: string, opts: TestOptions): Promise<void> {
-  // The plugin's worker thread boots while the runtime's modules load (workerPool.ts).
-  (await import('../../sandbox/workerPool.js')).bootPluginWorkerEarly();
-  const [{ readManifest, isPluginSource, shippedPluginsDir }, { PluginRuntime }, { buildPlugin, sourceDigest }, { pluginCacheDir }] = await Promise.all([
-    import('../../sandbox/manifest.js'), import('../../sandbox/runtime.js'), import('../../sandbox/builder.js'), import('../../sandbox/extension.js'),
-  ]);
-  let manifest = readManifest(dir);
-  const srcDir = join(manifest.source, '..');
-  // JavaScript/TypeScript plugins are rebuilt when stale; others (Rust, Go...) bring their own build.
-  // Stale by the recorded digest of the sources when there is one (a fresh clone's mtimes say nothing).
-  const ours = /\.(m?[jt]s|wat)$/.test(manifest.source);
-  const digestFile = `${manifest.component}.digest`;
-  const stale = !existsSync(manifest.component) || (existsSync(digestFile)
-    ? readFileSync(digestFile, 'utf8').trim() !== sourceDigest(manifest)
-    : existsSync(srcDir) && newestSourceMtime(srcDir, dirname(manifest.component), isPluginSource) > statSync(manifest.component).mtimeMs);
-  if (ours && stale) {
-    // A shipped plugin belongs to the installation: its stale build is tested from a temporary copy.
-    const shipped = resolve(dir).startsWith(`${shippedPluginsDir()}/`);
-    const out = shipped ? join(mkdtempSync(join(tmpdir(), 'picode-plugin-test-')), basename(manifest.component)) : undefined;
-    process.stderr.write(`building ${manifest.name} (the component is missing or older than its source)${out ? ` into ${out}` : ''}...\n`);
-    const built = await buildPlugin(dir, out ? { out } : {});
-    manifest = { ...built.manifest, component: built.component };
-  }
-  const config = await pluginsConfig();
-  const logs: Array<{ level: string; message: string }> = [];
-  const quiet = { debug() {}, info() {}, warn() {}, error() {} };
-  // The author's own test: grant what the manifest asks for.
-  const entries = { ...config?.entries, [manifest.name]: { ...config?.entries?.[manifest.name], grants: [...manifest.permissions], enabled: true } };
-  const runtime = new PluginRuntime({
-    session: 'plugin-test', db: undefined, bus: undefined, panes: undefined, gates: undefined, log: quiet,
-    config: { ...config, entries }, cacheDir: pluginCacheDir(), cwd: process.cwd(), complete: undefined,
-    onPluginLog: (_plugin, level, message) => {
-      logs.push({ level, message });
-      if (!opts.json) process.stderr.write(`[${manifest.name}] ${level}: ${message}\n`);
-    },
-  });
-  try {
-    await runtime.loadManifest(manifest, { force: true });
-    const result: Record<string, unknown> = { plugin: manifest.name, description: runtime.description(manifest.name) };
-    if (opts.events) {
-      const events = readEvents(resolve(opts.events));
-      const batch = Math.max(1, Number(opts.batch) || 1);
-      const actions: unknown[] = [];
-      const rejected: unknown[] = [];
-      const errors: Array<{ events: string[]; error: string }> = [];
-      for (let i = 0; i < events.length; i += batch) {
-        const slice = events.slice(i, i + batch);
-        const label = slice.map((e) => e.type).join(', ');
-        try {
-          const out = await runtime.dryRun(manifest.name, slice);
-          actions.push(...out.actions);
-          rejected.push(...out.rejected);
-          if (!opts.json) {
-            process.stdout.write(`${label} -> ${out.actions.length} action(s)\n`);
-            for (const a of out.actions) process.stdout.write(`  ${formatAction(a as { tag: string; val: unknown })}\n`);
-            for (const r of out.rejected) process.stdout.write(`  rejected ${r.tag}: ${r.reason}\n`);
-          }
-        } catch (error) {
-          // A failing batch is reported and the run goes on (the host restarts the plugin the same way).
-          errors.push({ events: slice.map((e) => e.type), error: (error as Error).message });
-          if (!opts.json) process.stdout.write(`${label} -> error: ${(error as Error).message}\n`);
-        }
-      }
-      Object.assign(result, { events: events.length, actions, rejected, errors });
-      if (errors.length > 0) process.exitCode = 1;
-    }
-    if (opts.context !== undefined) {
-      const items = await runtime.gatherContext({ task: typeof opts.context === 'string' ? opts.context : '', tokenBudget: Number(opts.budget) || 2000, plugins: [manifest.name] });
-      result.context = items;
-      if (!opts.json) for (const item of items) process.stdout.write(`context ${item.source} (priority ${item.priority}): ${item.title}\n${indent(item.content)}\n`);
-    }
-    if (opts.tool) {
-      let output: string;
-      try {
-        output = await runtime.callTool(manifest.name, opts.tool, opts.args);
-      } catch (error) {
-        if (error instanceof PicodeError) throw error;
-        throw new PicodeError((error as Error).message, { hint: `see the plugin's callTool for tool ${opts.tool}` });
-      }
-      result.tool = { name: opts.tool, output };
-      if (!opts.json) process.stdout.write(`tool ${opts.tool}: ${output}\n`);
-    }
-    if (!opts.events && opts.context === undefined && !opts.tool && !opts.json) {
-      process.stdout.write(`${manifest.name} loaded: ${JSON.stringify(result.description)}\n(pass --events FILE, --context or --tool NAME to exercise it)\n`);
-    }
-    if (opts.json) print({ ...result, logs });
-  } finally {
-    await runtime.stop();
-  }
-}
-
-function indent(text: string): string {
-  return text.split('\n').map((l) => `    ${l}`).join('\n');
-}
-
-function formatAction(action: { tag: string; val: unknown }): string {
-  const v = action.val as Record<string, unknown>;
-  switch (action.tag) {
-    case 'notify': return `notify [${String(v.level)}] ${String(v.title)}${v.body ? ` - ${String(v.body)}` : ''}`;
-    case 'send-text': return `send-text ${String(v.pane)}: ${JSON.stringify(v.text)}${v.enter ? ' + Enter' : ''}`;
-    case 'send-keys': return `send-keys ${String(v.pane)}: ${(v.keys as string[]).join(' ')}`;
-    case 'run': return `run ${String(v.pane)}: ${String(v.command)}`;
-    case 'emit': return `emit ${String(v.type)}${v.pane ? ` (${String(v.pane)})` : ''}: ${String(v.data)}`;
-    case 'add-context': return `add-context ${String(v.source)}: ${String(v.title)} (${String(v.content).length} chars)`;
-    case 'set-status': return `set-status ${JSON.stringify(action.val)}`;
-    case 'decide': return `decide ${String(v.verdict)}${v.reason ? `: ${String(v.reason)}` : ''}${v.updatedData ? ` (payload replaced)` : ''}`;
-    default: return JSON.stringify(action);
-  }
-}
-
-async function devLoop(dir: string, tmuxSocket: string | undefined): Promise<void> {
-  const [{ readManifest, isPluginSource }, { buildPlugin }, { watch }] = await Promise.all([
-    import('../../sandbox/manifest.js'), import('../../sandbox/builder.js'), import('chokidar'),
-  ]);
-  const manifest = readManifest(dir);
-  const rebuild = async (): Promise<void> => {
-    try {
-      const result = await buildPlugin(dir);
-      process.stdout.write(`${new Date().toLocaleTimeString()} built ${manifest.name} (${Math.round(result.ms)} ms)`);
-      const note = await refreshHosts(manifest.name, tmuxSocket, 'plugin.load', { dir: manifest.dir });
-      process.stdout.write(`${note || ' (no running host: start one with picode up)'}\n`);
-    } catch (error) {
-      process.stdout.write(`${new Date().toLocaleTimeString()} ${(error as Error).message}\n`);
-    }
-  };
-  await rebuild();
-  let timer: NodeJS.Timeout | undefined;
-  let running = Promise.resolve();
-  const watcher = watch(join(manifest.source, '..'), { ignoreInitial: true });
-  watcher.on('all', (_event, path) => {
-    if (!isPluginSource(path)) return;
-    clearTimeout(timer);
-    timer = setTimeout(() => { running = running.then(rebuild); }, 150);
-  });
-  process.stdout.write(`watching ${join(manifest.source, '..')} (Ctrl-C to stop); logs: picode plugin logs ${manifest.name} -f\n`);
-  await new Promise<void>((done) => process.once('SIGINT', () => done()));
-  clearTimeout(timer);
-  await watcher.close();
 }
 
 /** Every plugin a host lists, a page at a time (`plugin.list` pages by name: host/ipc/paging.ts). */

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { PicodeError } from '../../core/errors.js';
-import { shellInitSnippet, supportedShells, type SupportedShell } from '../../daemon/shellInit.js';
+import { shellInitSnippet, supportedShells, type SupportedShell } from '../../mux/shellInit.js';
 
 export function define(program: Command): void {
   program

@@ -73,8 +73,29 @@ const planAction = z.object({
   context: contextSpec.optional().describe('Pane output to give the planner (a failing test run, say).'),
 }).strict();
 
-export const hookActionKinds = ['command', 'plugin', 'run', 'send', 'notify', 'emit', 'ask', 'plan'] as const;
-export type HookActionKind = (typeof hookActionKinds)[number];
+/**
+ * The action kinds of a hook, each with its schema; the key is the config key that selects it.
+ * What each kind does (whether it may run on a blocking event, what it needs, how it runs and
+ * is described) is its entry in host/hooks/actionKinds.ts, which fails to compile when a kind
+ * here has no entry there.
+ */
+export const hookActionSchemas = {
+  command: z.string().min(1).optional().describe('Shell command hook, Claude Code contract: event JSON on stdin, exit 0/2/other.'),
+  plugin: z.string().min(1).optional().describe('A loaded WASM plugin to deliver the event to (its actions/decision count).'),
+  run: runAction.optional().describe('Built-in: run a command in a pane and wait for it.'),
+  send: sendAction.optional().describe('Built-in: send text or keys to a pane.'),
+  notify: notifyAction.optional().describe('Built-in: emit a `notification` event.'),
+  emit: emitAction.optional().describe('Built-in: emit an event.'),
+  ask: askAction.optional().describe('Built-in: ask the model (llm service) and notify the answer.'),
+  plan: planAction.optional().describe('Built-in: ask the planner for a plan (shown in the plan pane).'),
+} satisfies Record<string, z.ZodOptional<z.ZodType>>;
+
+export type HookActionKind = keyof typeof hookActionSchemas;
+export const hookActionKinds = Object.keys(hookActionSchemas) as readonly HookActionKind[];
+/** The settings of each action kind, as parsed. */
+export type HookActionParams = { [K in HookActionKind]: NonNullable<z.output<(typeof hookActionSchemas)[K]>> };
+/** A hook's action as a tagged union: its kind and that kind's settings. */
+export type HookAction<K extends HookActionKind = HookActionKind> = { [P in K]: { readonly kind: P; readonly params: HookActionParams[P] } }[K];
 
 export const hookSchema = z.object({
   name: z.string().regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _ . : - only').optional()
@@ -85,15 +106,8 @@ export const hookSchema = z.object({
     .describe('Claude Code style matcher against the event\'s main subject (tool name, pane name, path, command).'),
   enabled: z.boolean().default(true),
   timeout: z.number().positive().optional().describe('Seconds before the hook is killed (default: hookLimits.timeout).'),
-  // What to do: exactly one of the following.
-  command: z.string().min(1).optional().describe('Shell command hook, Claude Code contract: event JSON on stdin, exit 0/2/other.'),
-  plugin: z.string().min(1).optional().describe('A loaded WASM plugin to deliver the event to (its actions/decision count).'),
-  run: runAction.optional().describe('Built-in: run a command in a pane and wait for it.'),
-  send: sendAction.optional().describe('Built-in: send text or keys to a pane.'),
-  notify: notifyAction.optional().describe('Built-in: emit a `notification` event.'),
-  emit: emitAction.optional().describe('Built-in: emit an event.'),
-  ask: askAction.optional().describe('Built-in: ask the model (llm service) and notify the answer.'),
-  plan: planAction.optional().describe('Built-in: ask the planner for a plan (shown in the plan pane).'),
+  // What to do: exactly one of the action kinds.
+  ...hookActionSchemas,
   concurrency: z.enum(['coalesce', 'parallel']).optional()
     .describe('Non-blocking events while a run is in progress: `coalesce` (default: keep only the latest) or `parallel`.'),
 }).strict().superRefine((hook, ctx) => {
@@ -109,6 +123,15 @@ export const hookSchema = z.object({
 });
 
 export type HookConfig = z.output<typeof hookSchema>;
+
+/** The one action of a validated hook (the schema guarantees there is exactly one). */
+export function hookActionOf(hook: HookConfig): HookAction {
+  for (const kind of hookActionKinds) {
+    const params = hook[kind];
+    if (params !== undefined) return { kind, params } as HookAction;
+  }
+  throw new Error('a validated hook has no action');
+}
 export type HookMatchConfig = z.output<typeof hookMatchSchema>;
 
 export const watchSchema = z.object({

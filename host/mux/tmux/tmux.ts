@@ -351,6 +351,6 @@ function parsePane(line: string): PaneInfo {
 export async function shellInitArgv(layout: SessionSpec, shell: string, env: NodeJS.ProcessEnv): Promise<string[] | undefined> {
   const wanted = layout.windows.some((w) => JSON.stringify(w.root).includes('"shellInit":true'));
   if (!wanted) return undefined;
-  const { shellInitCommand } = await import('../../daemon/shellInit.js');
+  const { shellInitCommand } = await import('../shellInit.js');
   return shellInitCommand(shell, env);
 }

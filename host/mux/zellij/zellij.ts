@@ -214,7 +214,7 @@ export class ZellijMux implements Multiplexer {
   private async writeLayout(layout: SessionSpec, session: string): Promise<string> {
     const shell = this.env.SHELL || '/bin/sh';
     const wantsShellInit = layout.windows.some((w) => [...panesOf(w.root)].some((p) => p.shellInit));
-    const shellInitArgv = wantsShellInit ? (await import('../../daemon/shellInit.js')).shellInitCommand(shell, this.env) : undefined;
+    const shellInitArgv = wantsShellInit ? (await import('../shellInit.js')).shellInitCommand(shell, this.env) : undefined;
     const ctx = { session, shell, shellInitArgv, picodeArgv: [process.execPath, join(packageRoot(), 'bin', 'picode.js')] };
     const { text } = writeZellijLayout(layout, {
       chrome: true,

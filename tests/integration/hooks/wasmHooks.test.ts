@@ -4,11 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildPlugin } from '../../../host/sandbox/builder.js';
 import { readManifest } from '../../../host/sandbox/manifest.js';
-import { PluginRuntime, setPluginRuntime } from '../../../host/sandbox/runtime.js';
-import { deliverToPlugin, dryRunPlugin } from '../../../host/hooks/bridges.js';
+import { PluginRuntime } from '../../../host/sandbox/runtime.js';
+import { ServiceDirectory } from '../../../host/api/serviceDirectory.js';
+import { IpcMethodMissing } from '../../../host/api/hostApi.js';
+import { hookBridges } from '../../../host/hooks/bridges.js';
 import { HookEngine } from '../../../host/hooks/engine.js';
 import type { PicodeEvent } from '../../../host/bus/envelope.js';
-import type { EventInput } from '../../../host/daemon/api.js';
+import type { EventInput } from '../../../host/api/hostApi.js';
 import { fakeServices, hooks, limits, makeEvent } from '../../unit/hooks/fakes.js';
 
 /**
@@ -20,6 +22,9 @@ const dir = mkdtempSync(join(tmpdir(), 'picode-wasm-hook-'));
 const pluginDir = join(dir, 'hook-policy');
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 let runtime: PluginRuntime;
+/** The host's services, where the plugins extension offers its runtime. */
+const hostServices = new ServiceDirectory();
+let withdraw: (() => void) | undefined;
 const busEvents: PicodeEvent[] = [];
 
 const source = `
@@ -70,16 +75,17 @@ beforeAll(async () => {
     cwd: dir,
   });
   await runtime.loadManifest(readManifest(pluginDir));
-  setPluginRuntime(runtime);
+  withdraw = hostServices.provide('plugins', runtime);
 }, 120_000);
 
 afterAll(async () => {
-  setPluginRuntime(undefined);
+  withdraw?.();
   await runtime?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
 function engine() {
+  const { deliverToPlugin, dryRunPlugin } = hookBridges({ services: hostServices, ipc: { register() {}, call: async (method) => { throw new IpcMethodMissing(method); } } });
   const services = { ...fakeServices(), deliverToPlugin, dryRunPlugin };
   const rows: Array<Record<string, unknown>> = [];
   const e = new HookEngine({

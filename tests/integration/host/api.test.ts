@@ -5,7 +5,7 @@ import { tmuxDriver } from '../../../host/daemon/driver.js';
 import { openStore, type Store } from '../../../host/store/db.js';
 import { loadConfig } from '../../../host/config/load.js';
 import { connectHost } from '../../../host/ipc/client.js';
-import type { HostApi, HostExtension } from '../../../host/daemon/api.js';
+import type { HostApi, HostExtension } from '../../../host/api/hostApi.js';
 import type { PicodeEvent } from '../../../host/bus/envelope.js';
 import { createWorld, newSession, until, type World } from './helpers.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { shellInitCommand } from '../../../host/daemon/shellInit.js';
+import { shellInitCommand } from '../../../host/mux/shellInit.js';
 import { createWorld, events, hostReady, until, type World } from './helpers.js';
 
 /**

@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { picodeCli, tempDir } from './helpers.js';
+import { fixtures, picodeCli, tempDir } from './helpers.js';
 
 /** `picode plugin ...` as a user runs it, with a fresh PICODE_HOME and XDG_CONFIG_HOME. */
 describe('picode plugin (CLI, no host)', () => {
@@ -88,6 +88,24 @@ describe('picode plugin (CLI, no host)', () => {
     const events = await picode('plugin', 'test', 'pane-errors', '--events', badEvents);
     expect(events.stderr).toContain(`picode: ${badEvents}:2: not valid JSON`);
   }, 120_000);
+
+  it('test: a plugin that uses the clock or the environment is told the rule and what to use instead', async () => {
+    const dir = join(tmp.dir, 'ambient');
+    cpSync(join(fixtures, 'ambient'), dir, { recursive: true });
+    const events = join(dir, 'events.jsonl');
+    writeFileSync(events, ['user.clock', 'user.env', 'user.ok'].map((type) => JSON.stringify({ type, time: 1700000000000, data: {} })).join('\n'));
+    const tested = await picode('plugin', 'test', dir, '--events', events);
+    // A batch that failed makes the run fail (exit 1), after every batch ran.
+    expect(tested.code, tested.stderr).toBe(1);
+    const lines = tested.stdout.split('\n');
+    const clock = lines.find((l) => l.startsWith('user.clock -> error:'))!;
+    expect(clock).toContain('unreachable');
+    expect(clock).toMatch(/src\/plugin\.js:10 uses the clock .*no ambient authority.*use the `time` field of each event/);
+    const env = lines.find((l) => l.startsWith('user.env -> error:'))!;
+    expect(env).toMatch(/process is not defined: src\/plugin\.js:11 uses the environment .*kv store/);
+    // The plugin is restarted after its trap and answers the next event.
+    expect(tested.stdout).toContain('set-status "at 1700000000000"');
+  }, 180_000);
 
   it('logs reads what hosts recorded', { timeout: 60_000 }, async () => {
     const r = await picode('plugin', 'logs', 'demo');

@@ -1,7 +1,7 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { HostLogger } from '../../../host/daemon/api.js';
+import type { HostLogger } from '../../../host/api/hostApi.js';
 import type { PicodeEvent } from '../../../host/bus/envelope.js';
 import { runPicode, type CliResult } from '../../support/cli.js';
 

@@ -3,11 +3,12 @@ import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventBus } from '../../../host/bus/bus.js';
-import { Gates } from '../../../host/daemon/gates.js';
+import { Gates } from '../../../host/bus/gates.js';
 import { readManifest, shippedPluginsDir } from '../../../host/sandbox/manifest.js';
 import { PluginRuntime } from '../../../host/sandbox/runtime.js';
 import { createWorld, events, hostReady, newSession, until, type World } from '../host/helpers.js';
 import { fixtures, quietLog, root, tempDir } from './helpers.js';
+import { runPicode } from '../../support/cli.js';
 
 /**
  * The shipped plugins, as users get them (the committed components, default grants), inside a
@@ -108,6 +109,41 @@ describe('shipped plugins in a running host', () => {
       return plugins.find((p) => p.name === 'file-context')!.state === 'running' ? true : undefined;
     });
   }, 60_000);
+
+  it('plugin grant for a plugin the running host has not loaded says when the grant applies', async () => {
+    // A project whose config adds a plugin directory the host (started elsewhere) does not search.
+    const project = join(world.home, 'other-project');
+    cpSync(join(fixtures, 'ambient'), join(project, 'more-plugins', 'ambient'), { recursive: true });
+    writeFileSync(join(project, 'picode.config.yaml'), 'plugins:\n  dirs: [./more-plugins]\n');
+    const granted = await runPicode(['plugin', 'grant', 'ambient', 'log'], { cwd: project, env: world.env, timeoutMs: 30_000 });
+    expect(granted.code, granted.stderr).toBe(0);
+    expect(granted.stdout).toContain('granted log to ambient');
+    expect(granted.stdout).toContain(`the running host of ${session} did not load ambient (it is not in its plugin directories): stored; it applies when a host loads ambient`);
+    expect(granted.stdout).not.toContain('no plugin named');
+  }, 60_000);
+
+  it('a reloaded plugins section applies at once: a plugin disabled in the config stops, enabled again it runs', async () => {
+    const configFile = join(world.env.XDG_CONFIG_HOME!, 'picode', 'config.yaml');
+    const base = 'plugins:\n  defaults:\n    eventDeadlineMs: 5000\n    callDeadlineMs: 10000\n';
+    const state = async (name: string) => (await call<{ plugins: Array<{ name: string; state: string }> }>('plugin.list')).plugins.find((p) => p.name === name)?.state;
+    try {
+      writeFileSync(configFile, `${base}  entries:\n    git-context:\n      enabled: false\n`);
+      // Applied by the watcher or by this reload, whichever comes first.
+      const reloaded = await world.cli(['reload', '--session', session, '--json']);
+      expect(reloaded.code, reloaded.stderr).toBe(0);
+      const applied = await until('the plugins section applied', async () => {
+        const last = (await events(world, session, ['--type', 'config.reloaded'])).at(-1)?.data as { applied: string[]; needsRestart: string[] } | undefined;
+        return last?.applied.includes('plugins') ? last : undefined;
+      }, 30_000);
+      expect(applied.needsRestart).not.toContain('plugins');
+      await until('git-context disabled', async () => ((await state('git-context')) === 'disabled' ? true : undefined), 30_000);
+      expect(await state('pane-errors')).toBe('running');
+    } finally {
+      writeFileSync(configFile, base);
+      await world.cli(['reload', '--session', session]);
+    }
+    await until('git-context running again', async () => ((await state('git-context')) === 'running' ? true : undefined), 60_000);
+  }, 120_000);
 
   it('plugin dev builds a plugin from any directory and loads it into the running host', async () => {
     const dir = join(world.home, 'dev-plugin');

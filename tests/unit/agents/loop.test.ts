@@ -10,7 +10,7 @@ import { RunApprovals } from '../../../src/agents/policy.js';
 import { defaultLimits } from '../../../src/agents/limits.js';
 import type { AgentEvent } from '../../../src/agents/types.js';
 import { hostTools } from '../../../host/agents/tools.js';
-import { localEnvironment } from '../../../host/agents/environment.js';
+import { localEnvironment } from '../../../host/agents/toolEnvironment.js';
 
 let fake: FakeLlm;
 let dir: string;

@@ -2,7 +2,7 @@ import type { FakeLlm } from '../../fixtures/fake-llm/index.js';
 import { createProviderService } from '../../../src/providers/service.js';
 import type { Store } from '../../../host/store/db.js';
 import { createAgentsRuntime, type AgentsRuntime, type AgentsRuntimeOptions } from '../../../host/agents/runtime.js';
-import { localEnvironment } from '../../../host/agents/environment.js';
+import { localEnvironment } from '../../../host/agents/toolEnvironment.js';
 
 /** Jobs, agents and plans over a real store, with the real provider layer pointed at the fake LLM. */
 export function testRuntime(fake: FakeLlm, store: Store, extra: Partial<AgentsRuntimeOptions> = {}): AgentsRuntime {

@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PicodeEvent } from '../../../host/bus/envelope.js';
-import type { EventFilter, GateDecision, HostApi, HostExtension, IpcCallContext } from '../../../host/daemon/api.js';
+import { IpcMethodMissing, type EventFilter, type GateDecision, type HostApi, type HostExtension, type IpcCallContext } from '../../../host/api/hostApi.js';
+import { ServiceDirectory } from '../../../host/api/serviceDirectory.js';
 import { configSchema } from '../../../host/config/schema.js';
 import { openStore, type Store } from '../../../host/store/db.js';
 import { hooksExtension } from '../../../host/hooks/extension.js';
@@ -43,7 +44,15 @@ function memoryHost(config: unknown, store: Store) {
       sendKeys: async () => {},
       run: async () => ({ exitCode: 0, output: '', durationMs: 1, interrupted: false }),
     },
-    ipc: { register: (method, handler) => { methods.set(method, handler); } },
+    ipc: {
+      register: (method, handler) => { methods.set(method, handler); },
+      call: async (method, params) => {
+        const handler = methods.get(method);
+        if (!handler) throw new IpcMethodMissing(method);
+        return handler(params, { notify() {}, signal: new AbortController().signal });
+      },
+    },
+    services: new ServiceDirectory(),
     gates: {
       register: (name, gate) => { gates.set(name, gate); return () => gates.delete(name); },
       pass: async () => { throw new Error('not used'); },
@@ -73,13 +82,23 @@ async function started(config: Record<string, unknown>) {
   const store = openStore(join(dir, 'picode.db'));
   stores.push(store);
   const mem = memoryHost({ ...config, watch: { root: dir, debounceMs: 20, ...(config.watch as object | undefined) } }, store);
-  const extension = hooksExtension({ tmuxSocket: undefined });
+  const extension = hooksExtension();
   await extension.start(mem.host);
   running.push(extension);
   return { ...mem, dir, extension };
 }
 
 const settle = (ms = 50) => new Promise((r) => setTimeout(r, ms));
+
+/** The hook runs recorded, once there are `count` of them (generous deadline). */
+async function runsUntil(mem: { call(method: string, params?: unknown): unknown }, count: number): Promise<Array<{ hook: string; outcome: string; reason: string; output: string }>> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const rows = await mem.call('hooks.log', {}) as Array<{ hook: string; outcome: string; reason: string; output: string }>;
+    if (rows.length >= count || Date.now() > deadline) return rows;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
 
 describe('the hooks host extension', () => {
   it('registers its IPC methods and the hooks gate', async () => {
@@ -108,6 +127,30 @@ describe('the hooks host extension', () => {
     // Once for the gate; the bus delivery of the same event ran nothing.
     const log = await mem.call('hooks.log', {}) as unknown[];
     expect(log).toHaveLength(1);
+  });
+
+  it('reaches the other extensions through the host API: the planner in-process, the plugin runtime and the LLM from host.services', async () => {
+    const mem = await started({ hooks: [
+      { name: 'planner', event: 'user.plan', plan: { task: 'fix {{data.what}}' } },
+      { name: 'policy', event: 'user.plugin', plugin: 'guard' },
+      { name: 'question', event: 'user.ask', ask: { prompt: 'why?' } },
+    ] });
+    // Nothing offers them yet: each run says what is missing.
+    for (const name of ['plan', 'plugin', 'ask']) await mem.call('events.emit', { name, data: { what: 'tests' } });
+    const missing = await runsUntil(mem, 3);
+    expect(missing.map((r) => [r.hook, r.outcome]).sort()).toEqual([['planner', 'unavailable'], ['policy', 'unavailable'], ['question', 'unavailable']]);
+    expect(missing.find((r) => r.hook === 'planner')!.reason).toMatch(/plan\.create/);
+
+    const planned: unknown[] = [];
+    mem.host.ipc.register('plan.create', (params) => { planned.push(params); return { id: 7 }; });
+    mem.host.services.provide('plugins', { deliver: async () => ({ actions: [{ tag: 'set-status', val: 'ok' }] }) } as never);
+    mem.host.services.provide('llm', { complete: async () => ({ text: 'because' }) } as never);
+    for (const name of ['plan', 'plugin', 'ask']) await mem.call('events.emit', { name, data: { what: 'tests' } });
+    await runsUntil(mem, 6);
+    expect(planned).toEqual([expect.objectContaining({ task: 'fix tests', origin: 'hook:planner' })]);
+    const log = await mem.call('hooks.log', { outcome: 'ok' }) as Array<{ hook: string; output: string }>;
+    expect(log.map((r) => r.hook).sort()).toEqual(['planner', 'policy', 'question']);
+    expect(log.find((r) => r.hook === 'question')!.output).toBe('because');
   });
 
   it('refuses a bad event name and an unknown pane on events.emit', async () => {

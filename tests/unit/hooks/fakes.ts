@@ -1,5 +1,5 @@
 import type { PicodeEvent } from '../../../host/bus/envelope.js';
-import type { EventInput, RunResult } from '../../../host/daemon/api.js';
+import type { EventInput, RunResult } from '../../../host/api/hostApi.js';
 import type { HookServices, PluginReply } from '../../../host/hooks/services.js';
 import { ServiceUnavailable } from '../../../host/hooks/services.js';
 import { hookLimitsSchema, hookSchema, type HookConfig, type HookLimits } from '../../../host/config/sections/hooks.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { EventBus } from '../../../host/bus/bus.js';
-import { Gates, combineDecisions } from '../../../host/daemon/gates.js';
+import { Gates, combineDecisions } from '../../../host/bus/gates.js';
 import type { PicodeEvent } from '../../../host/bus/envelope.js';
-import type { HostLogger } from '../../../host/daemon/api.js';
+import type { HostLogger } from '../../../host/api/hostApi.js';
 
 function logger(): HostLogger & { errors: string[] } {
   const errors: string[] = [];

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
  * BusApi/GateRegistry shows which ones tsc accepts. Each probe line is compiled; the test
  * lists the lines that fail.
  */
-const api = resolve('host/daemon/api.js');
+const api = resolve('host/api/hostApi.js');
 const dir = mkdtempSync(join(tmpdir(), 'picode-event-types-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

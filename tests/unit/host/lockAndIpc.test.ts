@@ -10,7 +10,7 @@ import { LineReader, parseMessage, isRequest, isNotification, isResponse } from 
 import { IpcServer } from '../../../host/ipc/server.js';
 import { connectHost } from '../../../host/ipc/client.js';
 import { PicodeError } from '../../../host/core/errors.js';
-import { shellInitCommand, shellKind } from '../../../host/daemon/shellInit.js';
+import { shellInitCommand, shellKind } from '../../../host/mux/shellInit.js';
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 

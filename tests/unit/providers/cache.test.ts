@@ -16,7 +16,7 @@ import { contextItem } from '../../../src/context/types.js';
 import type { CallRecord, Message, ProviderDeps } from '../../../src/providers/types.js';
 import type { ProviderEntry } from '../../../src/providers/configSchema.js';
 import { hostTools } from '../../../host/agents/tools.js';
-import { localEnvironment } from '../../../host/agents/environment.js';
+import { localEnvironment } from '../../../host/agents/toolEnvironment.js';
 
 // A system prompt long enough to be cached (the API's minimum is 1,024 tokens).
 const longSystem = 'You are a careful coding agent. Read before you edit and run the tests after each change. '.repeat(60);

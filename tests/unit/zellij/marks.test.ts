@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MarkDecoder, makeMarksVisible } from '../../../host/mux/zellij/marks.js';
 
-// The line the host types for `picode run` in a shell without marks (host/daemon/shellInit.ts sentinelLine).
+// The line the host types for `picode run` in a shell without marks (host/mux/shellInit.ts sentinelLine).
 const sentinel = ` printf '\\033]133;C;picode=ab12\\007'; make test; printf '\\033]133;D;%s;picode=ab12\\007' "$?"`;
 
 describe('OSC 133 marks through Zellij viewports', () => {

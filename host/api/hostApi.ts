@@ -1,8 +1,11 @@
-import type { PicodeEvent } from '../bus/envelope.js';
-import type { BlockingEventType, EventData, EventType } from '../bus/catalog/index.js';
+import type { BusApi, GateRegistry, HostLogger, Unsubscribe } from '../bus/contract.js';
 import type { PaneInfo, CaptureOptions } from '../mux/types.js';
 import type { PicodeConfig } from '../config/schema.js';
 import type { Store } from '../store/db.js';
+
+export type {
+  BusApi, EventFilter, EventInput, GateDecision, GateRegistry, HostLogger, TypedEvent, Unsubscribe,
+} from '../bus/contract.js';
 
 /**
  * What the host process offers to the parts that run inside it (the plugin runtime, the hook
@@ -17,9 +20,11 @@ export interface HostApi {
   readonly store: Store;
   readonly bus: BusApi;
   readonly panes: PanesApi;
-  readonly ipc: IpcRegistry;
+  readonly ipc: HostIpc;
   readonly gates: GateRegistry;
   readonly log: HostLogger;
+  /** What the extensions offer each other (the plugin runtime, the LLM service, ...). */
+  readonly services: ServiceRegistry;
   /** Which multiplexer runs the session, and tmux's private server name (`-L`) when there is one: external agents open their own panes. */
   readonly mux?: {
     readonly kind: 'tmux' | 'zellij'; readonly tmuxSocket: string | undefined;
@@ -28,36 +33,6 @@ export interface HostApi {
   };
 }
 
-/**
- * Input of `HostApi.bus.emit`: the envelope without what the bus fills in. The type must be in
- * the event catalog and the data must match its schema (host/bus/catalog), or it does not compile.
- */
-export interface EventInput<TType extends EventType = EventType> {
-  readonly type: TType;
-  readonly pane?: string | undefined;
-  readonly data: EventData<TType>;
-}
-
-/** An event of a catalog type, its data typed by the catalog. */
-export type TypedEvent<TType extends EventType = EventType> = PicodeEvent<TType, EventData<TType>>;
-
-export interface EventFilter {
-  /** Exact types, or prefixes ending in `*` (`pane.*`). Omitted = every event. */
-  readonly types?: readonly string[];
-  readonly pane?: string;
-}
-
-export type Unsubscribe = () => void;
-
-export interface BusApi {
-  /** Persists and delivers an event; returns it with its id. Never blocks on subscribers. */
-  emit<TType extends EventType>(event: EventInput<TType>): TypedEvent<TType>;
-  /**
-   * Delivers matching events in order. Handlers run after the emit returns (asynchronously);
-   * a handler that throws is logged and does not affect other subscribers.
-   */
-  subscribe(filter: EventFilter, handler: (event: PicodeEvent) => void): Unsubscribe;
-}
 
 export interface RunResult {
   readonly exitCode: number | null;
@@ -90,38 +65,49 @@ export interface IpcRegistry {
   register(method: string, handler: (params: unknown, context: IpcCallContext) => unknown | Promise<unknown>): void;
 }
 
+/** The IPC surface extensions get: registering methods, and calling the other extensions' ones. */
+export interface HostIpc extends IpcRegistry {
+  /**
+   * Calls a method another extension registered, in this process (no socket): an extension
+   * uses another's IPC method as the CLI does, without going through the host's own socket.
+   * Rejects with IpcMethodMissing when no extension registered it.
+   */
+  call(method: string, params: unknown): Promise<unknown>;
+}
+
+/** `HostIpc.call` of a method no extension registered. */
+export class IpcMethodMissing extends Error {
+  constructor(readonly method: string) {
+    super(`no extension in this host offers the IPC method ${method}`);
+    this.name = 'IpcMethodMissing';
+  }
+}
+
+/**
+ * The services extensions provide each other, by name. Each providing extension declares its
+ * entry where it lives (declaration merging), so this contract imports no extension:
+ *
+ *     declare module '../api/hostApi.js' { interface HostServices { plugins: PluginRuntime } }
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface HostServices {}
+
+export type ServiceName = keyof HostServices;
+
+export interface ServiceRegistry {
+  /** Offers a service until the returned function withdraws it (when the extension stops). */
+  provide<K extends ServiceName>(name: K, service: HostServices[K]): Unsubscribe;
+  /** The service, or undefined when no extension offers it (not started, failed, or absent). */
+  get<K extends ServiceName>(name: K): HostServices[K] | undefined;
+  /** Waits for a service an extension starting later will offer; undefined after `timeoutMs`. */
+  when<K extends ServiceName>(name: K, timeoutMs: number): Promise<HostServices[K] | undefined>;
+}
+
 export interface IpcCallContext {
   /** Sends a JSON-RPC notification to the calling client (for streaming methods). */
   notify(method: string, params: unknown): void;
   /** Aborted when the client disconnects. */
   readonly signal: AbortSignal;
-}
-
-/**
- * Blocking events (`llm.request`, `agent.tool.before`, `pane.send.before`) pass through gates
- * before the action they announce happens. The hook engine registers itself as a gate; the
- * verdicts of every gate are combined: deny beats ask beats allow.
- */
-export interface GateDecision {
-  readonly decision: 'allow' | 'ask' | 'deny';
-  readonly reason?: string;
-  /** A replacement payload (applied in gate registration order, then hook order). */
-  readonly updatedData?: unknown;
-  /** Extra context to add (for `llm.request` and `agent.tool.before`). */
-  readonly additionalContext?: string;
-}
-
-export interface GateRegistry {
-  register(name: string, gate: (event: PicodeEvent) => Promise<GateDecision | undefined>): Unsubscribe;
-  /** Emits the blocking event, runs every gate in parallel and combines their decisions. */
-  pass<TType extends BlockingEventType>(event: EventInput<TType>): Promise<GateDecision & { readonly data: EventData<TType> }>;
-}
-
-export interface HostLogger {
-  debug(message: string, fields?: Record<string, unknown>): void;
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
 }
 
 /** A part that runs inside the host process. Listed in host/daemon/extensions.ts. */

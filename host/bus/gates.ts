@@ -1,7 +1,7 @@
-import type { EventInput, GateDecision, GateRegistry, HostLogger, Unsubscribe, BusApi } from './api.js';
-import type { PicodeEvent } from '../bus/envelope.js';
-import { combineVerdicts } from '../bus/verdicts.js';
-import type { BlockingEventType, EventData } from '../bus/catalog/index.js';
+import type { EventInput, GateDecision, GateRegistry, HostLogger, Unsubscribe, BusApi } from './contract.js';
+import type { PicodeEvent } from './envelope.js';
+import { combineVerdicts } from './verdicts.js';
+import type { BlockingEventType, EventData } from './catalog/index.js';
 
 type Gate = (event: PicodeEvent) => Promise<GateDecision | undefined>;
 

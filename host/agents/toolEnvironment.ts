@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import type { HostApi, RunResult } from '../daemon/api.js';
+import type { HostApi, RunResult } from '../api/hostApi.js';
 import type { PaneInfo } from '../mux/types.js';
 import { shellQuote } from '../core/shellQuote.js';
 
