@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { PicodeError } from '../core/errors.js';
 import type { Database } from '../store/db.js';
-import { describeSession, hostKey, hostLogFor } from '../ipc/address.js';
+import { hostLogFor } from '../ipc/address.js';
+import { describeSession, hostKey } from '../core/hostIdentity.js';
 
 /**
  * The single-host lock: one row in `host_locks` per session (and tmux server). Taking it is

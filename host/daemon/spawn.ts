@@ -3,7 +3,8 @@ import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, writeSync } fr
 import type { Readable } from 'node:stream';
 import { dirname, join } from 'node:path';
 import { ensurePrivateDir, ensurePrivateFile, packageRoot } from '../core/paths.js';
-import { describeSession, hostLogFor } from '../ipc/address.js';
+import { hostLogFor } from '../ipc/address.js';
+import { describeSession } from '../core/hostIdentity.js';
 
 /**
  * Starting and stopping a session's host from other commands (`picode up`, `picode down`).

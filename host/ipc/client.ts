@@ -1,6 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import { ExitCode, PicodeError } from '../core/errors.js';
-import { describeSession, hostSocketFor } from './address.js';
+import { hostSocketFor } from './address.js';
+import { describeSession } from '../core/hostIdentity.js';
 import { shellCommand } from '../core/shellQuote.js';
 import {
   LineReader, RpcErrorCode, encodeMessage, helloMethod, isNotification, isResponse, parseMessage,

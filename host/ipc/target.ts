@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { basename } from 'node:path';
 import { PicodeError } from '../core/errors.js';
-import { hostKey } from './address.js';
+import { hostKey } from '../core/hostIdentity.js';
 
 /**
  * The one way every command finds the session it means (panes, capture, events, send, run,

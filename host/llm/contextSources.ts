@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { resolve, relative } from 'node:path';
 import { PicodeError } from '../core/errors.js';
-import { hostKey } from '../ipc/address.js';
+import { hostKey } from '../core/hostIdentity.js';
 import type { Database } from '../store/db.js';
 import type { Multiplexer, PaneInfo } from '../mux/types.js';
 import type { FailedCommand } from '../../src/context/sources.js';

@@ -469,8 +469,9 @@ export interface EventPayloads {
     "transport"?: string;
     "args": unknown;
     "decision": "allow" | "deny";
-    "by": "policy" | "gate" | "person" | "remembered" | "timeout";
+    "by": "policy" | "gate" | "person" | "remembered" | "timeout" | "cancelled";
     "isError": boolean;
+    "cancelled"?: boolean;
     "durationMs": number;
   };
   /** A call of an MCP client waits for a person: `picode mcp approve ID yes|no|always`. */

@@ -59,7 +59,7 @@ async function listFromStore(
   session: string, tmuxSocket: string | undefined, opts: EventsOptions, types: string[] | undefined, print: (e: PicodeEvent) => void,
 ): Promise<number> {
   const [{ openStore }, { databasePath }, { queryEvents, nextEventId, nthLastEventId }, { hostKey }] = await Promise.all([
-    import('../../store/db.js'), import('../../core/paths.js'), import('../../bus/eventStore.js'), import('../../ipc/address.js'),
+    import('../../store/db.js'), import('../../core/paths.js'), import('../../bus/eventStore.js'), import('../../core/hostIdentity.js'),
   ]);
   const store = openStore(databasePath());
   try {

@@ -1,13 +1,13 @@
 import type { Database } from '../db.js';
 import type { Migration } from '../migration.js';
-import { hostFileStem } from '../../ipc/address.js';
+import { hostFileStem } from '../../core/hostIdentity.js';
 
 /**
  * Host keys that name their (tmux server, session) exactly (issue 13 §3). The old key was
  * `server--session` (the session alone on the default server), which two pairs could share:
  * server `a` with session `b--c`, and server `a--b` with session `c`, wrote their events and
  * output under one key. The new key is the exact encoding of the host's file names
- * (host/ipc/address.ts hostFileStem: `a@b--c`, `a--b@c`).
+ * (host/core/hostIdentity.ts hostFileStem: `a@b--c`, `a--b@c`).
  *
  * Events carry their session, so each old key splits back into its pairs exactly. Output rows
  * carry only the key: where one old key held several sessions, each pane's rows go to the

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runPicode, type CliResult } from '../../support/cli.js';
 import { openStore } from '../../../host/store/db.js';
-import { hostKey } from '../../../host/ipc/address.js';
+import { hostKey } from '../../../host/core/hostIdentity.js';
 
 /**
  * Issue 13 §6 and §9: a damaged database and a YAML alias bomb give a message naming the file

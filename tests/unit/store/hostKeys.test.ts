@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { hostKey } from '../../../host/ipc/address.js';
+import { hostKey } from '../../../host/core/hostIdentity.js';
 import { openStore } from '../../../host/store/db.js';
 import { migrations } from '../../../host/store/migrations/index.js';
 import { EventWriter, queryEvents } from '../../../host/bus/eventStore.js';
