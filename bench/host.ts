@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- host [--tries N] [--flood-mb N] [--runs N]`: the host's event latency and
+ * `npm run bench -- host [--tries N] [--flood-mb N] [--runs N] [--flood-modes a,b]`: the host's event latency and
  * its cost under a flood, each compared in the same run with the peer the issue names.
  *
  * Latency: a token typed into a pane (send-keys on a control connection of the bench's own)
@@ -24,6 +24,7 @@ import { join } from 'node:path';
 import { connectHost, type HostClient } from '../host/ipc/client.js';
 import { ControlClient } from '../host/mux/tmux/control/client.js';
 import { packageRoot } from '../host/core/paths.js';
+import { openStore } from '../host/store/db.js';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number): number => {
@@ -258,6 +259,17 @@ async function floodRun(mode: FloodMode, payload: string, expectedBytes: number,
       await sleep(50);
     }
     out.hostCpuS = round(cpuSeconds(host.pid!) - cpu0.host, 2);
+    // And once the output log has written the flood's end (it may wait for the pane to go quiet).
+    const store = openStore(join(env.PICODE_HOME!, 'picode.db'));
+    try {
+      // This run's rows (the store is shared by the runs).
+      const logEnd = (): number => (store.db.prepare('SELECT MAX(offset + length(data)) AS e FROM pane_output WHERE time >= ?').get(cpu0.at) as { e: number | null }).e ?? 0;
+      for (let i = 0; i < 400 && logEnd() < received; i++) await sleep(50);
+      out.hostCpuWithOutputLogS = round(cpuSeconds(host.pid!) - cpu0.host, 2);
+      out.outputLogBytes = (store.db.prepare('SELECT SUM(length(data)) AS n FROM pane_output WHERE time >= ?').get(cpu0.at) as { n: number | null }).n ?? 0;
+    } finally {
+      store.close();
+    }
     clearInterval(sampler);
     const dropped = await client.call<Array<{ data: { bytes?: number } }>>('events.list', { types: ['pane.output.dropped'] });
     out.streamBytes = received;
@@ -286,7 +298,10 @@ async function flood(): Promise<Record<string, unknown>> {
   for (const byte of b64) if (byte === 10) lines++;
   // The pty turns each \n into \r\n (onlcr).
   const expectedBytes = b64.length + lines;
-  const modes: FloodMode[] = ['no-client', 'host-spool', 'host-control', 'host-pipe-pane', 'pipe-pane-fifo'];
+  const allModes: FloodMode[] = ['no-client', 'host-spool', 'host-control', 'host-pipe-pane', 'pipe-pane-fifo'];
+  // `--flood-modes no-client,host-spool`: a quicker before/after of one mode against no client.
+  const chosen = args.includes('--flood-modes') ? args[args.indexOf('--flood-modes') + 1]!.split(',') : allModes;
+  const modes = allModes.filter((m) => chosen.includes(m));
   const results = Object.fromEntries(modes.map((m) => [m, [] as Array<Record<string, number>>])) as Record<FloodMode, Array<Record<string, number>>>;
   const load: number[] = [];
   for (let run = 0; run < (args.includes('--stall-only') ? 0 : runs); run++) {
@@ -304,14 +319,15 @@ async function flood(): Promise<Record<string, unknown>> {
     const everyByte = results[mode].every((r) => r.streamBytes === expectedBytes || r.droppedEvents! > 0);
     return {
       medianMs: ms, ratio: round(ms / noClient, 2), rssGrowthMbMax: rss,
-      hostCpuSMedian: med(mode, 'hostCpuS'), tmuxCpuSMedian: med(mode, 'tmuxCpuS'), runs: results[mode],
+      hostCpuSMedian: med(mode, 'hostCpuS'), hostCpuWithOutputLogSMedian: med(mode, 'hostCpuWithOutputLogS'), tmuxCpuSMedian: med(mode, 'tmuxCpuS'), runs: results[mode],
       goals: { [`within${limit}x`]: ms / noClient <= limit, everyByteAccountedFor: everyByte },
     };
   };
   const pipeMs = med('pipe-pane-fifo', 'ms');
   // The host stopped for 10 s mid-flood, in the default mode and in control mode.
   const stall: Record<string, unknown> = {};
-  const stallModes = (args.includes('--stall-spool-only') ? ['host-spool'] : ['host-spool', 'host-control']) as Array<'host-spool' | 'host-control'>;
+  const stallModes = (args.includes('--stall-spool-only') ? ['host-spool'] : ['host-spool', 'host-control'])
+    .filter((m) => chosen.includes(m)) as Array<'host-spool' | 'host-control'>;
   for (const mode of stallModes) {
     progress(`flood ${floodMb} MB: host stopped ${stallSeconds} s, ${mode}`);
     load.push(loadAverage());
