@@ -302,7 +302,7 @@ async function flood(): Promise<Record<string, unknown>> {
   // `--flood-modes no-client,host-spool`: a quicker before/after of one mode against no client.
   const chosen = args.includes('--flood-modes') ? args[args.indexOf('--flood-modes') + 1]!.split(',') : allModes;
   const modes = allModes.filter((m) => chosen.includes(m));
-  const results = Object.fromEntries(modes.map((m) => [m, [] as Array<Record<string, number>>])) as Record<FloodMode, Array<Record<string, number>>>;
+  const results = Object.fromEntries(allModes.map((m) => [m, [] as Array<Record<string, number>>])) as Record<FloodMode, Array<Record<string, number>>>;
   const load: number[] = [];
   for (let run = 0; run < (args.includes('--stall-only') ? 0 : runs); run++) {
     for (const mode of modes) {
