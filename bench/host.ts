@@ -190,6 +190,11 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
 }
 
+/** Bytes a process has written so far (write syscalls: the store's WAL and checkpoints, IPC). */
+function writtenBytes(pid: number): number {
+  return Number(/wchar: (\d+)/.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))![1]);
+}
+
 /** The 1-minute load average, to say how busy the shared machine was. */
 const loadAverage = (): number => Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
 
@@ -229,7 +234,7 @@ async function floodRun(mode: FloodMode, payload: string, expectedBytes: number,
   } else {
     tmux(socket, 'new-window', '-d', '-t', `=${session}:`, script);
   }
-  const cpu0 = { host: host ? cpuSeconds(host.pid!) : 0, tmux: cpuSeconds(tmuxPid), at: Date.now() };
+  const cpu0 = { host: host ? cpuSeconds(host.pid!) : 0, tmux: cpuSeconds(tmuxPid), at: Date.now(), written: host ? writtenBytes(host.pid!) : 0 };
   const sample = (): void => {
     if (host) peak = Math.max(peak, rssBytes(host.pid!));
     tmuxPeak = Math.max(tmuxPeak, rssBytes(tmuxPid));
@@ -266,6 +271,7 @@ async function floodRun(mode: FloodMode, payload: string, expectedBytes: number,
       const logEnd = (): number => (store.db.prepare('SELECT MAX(offset + length(data)) AS e FROM pane_output WHERE time >= ?').get(cpu0.at) as { e: number | null }).e ?? 0;
       for (let i = 0; i < 400 && logEnd() < received; i++) await sleep(50);
       out.hostCpuWithOutputLogS = round(cpuSeconds(host.pid!) - cpu0.host, 2);
+      out.hostWrittenMb = round((writtenBytes(host.pid!) - cpu0.written) / 1e6, 1);
       out.outputLogBytes = (store.db.prepare('SELECT SUM(length(data)) AS n FROM pane_output WHERE time >= ?').get(cpu0.at) as { n: number | null }).n ?? 0;
     } finally {
       store.close();
@@ -319,7 +325,7 @@ async function flood(): Promise<Record<string, unknown>> {
     const everyByte = results[mode].every((r) => r.streamBytes === expectedBytes || r.droppedEvents! > 0);
     return {
       medianMs: ms, ratio: round(ms / noClient, 2), rssGrowthMbMax: rss,
-      hostCpuSMedian: med(mode, 'hostCpuS'), hostCpuWithOutputLogSMedian: med(mode, 'hostCpuWithOutputLogS'), tmuxCpuSMedian: med(mode, 'tmuxCpuS'), runs: results[mode],
+      hostCpuSMedian: med(mode, 'hostCpuS'), hostCpuWithOutputLogSMedian: med(mode, 'hostCpuWithOutputLogS'), hostWrittenMbMedian: med(mode, 'hostWrittenMb'), tmuxCpuSMedian: med(mode, 'tmuxCpuS'), runs: results[mode],
       goals: { [`within${limit}x`]: ms / noClient <= limit, everyByteAccountedFor: everyByte },
     };
   };
