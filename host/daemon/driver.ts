@@ -1,7 +1,9 @@
 import type { Multiplexer, MuxObserver, PaneInfo } from '../mux/types.js';
-import { TmuxControlObserver } from '../mux/tmux/control/observer.js';
+import { TmuxControlObserver, type CaptureStatus } from '../mux/tmux/control/observer.js';
 import type { SpoolOptions } from '../mux/tmux/control/spool.js';
 import { tmuxQuote } from '../mux/tmux/control/client.js';
+
+export type { CaptureStatus };
 
 /**
  * What the host does to panes (capture, type, press keys) and how it observes them. For tmux
@@ -17,6 +19,8 @@ export interface PaneDriver {
   relist?(): Promise<PaneInfo[]>;
   /** Switches on the multiplexer's flow control, once the host is fully started. */
   enableFlowControl?(): Promise<void>;
+  /** How pane output is read, for multiplexers with a choice (tmux: `host.capture`). */
+  captureStatus?(): CaptureStatus;
   /** The host durably recorded a pane's stream up to `offset` (spool capture frees it). */
   acknowledge?(paneId: string, offset: number): void;
   /**
@@ -45,6 +49,7 @@ export function tmuxDriver(options: {
     enableFlowControl: () => observer.enableFlowControl(),
     acknowledge: (pane, offset) => observer.acknowledge(pane, offset),
     tmuxCommand: (argv) => observer.command(argv.map(tmuxQuote).join(' ')),
+    captureStatus: () => observer.captureStatus,
     async notify(text) {
       const target = tmuxQuote(`=${options.session}:`);
       // `#` would start a format: doubled, it is shown as it is.

@@ -15,7 +15,7 @@ import { acquireHostLock, releaseHostLock } from './lock.js';
 import { startAgeRetention } from '../store/retention.js';
 import { OutputLog, resumePoint } from './outputLog.js';
 import { PaneState } from './paneState.js';
-import type { PaneDriver } from './driver.js';
+import type { CaptureStatus, PaneDriver } from './driver.js';
 import { registerHostMethods } from './methods.js';
 import { formatNotification } from './notification.js';
 import { viewRoles } from './paneGuard.js';
@@ -265,10 +265,14 @@ export class Host {
     return queryEvents(this.options.store.db, this.key, query);
   }
 
-  stats(): { pid: number; session: string; tmuxSocket: string | undefined; startedAt: number; lastEventId: number; dropped: number; socket: string } {
+  stats(): {
+    pid: number; session: string; tmuxSocket: string | undefined; startedAt: number; lastEventId: number; dropped: number; socket: string;
+    capture?: CaptureStatus;
+  } {
+    const capture = this.options.driver.captureStatus?.();
     return {
       pid: process.pid, session: this.options.session, tmuxSocket: this.options.tmuxSocket, startedAt: this.startedAt,
-      lastEventId: this.bus.lastId, dropped: this.dropped, socket: this.socketPath,
+      lastEventId: this.bus.lastId, dropped: this.dropped, socket: this.socketPath, ...(capture ? { capture } : {}),
     };
   }
 

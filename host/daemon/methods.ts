@@ -8,7 +8,8 @@ import { answerPage, pageQuery } from '../ipc/paging.js';
 /**
  * The host's own IPC methods (extensions add theirs through HostApi.ipc):
  *
- *   host.status                 -> pid, session, socket, last event id, drops
+ *   host.status                 -> pid, session, socket, last event id, drops, capture (mode in effect,
+ *                                  configured, why they differ)
  *   host.stop {reason?}         -> stops the host after answering
  *   host.reload                 -> ReloadResult (the config files loaded again, what changed and was applied)
  *   panes.list                  -> PaneInfo[] with byte counts and whether the shell marks commands

@@ -107,6 +107,8 @@ describe('spool capture', () => {
     const host = world.startHost(session);
     await hostReady(world, session);
     await until('the spool hooks', () => (world.tmux('show-hooks', '-t', session).includes('pipe-pane') ? true : undefined));
+    // host.status reports the capture in effect: the default, with nothing to explain.
+    expect(((await hostReady(world, session)) as { capture?: unknown }).capture).toEqual({ mode: 'spool', configured: 'spool' });
     const first = world.tmux('split-window', '-d', '-P', '-F', '#{pane_id}', '-t', `=${session}:`, 'printf first-bytes-of-the-pane; exec sleep 600').trim();
     const pane = world.tmux('new-window', '-d', '-P', '-F', '#{pane_id}', '-t', `=${session}:`, `base64 ${payload}; exec sleep 600`).trim();
     expect(await settled(pane, expectedBytes)).toBe(expectedBytes);

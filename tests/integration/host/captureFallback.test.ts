@@ -31,6 +31,11 @@ describe('spool capture without stdbuf', () => {
     const warning = await until('the fallback warning', () => (/stdbuf.*control mode instead/.test(host.stderr()) ? host.stderr() : undefined));
     expect(warning).toContain(bin.path);
     expect(warning.match(/control mode instead/g)).toHaveLength(1);
+    // host.status says which capture is in effect, and why it is not the configured one.
+    const { capture } = (await hostReady(world, session)) as { capture?: { mode: string; configured: string; reason?: string } };
+    expect(capture).toMatchObject({ mode: 'control', configured: 'spool' });
+    expect(capture!.reason).toMatch(/GNU coreutils stdbuf and head are needed/);
+    expect(capture!.reason).toContain(bin.path);
     // Nothing of the spool was set up: no hooks, no pipes, no writers.
     expect(world.tmux('show-hooks', '-t', session)).not.toContain('pipe-pane');
     const second = world.tmux('split-window', '-d', '-P', '-F', '#{pane_id}', '-t', `=${session}:`, 'printf second-pane-output; exec cat').trim();

@@ -18,6 +18,16 @@ import type { SpoolOptions } from './spool.js';
  * reports `pane.output.dropped` and resumes the pane at once (`refresh-client -A %P:continue`).
  * (`%P:off` is never used: it crashed tmux 3.3a on a streaming pane.)
  */
+/** How the host reads pane output (`host.status`'s `capture`). */
+export interface CaptureStatus {
+  /** In effect now. */
+  mode: 'spool' | 'control' | 'pipe-pane';
+  /** As configured (`host.capture`). */
+  configured: 'spool' | 'control' | 'pipe-pane';
+  /** Why `mode` is not the configured one (spool capture's tools missing on the tmux server). */
+  reason?: string;
+}
+
 export interface TmuxObserverOptions {
   readonly session: string;
   readonly socket?: string | undefined;
@@ -75,6 +85,7 @@ export class TmuxControlObserver implements MuxObserver {
   private readonly piped = new Set<string>();
   private sessionId: string | undefined;
   private mode: 'spool' | 'control' | 'pipe-pane';
+  private fallbackReason: string | undefined;
 
   constructor(private readonly options: TmuxObserverOptions) {
     this.mode = options.capture ?? 'control';
@@ -83,6 +94,11 @@ export class TmuxControlObserver implements MuxObserver {
   /** How pane output is read: as configured, or `control` after a fallback (see start()). */
   get captureMode(): 'spool' | 'control' | 'pipe-pane' {
     return this.mode;
+  }
+
+  /** The capture mode in effect, the one configured, and why they differ (for `host.status`). */
+  get captureStatus(): CaptureStatus {
+    return { mode: this.mode, configured: this.options.capture ?? 'control', ...(this.fallbackReason ? { reason: this.fallbackReason } : {}) };
   }
 
   /** The control client, for the host's commands (send-keys, capture-pane) on the same connection. */
@@ -139,6 +155,7 @@ export class TmuxControlObserver implements MuxObserver {
         // would end at once. Control mode needs nothing but tmux.
         this.spool = undefined;
         this.mode = 'control';
+        this.fallbackReason = problem;
         await this.command(`refresh-client -f ${tmuxQuote('!no-output')}`);
         this.options.warn?.(`${problem}; reading pane output in control mode instead (host.capture: control: flow-controlled, no disk, costlier for the tmux server under heavy output; see docs/host.md)`);
       }
