@@ -219,6 +219,9 @@ export async function serveStdio(options: ServeOptions): Promise<number> {
   const ended = new Promise<number>((resolve) => {
     process.stdin.once('end', () => resolve(0));
     process.stdin.once('close', () => resolve(0));
+    // A client that went away while an answer was on its way closes the pipe under the write:
+    // that ends the serve like a closed stdin, not with an unhandled EPIPE.
+    process.stdout.on('error', () => resolve(0));
     server.onclose = () => resolve(0);
     void options.client.closed.then(() => {
       process.stderr.write(`picode mcp serve: the picode host of session "${options.session}" stopped\n`);

@@ -167,9 +167,10 @@ describe('picode mcp serve over stdio', () => {
     let screen = '';
     await until('the agent pane to show the call', () => {
       screen = world.tmux('capture-pane', '-p', '-t', viewPane);
-      return screen.includes('picode-test-client asks to call send_to_pane') ? true : undefined;
+      // The approval itself (its notification, in the pane's notifications area, comes first).
+      return /MCP call \d+ waits for your approval/.test(screen) ? true : undefined;
     }).catch((error: Error) => { throw new Error(`${error.message}\n--- the agent pane shows ---\n${screen}`); });
-    expect(screen).toMatch(/MCP call \d+ waits for your approval/);
+    expect(screen).toContain('picode-test-client asks to call send_to_pane');
     world.tmux('send-keys', '-t', viewPane, 'y');
     expect((await pending).isError).toBe(false);
     await until('the text in the pane', async () => ((await call('read_pane', { pane: 'tests' })).text.includes('FROM-THE-AGENT-PANE\n') ? true : undefined));
@@ -189,11 +190,15 @@ describe('picode mcp serve over stdio', () => {
     const asking = new AbortController();
     const asked = client.callTool({ name: 'send_to_pane', arguments: { pane: 'tests', text: 'echo CANCELLED-TEXT', enter: true } }, undefined, { signal: asking.signal });
     await until('the approval to wait', async () => (await approvals()).find((p) => p.args.text === 'echo CANCELLED-TEXT'));
-    await until('the agent pane to show it', () => (world.tmux('capture-pane', '-p', '-J', '-t', viewPane).includes('CANCELLED-TEXT') ? true : undefined));
+    await until('the agent pane to show it', () => {
+      const screen = world.tmux('capture-pane', '-p', '-J', '-t', viewPane);
+      return screen.includes('CANCELLED-TEXT') && /MCP call \d+ waits for your approval/.test(screen) ? true : undefined;
+    });
     asking.abort();
     await expect(asked).rejects.toThrow();
     await until('the approval to leave the list', async () => ((await approvals()).some((p) => p.args.text === 'echo CANCELLED-TEXT') ? undefined : true));
-    await until('the agent pane to drop it', () => (world.tmux('capture-pane', '-p', '-J', '-t', viewPane).includes('CANCELLED-TEXT') ? undefined : true));
+    // Its approval prompt goes (the notification that it waited stays in the pane's notifications area).
+    await until('the agent pane to drop its approval prompt', () => (world.tmux('capture-pane', '-p', '-J', '-t', viewPane).includes('waits for your approval') ? undefined : true));
     expect((await mcpCalls()).find((c) => c.args.text === 'echo CANCELLED-TEXT')).toMatchObject({ tool: 'send_to_pane', decision: 'deny', by: 'cancelled', cancelled: true });
 
     // A command that does not end: the host stops waiting for it when the call is cancelled
