@@ -106,6 +106,12 @@ export class ExternalAgents {
   private readonly panes: TmuxPanes;
   private readonly notifier: Notifier;
   private readonly live = new Map<number, Live>();
+  /**
+   * Runs whose agent process is known to have ended (exited, killed, pane closed, session ended).
+   * A hook call still in flight when the process died (its relay was started before) arrives late
+   * and must not reopen the run.
+   */
+  private readonly processEnded = new Set<number>();
   private readonly watchers = new Set<(n: AgentNotification) => void>();
   private server: Promise<HookServer> | undefined;
   private reconcileTimer: NodeJS.Timeout | undefined;
@@ -260,7 +266,7 @@ export class ExternalAgents {
   private async onHook(runId: number, payload: Record<string, unknown>): Promise<Record<string, unknown> | undefined> {
     const record = this.ext.get(runId);
     const run = this.runs.get(runId);
-    if (!record || !run) return undefined;
+    if (!record || !run || this.processEnded.has(runId)) return undefined;
     const identity = identityOf(payload);
     if (!this.live.has(runId)) this.follow(record);
     const live = this.live.get(runId)!;
@@ -307,7 +313,7 @@ export class ExternalAgents {
       case 'session.start':
         return undefined;
       case 'session.end':
-        this.setStatus(runId, this.live.get(runId)?.stopRequested ? 'stopped' : 'done', 'hooks', `session ended (${meaning.reason})`);
+        this.endProcess(runId, this.live.get(runId)?.stopRequested ? 'stopped' : 'done', 'hooks', `session ended (${meaning.reason})`);
         return undefined;
       default:
         return undefined;
@@ -481,11 +487,18 @@ export class ExternalAgents {
 
   // ---- status -----------------------------------------------------------------------------
 
+  /** The run's agent process is gone: its last status, and no hook call reopens it. */
+  private endProcess(runId: number, status: RunStatus, source: StatusSource, detail?: string): void {
+    this.setStatus(runId, status, source, detail);
+    this.processEnded.add(runId);
+  }
+
   private setStatus(runId: number, status: RunStatus, source: StatusSource, detail?: string): void {
     const before = this.runs.get(runId);
     const record = this.ext.get(runId);
     if (!before || !record) return;
-    if (finishedRunStatuses.includes(before.status) && !['working', 'waiting_input'].includes(status)) return;
+    // A run that failed in a turn (an API error) takes up again on the next prompt; one the person stopped does not.
+    if (finishedRunStatuses.includes(before.status) && (before.status === 'stopped' || !['working', 'waiting_input'].includes(status))) return;
     const changed = before.status !== status;
     this.runs.update(runId, { status, ...(status === 'failed' ? { error: detail ?? null } : {}) });
     this.ext.update(runId, { statusSource: source, statusChanged: changed });
@@ -539,6 +552,7 @@ export class ExternalAgents {
       return; // the session is going away; the host stops us
     }
     const now = Date.now();
+    let nudged = false;
     for (const [runId, live] of [...this.live]) {
       const record = this.ext.get(runId);
       if (!record?.pane) continue;
@@ -547,17 +561,18 @@ export class ExternalAgents {
       const code = state?.exitStatus;
       const signal = state?.signal;
       // A pane missing from one listing (tmux busy), or dead before tmux has reaped its process
-      // (neither an exit status nor a signal yet), is looked at again for a while before its run
-      // ends without an exit status.
+      // (neither an exit status nor a signal yet: tmux is nudged to reap it, see nudgeReaper), is
+      // looked at again for a while before its run ends without an exit status.
       const knownAlive = !state && this.host.panes.resolve(record.pane) && !this.host.panes.resolve(record.pane)!.dead;
       if (knownAlive || (state && code === undefined && signal === undefined)) {
         live.deadSince ??= now;
+        if (state && !nudged) { nudged = true; await this.panes.nudgeReaper(); }
         if (now - live.deadSince < exitStatusPatienceMs) continue;
       }
       if (code !== undefined) this.ext.update(runId, { exitCode: code });
       const status: RunStatus = live.stopRequested ? 'stopped' : code === 0 ? 'done' : 'failed';
       const detail = !state ? 'its pane was closed' : signal !== undefined ? `its process was killed by signal ${signal}` : `its process exited with status ${code ?? 'unknown'}`;
-      this.setStatus(runId, status, record.statusSource, detail);
+      this.endProcess(runId, status, record.statusSource, detail);
     }
   }
 
@@ -565,7 +580,7 @@ export class ExternalAgents {
   private reconcileInPlace(): void {
     for (const [runId, live] of [...this.live]) {
       const pane = this.ext.get(runId)?.pane;
-      if (pane && !this.host.panes.resolve(pane)) this.setStatus(runId, live.stopRequested ? 'stopped' : 'failed', this.ext.get(runId)!.statusSource, 'its pane was closed');
+      if (pane && !this.host.panes.resolve(pane)) this.endProcess(runId, live.stopRequested ? 'stopped' : 'failed', this.ext.get(runId)!.statusSource, 'its pane was closed');
     }
   }
 
@@ -583,7 +598,7 @@ export class ExternalAgents {
     if (live) {
       if (exitCode !== undefined) this.ext.update(runId, { exitCode });
       const status: RunStatus = live.stopRequested ? 'stopped' : exitCode === 0 ? 'done' : 'failed';
-      this.setStatus(runId, status, record.statusSource, signal ? `its process was killed by ${signal}` : `its process exited with status ${exitCode ?? 'unknown'}`);
+      this.endProcess(runId, status, record.statusSource, signal ? `its process was killed by ${signal}` : `its process exited with status ${exitCode ?? 'unknown'}`);
     }
     return this.listed(this.runs.get(runId)!);
   }

@@ -29,6 +29,8 @@ export type TmuxControl = (argv: readonly string[]) => Promise<string[]>;
 export class TmuxPanes {
   /** The status line shows `@picode-waiting` once it is put in front of status-right (once per host). */
   private statusInstalled = false;
+  /** The tmux server's process, for nudgeReaper. */
+  private serverPid: number | undefined;
 
   constructor(
     private readonly session: string,
@@ -87,6 +89,22 @@ export class TmuxPanes {
       states.set(id, { dead: dead === '1', exitStatus: status ? Number(status) : undefined, signal: signal ? Number(signal) : undefined, pid: pid ? Number(pid) : undefined });
     }
     return states;
+  }
+
+  /**
+   * Has the tmux server look for exited children again. A tmux built with libutempter (Debian's,
+   * among others) loses a SIGCHLD that arrives while utempter's own handler is installed during
+   * another pane's spawn: that child stays a zombie and its pane dead without an exit status until
+   * the next SIGCHLD (tmux/tmux#311, #4559). A repeated SIGCHLD is harmless: tmux only reaps.
+   */
+  async nudgeReaper(): Promise<void> {
+    this.serverPid ??= Number((await this.query(['display-message', '-p', '-t', `${this.session}:`, '#{pid}']).catch(() => '')).trim()) || undefined;
+    if (!this.serverPid) return;
+    try {
+      process.kill(this.serverPid, 'SIGCHLD');
+    } catch {
+      this.serverPid = undefined; // gone (or restarted): looked up again next time
+    }
   }
 
   /** The terminal device of a pane (for the bell). */

@@ -127,6 +127,7 @@ describe.skipIf(!cli)('Claude Code in a pane, wired by picode', () => {
   }, 180_000);
 
   it('a killed agent process ends its run as failed, never stuck', async () => {
+    const env = world.paneEnv(pane);
     const pid = Number(world.tmux('display-message', '-p', '-t', pane, '#{pane_pid}').trim());
     process.kill(pid, 'SIGKILL');
     const ended = await world.waitStatus(runId, 'failed', 120_000);
@@ -134,6 +135,10 @@ describe.skipIf(!cli)('Claude Code in a pane, wired by picode', () => {
     expect(ended.error).toBe('its process was killed by signal 9');
     const finished = await world.agentEvents('agent.finished');
     expect(finished.map((e) => e.data.status)).toEqual(['failed']);
+    // A hook call its relay sent before the process died arrives late: the run stays ended.
+    const late = await fetch(env.PICODE_HOOK_URL!, { method: 'POST', headers: { 'x-picode-token': env.PICODE_HOOK_TOKEN! }, body: JSON.stringify({ hook_event_name: 'UserPromptSubmit', prompt: 'late' }) });
+    expect(late.status).toBe(200);
+    expect((await world.run(runId)).status).toBe('failed');
   }, 180_000);
 });
 
