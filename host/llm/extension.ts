@@ -11,10 +11,10 @@ import { providerKeyNames } from './providerKeys.js';
 import { llmStatus } from './status.js';
 import { providersSection } from '../../src/providers/configSchema.js';
 import type { PicodeConfig } from '../config/schema.js';
+import type { LlmService } from '../../src/providers/types.js';
 
 /** The config sections the LLM service is built from: a change to any of them rebuilds it. */
 const llmSections = Object.keys(providersSection);
-import type { LlmService } from '../../src/providers/types.js';
 
 declare module '../api/hostApi.js' {
   interface HostServices {
@@ -78,15 +78,17 @@ export function createLlmExtension(): HostExtension {
       const observer = createObserver(host, () => prices, (request) => callerOf(request)?.question, timers);
       let service = createLlmService(host, { prompt, observe: observer });
       let keyNames = await providerKeyNames(host.config);
-      let withdraw = host.services.provide('llm', service);
-      unregister.push(() => withdraw());
+      // One service object for the host's life, reading the current build per request: whoever
+      // holds it gets the rebuilt one on their next request, and streams already running finish on theirs.
+      const current: LlmService = {
+        stream: (request) => service.stream(request),
+        complete: (request) => service.complete(request),
+      };
+      unregister.push(host.services.provide('llm', current));
       rebuild = async (config) => {
         const names = await providerKeyNames(config);
         service = createLlmService(host, { config, prompt, observe: observer });
         keyNames = names;
-        // Other extensions look the service up per request: the next one gets the new one.
-        withdraw();
-        withdraw = host.services.provide('llm', service);
       };
       unregister.push(await registerRequiredGates(host));
 

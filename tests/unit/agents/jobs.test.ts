@@ -1,21 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../../../host/store/db.js';
+import { describe, expect, it } from 'vitest';
+import { useTempStore } from '../../support/tempStore.js';
 import { JobOrchestrator, abortReason } from '../../../host/jobs/orchestrator.js';
 import type { JobEventType, JobRecord } from '../../../host/jobs/types.js';
 
-let dir: string;
-let store: Store;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'picode-jobs-'));
-  store = openStore(join(dir, 'picode.db'));
-});
-afterEach(() => {
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const temp = useTempStore('jobs');
 
 function deferred<T = void>() {
   let resolve!: (v: T) => void;
@@ -26,7 +14,7 @@ function deferred<T = void>() {
 /** A three-stage kind whose middle stage waits for the test (or for an abort). */
 function setup(session = 'main') {
   const events: Array<[JobEventType, JobRecord]> = [];
-  const orchestrator = new JobOrchestrator(store, session, (type, job) => events.push([type, job]), 0);
+  const orchestrator = new JobOrchestrator(temp.store, session, (type, job) => events.push([type, job]), 0);
   const gate = { release: deferred(), ran: [] as string[], finished: [] as string[] };
   orchestrator.register<{ n: number }>({
     kind: 'demo',
@@ -96,9 +84,9 @@ describe('the job orchestrator', () => {
 
   it('marks jobs a dead host left running as interrupted at start (only its own session)', () => {
     const { orchestrator } = setup('main');
-    const other = new JobOrchestrator(store, 'other');
+    const other = new JobOrchestrator(temp.store, 'other');
     const now = Date.now();
-    const insert = store.db.prepare(`INSERT INTO jobs (session, kind, title, status, stages_json, input_json, created_at, updated_at) VALUES (?, 'demo', 't', ?, '[]', '{}', ?, ?)`);
+    const insert = temp.store.db.prepare(`INSERT INTO jobs (session, kind, title, status, stages_json, input_json, created_at, updated_at) VALUES (?, 'demo', 't', ?, '[]', '{}', ?, ?)`);
     const a = Number(insert.run('main', 'running', now, now).lastInsertRowid);
     const b = Number(insert.run('main', 'done', now, now).lastInsertRowid);
     const c = Number(insert.run('other', 'running', now, now).lastInsertRowid);
@@ -135,7 +123,7 @@ describe('the job orchestrator', () => {
 
   it('tells a stage why it was aborted', async () => {
     const reasons: Array<string | undefined> = [];
-    const orchestrator = new JobOrchestrator(store, 's');
+    const orchestrator = new JobOrchestrator(temp.store, 's');
     orchestrator.register({
       kind: 'wait', title: () => 'wait',
       stages: [{ name: 'w', run: (ctx) => new Promise((_, reject) => ctx.signal.addEventListener('abort', () => { reasons.push(abortReason(ctx.signal)); reject(new Error('x')); })) }],
@@ -150,7 +138,7 @@ describe('the job orchestrator', () => {
 
   it('coalesces progress events', async () => {
     const events: JobEventType[] = [];
-    const orchestrator = new JobOrchestrator(store, 's', (type) => events.push(type), 60_000);
+    const orchestrator = new JobOrchestrator(temp.store, 's', (type) => events.push(type), 60_000);
     orchestrator.register({ kind: 'chatty', title: () => 'c', stages: [{ name: 'x', run: async (ctx) => { for (let i = 0; i < 1000; i++) ctx.progress(i / 1000); } }] });
     const job = orchestrator.submit('chatty', {});
     await orchestrator.wait(job.id);

@@ -1,36 +1,23 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../../../host/store/db.js';
+import { describe, expect, it } from 'vitest';
+import { useTempStore } from '../../support/tempStore.js';
 import { OutputLog, readOutputRange } from '../../../host/daemon/outputLog.js';
 
 /**
  * The output log keeps a pane's raw bytes exactly, in rows of bounded size, and copies what it
  * is given: a capture may reuse its read buffer once `append` returned.
  */
-let dir: string;
-let store: Store;
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'picode-outputlog-'));
-  store = openStore(join(dir, 'db'));
-});
-afterEach(() => {
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const temp = useTempStore('outputlog');
 
 function log(maxBytesPerPane: number, recorded: Array<[string, number]> = []): OutputLog {
-  return new OutputLog(store.db, 'k', {
+  return new OutputLog(temp.store.db, 'k', {
     flushMs: 60_000, maxBytesPerPane, onError: (error) => { throw error; },
     onRecorded: (pane, end) => recorded.push([pane, end]),
   });
 }
 
 const rows = (pane: string): Array<{ offset: number; n: number }> =>
-  store.db.prepare('SELECT offset, length(data) AS n FROM pane_output WHERE pane = ? ORDER BY offset').all(pane) as Array<{ offset: number; n: number }>;
+  temp.store.db.prepare('SELECT offset, length(data) AS n FROM pane_output WHERE pane = ? ORDER BY offset').all(pane) as Array<{ offset: number; n: number }>;
 
 describe('output log', () => {
   it('stores every byte in order, in rows of at most 1 MiB, from a reused read buffer', () => {
@@ -51,8 +38,8 @@ describe('output log', () => {
     output.append('%1', 100 + at, big);
     output.flush();
     const all = Buffer.concat([input, big]);
-    expect(readOutputRange(store.db, 'k', '%1', 100, 100 + all.length).equals(all)).toBe(true);
-    expect(readOutputRange(store.db, 'k', '%2', 0, 10).toString()).toBe('other pane');
+    expect(readOutputRange(temp.store.db, 'k', '%1', 100, 100 + all.length).equals(all)).toBe(true);
+    expect(readOutputRange(temp.store.db, 'k', '%2', 0, 10).toString()).toBe('other pane');
     const stored = rows('%1');
     expect(stored.slice(0, -1).every((r) => r.n <= 1024 * 1024)).toBe(true);
     for (let i = 1; i < stored.length; i++) expect(stored[i]!.offset).toBe(stored[i - 1]!.offset + stored[i - 1]!.n);
@@ -71,6 +58,6 @@ describe('output log', () => {
     const end = 1013 + flood.length;
     const kept = rows('%1');
     expect(kept[0]!.offset).toBeGreaterThanOrEqual(end - 2 * 1024 * 1024 - 1024 * 1024);
-    expect(readOutputRange(store.db, 'k', '%1', end - 2 * 1024 * 1024, end).equals(flood.subarray(flood.length - 2 * 1024 * 1024))).toBe(true);
+    expect(readOutputRange(temp.store.db, 'k', '%1', end - 2 * 1024 * 1024, end).equals(flood.subarray(flood.length - 2 * 1024 * 1024))).toBe(true);
   });
 });

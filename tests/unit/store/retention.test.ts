@@ -1,30 +1,20 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../../../host/store/db.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useTempStore } from '../../support/tempStore.js';
 import { startAgeRetention } from '../../../host/store/retention.js';
 import { configSchema } from '../../../host/config/schema.js';
 
 /** Issue 13 §9: age-based retention (`host.retention.maxAgeDays`, default 30). */
-let dir: string;
-let store: Store;
+const temp = useTempStore('retention');
 const day = 86_400_000;
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'picode-retention-'));
-  store = openStore(join(dir, 'db'));
   const now = Date.now();
-  const event = store.db.prepare("INSERT INTO events (host_key, seq, session, type, time, data) VALUES ('k', ?, 's', 't', ?, '{}')");
-  const output = store.db.prepare("INSERT INTO pane_output (host_key, pane, offset, time, data) VALUES ('k', '%1', ?, ?, x'00')");
+  const event = temp.store.db.prepare("INSERT INTO events (host_key, seq, session, type, time, data) VALUES ('k', ?, 's', 't', ?, '{}')");
+  const output = temp.store.db.prepare("INSERT INTO pane_output (host_key, pane, offset, time, data) VALUES ('k', '%1', ?, ?, x'00')");
   [now - 40 * day, now - 31 * day, now - 2 * day, now].forEach((t, i) => { event.run(i + 1, t); output.run(i, t); });
 });
-afterEach(() => {
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
 
-const count = (table: string): number => (store.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+const count = (table: string): number => (temp.store.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
 
 describe('age-based retention', () => {
   it('defaults to 30 days in the config', () => {
@@ -32,14 +22,14 @@ describe('age-based retention', () => {
   });
 
   it('deletes events and pane output older than maxAgeDays at start, keeps the rest', () => {
-    const stop = startAgeRetention(store.db, 30, (e) => { throw e; });
+    const stop = startAgeRetention(temp.store.db, 30, (e) => { throw e; });
     stop();
     expect(count('events')).toBe(2);
     expect(count('pane_output')).toBe(2);
   });
 
   it('0 keeps everything', () => {
-    startAgeRetention(store.db, 0, (e) => { throw e; })();
+    startAgeRetention(temp.store.db, 0, (e) => { throw e; })();
     expect(count('events')).toBe(4);
   });
 });
