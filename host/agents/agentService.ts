@@ -56,6 +56,9 @@ export interface AgentServiceDeps {
   readonly system?: (run: AgentRunRecord, env: ToolEnvironment) => string;
 }
 
+/** What a config reload may change while the host runs (`agents.*`): runs started after it use the new values. */
+export type AgentSettings = Pick<AgentServiceDeps, 'policy' | 'limits' | 'defaultModel' | 'reasoning'>;
+
 /** The model of a run started without one, until the first answer names the model that served it. */
 export const configuredDefaultModel = '(configured default)';
 
@@ -76,7 +79,7 @@ export class AgentService {
   private readonly early = new Map<number, string[]>();
   private readonly watchers = new Set<(n: AgentNotification) => void>();
 
-  constructor(private readonly deps: AgentServiceDeps) {
+  constructor(private deps: AgentServiceDeps) {
     deps.jobs.register<{ run: number }>({
       kind: 'agent',
       title: (input) => `agent #${input.run}: ${this.deps.runs.get(input.run)?.task.slice(0, 60) ?? ''}`,
@@ -94,6 +97,11 @@ export class AgentService {
         else if (job.status === 'failed') this.setStatus(id, 'failed', job.error);
       },
     });
+  }
+
+  /** The settings of a reloaded config; runs already started keep theirs. */
+  reconfigure(settings: AgentSettings): void {
+    this.deps = { ...this.deps, ...settings };
   }
 
   start(request: StartAgentRequest): { run: AgentRunRecord; job: JobRecord } {

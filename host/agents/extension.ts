@@ -72,6 +72,13 @@ export function agentsExtension(): HostExtension {
       registerAgentMethods(host.ipc, runtime, (handler) => host.bus.subscribe({ types: ['job.*'] }, (event) => handler(event.data)), external);
       withdraw = host.services.provide('agents', runtime);
     },
+    async reconfigure(config, changed) {
+      const sections = ['agents', 'plans'].filter((section) => changed.has(section));
+      if (!sections.length || !runtime) return [];
+      runtime.reconfigure({ agents: config.agents, plans: config.plans });
+      external?.reconfigure(config.agents.external, mergePolicy(config.agents.approvals));
+      return sections;
+    },
     async stop() {
       withdraw?.();
       await external?.close();

@@ -48,7 +48,7 @@ interface PlanJobInput {
 export class PlanService {
   private readonly watchers = new Set<(plan: PlanRecord) => void>();
 
-  constructor(private readonly deps: PlanServiceDeps) {
+  constructor(private deps: PlanServiceDeps) {
     deps.jobs.register<PlanJobInput>({
       kind: 'plan',
       title: (input) => {
@@ -75,7 +75,7 @@ export class PlanService {
             const generated = await generatePlan(llm, {
               task: plan.task,
               context: ctx.state.context as PlanContextItem[],
-              model: plan.model ?? deps.defaultModel,
+              model: plan.model ?? this.deps.defaultModel,
               signal: ctx.signal,
               revise: parent ? { plan: deps.plans.draftOf(parent), feedback: plan.feedback ?? '' } : undefined,
             });
@@ -151,6 +151,11 @@ export class PlanService {
       if (ids.has(step) && check && !checks.has(step)) checks.set(step, check);
     }
     return { ...plan, steps: plan.steps.map((s) => (checks.has(s.id) ? { ...s, check: checks.get(s.id)! } : s)) };
+  }
+
+  /** `plans.model` of a reloaded config: plans generated after it use it. */
+  reconfigure(settings: { readonly defaultModel: string | undefined }): void {
+    this.deps = { ...this.deps, defaultModel: settings.defaultModel };
   }
 
   create(task: string, options: { cwd: string; model?: string | undefined; extraContext?: readonly PlanContextItem[] }): { plan: PlanRecord; job: JobRecord } {

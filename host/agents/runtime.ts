@@ -7,7 +7,7 @@ import type { AgentsConfig } from '../config/sections/agents.js';
 import { loadPrices } from '../llm/prices.js';
 import { JobOrchestrator, type JobEmitter } from '../jobs/orchestrator.js';
 import type { Store } from '../store/db.js';
-import { AgentService, defaultPolicy, type AgentServiceDeps } from './agentService.js';
+import { AgentService, defaultPolicy, type AgentServiceDeps, type AgentSettings } from './agentService.js';
 import type { ToolEnvironment } from './toolEnvironment.js';
 import { PlanService } from './planService.js';
 import { PlanStore, type PlanRecord } from './planStore.js';
@@ -20,6 +20,8 @@ export interface AgentsRuntime {
   readonly plans: PlanService;
   readonly runs: AgentRunStore;
   readonly planStore: PlanStore;
+  /** Applies the `agents` and `plans` sections of a reloaded config to runs and plans started after it. */
+  reconfigure(config: AgentsRuntimeOptions['config']): void;
 }
 
 export interface AgentsRuntimeOptions {
@@ -49,24 +51,17 @@ export function createAgentsRuntime(options: AgentsRuntimeOptions): AgentsRuntim
   const runs = new AgentRunStore(options.store.db);
   const planStore = new PlanStore(options.store.db);
   const prices = loadPrices(options.env ?? process.env);
-  const agentsConfig = options.config.agents;
   let plans: PlanService | undefined;
   const agents = new AgentService({
     session: options.session,
     runs,
     jobs,
     llm: options.llm,
-    policy: mergePolicy(agentsConfig.approvals),
-    limits: {
-      maxTurns: agentsConfig.maxTurns, maxTokens: agentsConfig.maxTokens, maxCostUsd: agentsConfig.maxCostUsd,
-      ...(agentsConfig.maxRepeatedFailures !== undefined ? { maxRepeatedFailures: agentsConfig.maxRepeatedFailures } : {}),
-    },
-    defaultModel: agentsConfig.model,
+    ...agentSettings(options.config.agents),
     environment: options.environment,
     tools: async (env) => [...hostTools(env), ...((await options.extraTools?.(env)) ?? [])],
     gate: options.gate,
     costOf: (usage, model) => costOf(usage, findPrice(prices, model)),
-    reasoning: agentsConfig.reasoning,
     emit: (type, run, data) => {
       emit?.(type, run.workPane, { run: runSummary(run), ...data });
       if (type === 'agent.finished' && run.planStepId !== undefined) plans?.agentFinished(run.planStepId, run.id, run.status, run.worktree ?? run.cwd);
@@ -82,7 +77,25 @@ export function createAgentsRuntime(options: AgentsRuntimeOptions): AgentsRuntim
     agents,
     emit: (type, plan, data) => emit?.(type, undefined, { plan: planSummary(plan), ...data }),
   });
-  return { jobs, agents, plans, runs, planStore };
+  const planService = plans;
+  const reconfigure = (config: AgentsRuntimeOptions['config']): void => {
+    agents.reconfigure(agentSettings(config.agents));
+    planService.reconfigure({ defaultModel: config.plans.model });
+  };
+  return { jobs, agents, plans, runs, planStore, reconfigure };
+}
+
+/** The part of `agents` the agent service reads per run (what a config reload can change). */
+function agentSettings(config: AgentsConfig): AgentSettings {
+  return {
+    policy: mergePolicy(config.approvals),
+    limits: {
+      maxTurns: config.maxTurns, maxTokens: config.maxTokens, maxCostUsd: config.maxCostUsd,
+      ...(config.maxRepeatedFailures !== undefined ? { maxRepeatedFailures: config.maxRepeatedFailures } : {}),
+    },
+    defaultModel: config.model,
+    reasoning: config.reasoning,
+  };
 }
 
 /** The configured policy over picode's defaults (read-only tools allowed, the rest asked). */

@@ -123,8 +123,8 @@ export class ExternalAgents {
   constructor(
     private readonly host: HostApi,
     private readonly runs: AgentRunStore,
-    private readonly config: ExternalConfig,
-    private readonly policy: ApprovalPolicy,
+    private config: ExternalConfig,
+    private policy: ApprovalPolicy,
   ) {
     this.ext = new ExternalStore(host.store.db);
     this.panes = new TmuxPanes(host.session, host.mux?.tmuxSocket, host.mux?.tmuxCommand);
@@ -146,6 +146,12 @@ export class ExternalAgents {
       this.follow(record);
     }
     if (this.live.size) await this.reconcile();
+  }
+
+  /** `agents.external` and `agents.approvals` of a reloaded config: for runs started, and approvals asked, after it. */
+  reconfigure(config: ExternalConfig, policy: ApprovalPolicy): void {
+    this.config = config;
+    this.policy = policy;
   }
 
   has(run: number): boolean {

@@ -68,11 +68,12 @@ describe('host lifecycle', () => {
     const again = world.startHost('crash');
     const { pid } = await hostReady(world, 'crash');
     expect(pid).toBe(again.child.pid);
-    await world.cli(['run', pane, '--session', 'crash', '--', 'echo after-crash']);
+    const ran = await world.cli(['run', pane, '--session', 'crash', '--', 'echo after-crash']);
+    expect(ran.code, ran.stderr).toBe(0);
     const after = await until('events of the new host', async () => {
       const list = await events(world, 'crash');
       return list.some((e) => e.type === 'command.finished' && e.data.command === 'echo after-crash') ? list : undefined;
-    });
+    }, 60_000);
     // Nothing persisted before the kill is lost, and ids continue without reuse.
     expect(after.slice(0, persisted.length)).toEqual(persisted);
     expect(after.map((e) => e.id)).toEqual(after.map((_, i) => i + 1));
@@ -82,7 +83,7 @@ describe('host lifecycle', () => {
     const outputs = after.filter((e) => e.type === 'pane.output' && e.id > persisted.length);
     const lastOld = persisted.filter((e) => e.type === 'pane.output').at(-1)!;
     expect(outputs[0]!.data.offset).toBeGreaterThanOrEqual((lastOld.data.offset as number) + (lastOld.data.bytes as number));
-  });
+  }, 180_000);
 
   it('records session.stopped and exits 0 when the tmux server dies', async () => {
     newSession(world, 'doomed');

@@ -3,11 +3,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeLlm, reply, type FakeLlm } from '../../fixtures/fake-llm/index.js';
 import { createWorld, events, hostReady, newSession, until, type World } from '../host/helpers.js';
+import { samplePlan } from '../agents/helpers.js';
 
 /**
  * Issue 12 §6: a running host follows its model and provider config. Changing the model in
  * the project config of a running host sends the next `ask` to the new model, without a
  * restart, and the reload reports the section as applied (not "applies after a restart").
+ * The same for `plans.model` and `agents.*`: plans made after the reload use the new model.
  */
 let fake: FakeLlm;
 let world: World;
@@ -73,5 +75,35 @@ describe('models and providers on config reload', () => {
     } finally {
       await other.close();
     }
+  });
+
+  it('plans made after a reload use the edited plans.model; plans and agents are reported as applied', async () => {
+    const withPlans = (model: string) => JSON.stringify({
+      providers: { openai: { baseUrl: fake.openaiBaseUrl } }, models: 'openai:gpt-second', failover: { retries: 0 },
+      plans: { model: `openai:${model}` }, agents: { maxTurns: 7 },
+    });
+    // The host applies an edit on its own (it watches the file); `picode reload` makes sure it has.
+    const reload = async (sections: string[]): Promise<void> => {
+      const seen = (await events(world, session, ['--type', 'config.reloaded'])).length;
+      const r = await world.cli(['reload', '--session', session, '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      const reloaded = await until('the reload applied', async () => {
+        const since = (await events(world, session, ['--type', 'config.reloaded'])).slice(seen).map((e) => e.data as { changed: string[] });
+        return since.find((data) => sections.every((s) => data.changed.includes(s)));
+      }, 30_000);
+      expect(reloaded).toMatchObject({ applied: expect.arrayContaining(sections), needsRestart: [] });
+    };
+    writeFileSync(configFile(), withPlans('gpt-plan-one'));
+    await reload(['agents', 'plans']);
+    const planModel = async (): Promise<unknown> => {
+      fake.enqueue(reply.text(JSON.stringify(samplePlan)));
+      const made = await world.cli(['plan', 'make the test pass', '--wait', '--session', session, '--json'], { timeoutMs: 60_000 });
+      expect(made.code, made.stderr).toBe(0);
+      return fake.requests.at(-1)!.body.model;
+    };
+    expect(await planModel()).toBe('gpt-plan-one');
+    writeFileSync(configFile(), withPlans('gpt-plan-two'));
+    await reload(['plans']);
+    expect(await planModel()).toBe('gpt-plan-two');
   });
 });
