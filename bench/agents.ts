@@ -25,6 +25,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connectHost, type HostClient } from '../host/ipc/client.js';
 import { hookRelay, wiringFor } from '../host/agents/external/wiring.js';
+import { ControlClient } from '../host/mux/tmux/control/client.js';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number): number => {
@@ -94,6 +95,11 @@ async function main(): Promise<Record<string, unknown>> {
   const hookAnswered: number[] = [];
   const listCall: number[] = [];
   const statusLinePoll: number[] = [];
+  // The status line is read the way a tmux client sees it, over a control client of the bench's
+  // own: a `tmux show-options` process per look costs more than what is measured.
+  const viewer = new ControlClient({ session, socket, env }, { output: () => {}, notification: () => {}, exit: () => {} });
+  viewer.start();
+  await viewer.attached;
   for (let i = 0; i < samples; i++) {
     const want = i % 2 === 0 ? 'working' : 'waiting_input';
     const payload = want === 'working'
@@ -112,13 +118,14 @@ async function main(): Promise<Record<string, unknown>> {
     if (want === 'waiting_input') {
       for (;;) {
         const p0 = performance.now();
-        const line = spawnSync('tmux', ['-L', socket, 'show-options', '-v', '-t', `${session}:`, '@picode-waiting'], { env, encoding: 'utf8' }).stdout;
+        const line = (await viewer.command(`show-options -v -t ${session}: @picode-waiting`)).join('\n');
         statusLinePoll.push(performance.now() - p0);
         if (line.includes('1 agent waiting')) break;
       }
       toStatusLine.push(performance.now() - t0);
     }
   }
+  await viewer.close();
   progress(`status latency: ${JSON.stringify(stats(toList))}`);
 
   // 2. Blocking tool call cost ----------------------------------------------------------------
