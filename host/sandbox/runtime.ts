@@ -291,7 +291,7 @@ export class PluginRuntime {
       this.unloaded.delete(name);
       this.subscribe(loaded);
       if (carried.length > 0) loaded.supervisor.enqueue(carried);
-      if (old) await this.stopLoaded(old);
+      if (old) await this.stopLoaded(old, 'was replaced by its new version (hot reload): ask again');
       if (this.env.db) writePluginStatus(this.env.db, name, 'running', undefined);
       this.env.bus?.emit({ type: 'plugin.loaded', data: { plugin: name, version: manifest.version, permissions: needed } });
     } catch (error) {
@@ -614,10 +614,10 @@ export class PluginRuntime {
     this.unloaded.set(plugin, { manifest: loaded.manifest, state: 'stopped', detail: undefined });
   }
 
-  private async stopLoaded(loaded: Loaded): Promise<void> {
+  private async stopLoaded(loaded: Loaded, why?: string): Promise<void> {
     for (const u of loaded.unsubscribe.splice(0)) u();
     this.recorder.absorb(loaded);
-    await loaded.supervisor.stop();
+    await loaded.supervisor.stop(why);
   }
 
   /** The manifest of a known plugin (loaded or not). */

@@ -199,12 +199,16 @@ export class PluginSupervisor {
     return stats;
   }
 
-  async stop(): Promise<void> {
+  /** Stops the worker; every call not answered yet fails with `why` (the one in flight too: its deadline is cleared here). */
+  async stop(why = 'was stopped'): Promise<void> {
     this.state = 'stopped';
     clearTimeout(this.respawnTimer);
     clearTimeout(this.cooldownTimer);
     clearTimeout(this.timer);
-    this.rejectAll('unavailable', `plugin ${this.name} was stopped`);
+    const inFlight = this.current;
+    this.current = undefined;
+    inFlight?.reject(new PluginCallError(this.name, 'unavailable', `plugin ${this.name} ${why}`));
+    this.rejectAll('unavailable', `plugin ${this.name} ${why}`);
     const worker = this.worker;
     this.worker = undefined;
     this.hostPort?.close();

@@ -83,8 +83,10 @@ describe('models and providers on config reload', () => {
       plans: { model: `openai:${model}` }, agents: { maxTurns: 7 },
     });
     // The host applies an edit on its own (it watches the file); `picode reload` makes sure it has.
-    const reload = async (sections: string[]): Promise<void> => {
+    const editAndReload = async (model: string, sections: string[]): Promise<void> => {
+      // Counted before the edit: the host may apply it on its own before `picode reload` runs.
       const seen = (await events(world, session, ['--type', 'config.reloaded'])).length;
+      writeFileSync(configFile(), withPlans(model));
       const r = await world.cli(['reload', '--session', session, '--json']);
       expect(r.code, r.stderr).toBe(0);
       const reloaded = await until('the reload applied', async () => {
@@ -93,8 +95,7 @@ describe('models and providers on config reload', () => {
       }, 30_000);
       expect(reloaded).toMatchObject({ applied: expect.arrayContaining(sections), needsRestart: [] });
     };
-    writeFileSync(configFile(), withPlans('gpt-plan-one'));
-    await reload(['agents', 'plans']);
+    await editAndReload('gpt-plan-one', ['agents', 'plans']);
     const planModel = async (): Promise<unknown> => {
       fake.enqueue(reply.text(JSON.stringify(samplePlan)));
       const made = await world.cli(['plan', 'make the test pass', '--wait', '--session', session, '--json'], { timeoutMs: 60_000 });
@@ -102,8 +103,7 @@ describe('models and providers on config reload', () => {
       return fake.requests.at(-1)!.body.model;
     };
     expect(await planModel()).toBe('gpt-plan-one');
-    writeFileSync(configFile(), withPlans('gpt-plan-two'));
-    await reload(['plans']);
+    await editAndReload('gpt-plan-two', ['plans']);
     expect(await planModel()).toBe('gpt-plan-two');
   });
 });

@@ -68,4 +68,16 @@ describe('hot reload', () => {
     expect(failed.error!.message).toContain('did not build');
     expect(await ping()).toMatch(/^PONG \d+$/);
   }, 60_000);
+
+  it('a call in flight when the plugin is swapped fails at once, naming the reload, instead of never answering', async () => {
+    // Busy long enough (no clock in a component: iterations) for the new instance to load meanwhile.
+    const busy = runtime.deliver('hostile', event('hostile.spin', { spin: 3_000_000_000 }));
+    const outcome = busy.then(() => 'answered', (error: Error) => error.message);
+    await runtime.loadManifest(readManifest(dir));
+    const settled = await Promise.race([outcome, new Promise((r) => setTimeout(() => r('still waiting'), 30_000))]);
+    // It failed with the reason (or, when loading the new one took longer than the call's deadline
+    // on a loaded machine, with that deadline): never 'still waiting'.
+    expect(settled).toMatch(/^plugin hostile was replaced by its new version \(hot reload\): ask again$|deadline/);
+    expect(await ping()).toMatch(/^PONG \d+$/);
+  }, 120_000);
 });
