@@ -95,7 +95,7 @@ function workerUrl(): URL | string {
   const here = new URL('./worker.js', import.meta.url);
   if (existsSync(fileURLToPath(here))) return here;
   // Running from TypeScript sources (tests): the worker must be the compiled one.
-  return join(packageRoot(), 'dist', 'host', 'sandbox', 'worker.js');
+  return join(packageRoot(), 'dist', 'host', 'plugins', 'worker.js');
 }
 
 function startPluginWorker(): Worker {

@@ -172,7 +172,7 @@ function transpileWorkerUrl(): URL | string {
   const here = new URL('./transpileWorker.js', import.meta.url);
   if (existsSync(fileURLToPath(here))) return here;
   // Running from TypeScript sources (tests): the worker must be the compiled one.
-  return join(packageRoot(), 'dist', 'host', 'sandbox', 'transpileWorker.js');
+  return join(packageRoot(), 'dist', 'host', 'plugins', 'transpileWorker.js');
 }
 
 function startTranspileWorker(): Worker {
