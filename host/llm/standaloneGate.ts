@@ -42,9 +42,9 @@ export async function standaloneGate(options: StandaloneGateOptions, eventType: 
   const session = options.session ?? '';
   const gates = new Gates(localBus(session), silentLog);
   if (engine) gates.register('hooks', (event) => engine.decide(event));
-  let runtime: import('../plugins/runtime.js').PluginRuntime | undefined;
+  let runtime: import('../plugins/host/runtime.js').PluginRuntime | undefined;
   if (manifests.length > 0) {
-    const [{ PluginRuntime }, { pluginCacheDir }] = await Promise.all([import('../plugins/runtime.js'), import('../plugins/extension.js')]);
+    const [{ PluginRuntime }, { pluginCacheDir }] = await Promise.all([import('../plugins/host/runtime.js'), import('../plugins/host/extension.js')]);
     runtime = new PluginRuntime({
       session, db: options.store?.db, bus: undefined, panes: undefined, gates, log: silentLog,
       config: options.config.plugins, cacheDir: pluginCacheDir(options.env), cwd: options.cwd, complete: undefined,

@@ -4,7 +4,7 @@ import { globalOptions } from '../globals.js';
 import { callHost } from '../support.js';
 import { PicodeError } from '../../core/errors.js';
 import type { PluginsConfig } from '../../config/sections/plugins.js';
-import type { PluginStatus } from '../../plugins/runtime.js';
+import type { PluginStatus } from '../../plugins/host/runtime.js';
 import type { PluginManifest } from '../../plugins/manifest.js';
 
 /**
@@ -23,7 +23,7 @@ export function define(program: Command): void {
     .option('--dir <dir>', 'where to create it (default: your plugins directory, ~/.config/picode/plugins/NAME)')
     .action(async (name: string, opts: { lang: string; dir?: string }) => {
       if (opts.lang !== 'ts' && opts.lang !== 'js') throw new PicodeError(`--lang ${opts.lang}: expected ts or js`, { hint: 'picode plugin new NAME --lang ts' });
-      const { scaffoldPlugin } = await import('../../plugins/scaffold.js');
+      const { scaffoldPlugin } = await import('../../plugins/build/scaffold.js');
       const { userPluginsDir } = await import('../../plugins/manifest.js');
       const dir = resolve(opts.dir ?? join(userPluginsDir(), name));
       const files = scaffoldPlugin(dir, name, opts.lang);
@@ -44,7 +44,7 @@ export function define(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (target: string, opts: { optSize?: boolean; json?: boolean }) => {
       const dir = await pluginDir(target);
-      const { buildPlugin } = await import('../../plugins/builder.js');
+      const { buildPlugin } = await import('../../plugins/build/builder.js');
       const result = await buildPlugin(dir, { optSize: opts.optSize === true });
       const summary = { plugin: result.manifest.name, component: result.component, bytes: result.bytes, ms: Math.round(result.ms), permissions: result.manifest.permissions };
       if (opts.json) return print(summary);
@@ -62,8 +62,8 @@ export function define(program: Command): void {
     .option('--args <json>', 'arguments for --tool', '{}')
     .option('--batch <n>', 'events per on-event call (the host batches up to plugins.defaults.batchSize when events queue up)', '1')
     .option('--json', 'print JSON')
-    .action(async (target: string, opts: import('../../plugins/testRunner.js').TestOptions) => {
-      const { testPlugin } = await import('../../plugins/testRunner.js');
+    .action(async (target: string, opts: import('../../plugins/host/testRunner.js').TestOptions) => {
+      const { testPlugin } = await import('../../plugins/host/testRunner.js');
       await testPlugin(await pluginDir(target), opts, await pluginsConfig());
     });
 
@@ -88,7 +88,7 @@ export function define(program: Command): void {
         const { db, close } = await openDb();
         try {
           await knownPlugin(name);
-          const { setPluginEnabled } = await import('../../plugins/state.js');
+          const { setPluginEnabled } = await import('../../plugins/host/state.js');
           setPluginEnabled(db, name, enabled);
         } finally {
           close();
@@ -104,7 +104,7 @@ export function define(program: Command): void {
       .argument('<name>', 'plugin name')
       .argument('<permissions...>', 'permissions')
       .action(async (name: string, permissions: string[], _opts: unknown, cmd: Command) => {
-        const { isPermission } = await import('../../plugins/grants.js');
+        const { isPermission } = await import('../../plugins/host/grants.js');
         const bad = permissions.filter((p) => !isPermission(p));
         if (bad.length > 0) {
           throw new PicodeError(`unknown permission${bad.length > 1 ? 's' : ''} ${bad.join(', ')}`, {
@@ -114,7 +114,7 @@ export function define(program: Command): void {
         const manifest = await knownPlugin(name);
         const { db, close } = await openDb();
         try {
-          const { setGrants } = await import('../../plugins/state.js');
+          const { setGrants } = await import('../../plugins/host/state.js');
           setGrants(db, name, permissions, granted);
         } finally {
           close();
@@ -133,7 +133,7 @@ export function define(program: Command): void {
     .option('-f, --follow', 'keep printing new lines')
     .option('--json', 'print JSON lines')
     .action(async (name: string, opts: { lines: string; follow?: boolean; json?: boolean }) => {
-      const { readPluginLogs } = await import('../../plugins/state.js');
+      const { readPluginLogs } = await import('../../plugins/host/state.js');
       const { db, close } = await openDb();
       let last = 0;
       const show = (limit: number): void => {
@@ -154,7 +154,7 @@ export function define(program: Command): void {
     .description('build, then rebuild on every change and reload the plugin in running hosts (keeps its kv)')
     .argument('[dir]', 'plugin directory or name', '.')
     .action(async (target: string, _opts: unknown, cmd: Command) => {
-      const { devLoop } = await import('../../plugins/devLoop.js');
+      const { devLoop } = await import('../../plugins/host/devLoop.js');
       const tmuxSocket = globalOptions(cmd).tmuxSocket;
       await devLoop(await pluginDir(target), (manifest) => refreshHosts(manifest.name, tmuxSocket, 'plugin.load', { dir: manifest.dir }));
     });
@@ -197,7 +197,7 @@ async function knownPlugin(name: string): Promise<PluginManifest> {
 }
 
 async function storedList(): Promise<PluginStatus[]> {
-  const { storedPluginStatus } = await import('../../plugins/status.js');
+  const { storedPluginStatus } = await import('../../plugins/host/status.js');
   const config = await pluginsConfig();
   const { db, close } = await openDb();
   try {

@@ -5,9 +5,9 @@ import { EventBus } from '../../../host/bus/bus.js';
 import type { PicodeEvent } from '../../../host/bus/envelope.js';
 import { PicodeError } from '../../../host/core/errors.js';
 import { readManifest } from '../../../host/plugins/manifest.js';
-import { PluginRuntime } from '../../../host/plugins/runtime.js';
-import { readPluginLogs } from '../../../host/plugins/state.js';
-import { PluginCallError } from '../../../host/plugins/supervisor.js';
+import { PluginRuntime } from '../../../host/plugins/host/runtime.js';
+import { readPluginLogs } from '../../../host/plugins/host/state.js';
+import { PluginCallError } from '../../../host/plugins/host/supervisor.js';
 import { openStore, type Store } from '../../../host/store/db.js';
 import { buildFixture, clonePlugin, event, quietLog, tempDir, until } from './helpers.js';
 

@@ -28,7 +28,7 @@ describe('a plugin written in another component-model language (WebAssembly text
   }, 60_000);
 
   it('runs in the host runtime: description, actions from its input, context, a failing tool, ordered batches', async () => {
-    const { PluginRuntime } = await import('../../../host/plugins/runtime.js');
+    const { PluginRuntime } = await import('../../../host/plugins/host/runtime.js');
     const { readManifest } = await import('../../../host/plugins/manifest.js');
     const runtime = new PluginRuntime({
       session: 's', db: undefined, bus: undefined, panes: undefined, gates: undefined, log: quietLog,

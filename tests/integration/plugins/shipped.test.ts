@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventBus } from '../../../host/bus/bus.js';
 import { Gates } from '../../../host/bus/gates.js';
 import { readManifest, shippedPluginsDir } from '../../../host/plugins/manifest.js';
-import { PluginRuntime } from '../../../host/plugins/runtime.js';
+import { PluginRuntime } from '../../../host/plugins/host/runtime.js';
 import { createWorld, events, hostReady, newSession, until, type World } from '../host/helpers.js';
 import { fixtures, quietLog, root, tempDir } from './helpers.js';
 import { runPicode } from '../../support/cli.js';

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sourceDigest } from '../../../host/plugins/builder.js';
+import { sourceDigest } from '../../../host/plugins/build/builder.js';
 import { readManifest } from '../../../host/plugins/manifest.js';
 
 const root = resolve(__dirname, '..', '..', '..');
