@@ -43,7 +43,7 @@ function pluginEvent(i: number): PicodeEvent {
 }
 
 async function newRuntime(cacheDir: string, cwd: string, config: Record<string, unknown> = {}) {
-  const { PluginRuntime } = await import('../host/sandbox/runtime.js');
+  const { PluginRuntime } = await import('../host/plugins/host/runtime.js');
   return new PluginRuntime({
     session: 'bench', db: undefined, bus: undefined, panes: undefined, gates: undefined, log: quiet,
     config: { entries: {}, ...config }, cacheDir, cwd, complete: undefined,
@@ -56,8 +56,8 @@ async function newRuntime(cacheDir: string, cwd: string, config: Record<string, 
  */
 async function childLoad(dir: string, cacheDir: string, early: boolean): Promise<void> {
   const started = performance.now();
-  if (early) (await import('../host/sandbox/workerPool.js')).bootPluginWorkerEarly();
-  const { readManifest } = await import('../host/sandbox/manifest.js');
+  if (early) (await import('../host/plugins/host/workerPool.js')).bootPluginWorkerEarly();
+  const { readManifest } = await import('../host/plugins/manifest.js');
   const runtime = await newRuntime(cacheDir, dir);
   const manifest = readManifest(dir);
   const imported = performance.now();
@@ -76,8 +76,8 @@ async function main(): Promise<void> {
   const root = packageRoot();
   const work = mkdtempSync(join(tmpdir(), 'picode-bench-plugins-'));
   try {
-    const { buildPlugin } = await import('../host/sandbox/builder.js');
-    const { readManifest } = await import('../host/sandbox/manifest.js');
+    const { buildPlugin } = await import('../host/plugins/build/builder.js');
+    const { readManifest } = await import('../host/plugins/manifest.js');
     const dir = join(work, 'bench-echo');
     cpSync(join(root, 'tests', 'fixtures', 'plugins', 'bench-echo'), dir, { recursive: true });
     progress('building the benchmark plugin (componentize-qjs)...');
@@ -132,7 +132,7 @@ async function main(): Promise<void> {
 
     // Round trip vs the plain-JS floor.
     const { work: floorWork } = (await import(pathToFileURL(join(dir, 'src', 'work.js')).href)) as { work: (events: unknown[]) => unknown[] };
-    const { toWireEvent } = await import('../host/sandbox/runtime.js');
+    const { toWireEvent } = await import('../host/plugins/host/runtime.js');
     const rounds = 5000;
     progress(`round trip x ${rounds * 3}...`);
     const roundTrips = async (): Promise<number[]> => {
@@ -225,7 +225,7 @@ async function emptyWorkerStart(): Promise<number> {
  * checks): what the component itself costs, to tell it apart from the worker round trip.
  */
 async function directCall(component: string, cacheDir: string): Promise<unknown> {
-  const { transpileCached, compileCoreModules } = await import('../host/sandbox/loader.js');
+  const { transpileCached, compileCoreModules } = await import('../host/plugins/build/loader.js');
   const transpiled = await transpileCached(readFileSync(component), cacheDir);
   const modules = await compileCoreModules(transpiled, 64);
   const glue = (await import(pathToFileURL(transpiled.jsFile).href)) as {
@@ -256,8 +256,8 @@ async function directCall(component: string, cacheDir: string): Promise<unknown>
  */
 async function compareBuilders(dir: string, work: string): Promise<unknown> {
   const { componentize: qjs } = await import('componentize-qjs');
-  const { transpileCached, compileCoreModules } = await import('../host/sandbox/loader.js');
-  const { worldSource } = await import('../host/sandbox/builder.js');
+  const { transpileCached, compileCoreModules } = await import('../host/plugins/build/loader.js');
+  const { worldSource } = await import('../host/plugins/build/builder.js');
   const witDir = join(work, 'wit');
   mkdirSync(witDir, { recursive: true });
   cpSync(join(packageRoot(), 'plugins', 'wit', 'plugin.wit'), join(witDir, 'plugin.wit'));

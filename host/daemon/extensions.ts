@@ -9,6 +9,6 @@ export const extensionModules: ReadonlyArray<{ readonly name: string; readonly l
   { name: 'hooks', load: async () => (await import('../hooks/extension.js')).hooksExtension() },
   { name: 'llm', load: async () => (await import('../llm/extension.js')).createLlmExtension() },
   { name: 'agents', load: async () => (await import('../agents/extension.js')).agentsExtension() },
-  { name: 'plugins', load: async () => (await import('../sandbox/extension.js')).pluginsExtension() },
+  { name: 'plugins', load: async () => (await import('../plugins/host/extension.js')).pluginsExtension() },
   { name: 'mcp', load: async () => (await import('../mcp/extension.js')).mcpExtension() },
 ];

@@ -4,7 +4,7 @@ import type { HostLogger } from '../api/hostApi.js';
 import { createLogger } from './logger.js';
 import { hostSocketFor } from '../ipc/address.js';
 import type { PaneDriver } from './driver.js';
-import { bootPluginWorkerEarly } from '../sandbox/workerPool.js';
+import { bootPluginWorkerEarly } from '../plugins/host/workerPool.js';
 import { takeReadySignal } from './spawn.js';
 
 /**

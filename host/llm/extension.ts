@@ -176,7 +176,7 @@ export function createLlmExtension(): HostExtension {
  * (which starts later): a request that arrives while plugins load waits for the gating ones.
  */
 async function registerRequiredGates(host: HostApi): Promise<() => void> {
-  const [{ discoverPlugins }, { requiredGatesGuard }] = await Promise.all([import('../sandbox/manifest.js'), import('./requiredGates.js')]);
+  const [{ discoverPlugins }, { requiredGatesGuard }] = await Promise.all([import('../plugins/manifest.js'), import('./requiredGates.js')]);
   const manifests = discoverPlugins({ dirs: host.config.plugins?.dirs, cwd: process.cwd() }).plugins.filter((m) => m.gates.length > 0);
   if (manifests.length === 0) return () => undefined;
   return host.gates.register('required-plugin-gates', requiredGatesGuard({

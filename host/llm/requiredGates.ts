@@ -1,8 +1,8 @@
 import type { PicodeEvent } from '../bus/envelope.js';
 import type { GateDecision } from '../api/hostApi.js';
 import type { PluginsConfig } from '../config/sections/plugins.js';
-import type { PluginManifest } from '../sandbox/manifest.js';
-import type { PluginRuntime } from '../sandbox/runtime.js';
+import type { PluginManifest } from '../plugins/manifest.js';
+import type { PluginRuntime } from '../plugins/host/runtime.js';
 import { combineDecisions } from '../bus/gates.js';
 
 /**

@@ -30,7 +30,7 @@ export interface StandaloneGateOptions {
 export async function standaloneGate(options: StandaloneGateOptions, eventType: BlockingEventType): Promise<StandaloneGate | undefined> {
   const [{ standaloneHookEngine }, { discoverPlugins }, { declaresGate, requiredGatesGuard }, { Gates }] = await Promise.all([
     import('../hooks/standalone.js'),
-    import('../sandbox/manifest.js'),
+    import('../plugins/manifest.js'),
     import('./requiredGates.js'),
     import('../bus/gates.js'),
   ]);
@@ -42,9 +42,9 @@ export async function standaloneGate(options: StandaloneGateOptions, eventType: 
   const session = options.session ?? '';
   const gates = new Gates(localBus(session), silentLog);
   if (engine) gates.register('hooks', (event) => engine.decide(event));
-  let runtime: import('../sandbox/runtime.js').PluginRuntime | undefined;
+  let runtime: import('../plugins/host/runtime.js').PluginRuntime | undefined;
   if (manifests.length > 0) {
-    const [{ PluginRuntime }, { pluginCacheDir }] = await Promise.all([import('../sandbox/runtime.js'), import('../sandbox/extension.js')]);
+    const [{ PluginRuntime }, { pluginCacheDir }] = await Promise.all([import('../plugins/host/runtime.js'), import('../plugins/host/extension.js')]);
     runtime = new PluginRuntime({
       session, db: options.store?.db, bus: undefined, panes: undefined, gates, log: silentLog,
       config: options.config.plugins, cacheDir: pluginCacheDir(options.env), cwd: options.cwd, complete: undefined,

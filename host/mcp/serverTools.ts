@@ -3,7 +3,7 @@ import { PicodeError } from '../core/errors.js';
 import type { HostApi } from '../api/hostApi.js';
 import type { PaneInfo } from '../mux/types.js';
 import type { AgentsRuntime } from '../agents/runtime.js';
-import type { PluginRuntime } from '../sandbox/runtime.js';
+import type { PluginRuntime } from '../plugins/host/runtime.js';
 import { contextItem, type ContextItem } from '../../src/context/types.js';
 import { fitBudget, renderContext } from '../../src/context/assemble.js';
 import type { CommandHistory, FinishedCommand } from './commandHistory.js';

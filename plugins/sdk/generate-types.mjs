@@ -2,7 +2,7 @@
 // Generates from plugins/wit/plugin.wit:
 // - the TypeScript types of picode's plugin interface, with jco's type generator (guest types
 //   of world `plugin`: every capability import and the `guest` export), in plugins/sdk/types/;
-// - the host's table of capability signatures (host/sandbox/capabilitySignatures.ts): per
+// - the host's table of capability signatures (host/plugins/capabilitySignatures.ts): per
 //   capability function its parameters and whether it returns `result`, which the host checks
 //   a worker's arguments against and the worker uses to turn host errors into `err`.
 // Both are committed so a fresh clone type-checks without a build step;
@@ -23,7 +23,7 @@ await $init;
 const here = dirname(fileURLToPath(import.meta.url));
 const witFile = join(here, '..', 'wit', 'plugin.wit');
 const outDir = join(here, 'types');
-const signaturesFile = join(here, '..', '..', 'host', 'sandbox', 'capabilitySignatures.ts');
+const signaturesFile = join(here, '..', '..', 'host', 'plugins', 'capabilitySignatures.ts');
 /** The interfaces a plugin may import: every interface except the shared types and the guest export. */
 const notCapabilities = new Set(['types', 'guest']);
 
@@ -165,7 +165,7 @@ if (process.argv.includes('--check')) {
     process.exit(1);
   }
   if (!existsSync(signaturesFile) || readFileSync(signaturesFile, 'utf8') !== signatures) {
-    process.stderr.write('host/sandbox/capabilitySignatures.ts is stale: run node plugins/sdk/generate-types.mjs\n');
+    process.stderr.write('host/plugins/capabilitySignatures.ts is stale: run node plugins/sdk/generate-types.mjs\n');
     process.exit(1);
   }
 } else if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { EventDefinition } from './index.js';
 
 /**
- * Events of the plugin runtime (host/sandbox). Plugins themselves emit `diagnostic` (defined
+ * Events of the plugin runtime (host/plugins). Plugins themselves emit `diagnostic` (defined
  * with the hooks' events), `notification` (their notify capability and action), `user.*`
  * and their own `plugin.*` events.
  */

@@ -4,8 +4,8 @@ import { globalOptions } from '../globals.js';
 import { callHost } from '../support.js';
 import { PicodeError } from '../../core/errors.js';
 import type { PluginsConfig } from '../../config/sections/plugins.js';
-import type { PluginStatus } from '../../sandbox/runtime.js';
-import type { PluginManifest } from '../../sandbox/manifest.js';
+import type { PluginStatus } from '../../plugins/host/runtime.js';
+import type { PluginManifest } from '../../plugins/manifest.js';
 
 /**
  * `picode plugin new | build | test | list | enable | disable | grant | revoke | logs | dev`.
@@ -23,8 +23,8 @@ export function define(program: Command): void {
     .option('--dir <dir>', 'where to create it (default: your plugins directory, ~/.config/picode/plugins/NAME)')
     .action(async (name: string, opts: { lang: string; dir?: string }) => {
       if (opts.lang !== 'ts' && opts.lang !== 'js') throw new PicodeError(`--lang ${opts.lang}: expected ts or js`, { hint: 'picode plugin new NAME --lang ts' });
-      const { scaffoldPlugin } = await import('../../sandbox/scaffold.js');
-      const { userPluginsDir } = await import('../../sandbox/manifest.js');
+      const { scaffoldPlugin } = await import('../../plugins/build/scaffold.js');
+      const { userPluginsDir } = await import('../../plugins/manifest.js');
       const dir = resolve(opts.dir ?? join(userPluginsDir(), name));
       const files = scaffoldPlugin(dir, name, opts.lang);
       process.stdout.write(`created plugin ${name} in ${dir} (${files.length} files)\n\nnext:\n` +
@@ -44,7 +44,7 @@ export function define(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (target: string, opts: { optSize?: boolean; json?: boolean }) => {
       const dir = await pluginDir(target);
-      const { buildPlugin } = await import('../../sandbox/builder.js');
+      const { buildPlugin } = await import('../../plugins/build/builder.js');
       const result = await buildPlugin(dir, { optSize: opts.optSize === true });
       const summary = { plugin: result.manifest.name, component: result.component, bytes: result.bytes, ms: Math.round(result.ms), permissions: result.manifest.permissions };
       if (opts.json) return print(summary);
@@ -62,8 +62,8 @@ export function define(program: Command): void {
     .option('--args <json>', 'arguments for --tool', '{}')
     .option('--batch <n>', 'events per on-event call (the host batches up to plugins.defaults.batchSize when events queue up)', '1')
     .option('--json', 'print JSON')
-    .action(async (target: string, opts: import('../../sandbox/testRunner.js').TestOptions) => {
-      const { testPlugin } = await import('../../sandbox/testRunner.js');
+    .action(async (target: string, opts: import('../../plugins/host/testRunner.js').TestOptions) => {
+      const { testPlugin } = await import('../../plugins/host/testRunner.js');
       await testPlugin(await pluginDir(target), opts, await pluginsConfig());
     });
 
@@ -88,7 +88,7 @@ export function define(program: Command): void {
         const { db, close } = await openDb();
         try {
           await knownPlugin(name);
-          const { setPluginEnabled } = await import('../../sandbox/state.js');
+          const { setPluginEnabled } = await import('../../plugins/host/state.js');
           setPluginEnabled(db, name, enabled);
         } finally {
           close();
@@ -104,7 +104,7 @@ export function define(program: Command): void {
       .argument('<name>', 'plugin name')
       .argument('<permissions...>', 'permissions')
       .action(async (name: string, permissions: string[], _opts: unknown, cmd: Command) => {
-        const { isPermission } = await import('../../sandbox/grants.js');
+        const { isPermission } = await import('../../plugins/host/grants.js');
         const bad = permissions.filter((p) => !isPermission(p));
         if (bad.length > 0) {
           throw new PicodeError(`unknown permission${bad.length > 1 ? 's' : ''} ${bad.join(', ')}`, {
@@ -114,7 +114,7 @@ export function define(program: Command): void {
         const manifest = await knownPlugin(name);
         const { db, close } = await openDb();
         try {
-          const { setGrants } = await import('../../sandbox/state.js');
+          const { setGrants } = await import('../../plugins/host/state.js');
           setGrants(db, name, permissions, granted);
         } finally {
           close();
@@ -133,7 +133,7 @@ export function define(program: Command): void {
     .option('-f, --follow', 'keep printing new lines')
     .option('--json', 'print JSON lines')
     .action(async (name: string, opts: { lines: string; follow?: boolean; json?: boolean }) => {
-      const { readPluginLogs } = await import('../../sandbox/state.js');
+      const { readPluginLogs } = await import('../../plugins/host/state.js');
       const { db, close } = await openDb();
       let last = 0;
       const show = (limit: number): void => {
@@ -154,7 +154,7 @@ export function define(program: Command): void {
     .description('build, then rebuild on every change and reload the plugin in running hosts (keeps its kv)')
     .argument('[dir]', 'plugin directory or name', '.')
     .action(async (target: string, _opts: unknown, cmd: Command) => {
-      const { devLoop } = await import('../../sandbox/devLoop.js');
+      const { devLoop } = await import('../../plugins/host/devLoop.js');
       const tmuxSocket = globalOptions(cmd).tmuxSocket;
       await devLoop(await pluginDir(target), (manifest) => refreshHosts(manifest.name, tmuxSocket, 'plugin.load', { dir: manifest.dir }));
     });
@@ -177,7 +177,7 @@ async function pluginsConfig(): Promise<PluginsConfig | undefined> {
 
 /** A directory, or the name of an installed plugin. */
 async function pluginDir(target: string): Promise<string> {
-  const { isPluginDir, discoverPlugins } = await import('../../sandbox/manifest.js');
+  const { isPluginDir, discoverPlugins } = await import('../../plugins/manifest.js');
   const dir = resolve(target);
   if (isPluginDir(dir)) return dir;
   if (/^[a-z][a-z0-9-]*$/.test(target)) {
@@ -190,14 +190,14 @@ async function pluginDir(target: string): Promise<string> {
 }
 
 async function knownPlugin(name: string): Promise<PluginManifest> {
-  const { discoverPlugins } = await import('../../sandbox/manifest.js');
+  const { discoverPlugins } = await import('../../plugins/manifest.js');
   const found = discoverPlugins({ dirs: (await pluginsConfig())?.dirs }).plugins.find((p) => p.name === name);
   if (!found) throw new PicodeError(`no plugin named ${name}`, { hint: 'see picode plugin list' });
   return found;
 }
 
 async function storedList(): Promise<PluginStatus[]> {
-  const { storedPluginStatus } = await import('../../sandbox/status.js');
+  const { storedPluginStatus } = await import('../../plugins/host/status.js');
   const config = await pluginsConfig();
   const { db, close } = await openDb();
   try {

@@ -83,7 +83,7 @@ describe('picode mcp serve over stdio', () => {
     await new Promise((r) => child.once('close', r));
     const imports = stderr.split('\n').filter((l) => l.startsWith('IMPORT ') || l.startsWith('REQUIRE '));
     expect(imports.some((l) => /@modelcontextprotocol\/sdk\/dist\/(esm|cjs)\/server\/index\.js/.test(l))).toBe(true);
-    expect(imports.filter((l) => /better-sqlite3|@bytecodealliance|componentize|node_modules\/openai|@anthropic-ai|blessed|\/host\/store\/|\/host\/sandbox\//.test(l))).toEqual([]);
+    expect(imports.filter((l) => /better-sqlite3|@bytecodealliance|componentize|node_modules\/openai|@anthropic-ai|blessed|\/host\/store\/|\/host\/plugins\//.test(l))).toEqual([]);
     // The fast path of bin/picode.js: no commander, no command table, no config schemas.
     expect(imports.filter((l) => /node_modules\/commander|\/host\/cli\/main\.js|\/host\/cli\/commandTable\.js|\/host\/config\//.test(l))).toEqual([]);
   });

@@ -24,11 +24,11 @@ export function tempDir(prefix: string): { dir: string; dispose(): void } {
  * Builds a fixture plugin (tests/fixtures/plugins/NAME) into `into/NAME` with the real
  * builder, and returns its directory. Builds are kept in the system temp directory under the
  * digest of their sources (builder.ts sourceDigest), so test files and reruns share them.
- * The plugin workers run dist/host/sandbox/worker.js: `npm test` compiles before vitest.
+ * The plugin workers run dist/host/plugins/worker/worker.js: `npm test` compiles before vitest.
  */
 export async function buildFixture(name: string, into: string): Promise<string> {
-  const { buildPlugin, sourceDigest } = await import('../../../host/sandbox/builder.js');
-  const { readManifest } = await import('../../../host/sandbox/manifest.js');
+  const { buildPlugin, sourceDigest } = await import('../../../host/plugins/build/builder.js');
+  const { readManifest } = await import('../../../host/plugins/manifest.js');
   const dir = join(into, name);
   cpSync(join(fixtures, name), dir, { recursive: true });
   const manifest = readManifest(dir);

@@ -4,10 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventBus } from '../../../host/bus/bus.js';
 import type { PicodeEvent } from '../../../host/bus/envelope.js';
 import { PicodeError } from '../../../host/core/errors.js';
-import { readManifest } from '../../../host/sandbox/manifest.js';
-import { PluginRuntime } from '../../../host/sandbox/runtime.js';
-import { readPluginLogs } from '../../../host/sandbox/state.js';
-import { PluginCallError } from '../../../host/sandbox/supervisor.js';
+import { readManifest } from '../../../host/plugins/manifest.js';
+import { PluginRuntime } from '../../../host/plugins/host/runtime.js';
+import { readPluginLogs } from '../../../host/plugins/host/state.js';
+import { PluginCallError } from '../../../host/plugins/host/supervisor.js';
 import { openStore, type Store } from '../../../host/store/db.js';
 import { buildFixture, clonePlugin, event, quietLog, tempDir, until } from './helpers.js';
 

@@ -1,9 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHotReload, type HotReloader } from '../../../host/sandbox/hotReload.js';
-import { readManifest } from '../../../host/sandbox/manifest.js';
-import { PluginRuntime } from '../../../host/sandbox/runtime.js';
+import { startHotReload, type HotReloader } from '../../../host/plugins/host/hotReload.js';
+import { readManifest } from '../../../host/plugins/manifest.js';
+import { PluginRuntime } from '../../../host/plugins/host/runtime.js';
 import { openStore, type Store } from '../../../host/store/db.js';
 import { buildFixture, event, quietLog, tempDir, until } from './helpers.js';
 

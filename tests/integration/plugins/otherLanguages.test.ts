@@ -28,8 +28,8 @@ describe('a plugin written in another component-model language (WebAssembly text
   }, 60_000);
 
   it('runs in the host runtime: description, actions from its input, context, a failing tool, ordered batches', async () => {
-    const { PluginRuntime } = await import('../../../host/sandbox/runtime.js');
-    const { readManifest } = await import('../../../host/sandbox/manifest.js');
+    const { PluginRuntime } = await import('../../../host/plugins/host/runtime.js');
+    const { readManifest } = await import('../../../host/plugins/manifest.js');
     const runtime = new PluginRuntime({
       session: 's', db: undefined, bus: undefined, panes: undefined, gates: undefined, log: quietLog,
       config: { entries: { 'wat-status': { eventDeadlineMs: 5000, queueSize: 5000 } } }, cacheDir: join(tmp.dir, 'cache'), cwd: tmp.dir, complete: undefined,

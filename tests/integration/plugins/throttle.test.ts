@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventBus } from '../../../host/bus/bus.js';
 import type { PicodeEvent } from '../../../host/bus/envelope.js';
-import { readManifest } from '../../../host/sandbox/manifest.js';
-import { PluginRuntime } from '../../../host/sandbox/runtime.js';
+import { readManifest } from '../../../host/plugins/manifest.js';
+import { PluginRuntime } from '../../../host/plugins/host/runtime.js';
 import { buildFixture, clonePlugin, event, quietLog, tempDir, until } from './helpers.js';
 
 /**

@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
  *   mux                      (tmux and Zellij; builds SessionSpecs from layout/model)
  *   api                      (the host API every extension gets: host/api/hostApi.ts)
  *   ipc                      (the socket protocol, server, client, session resolver)
- *   hooks, sandbox, llm, agents, jobs, mcp   (extensions: they reach each other via api services)
+ *   hooks, plugins, llm, agents, jobs, mcp   (extensions: they reach each other via api services)
  *   daemon                   (the host process: starts the extensions, daemon/extensions.ts)
  *   ui                       (pane views: IPC clients)
  *   cli                      (commands)
@@ -25,7 +25,7 @@ const layers: ReadonlyArray<readonly string[]> = [
   ['mux'],
   ['api'],
   ['ipc'],
-  ['hooks', 'sandbox', 'llm', 'agents', 'jobs', 'mcp'],
+  ['hooks', 'plugins', 'llm', 'agents', 'jobs', 'mcp'],
   ['daemon'],
   ['ui'],
   ['cli'],

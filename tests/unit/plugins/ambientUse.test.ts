@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { explainAmbientUse } from '../../../host/sandbox/ambientUse.js';
+import { explainAmbientUse } from '../../../host/plugins/host/ambientUse.js';
 
 describe('explaining a plugin that used what plugins do not have', () => {
   const dir = mkdtempSync(join(tmpdir(), 'picode-ambient-'));

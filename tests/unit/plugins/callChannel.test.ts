@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { HostCallChannel, INLINE_BYTES } from '../../../host/sandbox/callChannel.js';
-import type { CallReply } from '../../../host/sandbox/protocol.js';
+import { HostCallChannel, INLINE_BYTES } from '../../../host/plugins/callChannel.js';
+import type { CallReply } from '../../../host/plugins/protocol.js';
 import { root, tempDir } from '../../integration/plugins/helpers.js';
 
 /**
@@ -13,7 +13,7 @@ import { root, tempDir } from '../../integration/plugins/helpers.js';
  */
 
 const tmp = tempDir('picode-channel-');
-const compiled = pathToFileURL(join(root, 'dist', 'host', 'sandbox', 'callChannel.js')).href;
+const compiled = pathToFileURL(join(root, 'dist', 'host', 'plugins', 'callChannel.js')).href;
 
 /** A worker that answers each request with `behaviour` applied to it. */
 function startWorker(behaviour: 'echo' | 'hang-after-first'): Worker {

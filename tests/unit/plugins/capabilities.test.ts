@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { checkableWitType, createCapabilityHandler, type CapabilityContext, type CompletionRequest } from '../../../host/sandbox/capabilities.js';
-import { capabilitySignatures } from '../../../host/sandbox/capabilitySignatures.js';
-import { memoryKv } from '../../../host/sandbox/state.js';
+import { checkableWitType, createCapabilityHandler, type CapabilityContext, type CompletionRequest } from '../../../host/plugins/host/capabilities.js';
+import { capabilitySignatures } from '../../../host/plugins/capabilitySignatures.js';
+import { memoryKv } from '../../../host/plugins/host/state.js';
 import type { PluginPermission } from '../../../host/config/sections/plugins.js';
 
 function context(grants: PluginPermission[], overrides: Partial<CapabilityContext> = {}): CapabilityContext {

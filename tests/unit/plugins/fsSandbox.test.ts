@@ -1,7 +1,7 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { listDirInRoots, readFileInRoots, resolveInRoots } from '../../../host/sandbox/fsSandbox.js';
+import { listDirInRoots, readFileInRoots, resolveInRoots } from '../../../host/plugins/host/fsSandbox.js';
 import { tempDir } from '../../integration/plugins/helpers.js';
 
 describe('fs-read confinement', () => {

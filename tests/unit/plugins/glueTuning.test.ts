@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { glueRewriteNames, tuneGlue } from '../../../host/sandbox/glueTuning.js';
-import { stopTranspileWorker, transpileCached } from '../../../host/sandbox/loader.js';
+import { glueRewriteNames, tuneGlue } from '../../../host/plugins/build/glueTuning.js';
+import { stopTranspileWorker, transpileCached } from '../../../host/plugins/build/loader.js';
 import { tempDir } from '../../integration/plugins/helpers.js';
 
 const component = readFileSync(resolve(__dirname, '..', '..', '..', 'plugins', 'pane-errors', 'pane-errors.wasm'));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkActions, checkContextItems } from '../../../host/sandbox/actions.js';
-import { checkGrants, effectiveGrants, requiredPermissions } from '../../../host/sandbox/grants.js';
+import { checkActions, checkContextItems } from '../../../host/plugins/host/actions.js';
+import { checkGrants, effectiveGrants, requiredPermissions } from '../../../host/plugins/host/grants.js';
 import { PicodeError } from '../../../host/core/errors.js';
 
 describe('grants', () => {

@@ -1,8 +1,8 @@
 import { copyFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { knownHash, recordHash } from '../../../host/sandbox/hashIndex.js';
-import { sha256, stopTranspileWorker, transpileCachedFile } from '../../../host/sandbox/loader.js';
+import { knownHash, recordHash } from '../../../host/plugins/build/hashIndex.js';
+import { sha256, stopTranspileWorker, transpileCachedFile } from '../../../host/plugins/build/loader.js';
 import { tempDir } from '../../integration/plugins/helpers.js';
 
 const tmp = tempDir('picode-hash-index-');

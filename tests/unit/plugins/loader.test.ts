@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cacheKey, compileCoreModules, jcoVersion, sha256, transpileCached } from '../../../host/sandbox/loader.js';
+import { cacheKey, compileCoreModules, jcoVersion, sha256, transpileCached } from '../../../host/plugins/build/loader.js';
 import { tempDir } from '../../integration/plugins/helpers.js';
 
 const component = readFileSync(resolve(__dirname, '..', '..', '..', 'plugins', 'secrets-redactor', 'secrets-redactor.wasm'));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { capModuleMemory } from '../../../host/sandbox/memoryCap.js';
+import { capModuleMemory } from '../../../host/plugins/build/memoryCap.js';
 
 // A minimal core module: one memory (limits given) exported as "mem".
 function moduleWithMemory(min: number, max?: number): Uint8Array {

@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sourceDigest } from '../../../host/sandbox/builder.js';
-import { readManifest } from '../../../host/sandbox/manifest.js';
+import { sourceDigest } from '../../../host/plugins/build/builder.js';
+import { readManifest } from '../../../host/plugins/manifest.js';
 
 const root = resolve(__dirname, '..', '..', '..');
 const shipped = ['pane-errors', 'secrets-redactor', 'git-context', 'file-context'];

@@ -3,10 +3,10 @@ import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { stopTranspileWorker, transpileCached } from '../../../host/sandbox/loader.js';
+import { stopTranspileWorker, transpileCached } from '../../../host/plugins/build/loader.js';
 import { tempDir } from '../../integration/plugins/helpers.js';
 
-// The loader starts the compiled worker (dist/host/sandbox/transpileWorker.js): `npm test` builds first.
+// The loader starts the compiled worker (dist/host/plugins/build/transpileWorker.js): `npm test` builds first.
 const component = readFileSync(resolve(__dirname, '..', '..', '..', 'plugins', 'pane-errors', 'pane-errors.wasm'));
 
 describe('transpiling off the main thread', () => {

@@ -1,9 +1,9 @@
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Worker } from 'node:worker_threads';
-import { PluginWorkerPool, bootPluginWorkerEarly } from '../../../host/sandbox/workerPool.js';
+import { PluginWorkerPool, bootPluginWorkerEarly } from '../../../host/plugins/host/workerPool.js';
 
-/** Plugin worker threads started ahead of need (the workers run dist/host/sandbox/worker.js). */
+/** Plugin worker threads started ahead of need (the workers run dist/host/plugins/worker/worker.js). */
 
 const started: Worker[] = [];
 const track = (worker: Worker): Worker => {

@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
-import type { HostLogger } from '../api/hostApi.js';
-import { isPluginSource, readManifest, type PluginManifest } from './manifest.js';
+import type { HostLogger } from '../../api/hostApi.js';
+import { isPluginSource, readManifest, type PluginManifest } from '../manifest.js';
 
 /**
  * Hot reload: chokidar watches each plugin's built component (and, when `rebuild` is on, its
@@ -60,7 +60,7 @@ export async function startHotReload(
         return;
       }
       building.add(manifest.name);
-      import('./builder.js')
+      import('../build/builder.js')
         .then(({ buildPlugin }) => buildPlugin(manifest.dir))
         .then((result) => log.info(`plugin ${manifest.name} rebuilt in ${Math.round(result.ms)} ms`))
         .catch((error: Error) => { log.warn(`plugin ${manifest.name} rebuild failed: ${error.message}`); options.onReload?.(manifest.name, error); })

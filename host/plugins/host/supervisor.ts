@@ -1,8 +1,8 @@
 import { MessageChannel, type Worker, type MessagePort } from 'node:worker_threads';
-import { HostCallChannel } from './callChannel.js';
+import { HostCallChannel } from '../callChannel.js';
 import type {
   CallFailureKind, CallOp, CallReply, CallRequest, CapabilityReply, CapabilityRequest, ComponentToRun, WireEvent, WorkerInit, WorkerSetup, WorkerStartReply,
-} from './protocol.js';
+} from '../protocol.js';
 import { emptyStats, type PluginStats } from './state.js';
 import type { PluginWorkerPool } from './workerPool.js';
 
@@ -74,7 +74,7 @@ export interface SupervisorOptions extends ComponentToRun {
   readonly explain?: (message: string) => string;
 }
 
-export type { WireEvent } from './protocol.js';
+export type { WireEvent } from '../protocol.js';
 
 export type SupervisorState = 'starting' | 'ready' | 'restarting' | 'failed' | 'stopped';
 export type SupervisorStatus = SupervisorState | 'throttled' | 'retrying' | 'eased';

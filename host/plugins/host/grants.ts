@@ -1,5 +1,5 @@
-import { PicodeError } from '../core/errors.js';
-import { pluginPermissions, type PluginEntryConfig, type PluginPermission } from '../config/sections/plugins.js';
+import { PicodeError } from '../../core/errors.js';
+import { pluginPermissions, type PluginEntryConfig, type PluginPermission } from '../../config/sections/plugins.js';
 
 /**
  * Permissions are WIT interfaces: a plugin may import `picode:plugin/<permission>` only when

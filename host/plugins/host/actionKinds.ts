@@ -1,8 +1,8 @@
-import type { PluginPermission } from '../config/sections/plugins.js';
-import type { EventInput, GateDecision, PanesApi } from '../api/hostApi.js';
-import type { PicodeEvent } from '../bus/envelope.js';
-import { isEventType } from '../bus/catalog/index.js';
-import type { Action, ContextItem, Level, WitGateDecision } from './witTypes.js';
+import type { PluginPermission } from '../../config/sections/plugins.js';
+import type { EventInput, GateDecision, PanesApi } from '../../api/hostApi.js';
+import type { PicodeEvent } from '../../bus/envelope.js';
+import { isEventType } from '../../bus/catalog/index.js';
+import type { Action, ContextItem, Level, WitGateDecision } from '../witTypes.js';
 
 /**
  * Every kind of action a plugin can return (the `action` variant of plugins/wit/plugin.wit),

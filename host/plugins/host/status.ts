@@ -1,7 +1,7 @@
-import type { PluginsConfig } from '../config/sections/plugins.js';
-import type { Database } from '../store/db.js';
+import type { PluginsConfig } from '../../config/sections/plugins.js';
+import type { Database } from '../../store/db.js';
 import { effectiveGrants } from './grants.js';
-import { discoverPlugins } from './manifest.js';
+import { discoverPlugins } from '../manifest.js';
 import type { PluginState, PluginStatus } from './runtime.js';
 import { emptyStats, readGrantOverrides, readPluginStates, readPluginStats } from './state.js';
 

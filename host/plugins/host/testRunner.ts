@@ -1,9 +1,9 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { PicodeError } from '../core/errors.js';
-import type { PicodeEvent } from '../bus/envelope.js';
-import type { PluginsConfig } from '../config/sections/plugins.js';
+import { PicodeError } from '../../core/errors.js';
+import type { PicodeEvent } from '../../bus/envelope.js';
+import type { PluginsConfig } from '../../config/sections/plugins.js';
 
 /**
  * `picode plugin test`: runs a plugin on recorded events in this process (no host: panes
@@ -73,7 +73,7 @@ export async function testPlugin(dir: string, opts: TestOptions, config: Plugins
   // The plugin's worker thread boots while the runtime's modules load (workerPool.ts).
   (await import('./workerPool.js')).bootPluginWorkerEarly();
   const [{ readManifest, isPluginSource, shippedPluginsDir }, { PluginRuntime }, { buildPlugin, sourceDigest }, { pluginCacheDir }] = await Promise.all([
-    import('./manifest.js'), import('./runtime.js'), import('./builder.js'), import('./extension.js'),
+    import('../manifest.js'), import('./runtime.js'), import('../build/builder.js'), import('./extension.js'),
   ]);
   let manifest = readManifest(dir);
   const srcDir = join(manifest.source, '..');

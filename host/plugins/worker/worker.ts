@@ -8,9 +8,9 @@
  */
 import { parentPort, receiveMessageOnPort } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
-import { WorkerCallChannel } from './callChannel.js';
-import { capabilitySignatures } from './capabilitySignatures.js';
-import type { CallOps, CallReply, CallRequest, CapabilityReply, CapabilityRequest, WireEvent, WorkerFailureKind, WorkerInit, WorkerSetup, WorkerStartReply } from './protocol.js';
+import { WorkerCallChannel } from '../callChannel.js';
+import { capabilitySignatures } from '../capabilitySignatures.js';
+import type { CallOps, CallReply, CallRequest, CapabilityReply, CapabilityRequest, WireEvent, WorkerFailureKind, WorkerInit, WorkerSetup, WorkerStartReply } from '../protocol.js';
 
 interface Guest {
   describe(): unknown;

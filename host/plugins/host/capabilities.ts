@@ -1,11 +1,11 @@
-import type { PanesApi } from '../api/hostApi.js';
-import type { PluginPermission } from '../config/sections/plugins.js';
+import type { PanesApi } from '../../api/hostApi.js';
+import type { PluginPermission } from '../../config/sections/plugins.js';
 import type { KvStore } from './state.js';
 import { listDirInRoots, readFileInRoots } from './fsSandbox.js';
 import { gitDiffStat, gitLog, gitStatus } from './gitCapability.js';
 import type { HostCallHandler } from './supervisor.js';
-import type { Level } from './witTypes.js';
-import { capabilitySignatures, witEnums, witRecords, type CapabilityInterfaces, type WitType } from './capabilitySignatures.js';
+import type { Level } from '../witTypes.js';
+import { capabilitySignatures, witEnums, witRecords, type CapabilityInterfaces, type WitType } from '../capabilitySignatures.js';
 
 /**
  * The host side of the capability interfaces, typed from plugins/wit/plugin.wit (through

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync, type BigIntStats } from 'node:fs';
-import { ensurePrivateDir } from '../core/paths.js';
+import { ensurePrivateDir } from '../../core/paths.js';
 import { join } from 'node:path';
 
 /**

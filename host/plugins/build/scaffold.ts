@@ -1,7 +1,7 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PicodeError } from '../core/errors.js';
-import { packageRoot } from '../core/paths.js';
+import { PicodeError } from '../../core/errors.js';
+import { packageRoot } from '../../core/paths.js';
 
 /**
  * `picode plugin new NAME`: a working plugin from plugins/templates (source, README, recorded

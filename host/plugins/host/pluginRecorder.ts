@@ -1,5 +1,5 @@
-import type { BusApi, HostLogger } from '../api/hostApi.js';
-import type { Database } from '../store/db.js';
+import type { BusApi, HostLogger } from '../../api/hostApi.js';
+import type { Database } from '../../store/db.js';
 import type { LogLevel } from './capabilities.js';
 import { addPluginStats, appendPluginLogs, emptyStats, writePluginStatusLine, type PluginLogRow, type PluginStats } from './state.js';
 

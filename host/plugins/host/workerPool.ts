@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { packageRoot } from '../core/paths.js';
-import type { WorkerSetup } from './protocol.js';
+import { packageRoot } from '../../core/paths.js';
+import type { WorkerSetup } from '../protocol.js';
 
 /**
  * Plugin worker threads, started ahead of need.
@@ -92,10 +92,10 @@ function adoptEarlyWorker(): Worker | undefined {
 }
 
 function workerUrl(): URL | string {
-  const here = new URL('./worker.js', import.meta.url);
+  const here = new URL('../worker/worker.js', import.meta.url);
   if (existsSync(fileURLToPath(here))) return here;
   // Running from TypeScript sources (tests): the worker must be the compiled one.
-  return join(packageRoot(), 'dist', 'host', 'sandbox', 'worker.js');
+  return join(packageRoot(), 'dist', 'host', 'plugins', 'worker', 'worker.js');
 }
 
 function startPluginWorker(): Worker {

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import type { PicodeEvent } from '../bus/envelope.js';
-import type { BusApi, GateDecision, GateRegistry, HostLogger, PanesApi, Unsubscribe } from '../api/hostApi.js';
-import type { PluginEntryConfig, PluginPermission, PluginsConfig } from '../config/sections/plugins.js';
-import type { Database } from '../store/db.js';
-import { PicodeError } from '../core/errors.js';
+import type { PicodeEvent } from '../../bus/envelope.js';
+import type { BusApi, GateDecision, GateRegistry, HostLogger, PanesApi, Unsubscribe } from '../../api/hostApi.js';
+import type { PluginEntryConfig, PluginPermission, PluginsConfig } from '../../config/sections/plugins.js';
+import type { Database } from '../../store/db.js';
+import { PicodeError } from '../../core/errors.js';
 import { checkActions, checkContextItems } from './actions.js';
 import { applyPluginAction } from './actionKinds.js';
 import { explainAmbientUse } from './ambientUse.js';
@@ -13,12 +13,12 @@ import { PluginRecorder } from './pluginRecorder.js';
 import { PluginSettings } from './pluginSettings.js';
 import { createCapabilityHandler, type CompletionRequest, type LogLevel } from './capabilities.js';
 import { checkGrants, permissionInterface } from './grants.js';
-import { compileCoreModules, transpileCachedFile } from './loader.js';
-import { discoverPlugins, expandHome, type PluginManifest } from './manifest.js';
+import { compileCoreModules, transpileCachedFile } from '../build/loader.js';
+import { discoverPlugins, expandHome, type PluginManifest } from '../manifest.js';
 import { emptyStats, memoryKv, pluginKv, writePluginStatus, type PluginStats } from './state.js';
 import { PluginCallError, PluginSupervisor, defaultLimits, type SupervisorStatus, type WireEvent } from './supervisor.js';
 import { PluginWorkerPool, prepareWorker } from './workerPool.js';
-import type { Action, ContextItem, ContextRequest, Description, Tool } from './witTypes.js';
+import type { Action, ContextItem, ContextRequest, Description, Tool } from '../witTypes.js';
 
 /**
  * The plugin runtime: finds plugins, checks their grants, loads each into its own supervised

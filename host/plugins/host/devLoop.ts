@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { PluginManifest } from './manifest.js';
+import type { PluginManifest } from '../manifest.js';
 
 /**
  * `picode plugin dev`: builds the plugin, then rebuilds it on every change of its sources and
@@ -7,7 +7,7 @@ import type { PluginManifest } from './manifest.js';
  */
 export async function devLoop(dir: string, reload: (manifest: PluginManifest) => Promise<string>): Promise<void> {
   const [{ readManifest, isPluginSource }, { buildPlugin }, { watch }] = await Promise.all([
-    import('./manifest.js'), import('./builder.js'), import('chokidar'),
+    import('../manifest.js'), import('../build/builder.js'), import('chokidar'),
   ]);
   const manifest = readManifest(dir);
   const rebuild = async (): Promise<void> => {

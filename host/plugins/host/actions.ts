@@ -1,5 +1,5 @@
-import type { PluginPermission } from '../config/sections/plugins.js';
-import type { Action, ContextItem } from './witTypes.js';
+import type { PluginPermission } from '../../config/sections/plugins.js';
+import type { Action, ContextItem } from '../witTypes.js';
 import { checkContextItem, isPluginActionKind, maxStatus, pluginActionSpecs } from './actionKinds.js';
 
 /**

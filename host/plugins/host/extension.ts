@@ -1,14 +1,14 @@
 import { join } from 'node:path';
-import type { HostApi, HostExtension, IpcRegistry } from '../api/hostApi.js';
-import type { PicodeConfig } from '../config/schema.js';
-import { PicodeError } from '../core/errors.js';
-import { cacheDir } from '../core/paths.js';
-import { isPluginDir, readManifest } from './manifest.js';
+import type { HostApi, HostExtension, IpcRegistry } from '../../api/hostApi.js';
+import type { PicodeConfig } from '../../config/schema.js';
+import { PicodeError } from '../../core/errors.js';
+import { cacheDir } from '../../core/paths.js';
+import { isPluginDir, readManifest } from '../manifest.js';
 import { startHotReload, type HotReloader } from './hotReload.js';
 import { PluginRuntime } from './runtime.js';
-import { pageOf, pageQuery } from '../ipc/paging.js';
+import { pageOf, pageQuery } from '../../ipc/paging.js';
 
-declare module '../api/hostApi.js' {
+declare module '../../api/hostApi.js' {
   interface HostServices {
     /** The host's plugin runtime (plugin hooks, plugin tools and context, required gates, MCP). */
     plugins: PluginRuntime;

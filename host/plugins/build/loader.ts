@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
-import { ensurePrivateDir, packageRoot } from '../core/paths.js';
+import { ensurePrivateDir, packageRoot } from '../../core/paths.js';
 import { capModuleMemory } from './memoryCap.js';
 import { GLUE_REVISION, tuneGlue } from './glueTuning.js';
 import { knownHash, recordHash } from './hashIndex.js';
@@ -172,7 +172,7 @@ function transpileWorkerUrl(): URL | string {
   const here = new URL('./transpileWorker.js', import.meta.url);
   if (existsSync(fileURLToPath(here))) return here;
   // Running from TypeScript sources (tests): the worker must be the compiled one.
-  return join(packageRoot(), 'dist', 'host', 'sandbox', 'transpileWorker.js');
+  return join(packageRoot(), 'dist', 'host', 'plugins', 'build', 'transpileWorker.js');
 }
 
 function startTranspileWorker(): Worker {

@@ -1,4 +1,4 @@
-import type { Database } from '../store/db.js';
+import type { Database } from '../../store/db.js';
 
 /**
  * The plugins' rows in the store (tables from migration 0003): the user's decisions

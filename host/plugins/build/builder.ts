@@ -3,9 +3,9 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { PicodeError } from '../core/errors.js';
-import { packageRoot } from '../core/paths.js';
-import { readManifest, type PluginManifest } from './manifest.js';
+import { PicodeError } from '../../core/errors.js';
+import { packageRoot } from '../../core/paths.js';
+import { readManifest, type PluginManifest } from '../manifest.js';
 
 /**
  * `picode plugin build`: JavaScript or TypeScript source -> a WebAssembly component. A

@@ -1,7 +1,7 @@
-import type { PluginEntryConfig, PluginPermission, PluginsConfig } from '../config/sections/plugins.js';
-import type { Database } from '../store/db.js';
+import type { PluginEntryConfig, PluginPermission, PluginsConfig } from '../../config/sections/plugins.js';
+import type { Database } from '../../store/db.js';
 import { effectiveGrants } from './grants.js';
-import type { PluginManifest } from './manifest.js';
+import type { PluginManifest } from '../manifest.js';
 import { readGrantOverrides, readPluginStates } from './state.js';
 import { defaultLimits } from './supervisor.js';
 
