@@ -3,7 +3,7 @@ import { basename, extname, isAbsolute, resolve } from 'node:path';
 import { getLocation, parse as parseKdlV2, type Entry as KdlEntry, type Node as KdlNode, type Primitive } from '@bgotink/kdl';
 import { parse as parseKdlV1 } from '@bgotink/kdl/v1-compat';
 import { PicodeError } from '../../core/errors.js';
-import { closest as nearest } from '../issues.js';
+import { closest as nearest } from '../../core/schemaProblems.js';
 import { LITERAL_EXEC } from '../../mux/zellij/kdl.js';
 import { sessionNameFrom } from '../sessionName.js';
 import { paneRoles, type LayoutNode, type OnExit, type PaneRole, type PaneSpec, type SessionSpec, type Size, type WindowSpec } from '../model.js';
