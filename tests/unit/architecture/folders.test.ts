@@ -31,14 +31,6 @@ const layers: ReadonlyArray<readonly string[]> = [
   ['cli'],
 ];
 
-/**
- * Pairs that still import each other, in areas being reworked elsewhere; each must go. The test
- * fails when one is fixed and still listed, so the list only shrinks.
- */
-const knownCycles: ReadonlyArray<readonly [string, string, string]> = [
-  ['agents', 'mcp', 'agents use MCP client tools and wiring; mcp serves the agents runtime\'s plans'],
-];
-
 const hostDir = resolve('host');
 const importPattern = /(?:import|export)\s[^'";]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s*['"]([^'"]+)['"]/gm;
 
@@ -72,12 +64,9 @@ function folderImports(): Map<string, Map<string, string[]>> {
   return edges;
 }
 
-const pairKey = (a: string, b: string): string => [a, b].sort().join(' <-> ');
-
 describe('the folders of host/', () => {
   const edges = folderImports();
   const imports = (a: string, b: string): string[] => edges.get(a)?.get(b) ?? [];
-  const known = new Set(knownCycles.map(([a, b]) => pairKey(a, b)));
 
   it('are all placed in the stack', () => {
     const placed = new Set(layers.flat());
@@ -89,7 +78,7 @@ describe('the folders of host/', () => {
     const cycles: string[] = [];
     for (const [a, targets] of edges) {
       for (const b of targets.keys()) {
-        if (a < b && imports(b, a).length > 0 && !known.has(pairKey(a, b))) {
+        if (a < b && imports(b, a).length > 0) {
           cycles.push(`${a} <-> ${b}:\n    ${[...imports(a, b), ...imports(b, a)].join('\n    ')}`);
         }
       }
@@ -97,17 +86,11 @@ describe('the folders of host/', () => {
     expect(cycles).toEqual([]);
   });
 
-  it('list as known only cycles that still exist', () => {
-    const gone = knownCycles.filter(([a, b]) => imports(a, b).length === 0 || imports(b, a).length === 0).map(([a, b]) => pairKey(a, b));
-    expect(gone).toEqual([]);
-  });
-
   it('import only downwards (or a peer extension)', () => {
     const rank = new Map(layers.flatMap((folders, i) => folders.map((f) => [f, i] as const)));
     const upwards: string[] = [];
     for (const [a, targets] of edges) {
       for (const [b, where] of targets) {
-        if (known.has(pairKey(a, b))) continue;
         if ((rank.get(b) ?? Infinity) > (rank.get(a) ?? -Infinity)) upwards.push(`${a} -> ${b}: ${where[0]}`);
       }
     }
