@@ -285,7 +285,7 @@ async function hostContext(host: HostApi, task: string): Promise<PlanContextItem
     }
   }
   const mcp = host.services.get('mcpClients');
-  const { mcpResourceContext } = mcp ? await import('../mcp/extension.js') : { mcpResourceContext: undefined };
+  const { mcpResourceContext } = mcp ? await import('../mcp/client/resourceContext.js') : { mcpResourceContext: undefined };
   if (mcp && mcpResourceContext) for (const item of await mcpResourceContext(mcp)) items.push({ source: item.source, text: `${item.title}\n${item.text}` });
   for (const pane of host.panes.list().slice(0, 8)) {
     if (pane.dead || /picode/.test(pane.command)) continue;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { LoadedConfig } from './load.js';
-import { cacheName, codeStamp, readCacheEntry, writeCacheEntry } from './fileCache.js';
+import { cacheName, codeStamp, readCacheEntry, writeCacheEntry } from '../core/fileCache.js';
 import { configInputsSignature, isDataConfigFile } from './places.js';
 
 /**

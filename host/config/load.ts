@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { PicodeError } from '../core/errors.js';
-import { formatPath } from '../layout/issues.js';
+import { formatPath } from '../core/schemaProblems.js';
 import { userConfigDir } from '../core/paths.js';
 import { configSchema, type PicodeConfig } from './schema.js';
 import { deepMerge, type PlainObject } from './merge.js';
@@ -89,7 +89,7 @@ async function readYamlObject(file: string): Promise<PlainObject> {
 
 /** YAML configs through the layout parser: located syntax errors, and alias bombs refused (not expanded). */
 async function loadYaml(filepath: string, content: string): Promise<unknown> {
-  const { parseSource } = await import('../layout/source.js');
+  const { parseSource } = await import('../core/sourceFile.js');
   return content.trim() === '' ? undefined : parseSource(filepath, content).data;
 }
 
@@ -106,7 +106,7 @@ async function loadTypeScript(filepath: string): Promise<unknown> {
  * its line for YAML/JSON files, the key path, what was expected and what was found.
  */
 async function configError(error: z.ZodError, layers: readonly Layer[], merged: PlainObject): Promise<PicodeError> {
-  const [{ problemsFromIssues }, { parseSource }] = await Promise.all([import('../layout/issues.js'), import('../layout/source.js')]);
+  const [{ problemsFromIssues }, { parseSource }] = await Promise.all([import('../core/schemaProblems.js'), import('../core/sourceFile.js')]);
   const problems = problemsFromIssues(error.issues, merged, (path, value) => knownConfigKeys(path, value));
   const sources = new Map<string, ReturnType<typeof parseSource> | undefined>();
   const lines = problems.slice(0, 12).map((p) => {

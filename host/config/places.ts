@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { shippedConfigDir, userConfigDir } from '../core/paths.js';
-import { fileSignature } from './fileCache.js';
+import { fileSignature } from '../core/fileCache.js';
 
 /**
  * Where picode looks for configuration, in one place for the loader (load.ts, which asks

@@ -1,6 +1,7 @@
 import { PicodeError, ExitCode } from '../core/errors.js';
 import type { PicodeConfig } from '../config/schema.js';
 import type { Store } from '../store/db.js';
+import { OutputLog, resumePoint } from '../store/outputLog.js';
 import type { MuxObservation } from '../mux/types.js';
 import type { PicodeEvent } from '../bus/envelope.js';
 import { EventBus } from '../bus/bus.js';
@@ -13,7 +14,6 @@ import { ServiceDirectory } from '../api/serviceDirectory.js';
 import { Gates } from '../bus/gates.js';
 import { acquireHostLock, releaseHostLock } from './lock.js';
 import { startAgeRetention } from '../store/retention.js';
-import { OutputLog, resumePoint } from './outputLog.js';
 import { PaneState } from './paneState.js';
 import type { CaptureStatus, PaneDriver } from './driver.js';
 import { registerHostMethods } from './methods.js';

@@ -85,7 +85,7 @@ async function createDriver(
 ): Promise<{ driver: PaneDriver; muxKind: 'tmux' | 'zellij' }> {
   const row = db.prepare('SELECT mux FROM sessions WHERE server = ? AND name = ? AND stopped_at IS NULL').get(options.tmuxSocket ?? '', options.session) as { mux: string } | undefined;
   const [{ tmuxDriver, muxDriver }, { resumeOffset }, { hostKey }] = await Promise.all([
-    import('./driver.js'), import('./outputLog.js'), import('../core/hostIdentity.js'),
+    import('./driver.js'), import('../store/outputLog.js'), import('../core/hostIdentity.js'),
   ]);
   // A session `picode up` recorded says which multiplexer it is; otherwise the config does
   // (`mux: zellij`, or `auto` inside Zellij), as for `picode up`.

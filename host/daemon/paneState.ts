@@ -1,8 +1,8 @@
 import type { EventInput, RunResult } from '../api/hostApi.js';
 import type { PaneInfo } from '../mux/types.js';
 import { Utf8StreamDecoder } from '../mux/tmux/control/utf8.js';
-import { TerminalFilter, type CommandMark } from './terminal/filter.js';
-import { ByteScrollback, TextScrollback } from './terminal/scrollback.js';
+import { TerminalFilter, type CommandMark } from '../terminal/filter.js';
+import { ByteScrollback, TextScrollback, renderPlainText } from '../terminal/scrollback.js';
 
 /**
  * Everything the host keeps for one pane: its scrollback, the output not yet sent as an
@@ -319,13 +319,4 @@ function capture(command: RunningCommand, text: string, limit: number): void {
     command.textLength -= command.text.shift()!.length;
     command.truncated = true;
   }
-}
-
-/** Plain terminal text (with \r, \b) as a reader would see it, lines joined by \n. */
-export function renderPlainText(text: string): string {
-  if (!/[\r\b]/.test(text)) return text;
-  const lines = new TextScrollback(Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
-  lines.append(text);
-  const out = lines.tail().join('\n');
-  return text.endsWith('\n') ? `${out}\n` : out;
 }

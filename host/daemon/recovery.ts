@@ -1,7 +1,7 @@
 import type { Database } from '../store/db.js';
-import { readOutputRange } from './outputLog.js';
-import { TerminalFilter } from './terminal/filter.js';
-import { TextScrollback } from './terminal/scrollback.js';
+import { readOutputRange } from '../store/outputLog.js';
+import { TerminalFilter } from '../terminal/filter.js';
+import { TextScrollback } from '../terminal/scrollback.js';
 
 /**
  * What a pane printed while no host ran (issue 13 §4). With `host.capture: control` or

@@ -1,6 +1,6 @@
 import type { PicodeEvent } from '../bus/envelope.js';
 import { PicodeError } from '../core/errors.js';
-import { closest } from '../layout/issues.js';
+import { closest } from '../core/schemaProblems.js';
 import { hookActionOf, type HookAction, type HookConfig } from '../config/sections/hooks.js';
 import { specOf } from './actionKinds.js';
 import { compileEventMatcher, compileMatch, type EventTest, type TextTest } from './matcher.js';

@@ -1,6 +1,6 @@
 import type { SessionSpec } from './model.js';
 import { resolveLayoutFile } from './resolve.js';
-import { cacheName, codeStamp, fileSignature, readCacheEntry, writeCacheEntry } from '../config/fileCache.js';
+import { cacheName, codeStamp, fileSignature, readCacheEntry, writeCacheEntry } from '../core/fileCache.js';
 import type { LoadLayoutOptions } from './load.js';
 
 /**

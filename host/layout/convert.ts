@@ -1,6 +1,6 @@
 import { isAbsolute, relative } from 'node:path';
-import { portablePaneProgram } from '../mux/zellij/program.js';
-import { writeZellijLayout } from '../mux/zellij/kdl.js';
+import { portablePaneProgram } from './zellijProgram.js';
+import { writeZellijLayout } from './zellijKdl.js';
 import { panesOf, type LayoutNode, type PaneSpec, type SessionSpec, type Size, type WindowSpec } from './model.js';
 import { shellQuote } from './expand.js';
 
@@ -41,7 +41,7 @@ function origin(spec: SessionSpec, to: ConvertTarget): string {
  * for an 80x24 window) and its panes in layout order, each typing its command.
  */
 export async function toTmuxp(spec: SessionSpec, layouts?: readonly string[]): Promise<Converted> {
-  const [{ stringify }, { tmuxLayoutString }] = await Promise.all([import('yaml'), import('../mux/tmux/layoutString.js')]);
+  const [{ stringify }, { tmuxLayoutString }] = await Promise.all([import('yaml'), import('./tmuxLayoutString.js')]);
   const dropped = spec.unsupported.map((u) => `not supported by picode in the source: ${u}`);
   const doc: Record<string, unknown> = { session_name: spec.name, start_directory: spec.cwd };
   if (Object.keys(spec.env).length) doc.environment = spec.env;

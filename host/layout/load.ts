@@ -54,7 +54,7 @@ export async function loadLayoutDetailed(fileOrName: string, options: LoadLayout
   }
 
   const [{ parseSource }, { detectFormat }, { LayoutProblems, layoutError }] = await Promise.all([
-    import('./source.js'), import('./detect.js'), import('./problems.js'),
+    import('../core/sourceFile.js'), import('./detect.js'), import('./problems.js'),
   ]);
   let rendered = text;
   if (text.includes('<%')) {

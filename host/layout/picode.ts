@@ -2,10 +2,10 @@ import { basename, extname } from 'node:path';
 import { panesOf, type LayoutNode, type OnExit, type PaneRole, type PaneSpec, type SessionSpec, type Size, type WindowSpec } from './model.js';
 import { layoutSchema, paneSchema, splitSchema, windowSchema, type LayoutFile, type PaneFile, type SplitFile, type WindowFile } from './schema.js';
 import type { z } from 'zod';
-import { problemsFromIssues, valueAt, type Problem } from './issues.js';
+import { problemsFromIssues, valueAt, type Problem } from '../core/schemaProblems.js';
 import { expandPath, type ExpandContext } from './expand.js';
 import { LayoutProblems, problem } from './problems.js';
-import type { SourceFile } from './source.js';
+import type { SourceFile } from '../core/sourceFile.js';
 import { sessionNameFrom } from './sessionName.js';
 
 /**

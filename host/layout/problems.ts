@@ -1,6 +1,6 @@
 import { PicodeError } from '../core/errors.js';
-import { formatPath, type Problem } from './issues.js';
-import type { SourceFile } from './source.js';
+import { formatPath, type Problem } from '../core/schemaProblems.js';
+import type { SourceFile } from '../core/sourceFile.js';
 
 /** Thrown by loaders with every problem found, so the user fixes them in one pass. */
 export class LayoutProblems extends Error {

@@ -1,9 +1,9 @@
 import type { HostApi } from '../api/hostApi.js';
 import type { PicodeEvent } from '../bus/envelope.js';
 import { queryEvents } from '../bus/eventStore.js';
-import { readOutputRange } from '../daemon/outputLog.js';
-import { TerminalFilter } from '../daemon/terminal/filter.js';
-import { renderPlainText } from '../daemon/paneState.js';
+import { readOutputRange } from '../store/outputLog.js';
+import { TerminalFilter } from '../terminal/filter.js';
+import { renderPlainText } from '../terminal/scrollback.js';
 
 /** A finished command as the MCP tools report it. */
 export interface FinishedCommand {

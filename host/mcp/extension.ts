@@ -1,11 +1,11 @@
 import type { HostApi, HostExtension, IpcCallContext } from '../api/hostApi.js';
 import { PicodeError } from '../core/errors.js';
 import type { ApprovalAnswer } from '../../src/agents/policy.js';
-import { contextItem, type ContextItem } from '../../src/context/types.js';
 import { McpApprovals } from './approvals.js';
 import { McpCallService, type McpCaller } from './calls.js';
 import { CommandHistory } from './commandHistory.js';
 import { McpClientManager } from './client/manager.js';
+import { mcpResourceContext } from './client/resourceContext.js';
 
 declare module '../api/hostApi.js' {
   interface HostServices {
@@ -54,7 +54,7 @@ export function mcpExtension(): HostExtension {
       const calls = new McpCallService(host, config, approvals, (caller, signal) => ({
         host, history: commandHistory, agents, plugins, signal,
         origin: `mcp:${caller.client}${caller.run !== undefined ? `:run-${caller.run}` : ''}`,
-        serverContext: () => resourceContext(clientManager),
+        serverContext: () => mcpResourceContext(clientManager),
       }), plugins);
       registerMethods(host, calls, approvals, manager);
     },
@@ -115,7 +115,7 @@ function registerMethods(host: HostApi, calls: McpCallService, approvals: McpApp
   });
 
   // Context items from the resources each server names in `context` (for `picode ask`).
-  host.ipc.register('mcp.context', () => resourceContext(manager));
+  host.ipc.register('mcp.context', () => mcpResourceContext(manager));
 
   host.ipc.register('mcp.servers.list', async (params) => {
     const p = params && typeof params === 'object' ? (params as Record<string, unknown>) : {};
@@ -153,26 +153,5 @@ function hostKeyOf(host: HostApi): string | undefined {
     return undefined;
   }
 }
-
-/** Context is optional: a resource not read by then is left out rather than holding up an ask or a plan. */
-const contextReadMs = 5000;
-
-/** The resources each server names as context (`mcp.servers.X.context`), read now; a failing or slow one is left out. */
-async function resourceContext(manager: McpClientManager): Promise<ContextItem[]> {
-  const reads = manager.names.flatMap((name) => {
-    const server = manager.server(name);
-    return server.enabled ? server.contextUris.map((uri) => ({ name, uri, server })) : [];
-  });
-  const results = await Promise.allSettled(reads.map((r) => {
-    const stop = AbortSignal.timeout(contextReadMs);
-    return r.server.readResource(r.uri, stop);
-  }));
-  return results.flatMap((result, i) => (result.status === 'fulfilled' && result.value.trim()
-    ? [contextItem({ source: `mcp:${reads[i]!.name}:${reads[i]!.uri}`, title: `${reads[i]!.uri} (MCP server ${reads[i]!.name})`, text: result.value, priority: 60, keep: 'head' })]
-    : []));
-}
-
-export { resourceContext as mcpResourceContext };
-
 
 export default mcpExtension;

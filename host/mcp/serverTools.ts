@@ -1,13 +1,19 @@
 import { z } from 'zod';
 import { PicodeError } from '../core/errors.js';
-import type { HostApi } from '../api/hostApi.js';
+import type { HostApi, HostServices } from '../api/hostApi.js';
 import type { PaneInfo } from '../mux/types.js';
-import type { AgentsRuntime } from '../agents/runtime.js';
 import type { PluginRuntime } from '../plugins/host/runtime.js';
 import { contextItem, type ContextItem } from '../../src/context/types.js';
 import { fitBudget, renderContext } from '../../src/context/assemble.js';
 import type { CommandHistory, FinishedCommand } from './commandHistory.js';
 import { viewRoleOf } from './viewPanes.js';
+
+/**
+ * The agents extension's runtime, as it provides it to the others (`host.services`): the agents
+ * extension uses MCP (its client tools, the wiring of external agents), so MCP reaches it only
+ * through the service and never imports host/agents/.
+ */
+type AgentsRuntime = HostServices['agents'];
 
 /** What a tool returns to the MCP client: text for the model, plus the same facts as JSON. */
 export interface ToolResult {

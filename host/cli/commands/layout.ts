@@ -23,7 +23,7 @@ export function define(program: Command): void {
       const loaded = await loadLayoutDetailed(file, { cwd: process.cwd(), env: process.env, settings: parseSettings(settingArgs) });
       for (const field of loaded.spec.unsupported) process.stderr.write(`picode: warning: ${loaded.file}: not supported, ignored: ${field}\n`);
       // A window's tmux layout is checked here too, so `check` fails where `up` would.
-      const { tmuxLayoutProblems } = await import('../../mux/tmux/layoutString.js');
+      const { tmuxLayoutProblems } = await import('../../layout/tmuxLayoutString.js');
       const problems = tmuxLayoutProblems(loaded.spec).map((p) => `  ${loaded.file}: ${p}`);
       if (problems.length) {
         throw new PicodeError(`invalid layout ${loaded.file}:\n${problems.join('\n')}`, {

@@ -1,6 +1,6 @@
-import { closest, describe } from '../issues.js';
+import { closest, describe } from '../../core/schemaProblems.js';
 import { problem } from '../problems.js';
-import type { Problem } from '../issues.js';
+import type { Problem } from '../../core/schemaProblems.js';
 
 /**
  * Small readers shared by the tmuxp and tmuxinator importers. Those formats are loose (a

@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import type { LayoutNode, PaneSpec, SessionSpec, TypedTiming, WindowSpec } from '../model.js';
 import { expandPath, expandVars, readVar, shellQuote, type ExpandContext } from '../expand.js';
-import { describe } from '../issues.js';
+import { describe } from '../../core/schemaProblems.js';
 import { LayoutProblems, problem } from '../problems.js';
 import { isObj, Reader, type Obj } from './shape.js';
 import { sessionNameProblem } from '../sessionName.js';

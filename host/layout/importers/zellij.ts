@@ -3,8 +3,8 @@ import { basename, extname, isAbsolute, resolve } from 'node:path';
 import { getLocation, parse as parseKdlV2, type Entry as KdlEntry, type Node as KdlNode, type Primitive } from '@bgotink/kdl';
 import { parse as parseKdlV1 } from '@bgotink/kdl/v1-compat';
 import { PicodeError } from '../../core/errors.js';
-import { closest as nearest } from '../issues.js';
-import { LITERAL_EXEC } from '../../mux/zellij/kdl.js';
+import { closest as nearest } from '../../core/schemaProblems.js';
+import { LITERAL_EXEC } from '../zellijKdl.js';
 import { sessionNameFrom } from '../sessionName.js';
 import { paneRoles, type LayoutNode, type OnExit, type PaneRole, type PaneSpec, type SessionSpec, type Size, type WindowSpec } from '../model.js';
 
@@ -587,7 +587,7 @@ class Importer {
     if (raw.startSuspended) this.unsupported.add(`start_suspended${raw.name ? ` (${raw.name})` : ''} (the command starts immediately)`);
     let argv: string[] | undefined;
     if (raw.command !== undefined) argv = [raw.command, ...raw.args];
-    // The writer's form for a program name Zellij would otherwise expand (host/mux/zellij/kdl.ts).
+    // The writer's form for a program name Zellij would otherwise expand (host/layout/zellijKdl.ts).
     if (argv && argv[0] === 'sh' && argv[1] === '-c' && argv[2] === LITERAL_EXEC && argv.length > 3) argv = argv.slice(3);
     else if (raw.edit !== undefined) {
       const editor = this.ctx.env.EDITOR || this.ctx.env.VISUAL || 'vi';

@@ -1,7 +1,7 @@
 import { panesOf, type PaneSpec, type SessionSpec, type TypedTiming, type WindowSpec } from '../../layout/model.js';
 import { shellQuote } from '../../layout/expand.js';
+import { tmuxLayoutString } from '../../layout/tmuxLayoutString.js';
 import { escapeFormat } from './exec.js';
-import { tmuxLayoutString } from './layoutString.js';
 
 /**
  * Turns a SessionSpec into the tmux commands that build it, run as ONE `;`-chained invocation

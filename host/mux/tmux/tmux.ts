@@ -8,7 +8,7 @@ import type { CaptureOptions, LaunchOptions, LaunchResult, Multiplexer, MuxObser
 import { chain, invocations, runTmux, runTmuxInteractive, TmuxError, type TmuxTarget } from './exec.js';
 import { buildPlan, type BuildPlan } from './plan.js';
 import { sessionNameProblem } from '../../layout/sessionName.js';
-import { tmuxLayoutProblems } from './layoutString.js';
+import { tmuxLayoutProblems } from '../../layout/tmuxLayoutString.js';
 import { TmuxControlObserver } from './control/observer.js';
 
 /**

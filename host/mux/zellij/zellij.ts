@@ -4,14 +4,14 @@ import { join, resolve } from 'node:path';
 import { PicodeError } from '../../core/errors.js';
 import { packageRoot, stateDir, writePrivateFile } from '../../core/paths.js';
 import { panesOf, type SessionSpec } from '../../layout/model.js';
+import { writeZellijLayout } from '../../layout/zellijKdl.js';
+import { zellijPaneProgram } from '../../layout/zellijProgram.js';
 import type { CaptureOptions, LaunchOptions, LaunchResult, Multiplexer, MuxObserver, PaneInfo } from '../types.js';
 import { ZellijCallError, ZellijRunner } from './exec.js';
-import { writeZellijLayout } from './kdl.js';
 import { keySegments } from './keys.js';
 import { makeMarksVisible } from './marks.js';
 import { normalisePaneId, parsePaneList, parseSessionList, terminalPanes, type ZellijSession } from './listings.js';
 import { ZellijObserver } from './observer.js';
-import { zellijPaneProgram } from './program.js';
 
 /**
  * The Zellij adapter (Zellij 0.45, driven only through its public CLI; see docs/zellij.md).

@@ -8,7 +8,7 @@ import { loadLayoutCached } from '../../../host/layout/cache.js';
 import { openStore } from '../../../host/store/db.js';
 import { migrations } from '../../../host/store/migrations/index.js';
 import { findSessionRow, markStopped, recordLaunch } from '../../../host/store/sessions.js';
-import { schemaDocuments } from '../../../host/config/generateSchemas.js';
+import { schemaDocuments } from '../../../host/cli/generateSchemas.js';
 
 const root = mkdtempSync(join(tmpdir(), 'picode-config-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { problemsFromIssues } from '../../../host/layout/issues.js';
+import { problemsFromIssues } from '../../../host/core/schemaProblems.js';
 import { Reader } from '../../../host/layout/importers/shape.js';
 
 /** Issue 12 §9: layout problems say "missing" for a missing value, and misspelt keys get a did-you-mean. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allocate, layoutChecksum, tmuxLayoutProblem, tmuxLayoutString } from '../../../host/mux/tmux/layoutString.js';
+import { allocate, layoutChecksum, tmuxLayoutProblem, tmuxLayoutString } from '../../../host/layout/tmuxLayoutString.js';
 import { buildPlan, paneProgram, type PlanOptions } from '../../../host/mux/tmux/plan.js';
 import { chain, invocations } from '../../../host/mux/tmux/exec.js';
 import type { PaneSpec, SessionSpec } from '../../../host/layout/model.js';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { useTempStore } from '../../support/tempStore.js';
-import { OutputLog, readOutputRange } from '../../../host/daemon/outputLog.js';
+import { OutputLog, readOutputRange } from '../../../host/store/outputLog.js';
 
 /**
  * The output log keeps a pane's raw bytes exactly, in rows of bounded size, and copies what it

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { TerminalFilter, parseCommandMark, type CommandMark } from '../../../host/daemon/terminal/filter.js';
-import { ByteScrollback, TextScrollback } from '../../../host/daemon/terminal/scrollback.js';
+import { TerminalFilter, parseCommandMark, type CommandMark } from '../../../host/terminal/filter.js';
+import { ByteScrollback, TextScrollback } from '../../../host/terminal/scrollback.js';
 
 function run(chunks: Buffer[]): { plain: string; marks: Array<{ mark: CommandMark; start: number; offset: number }> } {
   const filter = new TerminalFilter();

@@ -7,7 +7,7 @@ import { hostKey } from '../../../host/core/hostIdentity.js';
 import { openStore } from '../../../host/store/db.js';
 import { migrations } from '../../../host/store/migrations/index.js';
 import { EventWriter, queryEvents } from '../../../host/bus/eventStore.js';
-import { OutputLog, readOutputRange, resumePoint } from '../../../host/daemon/outputLog.js';
+import { OutputLog, readOutputRange, resumePoint } from '../../../host/store/outputLog.js';
 import { readHostLock } from '../../../host/daemon/lock.js';
 import type { PicodeEvent } from '../../../host/bus/envelope.js';
 

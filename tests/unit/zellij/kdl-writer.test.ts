@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse as parseKdlV1 } from '@bgotink/kdl/v1-compat';
 import { importZellijLayout } from '../../../host/layout/importers/zellij.js';
-import { kdlString, writeZellijLayout, type PaneProgram } from '../../../host/mux/zellij/kdl.js';
+import { kdlString, writeZellijLayout, type PaneProgram } from '../../../host/layout/zellijKdl.js';
 import type { LayoutNode, PaneSpec, SessionSpec, WindowSpec } from '../../../host/layout/model.js';
 
 /** Pane programs as argv, as a test resolver: the command list itself. */

@@ -1,5 +1,5 @@
 import { parseDocument, visit, LineCounter, isMap, isSeq, isScalar, type Node } from 'yaml';
-import { PicodeError } from '../core/errors.js';
+import { PicodeError } from './errors.js';
 
 /**
  * A parsed YAML or JSON file that remembers where every value came from, so an error found
@@ -18,7 +18,7 @@ export interface SourceFile {
 export const maxYamlAliases = 1000;
 
 export interface ParseOptions {
-  /** Reads every unquoted scalar (tmuxinator files: YAML 1.1 as Ruby's Psych reads it, see importers/psych.ts). */
+  /** Reads every unquoted scalar (tmuxinator files: YAML 1.1 as Ruby's Psych reads it, see layout/importers/psych.ts). */
   readonly plainScalar?: (text: string) => unknown;
 }
 

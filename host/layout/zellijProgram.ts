@@ -1,6 +1,6 @@
-import { shellQuote } from '../../layout/expand.js';
-import type { PaneSpec, SessionSpec, WindowSpec } from '../../layout/model.js';
-import type { PaneProgram } from './kdl.js';
+import { shellQuote } from './expand.js';
+import type { PaneSpec, SessionSpec, WindowSpec } from './model.js';
+import type { PaneProgram } from './zellijKdl.js';
 
 /**
  * What each pane runs on Zellij, with the same meaning as on tmux (host/mux/tmux/plan.ts):

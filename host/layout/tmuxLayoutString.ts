@@ -1,4 +1,4 @@
-import { panesOf, type LayoutNode, type SessionSpec, type Size } from '../../layout/model.js';
+import { panesOf, type LayoutNode, type SessionSpec, type Size } from './model.js';
 
 /**
  * tmux custom layout strings (the `#{window_layout}` format), computed from picode's split

@@ -1,4 +1,4 @@
-import type { Database } from '../store/db.js';
+import type { Database } from './db.js';
 
 /**
  * The persisted output log (`pane_output`): each pane's raw bytes, written in batches

@@ -98,3 +98,12 @@ export class TextScrollback {
     return all.slice(Math.max(0, all.length - keep));
   }
 }
+
+/** Plain terminal text (with \r, \b) as a reader would see it, lines joined by \n. */
+export function renderPlainText(text: string): string {
+  if (!/[\r\b]/.test(text)) return text;
+  const lines = new TextScrollback(Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+  lines.append(text);
+  const out = lines.tail().join('\n');
+  return text.endsWith('\n') ? `${out}\n` : out;
+}

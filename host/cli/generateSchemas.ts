@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { shippedConfigDir } from '../core/paths.js';
-import { configSchema } from './schema.js';
+import { configSchema } from '../config/schema.js';
 import { layoutSchema } from '../layout/schema.js';
 
 /**

@@ -1,6 +1,6 @@
 import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { cacheDir, ensurePrivateDir, packageRoot } from '../core/paths.js';
+import { cacheDir, ensurePrivateDir, packageRoot } from './paths.js';
 
 /**
  * A JSON cache for results that are slow to produce only because of the modules needed to

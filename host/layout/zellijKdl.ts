@@ -1,4 +1,4 @@
-import { type LayoutNode, type PaneSpec, type SessionSpec, type Size, type WindowSpec } from '../../layout/model.js';
+import { type LayoutNode, type PaneSpec, type SessionSpec, type Size, type WindowSpec } from './model.js';
 
 /**
  * Writes a SessionSpec as a Zellij layout in KDL v1, the dialect Zellij 0.45 reads (bare
