@@ -6,6 +6,9 @@ import { McpCallService, type McpCaller } from './calls.js';
 import { CommandHistory } from './commandHistory.js';
 import { McpClientManager } from './client/manager.js';
 import { mcpResourceContext } from './client/resourceContext.js';
+import { objectParams } from './params.js';
+import { registerStdioSessions } from './stdioSessions.js';
+import { picodeVersion } from '../core/version.js';
 
 declare module '../api/hostApi.js' {
   interface HostServices {
@@ -25,6 +28,7 @@ declare module '../api/hostApi.js' {
  *   mcp.tools.list                          -> [{name, description, inputSchema}]
  *   mcp.tools.call {tool, args, caller, callKey?} -> {text, isError, structured, decision, by}
  *   mcp.tools.cancel {callKey}              -> {cancelled}: the MCP client cancelled that call
+ *   mcp.session.open / mcp.session.message  -> a stdio MCP session served here for a relay (stdioSessions.ts)
  *   mcp.approvals.list                      -> pending approvals
  *   mcp.approvals.watch                     -> snapshot, then `mcp.approvals` notifications
  *   mcp.approve {id, answer}                -> the approval answered
@@ -57,6 +61,7 @@ export function mcpExtension(): HostExtension {
         serverContext: () => mcpResourceContext(clientManager),
       }), plugins);
       registerMethods(host, calls, approvals, manager);
+      registerStdioSessions(host, picodeVersion());
     },
     async stop() {
       history?.close();
@@ -132,11 +137,6 @@ function caller(raw: unknown): McpCaller {
     ...(typeof c.run === 'number' && Number.isInteger(c.run) ? { run: c.run } : {}),
     ...(typeof c.transport === 'string' ? { transport: c.transport } : {}),
   };
-}
-
-function objectParams(params: unknown, method: string): Record<string, unknown> {
-  if (!params || typeof params !== 'object' || Array.isArray(params)) throw new PicodeError(`${method} needs an object of parameters`);
-  return params as Record<string, unknown>;
 }
 
 function stream(context: IpcCallContext, unsubscribe: () => void): void {

@@ -4,16 +4,21 @@ import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { HostClient } from '../ipc/client.js';
 
 /**
- * `picode mcp serve`: picode's MCP server. It is a thin front end over the session's host:
- * `tools/list` and `tools/call` go to the host's `mcp.tools.*` IPC methods (where the policy,
- * the gate, approvals and the record happen), panes and the plan are resources whose updates
- * come from the host's event stream. It loads the MCP SDK and the IPC client, nothing else
- * (no store, no plugin runtime, no LLM SDKs), so an agent starting it waits for little.
+ * picode's MCP server: one MCP session over the session's host. `tools/list` and `tools/call`
+ * go to the host's `mcp.tools.*` methods (where the policy, the gate, approvals and the record
+ * happen), panes and the plan are resources whose updates come from the host's events. It runs
+ * inside the host for `picode mcp serve` over stdio (host/mcp/stdioSessions.ts, so the process
+ * an agent starts never loads the SDK), and in the `picode mcp serve --http` process over IPC.
  */
+export interface ServeHost {
+  /** One IPC method of the host (in the host: the extensions' own, and `panes.list`). */
+  call<TResult = unknown>(method: string, params?: unknown): Promise<TResult>;
+  /** Follows the host's events of these types until the returned function is called. */
+  follow(types: readonly string[], onEvent: (event: { type: string; pane?: string | undefined }) => void): Promise<() => void>;
+}
+
 export interface ServeOptions {
-  readonly client: HostClient;
-  /** Opens a second connection for the event stream (resource updates). */
-  readonly connect: () => Promise<HostClient>;
+  readonly host: ServeHost;
   readonly session: string;
   /** The picode agent run the serving agent belongs to, when picode started it. */
   readonly run: number | undefined;
@@ -25,6 +30,8 @@ interface PaneRow { id: string; name?: string; windowName: string; command: stri
 
 const paneScheme = 'picode://pane/';
 const planUri = 'picode://plan/current';
+/** The events that change what the resources show, or their lists. */
+const followed = ['pane.output', 'pane.opened', 'pane.closed', 'command.finished', 'plan.*', 'plugin.loaded', 'plugin.failed'];
 /** Resource updates of one pane are sent at most this often while it prints. */
 const updateIntervalMs = 250;
 
@@ -74,10 +81,10 @@ export async function createMcpServer(options: ServeOptions, transport: 'stdio' 
     const info = server.getClientVersion();
     return { client: info?.name ?? 'unknown client', clientVersion: info?.version, run: options.run, transport };
   };
-  const call = (tool: string, args: unknown, signal: AbortSignal) => callHost(options.client, { tool, args, caller: caller() }, signal);
+  const call = (tool: string, args: unknown, signal: AbortSignal) => callHost(options.host, { tool, args, caller: caller() }, signal);
 
   server.setRequestHandler(types.ListToolsRequestSchema, async () => ({
-    tools: await options.client.call<Array<{ name: string; description: string; inputSchema: { type: 'object' } }>>('mcp.tools.list'),
+    tools: await options.host.call<Array<{ name: string; description: string; inputSchema: { type: 'object' } }>>('mcp.tools.list'),
   }));
 
   server.setRequestHandler(types.CallToolRequestSchema, async (request, extra) => {
@@ -90,7 +97,7 @@ export async function createMcpServer(options: ServeOptions, transport: 'stdio' 
   });
 
   server.setRequestHandler(types.ListResourcesRequestSchema, async () => {
-    const panes = await options.client.call<PaneRow[]>('panes.list');
+    const panes = await options.host.call<PaneRow[]>('panes.list');
     return {
       resources: [
         ...panes.filter((p) => !p.dead).map((p) => ({
@@ -133,7 +140,7 @@ export async function createMcpServer(options: ServeOptions, transport: 'stdio' 
  * (notifications/cancelled aborts the SDK handler's signal): the host ends an approval wait
  * or a run_in_pane wait. The key is random, so no other client can cancel this call.
  */
-async function callHost(client: HostClient, params: { tool: string; args: unknown; caller: unknown }, signal: AbortSignal): Promise<HostCallResult> {
+async function callHost(client: ServeHost, params: { tool: string; args: unknown; caller: unknown }, signal: AbortSignal): Promise<HostCallResult> {
   signal.throwIfAborted();
   const callKey = randomUUID();
   const cancel = (): void => { void client.call('mcp.tools.cancel', { callKey }).catch(() => { /* the host went away: nothing to cancel */ }); };
@@ -152,7 +159,7 @@ async function callHost(client: HostClient, params: { tool: string; args: unknow
 class ResourceUpdates {
   private readonly subscribed = new Set<string>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
-  private stream: HostClient | undefined;
+  private unfollow: (() => void) | undefined;
   private closed = false;
 
   constructor(private readonly server: Server, private readonly options: ServeOptions) {}
@@ -166,26 +173,23 @@ class ResourceUpdates {
   }
 
   async start(): Promise<void> {
-    if (this.stream || this.closed) return;
+    if (this.unfollow || this.closed) return;
     try {
-      this.stream = await this.options.connect();
+      this.unfollow = await this.options.host.follow(followed, (event) => this.onEvent(event));
     } catch {
-      return; // the host went away: the main connection reports it
+      return; // the host went away: the session ends with it
     }
-    if (this.closed) { this.stream.close(); return; }
-    this.stream.onNotification('event', (params) => this.onEvent(params as { type: string; pane?: string }));
-    this.stream.call('events.follow', { types: ['pane.output', 'pane.opened', 'pane.closed', 'command.finished', 'plan.*', 'plugin.loaded', 'plugin.failed'] })
-      .catch(() => { /* the stream ends with the host */ });
+    if (this.closed) this.unfollow();
   }
 
   close(): void {
     this.closed = true;
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
-    this.stream?.close();
+    this.unfollow?.();
   }
 
-  private onEvent(event: { type: string; pane?: string }): void {
+  private onEvent(event: { type: string; pane?: string | undefined }): void {
     if (event.type === 'pane.opened' || event.type === 'pane.closed') {
       void this.server.sendResourceListChanged().catch(() => {});
       if (event.pane) this.updated(`${paneScheme}${encodeURIComponent(event.pane)}`, true);
@@ -211,27 +215,18 @@ class ResourceUpdates {
   }
 }
 
-/** Serves MCP on stdin/stdout until the client closes it or the host goes away. */
-export async function serveStdio(options: ServeOptions): Promise<number> {
-  const { StdioServerTransport } = loadServerSdk();
-  const { server, close } = await createMcpServer(options, 'stdio');
-  const transport = new StdioServerTransport();
-  const ended = new Promise<number>((resolve) => {
-    process.stdin.once('end', () => resolve(0));
-    process.stdin.once('close', () => resolve(0));
-    // A client that went away while an answer was on its way closes the pipe under the write:
-    // that ends the serve like a closed stdin, not with an unhandled EPIPE.
-    process.stdout.on('error', () => resolve(0));
-    server.onclose = () => resolve(0);
-    void options.client.closed.then(() => {
-      process.stderr.write(`picode mcp serve: the picode host of session "${options.session}" stopped\n`);
-      resolve(69);
-    });
-  });
-  await server.connect(transport);
-  const code = await ended;
-  close();
-  await server.close().catch(() => {});
-  options.client.close();
-  return code;
+/**
+ * The host seen over IPC (`picode mcp serve --http`): calls on the process's connection, and
+ * the events on a second connection of their own (a following connection streams until closed).
+ */
+export function ipcServeHost(client: HostClient, connect: () => Promise<HostClient>): ServeHost {
+  return {
+    call: (method, params) => client.call(method, params),
+    async follow(types, onEvent) {
+      const stream = await connect();
+      stream.onNotification('event', (params) => onEvent(params as { type: string; pane?: string }));
+      stream.call('events.follow', { types }).catch(() => { /* the stream ends with the host */ });
+      return () => stream.close();
+    },
+  };
 }

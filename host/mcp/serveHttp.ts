@@ -2,9 +2,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { HostClient } from '../ipc/client.js';
 import { createMcpServer, requireSdk, type ServeOptions } from './serve.js';
 
 export interface HttpServeOptions extends ServeOptions {
+  /** The process's connection to the host: the server ends when it closes. */
+  readonly client: HostClient;
   /** 0 = a free port. Always bound to 127.0.0.1. */
   readonly port: number;
   /** Where the address and the token are printed (once). */

@@ -1,8 +1,8 @@
 /**
  * `picode mcp serve` itself: what `picode mcp serve` does once its options are known, and the
  * fast path bin/picode.js takes for the stdio server. An agent starts this server and waits for
- * its `initialize` answer, so the path stays off commander and the command table, and the MCP
- * SDK (most of the start-up cost) loads while the host's handshake is under way.
+ * its `initialize` answer, so the path stays off commander and the command table, and over
+ * stdio it loads no MCP SDK at all: the host serves the session (host/mcp/stdioSessions.ts).
  */
 export interface ServeCommandOptions {
   readonly session?: string | undefined;
@@ -13,25 +13,22 @@ export interface ServeCommandOptions {
 
 /** Runs the server until its client or the host goes away; resolves with the exit code. */
 export async function runMcpServe(opts: ServeCommandOptions, tmuxSocket: string | undefined): Promise<number> {
-  const [{ resolveSessionTarget }, { connectHost }, serve] = await Promise.all([
-    import('../../ipc/target.js'), import('../../ipc/client.js'), import('../../mcp/serve.js'),
-  ]);
+  const [{ resolveSessionTarget }, { connectHost }] = await Promise.all([import('../../ipc/target.js'), import('../../ipc/client.js')]);
   const target = await resolveSessionTarget({ session: opts.session, tmuxSocket });
   const connect = () => connectHost(target.session, target.tmuxSocket);
-  const connecting = connect();
-  let unreachable = false;
-  connecting.catch(() => { unreachable = true; });
-  // A missing host answers at once (no socket, refused): say so without loading the SDK. A host
-  // that is there finishes its handshake while the SDK loads.
-  await new Promise((resolve) => setImmediate(resolve));
-  if (!unreachable) serve.loadServerSdk();
-  const [client, version] = await Promise.all([connecting, picodeVersion()]);
-  const options = { client, connect, session: target.session, run: opts.run, version };
-  if (opts.http) {
-    const { serveHttp } = await import('../../mcp/serveHttp.js');
-    return serveHttp({ ...options, port: opts.port ?? 0, print: (text) => process.stdout.write(text) });
+  const client = await connect();
+  if (!opts.http) {
+    // Over stdio the session is served inside the host; this process only relays.
+    const { relayStdio } = await import('../../mcp/stdioRelay.js');
+    return relayStdio(client, { session: target.session, run: opts.run });
   }
-  return serve.serveStdio(options);
+  const [{ serveHttp }, { ipcServeHost }, { picodeVersion }] = await Promise.all([
+    import('../../mcp/serveHttp.js'), import('../../mcp/serve.js'), import('../../core/version.js'),
+  ]);
+  return serveHttp({
+    client, host: ipcServeHost(client, connect), session: target.session, run: opts.run, version: picodeVersion(),
+    port: opts.port ?? 0, print: (text) => process.stdout.write(text),
+  });
 }
 
 /**
@@ -67,13 +64,4 @@ export async function mcpServeFastPath(argv: readonly string[]): Promise<number 
     else stream.write('', () => resolve());
   })));
   return code;
-}
-
-async function picodeVersion(): Promise<string> {
-  const [{ readFile }, { join }, { packageRoot }] = await Promise.all([import('node:fs/promises'), import('node:path'), import('../../core/paths.js')]);
-  try {
-    return (JSON.parse(await readFile(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
-  } catch {
-    return '0.0.0';
-  }
 }

@@ -70,7 +70,7 @@ describe('picode mcp serve over stdio', () => {
     expect(result.stdout).toBe('');
   });
 
-  it('starts without loading the store, the plugin runtime, LLM SDKs, the pane UI, config schemas or commander', async () => {
+  it('starts without loading the MCP SDK (the host serves the session), the store, the plugin runtime, LLM SDKs, the pane UI, config schemas or commander', async () => {
     const { join } = await import('node:path');
     const child = spawn(process.execPath, ['--import', join(__dirname, '..', '..', 'fixtures', 'mcp', 'logImports.mjs'), bin, 'mcp', 'serve', '--session', session], { cwd: world.project, env: world.env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
@@ -82,7 +82,9 @@ describe('picode mcp serve over stdio', () => {
     child.stdin!.end();
     await new Promise((r) => child.once('close', r));
     const imports = stderr.split('\n').filter((l) => l.startsWith('IMPORT ') || l.startsWith('REQUIRE '));
-    expect(imports.some((l) => /@modelcontextprotocol\/sdk\/dist\/(esm|cjs)\/server\/index\.js/.test(l))).toBe(true);
+    // It did start (its relay module loaded) and answered, yet loaded nothing of the MCP SDK.
+    expect(imports.some((l) => /\/host\/mcp\/stdioRelay\.js/.test(l))).toBe(true);
+    expect(imports.filter((l) => /@modelcontextprotocol/.test(l))).toEqual([]);
     expect(imports.filter((l) => /better-sqlite3|@bytecodealliance|componentize|node_modules\/openai|@anthropic-ai|blessed|\/host\/store\/|\/host\/plugins\//.test(l))).toEqual([]);
     // The fast path of bin/picode.js: no commander, no command table, no config schemas.
     expect(imports.filter((l) => /node_modules\/commander|\/host\/cli\/main\.js|\/host\/cli\/commandTable\.js|\/host\/config\//.test(l))).toEqual([]);
@@ -344,6 +346,27 @@ describe('picode mcp serve --http', () => {
     }
     const intruder = new Client({ name: 'intruder', version: '1.0.0' });
     await expect(intruder.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { Authorization: 'Bearer nope' } } }))).rejects.toThrow();
+  });
+});
+
+describe('the stdio relay', () => {
+  it('skips a line that is not JSON, saying so, and keeps serving; ends with 0 when stdin closes', async () => {
+    const serve = spawn(process.execPath, [bin, 'mcp', 'serve', '--session', session], { cwd: world.project, env: world.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    serve.stdout!.on('data', (c: Buffer) => { stdout += c.toString(); });
+    serve.stderr!.on('data', (c: Buffer) => { stderr += c.toString(); });
+    const exited = new Promise<number | null>((r) => serve.on('exit', (code) => r(code)));
+    serve.stdin!.write('{not json\n');
+    serve.stdin!.write(`${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'probe', version: '1' } } })}\n`);
+    await until('the initialize answer', () => (stdout.includes('"id":1') ? true : undefined));
+    expect(stderr).toContain('a line from the client is not JSON, skipped: {not json');
+    serve.stdin!.write(`${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n`);
+    serve.stdin!.write(`${JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' })}\n`);
+    await until('the tools/list answer', () => (stdout.includes('"id":2') ? true : undefined));
+    expect(stdout).toContain('read_pane');
+    serve.stdin!.end();
+    expect(await exited).toBe(0);
   });
 });
 
