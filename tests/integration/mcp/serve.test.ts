@@ -349,39 +349,48 @@ describe('picode mcp serve --http', () => {
   });
 });
 
+/** `picode mcp serve` spoken to by hand, line by line, as an agent's MCP client does. */
+function spawnServe() {
+  const child = spawn(process.execPath, [bin, 'mcp', 'serve', '--session', session], { cwd: world.project, env: world.env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (c: Buffer) => { stdout += c.toString(); });
+  child.stderr!.on('data', (c: Buffer) => { stderr += c.toString(); });
+  const write = (line: string): void => { child.stdin!.write(line); };
+  return {
+    write,
+    end: () => child.stdin!.end(),
+    stdout: () => stdout,
+    stderr: () => stderr,
+    exited: new Promise<number | null>((r) => child.on('exit', (code) => r(code))),
+    async initialized(): Promise<void> {
+      write(`${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'probe', version: '1' } } })}\n`);
+      await until('the initialize answer', () => (stdout.includes('"id":1') ? true : undefined));
+    },
+  };
+}
+
 describe('the stdio relay', () => {
   it('skips a line that is not JSON, saying so, and keeps serving; ends with 0 when stdin closes', async () => {
-    const serve = spawn(process.execPath, [bin, 'mcp', 'serve', '--session', session], { cwd: world.project, env: world.env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    serve.stdout!.on('data', (c: Buffer) => { stdout += c.toString(); });
-    serve.stderr!.on('data', (c: Buffer) => { stderr += c.toString(); });
-    const exited = new Promise<number | null>((r) => serve.on('exit', (code) => r(code)));
-    serve.stdin!.write('{not json\n');
-    serve.stdin!.write(`${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'probe', version: '1' } } })}\n`);
-    await until('the initialize answer', () => (stdout.includes('"id":1') ? true : undefined));
-    expect(stderr).toContain('a line from the client is not JSON, skipped: {not json');
-    serve.stdin!.write(`${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n`);
-    serve.stdin!.write(`${JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' })}\n`);
-    await until('the tools/list answer', () => (stdout.includes('"id":2') ? true : undefined));
-    expect(stdout).toContain('read_pane');
-    serve.stdin!.end();
-    expect(await exited).toBe(0);
+    const serve = spawnServe();
+    serve.write('{not json\n');
+    await serve.initialized();
+    expect(serve.stderr()).toContain('a line from the client is not JSON, skipped: {not json');
+    serve.write(`${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n`);
+    serve.write(`${JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' })}\n`);
+    await until('the tools/list answer', () => (serve.stdout().includes('"id":2') ? true : undefined));
+    expect(serve.stdout()).toContain('read_pane');
+    serve.end();
+    expect(await serve.exited).toBe(0);
   });
 });
 
 describe('when the host stops', () => {
   it('ends picode mcp serve with exit 69, saying why', async () => {
-    const serve = spawn(process.execPath, [bin, 'mcp', 'serve', '--session', session], { cwd: world.project, env: world.env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    serve.stdout!.on('data', (c: Buffer) => { stdout += c.toString(); });
-    serve.stderr!.on('data', (c: Buffer) => { stderr += c.toString(); });
-    const exited = new Promise<number | null>((r) => serve.on('exit', (code) => r(code)));
-    serve.stdin!.write(`${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'probe', version: '1' } } })}\n`);
-    await until('the initialize answer', () => (stdout.includes('"id":1') ? true : undefined));
+    const serve = spawnServe();
+    await serve.initialized();
     host.child.kill('SIGTERM');
-    expect(await exited).toBe(69);
-    expect(stderr).toContain(`the picode host of session "${session}" stopped`);
+    expect(await serve.exited).toBe(69);
+    expect(serve.stderr()).toContain(`the picode host of session "${session}" stopped`);
   });
 });
