@@ -4,7 +4,7 @@ import { cacheDir, ensurePrivateDir, packageRoot } from './paths.js';
 
 /**
  * A JSON cache for results that are slow to produce only because of the modules needed to
- * produce them (yaml, zod, cosmiconfig: ~280 ms of imports here) and cheap to check with
+ * produce them (importing yaml, zod and cosmiconfig dominates a cold `picode up`) and cheap to check with
  * `stat`: the validated layout and the merged config. An entry stores the exact key it was
  * made for; any difference (a file edited, added or removed, another picode build) is a miss.
  * Writes go to a temporary file renamed into place, so a reader never sees half an entry.

@@ -7,8 +7,8 @@ export type { CaptureStatus };
 
 /**
  * What the host does to panes (capture, type, press keys) and how it observes them. For tmux
- * both go through the one control-mode connection (a command there costs ~0.5 ms, a separate
- * `tmux` process 5-7 ms); for another multiplexer, through its Multiplexer and its observer.
+ * both go through the one control-mode connection (a command there costs a fraction of a separate
+ * `tmux` process: docs/benchmarks.md); for another multiplexer, through its Multiplexer and its observer.
  */
 export interface PaneDriver {
   readonly observer: MuxObserver;

@@ -25,7 +25,8 @@ export async function runHost(options: RunHostOptions): Promise<number> {
   const signalReady = takeReadySignal(env);
   const log = options.log ?? createLogger();
   const extensions = env.PICODE_HOST_NO_EXTENSIONS !== '1';
-  // Node takes ~40 ms to start a thread: the first plugin's worker boots while the host starts.
+  // Node is slow to start a thread (docs/benchmarks.md, "plugins"): the first plugin's worker
+  // boots while the host starts.
   if (extensions) bootPluginWorkerEarly();
   const [{ loadConfig }, { openStore }, { Host }, { extensionModules }] = await Promise.all([
     import('../config/load.js'), import('../store/db.js'), import('./host.js'), import('./extensions.js'),

@@ -29,8 +29,8 @@ export interface UpOptions {
 
 /**
  * `up`'s options, defined once for both parsers: commander (help, errors, the normal path)
- * and node:util's parseArgs (the fast path below, which keeps commander's ~30-150 ms of
- * loading off the way to a ready session).
+ * and node:util's parseArgs (the fast path below, which keeps commander's loading off the way
+ * to a ready session: docs/benchmarks.md, "layout").
  */
 const upOptions = [
   { long: 'detach', short: 'd', value: undefined, description: 'build the session without attaching to it' },

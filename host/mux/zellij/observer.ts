@@ -110,8 +110,8 @@ export class ZellijObserver implements MuxObserver {
     let listed: PaneInfo[];
     try {
       listed = terminalPanes(parsePaneList((await runner.run(session, ['action', 'list-panes', '--json'])).stdout));
-      // New panes: list once more with --command for their command and cwd (that query costs
-      // Zellij up to 100 ms per pane, too much to pay on every poll).
+      // New panes: list once more with --command for their command and cwd (that query is slow
+      // for Zellij, per pane: too much to pay on every poll).
       if (listed.some((p) => !this.panes.has(p.id))) {
         listed = terminalPanes(parsePaneList((await runner.run(session, ['action', 'list-panes', '--json', '--command'])).stdout));
       }

@@ -13,8 +13,8 @@ import { readManifest, type PluginManifest } from '../manifest.js';
  * component-model toolchain emits) is assembled and wrapped with jco's wasm-tools instead.
  *
  * The builder is componentize-qjs (QuickJS), chosen by measurement over componentize-js
- * (SpiderMonkey): 1.1-1.6 MB components instead of 12.5 MB, 1-1.5 s builds instead of 5-17 s,
- * and a lower per-call cost (docs/plugins.md, "Why QuickJS"). Components are built with
+ * (SpiderMonkey): components an order of magnitude smaller, faster builds and a lower per-call
+ * cost (figures: docs/plugins.md, "Why QuickJS"). Components are built with
  * `stubWasi` (no WASI imports at all) and the synchronous runtime.
  *
  * The component imports exactly the capabilities listed in the manifest: the build writes a

@@ -21,8 +21,8 @@ const rewrites: readonly GlueRewrite[] = [
   {
     // jco 1.35 looks up `process.env.JCO_DEBUG` on every call of `_debugLog`, several times
     // per component call, and builds the log arguments each time. `process.env` is an
-    // interceptor object (a lookup in the environment, not a property read): this was 11% of
-    // a small plugin's call time, ~5 us of ~24 (docs/benchmarks.md, "plugins"). Reading it once
+    // interceptor object (a lookup in the environment, not a property read): a sizeable share of
+    // a small plugin's call time (docs/benchmarks.md, "plugins"). Reading it once
     // when the glue loads lets V8 drop the calls altogether. Plugin workers get an empty
     // environment, so the value never changes while the glue runs.
     name: 'debug-log-flag-read-once',

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 /**
  * Remembers the sha256 of component files by their stat signature, as git's index does for
  * the work tree, so loading a plugin from a warm cache does not read and hash its component
- * (1-2 MB, 10-15 ms on the machine measured) only to find the cache entry it already knows.
+ * (megabytes: docs/benchmarks.md, "plugins") only to find the cache entry it already knows.
  *
  * A signature is trusted only when it was recorded well after the file last changed: on a
  * file system with coarse timestamps a rewrite within the same tick would keep its mtime and

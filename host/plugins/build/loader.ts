@@ -13,7 +13,7 @@ import type { SerialisedError, TranspileReply, TranspileRequest } from './transp
 
 /**
  * Turns a component into something a worker can run, paying each cost once:
- * - transpiling (jco: ~3 s for the first component of a process, 0.2-0.5 s for each next one)
+ * - transpiling (jco: seconds for the first component of a process, less for each next one)
  *   once per component ever: the output is cached on disk under the component's sha256 and
  *   jco's version (a new jco may generate different glue). jco runs in a worker thread
  *   (transpileWorker.ts), so a cold cache never freezes the host's event loop;
@@ -138,7 +138,7 @@ async function transpileIntoCache(component: Uint8Array, cacheRoot: string, dir:
   return describeCache(dir, meta, true);
 }
 
-/** Idle time after which the transpile worker (and the ~3 s jco warm-up it holds) is let go. */
+/** Idle time after which the transpile worker (and the costly jco warm-up it holds) is let go. */
 const TRANSPILE_WORKER_IDLE_MS = 30_000;
 
 interface PendingTranspile {
@@ -153,7 +153,7 @@ const pendingTranspiles = new Map<number, PendingTranspile>();
 
 /**
  * One worker serves every transpile of the process, one after the other: its first transpile
- * compiles jco's bindgen (seconds), the next ones reuse it (0.2-0.5 s), and a single busy
+ * compiles jco's bindgen (seconds), the next ones reuse it (much cheaper), and a single busy
  * thread leaves the other core to the host on a two-core machine. It holds the process open
  * only while a transpile is pending.
  */
@@ -248,8 +248,8 @@ let wasmFlagsSet = false;
 export function enableWasmFeatures(): void {
   if (wasmFlagsSet) return;
   setFlagsFromString('--experimental-wasm-extended-const');
-  // Compilation stays lazy (V8's default): compiling a QuickJS plugin eagerly costs ~0.8 s per
-  // process (measured, bench/plugins.ts) against ~25 ms lazily. The price of laziness is paid
+  // Compilation stays lazy (V8's default): compiling a QuickJS plugin eagerly costs several
+  // times more per process (docs/benchmarks.md, "plugins"). The price of laziness is paid
   // by the first call of a fresh worker, which gets a grace deadline (supervisor.ts).
   wasmFlagsSet = true;
 }

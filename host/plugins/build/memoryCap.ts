@@ -22,8 +22,8 @@ export function capModuleMemory(bytes: Uint8Array, maxBytes: number): CappedModu
   if (bytes.length < 8 || bytes[0] !== 0 || bytes[1] !== 0x61 || bytes[2] !== 0x73 || bytes[3] !== 0x6d) {
     throw new Error('not a core WebAssembly module (bad magic)');
   }
-  // Unchanged sections are kept as views of the input (a QuickJS module is ~1.3 MB: copying it
-  // through number arrays cost ~0.5 s per load).
+  // Unchanged sections are kept as views of the input: a QuickJS module is large, and copying it
+  // through number arrays made every load slow.
   const out: Uint8Array[] = [bytes.subarray(0, 8)];
   let capped = 0;
   let pos = 8;

@@ -3,9 +3,9 @@ import { parentPort } from 'node:worker_threads';
 /**
  * Runs jco's `transpile` off the host's main thread (loader.ts starts this file in a worker).
  * Transpiling is synchronous work inside jco's own wasm: the first call of a process compiles
- * jco's bindgen (~3 s on a loaded two-core machine), each later one takes 0.2-0.5 s. On the
- * main thread that froze the host's event loop for seconds while the shipped plugins loaded
- * (pane events arrived 8 s late). Only the transpile runs here; the cache (keys, atomic rename)
+ * jco's bindgen (seconds), each later one is cheaper. On the main thread that froze the host's
+ * event loop while the shipped plugins loaded (pane events arrived seconds late). Only the
+ * transpile runs here; the cache (keys, atomic rename)
  * stays in loader.ts, so there is one place that decides what a valid entry is.
  */
 
@@ -60,8 +60,8 @@ export function serialiseError(error: unknown): SerialisedError {
   return { name: error.name === 'Error' ? error.constructor.name : error.name, message: error.message, stack: error.stack, props };
 }
 
-// One transpile at a time, in arrival order: concurrent calls each set jco up again (measured:
-// 4 shipped plugins in 3.4-3.9 s concurrently against 2.3 s one after the other).
+// One transpile at a time, in arrival order: concurrent calls each set jco up again, so the
+// shipped plugins transpile faster one after the other than all at once (docs/benchmarks.md).
 let queue: Promise<void> = Promise.resolve();
 parentPort?.on('message', (request: TranspileRequest) => {
   queue = queue.then(async () => {

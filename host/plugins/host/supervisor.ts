@@ -307,7 +307,7 @@ export class PluginSupervisor {
     const deadline = this.warm ? next.deadlineMs : Math.max(next.deadlineMs, coldCallDeadlineMs);
     this.warm = true;
     // Built field by field: `{ ...next, deadlineMs }` (a spread that overrides one of the copied
-    // properties) takes V8's slow path and cost ~9 us per call here, a tenth of the round trip.
+    // properties) takes V8's slow path, a visible share of the round trip (docs/benchmarks.md).
     this.current = {
       op: next.op, arg: next.arg, resolve: next.resolve, reject: next.reject,
       deadlineMs: deadline, id, remaining: deadline, armedAt: now, startedAt: now, hostTime: 0,

@@ -1,8 +1,9 @@
 /**
- * SDK clients, imported lazily (each SDK costs 0.1-0.4 s to import) and cached per endpoint
- * and key so connections are reused across calls. `maxRetries: 0`: picode owns retries
- * (the SDKs would otherwise sleep through any Retry-After, ignoring abort). `timeout` is the
- * SDKs' wait for response headers only; the idle watchdog in stream.ts covers the body.
+ * SDK clients, imported lazily (importing an SDK is slow: docs/benchmarks.md, "providers") and
+ * cached per endpoint and key so connections are reused across calls. `maxRetries: 0`: picode
+ * owns retries (the SDKs would otherwise sleep through any Retry-After, ignoring abort).
+ * `timeout` is the SDKs' wait for response headers only; the idle watchdog in stream.ts covers
+ * the body.
  */
 import type OpenAI from 'openai';
 import type Anthropic from '@anthropic-ai/sdk';
@@ -25,7 +26,7 @@ async function activityFetch(url: string | URL | Request, init?: RequestInit): P
   const response = await fetch(url, init);
   if (typeof onBytes !== 'function' || !response.body) return response;
   // A pull-based wrapper (one read per pull, nothing buffered): a pipeThrough(TransformStream)
-  // here measured ~10 ms of added latency before the first token.
+  // here delayed the first token (docs/benchmarks.md, "providers").
   const reader = response.body.getReader();
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {

@@ -1,28 +1,24 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { connectHost, type HostClient } from '../../../host/ipc/client.js';
 import { killTmuxServer } from '../../support/tmuxServer.js';
 import { expectPersistedEventsMatchCatalog } from '../../support/persistedEvents.js';
+import { picodeBin } from '../../support/cli.js';
+import { createWorld, until as worldUntil } from '../../support/world.js';
 
 /**
- * A workspace for end-to-end hook tests: `picode up LAYOUT --detach` (compiled dist/) on a
- * private tmux server with PICODE_HOME and XDG_CONFIG_HOME in a fresh temp dir, a client on the
- * host's IPC socket once the hook engine answers, and a teardown that kills only that tmux
- * server and waits for the host to exit.
+ * A workspace for end-to-end hook tests, on the shared harness (tests/support/world.ts: a
+ * temporary home, a private tmux server, a hermetic environment): `picode up LAYOUT --detach`
+ * (compiled dist/) from a project directory in that home, a client on the host's IPC socket
+ * once the hook engine answers, and a teardown that checks the events the host persisted
+ * before the world removes everything it started.
  */
 export const root = join(import.meta.dirname, '../../..');
-const bin = join(root, 'bin/picode.js');
 
-export async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 45_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+/** Polls until `probe` gives a value; hosts start slowly on a loaded machine, hence the deadline. */
+export function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 45_000): Promise<T> {
+  return worldUntil(what, probe, timeoutMs);
 }
 
 export interface Workspace {
@@ -39,17 +35,17 @@ export interface Workspace {
 }
 
 export function workspace(name: string, extraEnv: NodeJS.ProcessEnv = {}): Workspace {
-  const home = mkdtempSync(join(tmpdir(), `picode-hooks-${name}-`));
-  const socket = `picode-test-hooks-${name}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-  const env: NodeJS.ProcessEnv = {
-    ...process.env, PICODE_HOME: join(home, 'state'), XDG_CONFIG_HOME: join(home, 'config'), PICODE_TMUX_SOCKET: '', EDITOR: 'true', ...extraEnv,
-  };
+  // bash, not the world's /bin/sh: `shellInit` panes need a shell with OSC 133 marks (and the
+  // temporary HOME keeps the user's ~/.bashrc out).
+  const world = createWorld({ env: { SHELL: '/bin/bash', EDITOR: 'true', ...extraEnv } });
+  const { dir: home, socket, env } = world;
   const project = join(home, 'project');
+  mkdirSync(project, { recursive: true });
   let client: HostClient | undefined;
   const self: Workspace = {
     home, project, socket, session: name, env,
     picode(args) {
-      const r = spawnSync(process.execPath, [bin, '--tmux-socket', socket, ...args], { cwd: project, env, encoding: 'utf8', timeout: 30_000 });
+      const r = spawnSync(process.execPath, [picodeBin, '--tmux-socket', socket, ...args], { cwd: project, env, encoding: 'utf8', timeout: 30_000 });
       return { status: r.status, stdout: r.stdout, stderr: r.stderr };
     },
     async up(layout, options = {}) {
@@ -69,7 +65,7 @@ export function workspace(name: string, extraEnv: NodeJS.ProcessEnv = {}): Works
     },
     async dispose() {
       client?.close();
-      killTmuxServer(socket);
+      killTmuxServer(socket, env);
       // The host exits when its tmux server dies; wait until its socket stops answering.
       await until('the host to exit', async () => {
         try { (await connectHost(name, socket, { env })).close(); return undefined; } catch { return true; }
@@ -77,7 +73,7 @@ export function workspace(name: string, extraEnv: NodeJS.ProcessEnv = {}): Works
       try {
         expectPersistedEventsMatchCatalog(join(home, 'state'));
       } finally {
-        rmSync(home, { recursive: true, force: true });
+        await world.dispose();
       }
     },
   };

@@ -1,10 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { killTmuxServer } from '../../support/tmuxServer.js';
-import { runPicode, type CliResult } from '../../support/cli.js';
+import type { CliResult } from '../../support/cli.js';
+import { createWorld } from '../../support/world.js';
 import { startHostProcess, stopHostProcesses, type HostProcess } from '../../support/hostProcess.js';
 
 export type { HostProcess };
@@ -14,9 +11,9 @@ export const bin = join(root, 'bin', 'picode.js');
 export const fixtureServer = join(root, 'tests', 'fixtures', 'mcp', 'server.mjs');
 
 /**
- * A private world for the MCP suites: its own tmux server, PICODE_HOME and XDG_CONFIG_HOME,
- * a project directory (whose picode config the test writes), and the hosts and servers it
- * started. `dispose` stops only those.
+ * A private world for the MCP suites, on the shared harness (tests/support/world.ts): its own
+ * tmux server, PICODE_HOME and XDG_CONFIG_HOME, a project directory (whose picode config the
+ * test writes), and the hosts it started. `dispose` stops only those, then the world.
  */
 export interface McpWorld {
   readonly socket: string;
@@ -34,26 +31,23 @@ export interface McpWorld {
 }
 
 export function createMcpWorld(projectConfig: string): McpWorld {
-  const socket = `picode-test-${randomBytes(4).toString('hex')}`;
-  const home = mkdtempSync(join(tmpdir(), 'picode-mcp-'));
+  // The shared harness (tests/support/world.ts): temporary home, private tmux server, hermetic
+  // environment, teardown of what it started. Provider keys of the caller are left out too.
+  const world = createWorld();
+  for (const k of ['ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL', 'OPENAI_API_KEY', 'OPENAI_BASE_URL']) delete world.env[k];
+  const { socket, env, tmux } = world;
+  const home = world.dir;
   const project = join(home, 'project');
   mkdirSync(project);
   mkdirSync(join(home, 'config', 'picode'), { recursive: true });
+  env.XDG_CONFIG_HOME = join(home, 'config');
   // Shipped plugins gate with short deadlines; a loaded CI machine must not turn that into denials.
   writeFileSync(join(home, 'config', 'picode', 'config.yaml'), 'plugins:\n  defaults:\n    eventDeadlineMs: 10000\n    gateDeadlineMs: 10000\n');
   writeFileSync(join(project, 'picode.config.yaml'), projectConfig);
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    PICODE_HOME: join(home, 'state'),
-    XDG_CONFIG_HOME: join(home, 'config'),
-    PICODE_TMUX_SOCKET: socket,
-  };
-  for (const k of ['TMUX', 'TMUX_PANE', 'PICODE_SESSION', 'PICODE_HOST_NO_EXTENSIONS', 'ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL', 'OPENAI_API_KEY', 'OPENAI_BASE_URL']) delete env[k];
   const hosts: HostProcess[] = [];
-  const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', socket, ...args], { env, encoding: 'utf8' });
   return {
     socket, home, project, env, tmux,
-    cli: (args, options = {}) => runPicode(args, { cwd: project, env, input: options.input, timeoutMs: options.timeoutMs ?? 30_000 }),
+    cli: (args, options = {}) => world.cli(args, { cwd: project, input: options.input, timeoutMs: options.timeoutMs ?? 30_000 }),
     startHost(session) {
       const host = startHostProcess({ session, socket, cwd: project, env });
       hosts.push(host);
@@ -72,8 +66,7 @@ export function createMcpWorld(projectConfig: string): McpWorld {
     },
     async dispose() {
       await stopHostProcesses(hosts);
-      killTmuxServer(socket, env);
-      rmSync(home, { recursive: true, force: true });
+      await world.dispose();
     },
   };
 }

@@ -6,8 +6,7 @@ import { fixtures, picodeCli, tempDir } from './helpers.js';
 /** `picode plugin ...` as a user runs it, with a fresh PICODE_HOME and XDG_CONFIG_HOME. */
 describe('picode plugin (CLI, no host)', () => {
   const tmp = tempDir('picode-plugin-cli-');
-  const env: NodeJS.ProcessEnv = { ...process.env, PICODE_HOME: join(tmp.dir, 'state'), XDG_CONFIG_HOME: join(tmp.dir, 'config') };
-  delete env.TMUX;
+  const env: NodeJS.ProcessEnv = { PICODE_HOME: join(tmp.dir, 'state'), XDG_CONFIG_HOME: join(tmp.dir, 'config') };
   // Deadlines generous enough for a loaded CI machine: this suite checks behaviour, not speed.
   mkdirSync(join(tmp.dir, 'config', 'picode'), { recursive: true });
   writeFileSync(join(tmp.dir, 'config', 'picode', 'config.yaml'), 'plugins:\n  defaults:\n    eventDeadlineMs: 5000\n');

@@ -4,14 +4,19 @@ import { join, resolve } from 'node:path';
 import type { HostLogger } from '../../../host/api/hostApi.js';
 import type { PicodeEvent } from '../../../host/bus/envelope.js';
 import { runPicode, type CliResult } from '../../support/cli.js';
+import { hermeticEnv } from '../../support/world.js';
 
 export const root = resolve(__dirname, '..', '..', '..');
 export const fixtures = join(root, 'tests', 'fixtures', 'plugins');
 
 export const quietLog: HostLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
-/** Runs `picode ...` as a user does (bin/picode.js in a child process) with `env`, from `cwd`. */
-export function picodeCli(env: NodeJS.ProcessEnv, cwd: string): (...args: string[]) => Promise<CliResult> {
+/**
+ * Runs `picode ...` as a user does (bin/picode.js in a child process) from `cwd`, in the shared
+ * harness's hermetic environment (the caller's PICODE_*, TMUX*, XDG_* left out) plus `pinned`.
+ */
+export function picodeCli(pinned: NodeJS.ProcessEnv, cwd: string): (...args: string[]) => Promise<CliResult> {
+  const env = hermeticEnv(pinned);
   return (...args) => runPicode(args, { cwd, env });
 }
 

@@ -13,7 +13,7 @@ import { fixtures, picodeCli, quietLog, tempDir } from './helpers.js';
 describe('a plugin written in another component-model language (WebAssembly text)', () => {
   const tmp = tempDir('picode-plugin-wat-');
   const dir = join(tmp.dir, 'wat-status');
-  const env: NodeJS.ProcessEnv = { ...process.env, PICODE_HOME: join(tmp.dir, 'state'), XDG_CONFIG_HOME: join(tmp.dir, 'config') };
+  const env: NodeJS.ProcessEnv = { PICODE_HOME: join(tmp.dir, 'state'), XDG_CONFIG_HOME: join(tmp.dir, 'config') };
   const picode = picodeCli(env, tmp.dir);
   const event = (id: number, type: string): PicodeEvent => ({ id, type, time: 1_763_700_000_000 + id, session: 's', pane: '%1', paneName: 'shell', data: { n: id } });
 

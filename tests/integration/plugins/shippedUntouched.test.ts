@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runPicode } from '../../support/cli.js';
+import { hermeticEnv } from '../../support/world.js';
 
 const root = resolve(__dirname, '..', '..', '..');
 
@@ -25,8 +26,7 @@ describe('testing a shipped plugin leaves its files alone', () => {
     const later = new Date(Date.now() + 60_000);
     for (const f of sources) utimesSync(f, later, later);
     try {
-      const env: NodeJS.ProcessEnv = { ...process.env, PICODE_HOME: join(home, 'state'), XDG_CONFIG_HOME: join(home, 'config'), XDG_CACHE_HOME: join(home, 'cache') };
-      for (const k of ['TMUX', 'TMUX_PANE', 'PICODE_SESSION', 'PICODE_TMUX_SOCKET']) delete env[k];
+      const env = hermeticEnv({ PICODE_HOME: join(home, 'state'), XDG_CONFIG_HOME: join(home, 'config'), XDG_CACHE_HOME: join(home, 'cache') });
       const r = await runPicode(['plugin', 'test', 'pane-errors', '--events', events], { cwd: home, env, timeoutMs: 120_000 });
       expect(r.code, r.stderr).toBe(0);
     } finally {

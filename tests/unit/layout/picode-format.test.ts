@@ -6,7 +6,7 @@ import { loadLayoutDetailed } from '../../../host/layout/load.js';
 import { panesOf } from '../../../host/layout/model.js';
 import { renderErb } from '../../../host/layout/importers/erb.js';
 
-const fixtures = join(import.meta.dirname, '..', '..', 'fixtures', 'foundation');
+const fixtures = join(import.meta.dirname, '..', '..', 'fixtures', 'layout');
 const dir = mkdtempSync(join(tmpdir(), 'picode-layout-'));
 const env = { HOME: '/home/u' };
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { loadLayoutDetailed } from '../../../host/layout/load.js';
 import { panesOf, type PaneSpec, type SessionSpec } from '../../../host/layout/model.js';
 
-const fixtures = join(import.meta.dirname, '..', '..', 'fixtures', 'foundation');
+const fixtures = join(import.meta.dirname, '..', '..', 'fixtures', 'layout');
 const env = { HOME: '/home/u', PROJECT_SUFFIX: 'x1', PATH: process.env.PATH };
 
 async function load(name: string, extraEnv: Record<string, string> = {}, settings: Record<string, string> = {}): Promise<SessionSpec> {

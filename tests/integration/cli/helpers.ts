@@ -3,7 +3,7 @@ import { createWorld, type World } from '../../support/world.js';
 
 export const repo = join(import.meta.dirname, '..', '..', '..');
 export const bin = join(repo, 'bin', 'picode.js');
-export const fixtures = join(repo, 'tests', 'fixtures', 'foundation');
+export const fixtures = join(repo, 'tests', 'fixtures', 'layout');
 
 export interface Sandbox {
   readonly dir: string;
