@@ -107,6 +107,16 @@ describe('output printed while no host ran', () => {
 
   it('is not looked for in a session of the same name started afresh (tmux reuses pane ids)', async () => {
     world.tmux('kill-server');
+    // kill-server returns before the server has exited: a new session started meanwhile can reach
+    // the dying server ("server exited unexpectedly"). Wait until nothing answers on the socket.
+    await until('the old server gone', () => {
+      try {
+        world.tmux('list-sessions');
+        return undefined;
+      } catch {
+        return true;
+      }
+    });
     pane = newSession(world, session);
     type('echo fresh');
     await until('fresh on the screen', () => (world.tmux('capture-pane', '-p', '-t', pane).includes('fresh\n') ? true : undefined));
