@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error plain JS fixture (the fake zellij's validator)
-import { parseArgv } from '../../fixtures/zellij/contract.mjs';
+import { parseArgv } from '../../../fixtures/zellij/contract.mjs';
 
 /**
  * The validator behind the fake `zellij`: if it accepted what the real binary rejects, the

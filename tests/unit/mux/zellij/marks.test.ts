@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MarkDecoder, makeMarksVisible } from '../../../host/mux/zellij/marks.js';
+import { MarkDecoder, makeMarksVisible } from '../../../../host/mux/zellij/marks.js';
 
 // The line the host types for `picode run` in a shell without marks (host/mux/shellInit.ts sentinelLine).
 const sentinel = ` printf '\\033]133;C;picode=ab12\\007'; make test; printf '\\033]133;D;%s;picode=ab12\\007' "$?"`;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { diffViewports, ViewportDiffer } from '../../../host/mux/zellij/viewport.js';
+import { diffViewports, ViewportDiffer } from '../../../../host/mux/zellij/viewport.js';
 
 const REDRAW = '\r\n\x1b[H\x1b[2J';
 
@@ -33,7 +33,7 @@ describe('diffing Zellij viewports into output', () => {
 
   it('turns the recorded subscribe stream into the output a byte stream would carry', () => {
     const d = new ViewportDiffer();
-    const lines = readFileSync(new URL('../../fixtures/zellij/recorded/subscribe.ndjson', import.meta.url), 'utf8').trim().split('\n');
+    const lines = readFileSync(new URL('../../../fixtures/zellij/recorded/subscribe.ndjson', import.meta.url), 'utf8').trim().split('\n');
     const out = lines.map((l) => JSON.parse(l) as { event: string; viewport?: string[]; is_initial?: boolean })
       .filter((e) => e.event === 'pane_update')
       .map((e) => d.update(e.viewport!, e.is_initial));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { keySegments, translateKey } from '../../../host/mux/zellij/keys.js';
+import { keySegments, translateKey } from '../../../../host/mux/zellij/keys.js';
 
 const bytes = (...b: number[]) => ({ kind: 'bytes', bytes: b });
 

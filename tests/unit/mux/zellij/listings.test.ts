@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { normalisePaneId, parsePaneList, parseSessionList, terminalPanes } from '../../../host/mux/zellij/listings.js';
+import { normalisePaneId, parsePaneList, parseSessionList, terminalPanes } from '../../../../host/mux/zellij/listings.js';
 
-const recorded = (name: string) => readFileSync(new URL(`../../fixtures/zellij/recorded/${name}`, import.meta.url), 'utf8');
+const recorded = (name: string) => readFileSync(new URL(`../../../fixtures/zellij/recorded/${name}`, import.meta.url), 'utf8');
 
 describe('parsing what Zellij prints', () => {
   it('lists sessions from list-sessions --no-formatting, telling dead ones apart', () => {
