@@ -1,11 +1,9 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { startFakeLlm, type FakeLlm } from '../../fixtures/fake-llm/index.js';
-import { killTmuxServer } from '../../support/tmuxServer.js';
-import { runPicode, type CliResult } from '../../support/cli.js';
+import type { CliResult } from '../../support/cli.js';
+import { startHostProcess, stopHostProcesses, type HostProcess } from '../../support/hostProcess.js';
+import { createWorld } from '../../support/world.js';
 
 export const root = resolve(__dirname, '..', '..', '..');
 export const bin = join(root, 'bin', 'picode.js');
@@ -13,9 +11,10 @@ export const bin = join(root, 'bin', 'picode.js');
 export type { CliResult };
 
 /**
- * A private world for the agents suites: a tmux server of its own, a fresh PICODE_HOME and
- * XDG_CONFIG_HOME, a project directory whose test fails until `add` is fixed, and the fake
- * LLM server (the real SDKs point at it through OPENAI_BASE_URL).
+ * A private world for the agents suites, on the shared harness (tests/support/world.ts): a tmux
+ * server of its own, a fresh HOME, PICODE_HOME and XDG_CONFIG_HOME, a hermetic environment, a
+ * project directory whose test fails until `add` is fixed, and the fake LLM server (the real
+ * SDKs point at it through OPENAI_BASE_URL).
  */
 export interface AgentsWorld {
   readonly socket: string;
@@ -25,14 +24,20 @@ export interface AgentsWorld {
   readonly llm: FakeLlm;
   tmux(...args: string[]): string;
   cli(args: string[], options?: { timeoutMs?: number; env?: NodeJS.ProcessEnv; cwd?: string }): Promise<CliResult>;
-  startHost(session: string): { child: ChildProcess; exited: Promise<number | null>; stderr(): string };
+  startHost(session: string): HostProcess;
   dispose(): Promise<void>;
 }
 
 export async function createAgentsWorld(): Promise<AgentsWorld> {
   const llm = await startFakeLlm();
-  const socket = `picode-test-${randomBytes(4).toString('hex')}`;
-  const home = mkdtempSync(join(tmpdir(), 'picode-agents-'));
+  const world = createWorld({
+    env: { OPENAI_BASE_URL: llm.openaiBaseUrl, OPENAI_API_KEY: 'sk-test-agents-0123456789abcdef' },
+  });
+  // The caller's Anthropic key must not pick another provider than the fake one.
+  delete world.env.ANTHROPIC_API_KEY;
+  const { socket, env, tmux } = world;
+  const home = world.dir;
+  env.XDG_CONFIG_HOME = join(home, 'config');
   const project = join(home, 'project');
   mkdirSync(project);
   writeFileSync(join(project, 'add.js'), 'export const add = (a, b) => a - b;\n');
@@ -41,35 +46,18 @@ export async function createAgentsWorld(): Promise<AgentsWorld> {
   // The shipped plugins gate llm.request with a 100 ms deadline, which a loaded CI machine can
   // miss (failing closed): give them room so these suites test agents, not the machine's load.
   writeFileSync(join(home, 'config', 'picode', 'config.yaml'), 'models: openai:gpt-test\nfailover:\n  retries: 0\nplugins:\n  defaults:\n    eventDeadlineMs: 10000\n');
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    PICODE_HOME: join(home, 'state'),
-    XDG_CONFIG_HOME: join(home, 'config'),
-    PICODE_TMUX_SOCKET: socket,
-    OPENAI_BASE_URL: llm.openaiBaseUrl,
-    OPENAI_API_KEY: 'sk-test-agents-0123456789abcdef',
-  };
-  for (const k of ['TMUX', 'TMUX_PANE', 'PICODE_SESSION', 'ANTHROPIC_API_KEY', 'PICODE_HOST_NO_EXTENSIONS']) delete env[k];
-  const hosts: Array<{ child: ChildProcess; exited: Promise<number | null>; stderr(): string }> = [];
-  const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { env, encoding: 'utf8' });
+  const hosts: HostProcess[] = [];
   const cli = (args: string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<CliResult> =>
-    runPicode(args, { cwd: options.cwd ?? project, env: { ...env, ...options.env }, timeoutMs: options.timeoutMs ?? 30_000 });
-  const startHost = (session: string) => {
-    const child = spawn(process.execPath, [bin, 'host', '--session', session, '--tmux-socket', socket], { cwd: project, env, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr!.on('data', (c: Buffer) => { stderr += c.toString(); });
-    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-    const host = { child, exited, stderr: () => stderr };
+    world.cli(args, { cwd: options.cwd ?? project, env: options.env, timeoutMs: options.timeoutMs ?? 30_000 });
+  const startHost = (session: string): HostProcess => {
+    const host = startHostProcess({ session, socket, cwd: project, env });
     hosts.push(host);
     return host;
   };
   const dispose = async () => {
-    for (const h of hosts) if (h.child.exitCode === null && h.child.signalCode === null) h.child.kill('SIGTERM');
-    await Promise.all(hosts.map((h) => Promise.race([h.exited, new Promise((r) => setTimeout(r, 5000))])));
-    for (const h of hosts) if (h.child.exitCode === null && h.child.signalCode === null) h.child.kill('SIGKILL');
-    killTmuxServer(socket, env);
+    await stopHostProcesses(hosts);
+    await world.dispose();
     await llm.close();
-    rmSync(home, { recursive: true, force: true });
   };
   return { socket, home, project, env, llm, tmux, cli, startHost, dispose };
 }

@@ -11,10 +11,12 @@ export interface ListedRun {
 }
 
 /**
- * A private world for external agents: the agents world (private tmux server, PICODE_HOME,
- * a project) plus a second fake LLM server that the agent CLIs talk to (it answers their side
- * requests itself), a HOME of their own seeded so Claude Code starts without onboarding, and
- * their executables on PATH (the host finds them there, as it would a user's).
+ * A private world for external agents: the agents world (itself on the shared harness,
+ * tests/support/world.ts: private tmux server, hermetic environment, PICODE_HOME, a project,
+ * teardown of what it started) plus a second fake LLM server that the agent CLIs talk to (it
+ * answers their side requests itself), a HOME of their own seeded so Claude Code starts
+ * without onboarding, and their executables on PATH (the host finds them there, as it would
+ * a user's).
  */
 export interface ExternalWorld extends AgentsWorld {
   readonly agentLlm: FakeLlm;
