@@ -38,21 +38,19 @@ const updateIntervalMs = 250;
 type ServerSdk = {
   Server: typeof import('@modelcontextprotocol/sdk/server/index.js').Server;
   types: typeof import('@modelcontextprotocol/sdk/types.js');
-  StdioServerTransport: typeof import('@modelcontextprotocol/sdk/server/stdio.js').StdioServerTransport;
 };
 let serverSdk: ServerSdk | undefined;
 
 /**
- * The SDK modules the server needs, loaded once from the SDK's CommonJS build: the same code
- * as its ES modules, but Node loads the few hundred files (zod, ajv) with far less loader work,
- * and they are most of what an agent waits for when it starts this server (docs/benchmarks.md).
- * Every SDK module `serve` uses comes from that one build, so its classes are the same ones.
+ * The SDK modules the server needs, loaded once (on the host's first MCP session, or in the
+ * `--http` process) from the SDK's CommonJS build: the same code as its ES modules, but Node
+ * loads the few hundred files (zod, ajv) with far less loader work (docs/benchmarks.md). Every
+ * SDK module used here comes from that one build, so its classes are the same ones.
  */
-export function loadServerSdk(): ServerSdk {
+function loadServerSdk(): ServerSdk {
   serverSdk ??= {
     Server: requireSdk<typeof import('@modelcontextprotocol/sdk/server/index.js')>('@modelcontextprotocol/sdk/server/index.js').Server,
     types: requireSdk<typeof import('@modelcontextprotocol/sdk/types.js')>('@modelcontextprotocol/sdk/types.js'),
-    StdioServerTransport: requireSdk<typeof import('@modelcontextprotocol/sdk/server/stdio.js')>('@modelcontextprotocol/sdk/server/stdio.js').StdioServerTransport,
   };
   return serverSdk;
 }

@@ -3,7 +3,7 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { HostApi, IpcCallContext } from '../api/hostApi.js';
 import { PicodeError } from '../core/errors.js';
 import { objectParams } from './params.js';
-import { createMcpServer, loadServerSdk, type ServeHost } from './serve.js';
+import { createMcpServer, type ServeHost } from './serve.js';
 
 /**
  * `picode mcp serve` over stdio is a relay (host/mcp/stdioRelay.ts): its MCP sessions are
@@ -31,7 +31,6 @@ export function registerStdioSessions(host: HostApi, version: string): void {
     const transport = new RelayTransport(context);
     sessions.set(id, transport);
     try {
-      loadServerSdk();
       const { server, close } = await createMcpServer({ host: serveHost, session: host.session, run, version }, 'stdio');
       const ended = new Promise<void>((resolve) => {
         transport.onEnd = resolve;
