@@ -1,15 +1,17 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { CliResult } from '../../support/cli.js';
+import { randomBytes } from 'node:crypto';
+import { killTmuxServer } from '../../support/tmuxServer.js';
+import { runPicode, type CliResult } from '../../support/cli.js';
 import { expectPersistedEventsMatchCatalog } from '../../support/persistedEvents.js';
-import { startHostProcess, stopHostProcesses, type HostProcess } from '../../support/hostProcess.js';
-import { createWorld as createSharedWorld, until as worldUntil } from '../../support/world.js';
+import { until as worldUntil } from '../../support/world.js';
 
 /**
- * A private world for one test file, on the shared harness (tests/support/world.ts): its own
- * tmux server (`tmux -L picode-test-…`), its own HOME, PICODE_HOME and XDG_CONFIG_HOME, a
- * hermetic environment, and the host processes it started. `dispose` stops only those, checks
- * the persisted events, then tears the shared world down.
+ * A private world for one test file: its own tmux server (`tmux -L picode-test-…`), its own
+ * PICODE_HOME and XDG_CONFIG_HOME, and the host processes it started. `dispose` kills only
+ * those.
  */
 export const root = resolve(__dirname, '..', '..', '..');
 export const bin = join(root, 'bin', 'picode.js');
@@ -24,36 +26,57 @@ export interface World {
   dispose(): Promise<void>;
 }
 
-export type { CliResult, HostProcess };
+export interface HostProcess {
+  readonly child: ChildProcess;
+  readonly exited: Promise<number | null>;
+  stderr(): string;
+}
+
+export type { CliResult };
 
 /** `config` is written as the project config (.picoderc.json) of the directory hosts run in. */
 export function createWorld(config?: Record<string, unknown>): World {
-  const world = createSharedWorld({
-    // The host's own behaviour is under test here; the extensions have their own suites.
-    env: { PICODE_HOST_NO_EXTENSIONS: '1' },
-  });
-  const { socket, env, tmux } = world;
-  const home = world.dir;
-  // Tests write their user config under `home/config` (XDG_CONFIG_HOME).
-  env.XDG_CONFIG_HOME = join(home, 'config');
+  const socket = `picode-test-${randomBytes(4).toString('hex')}`;
+  const home = mkdtempSync(join(tmpdir(), 'picode-host-'));
   if (config) writeFileSync(join(home, '.picoderc.json'), JSON.stringify(config));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PICODE_HOME: join(home, 'state'),
+    XDG_CONFIG_HOME: join(home, 'config'),
+    PICODE_TMUX_SOCKET: socket,
+    // The host's own behaviour is under test here; the extensions have their own suites.
+    PICODE_HOST_NO_EXTENSIONS: '1',
+  };
+  delete env.TMUX;
+  delete env.PICODE_SESSION;
   const hosts: HostProcess[] = [];
 
+  const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', socket, ...args], { env, encoding: 'utf8' });
+
   const startHost = (session: string, extraEnv: NodeJS.ProcessEnv = {}): HostProcess => {
-    const host = startHostProcess({ session, socket, cwd: home, env: { ...env, ...extraEnv } });
+    const child = spawn(process.execPath, [bin, 'host', '--session', session, '--tmux-socket', socket], {
+      cwd: home, env: { ...env, ...extraEnv }, stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr!.on('data', (c: Buffer) => { stderr += c.toString(); });
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    const host = { child, exited, stderr: () => stderr };
     hosts.push(host);
     return host;
   };
 
   const cli = (args: string[], options: { input?: string; timeoutMs?: number } = {}): Promise<CliResult> =>
-    world.cli(args, { input: options.input, timeoutMs: options.timeoutMs ?? 30_000 });
+    runPicode(args, { cwd: home, env, input: options.input, timeoutMs: options.timeoutMs ?? 30_000 });
 
   const dispose = async (): Promise<void> => {
-    await stopHostProcesses(hosts);
+    for (const h of hosts) if (h.child.exitCode === null && h.child.signalCode === null) h.child.kill('SIGTERM');
+    await Promise.all(hosts.map((h) => Promise.race([h.exited, new Promise((r) => setTimeout(r, 5000))])));
+    for (const h of hosts) if (h.child.exitCode === null && h.child.signalCode === null) h.child.kill('SIGKILL');
+    killTmuxServer(socket);
     try {
       expectPersistedEventsMatchCatalog(join(home, 'state'));
     } finally {
-      await world.dispose();
+      rmSync(home, { recursive: true, force: true });
     }
   };
 
